@@ -1,0 +1,44 @@
+"""Reads for organisations and pairings."""
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from duikou.geo.models import Region
+
+from .models import Organisation, Pairing
+
+
+def organisation_descendant_ids(*, org: Organisation) -> QuerySet:
+    """Ids of the organisation and everything below it."""
+    return Organisation.objects.filter(ancestor_links__ancestor=org).values("id")
+
+
+def pairings_active_on(*, day: date) -> QuerySet[Pairing]:
+    return Pairing.objects.filter(start_date__lte=day).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day)
+    )
+
+
+def pairing_covers(*, donor: Organisation, region: Region, day: date) -> bool:
+    """Whether ``region`` lies inside a pairing held by ``donor`` or an organisation above it.
+
+    An XPCC division and its city (师市合一) count as one place.
+    """
+    region_ids = set(region.ancestor_links.values_list("ancestor_id", flat=True))
+    twins = Region.objects.filter(pk__in=region_ids, twin__isnull=False).values_list(
+        "twin_id", flat=True
+    )
+    region_ids |= set(twins)
+    return (
+        pairings_active_on(day=day)
+        .filter(donor__descendant_links__org=donor, recipient_id__in=region_ids)
+        .exists()
+    )
+
+
+def pairing_list(*, donor: Organisation | None = None) -> QuerySet[Pairing]:
+    qs = Pairing.objects.select_related("donor", "recipient", "programme", "parent")
+    if donor is not None:
+        qs = qs.filter(donor__descendant_links__org=donor)
+    return qs.order_by("donor__code", "recipient__code")

@@ -1,0 +1,95 @@
+"""Who may see and change what. Views, the API, exports and reports all ask this module.
+
+A user holds one or more memberships; each binds a role to an organisation
+(and everything below it in the donor or recipient tree) or to a region (and
+everything inside it). National officers and auditors see everything;
+auditors and the public change nothing.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from duikou.orgs.models import Membership, Organisation
+
+READ_ALL = {Membership.Role.NATIONAL, Membership.Role.AUDITOR}
+WRITERS = {Membership.Role.NATIONAL, Membership.Role.FRONT_COMMAND, Membership.Role.SUB_COMMAND}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user's memberships add up to."""
+
+    sees_all: bool = False
+    writes_all: bool = False
+    org_ids: frozenset[int] = field(default_factory=frozenset)
+    region_ids: frozenset[int] = field(default_factory=frozenset)
+    write_org_ids: frozenset[int] = field(default_factory=frozenset)
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+
+def scope_for(user) -> Scope:
+    """Compute the user's scope once per request (cached on the user object)."""
+    cached = getattr(user, "_duikou_scope", None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated or not user.is_active:
+        scope = Scope(roles=frozenset({Membership.Role.PUBLIC}))
+    elif user.is_superuser:
+        scope = Scope(sees_all=True, writes_all=True, roles=frozenset({Membership.Role.NATIONAL}))
+    else:
+        memberships = list(Membership.objects.filter(user=user))
+        roles = frozenset(m.role for m in memberships)
+        org_roots = [m.organisation_id for m in memberships if m.organisation_id]
+        region_roots = [m.region_id for m in memberships if m.region_id]
+        org_ids = frozenset(
+            Organisation.objects.filter(ancestor_links__ancestor_id__in=org_roots).values_list(
+                "id", flat=True
+            )
+        )
+        from duikou.geo.models import Region
+
+        region_ids = frozenset(
+            Region.objects.filter(ancestor_links__ancestor_id__in=region_roots).values_list(
+                "id", flat=True
+            )
+        )
+        writer_roots = [
+            m.organisation_id for m in memberships if m.role in WRITERS and m.organisation_id
+        ]
+        write_org_ids = frozenset(
+            Organisation.objects.filter(
+                ancestor_links__ancestor_id__in=writer_roots
+            ).values_list("id", flat=True)
+        )
+        scope = Scope(
+            sees_all=bool(roles & READ_ALL),
+            writes_all=Membership.Role.NATIONAL in roles,
+            org_ids=org_ids,
+            region_ids=region_ids,
+            write_org_ids=write_org_ids,
+            roles=roles,
+        )
+    user._duikou_scope = scope
+    return scope
+
+
+def filter_by_org_and_region(
+    user, queryset: QuerySet, *, org_field: str, region_field: str
+) -> QuerySet:
+    """Rows whose organisation or place lies in the user's scope."""
+    scope = scope_for(user)
+    if scope.sees_all:
+        return queryset
+    condition = Q(**{f"{org_field}__in": scope.org_ids}) | Q(
+        **{f"{region_field}__in": scope.region_ids}
+    )
+    if not scope.org_ids and not scope.region_ids:
+        return queryset.none()
+    return queryset.filter(condition)
+
+
+def can_write_for_org(user, org_id: int) -> bool:
+    """May ``user`` create or change records reported by organisation ``org_id``?"""
+    scope = scope_for(user)
+    return scope.writes_all or org_id in scope.write_org_ids
