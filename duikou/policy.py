@@ -58,9 +58,9 @@ def scope_for(user) -> Scope:
             m.organisation_id for m in memberships if m.role in WRITERS and m.organisation_id
         ]
         write_org_ids = frozenset(
-            Organisation.objects.filter(
-                ancestor_links__ancestor_id__in=writer_roots
-            ).values_list("id", flat=True)
+            Organisation.objects.filter(ancestor_links__ancestor_id__in=writer_roots).values_list(
+                "id", flat=True
+            )
         )
         scope = Scope(
             sees_all=bool(roles & READ_ALL),

@@ -23,7 +23,10 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         change_record(
-            instance=obj, action="delete", actor=request.user, before=snapshot(obj),
+            instance=obj,
+            action="delete",
+            actor=request.user,
+            before=snapshot(obj),
             source="管理后台",
         )
         super().delete_model(request, obj)

@@ -37,8 +37,12 @@ from duikou.projects.services import (
 )
 
 ORG_FIXTURES = Path(__file__).resolve().parent.parent / "orgs" / "fixtures"
-PROGRAMME = {"code": "XJ2010", "name": "对口援疆", "name_en": "Counterpart aid to Xinjiang",
-             "start_date": date(2010, 3, 30)}
+PROGRAMME = {
+    "code": "XJ2010",
+    "name": "对口援疆",
+    "name_en": "Counterpart aid to Xinjiang",
+    "start_date": date(2010, 3, 30),
+}
 DEMO_MARK = "【演示数据】"
 
 # Front commands of the donors in the demo, by donor province: (code, name, short name, base).
@@ -95,95 +99,183 @@ def _moves(source: str, amount: str, on: date, spent: str | None = None) -> tupl
 
 DEMO_PROJECTS = [
     DemoProject(
-        "DEMO-FJ-2023-001", "玛纳斯县医共体信息化建设", "SC-350400", "652324", "health", True,
-        date(2023, 3, 1), date(2025, 6, 30), {"aid": "15100000.00"},
+        "DEMO-FJ-2023-001",
+        "玛纳斯县医共体信息化建设",
+        "SC-350400",
+        "652324",
+        "health",
+        True,
+        date(2023, 3, 1),
+        date(2025, 6, 30),
+        {"aid": "15100000.00"},
         ("approved", "building", "completed", "accepted", "operating"),
         _moves("aid", "15100000.00", date(2024, 6, 30)),
         note="报道：超1510万元援疆资金投入医共体信息化建设（000号报道）。",
     ),
     DemoProject(
-        "DEMO-FJ-2025-001", "六工镇艾草种植基地", "SC-350500", "652301", "rural", True,
-        date(2025, 3, 1), date(2025, 12, 31), {"aid": "3000000.00"},
+        "DEMO-FJ-2025-001",
+        "六工镇艾草种植基地",
+        "SC-350500",
+        "652301",
+        "rural",
+        True,
+        date(2025, 3, 1),
+        date(2025, 12, 31),
+        {"aid": "3000000.00"},
         ("approved", "building"),
-        (("aid", "release", "3000000.00", date(2025, 3, 20)),
-         ("aid", "disburse", "2400000.00", date(2025, 5, 10)),
-         ("aid", "spend", "1800000.00", date(2025, 9, 30))),
+        (
+            ("aid", "release", "3000000.00", date(2025, 3, 20)),
+            ("aid", "disburse", "2400000.00", date(2025, 5, 10)),
+            ("aid", "spend", "1800000.00", date(2025, 9, 30)),
+        ),
         ((2025, 9, "70", "1800000.00", ""), (2025, 10, "85", "1800000.00", "冬季施工受限")),
         note="示例金额：报道未给出该基地的援疆资金数额。",
     ),
     DemoProject(
-        "DEMO-FJ-2025-002", "三工镇二工村“春光里”农文旅融合示范点", "SC-350500", "652301",
-        "rural", True, date(2025, 2, 1), date(2025, 10, 31), {"aid": "5000000.00",
-                                                              "local": "1000000.00"},
+        "DEMO-FJ-2025-002",
+        "三工镇二工村“春光里”农文旅融合示范点",
+        "SC-350500",
+        "652301",
+        "rural",
+        True,
+        date(2025, 2, 1),
+        date(2025, 10, 31),
+        {"aid": "5000000.00", "local": "1000000.00"},
         ("approved", "building", "completed"),
         _moves("aid", "5000000.00", date(2025, 6, 30)),
         note="示例金额：报道未给出该示范点的资金数额。",
     ),
     DemoProject(
-        "DEMO-FJ-2025-003", "闽昌食品产业园基础设施提升改造", "SC-350500", "652301", "industry",
-        False, date(2025, 4, 1), date(2026, 6, 30), {"aid": "8000000.00", "social": "2000000.00"},
+        "DEMO-FJ-2025-003",
+        "闽昌食品产业园基础设施提升改造",
+        "SC-350500",
+        "652301",
+        "industry",
+        False,
+        date(2025, 4, 1),
+        date(2026, 6, 30),
+        {"aid": "8000000.00", "social": "2000000.00"},
         ("approved", "building"),
-        (("aid", "release", "8000000.00", date(2025, 4, 15)),
-         ("aid", "disburse", "5000000.00", date(2025, 7, 1))),
+        (
+            ("aid", "release", "8000000.00", date(2025, 4, 15)),
+            ("aid", "disburse", "5000000.00", date(2025, 7, 1)),
+        ),
         ((2025, 10, "40", "3200000.00", "部分企业厂房改造协调进度偏慢"),),
         note="示例金额：报道称“投入资金”，未给出数额。",
     ),
     DemoProject(
-        "DEMO-FJ-2025-004", "昌吉市农特产品外销门店补贴", "SC-350500", "652301", "employment",
-        True, date(2025, 1, 1), date(2025, 12, 31), {"aid": "2000000.00"},
+        "DEMO-FJ-2025-004",
+        "昌吉市农特产品外销门店补贴",
+        "SC-350500",
+        "652301",
+        "employment",
+        True,
+        date(2025, 1, 1),
+        date(2025, 12, 31),
+        {"aid": "2000000.00"},
         ("approved", "building"),
         _moves("aid", "1990000.00", date(2025, 8, 31)),
         note="报道：向27家门店发放补贴近200万元（000号报道）。",
     ),
     DemoProject(
-        "DEMO-FJ-2021-001", "昌吉州乡镇卫生院和社区卫生服务站新改扩建", "FC-350000", "652300",
-        "health", True, date(2021, 3, 1), date(2025, 10, 31), {"aid": "42000000.00"},
+        "DEMO-FJ-2021-001",
+        "昌吉州乡镇卫生院和社区卫生服务站新改扩建",
+        "FC-350000",
+        "652300",
+        "health",
+        True,
+        date(2021, 3, 1),
+        date(2025, 10, 31),
+        {"aid": "42000000.00"},
         ("approved", "building", "completed", "accepted"),
         _moves("aid", "42000000.00", date(2024, 12, 31)),
         note="报道：“十四五”以来累计投入4200余万元（004号报道）。",
     ),
     DemoProject(
-        "DEMO-FJ-2021-002", "昌吉州巡回医疗车和医学检查检验设备购置", "FC-350000", "652300",
-        "health", True, date(2021, 5, 1), date(2025, 6, 30), {"aid": "90000000.00"},
+        "DEMO-FJ-2021-002",
+        "昌吉州巡回医疗车和医学检查检验设备购置",
+        "FC-350000",
+        "652300",
+        "health",
+        True,
+        date(2021, 5, 1),
+        date(2025, 6, 30),
+        {"aid": "90000000.00"},
         ("approved", "building", "completed", "accepted", "operating"),
         _moves("aid", "90000000.00", date(2024, 12, 31)),
         note="报道：投入9000余万元购置巡回医疗车、医学检查检验设备（004号报道）。",
     ),
     DemoProject(
-        "DEMO-FJ-2024-001", "呼图壁县乡镇卫生院医疗设备购置", "SC-350900", "652323", "health",
-        True, date(2024, 3, 1), date(2025, 3, 31), {"aid": "7500000.00"},
+        "DEMO-FJ-2024-001",
+        "呼图壁县乡镇卫生院医疗设备购置",
+        "SC-350900",
+        "652323",
+        "health",
+        True,
+        date(2024, 3, 1),
+        date(2025, 3, 31),
+        {"aid": "7500000.00"},
         ("approved", "building", "completed", "accepted"),
         _moves("aid", "7500000.00", date(2024, 11, 30)),
         note="报道：投入750余万元为呼图壁县各乡镇卫生院购置医疗设备（004号报道）。",
     ),
     DemoProject(
-        "DEMO-FJ-2023-002", "泉子街镇镇区道路及基础设施改造提升", "SC-350200", "652327",
-        "infrastructure", True, date(2023, 4, 1), date(2025, 11, 30),
+        "DEMO-FJ-2023-002",
+        "泉子街镇镇区道路及基础设施改造提升",
+        "SC-350200",
+        "652327",
+        "infrastructure",
+        True,
+        date(2023, 4, 1),
+        date(2025, 11, 30),
         {"aid": "3000000.00", "local": "7500000.00"},
         ("approved", "building"),
-        (*_moves("aid", "3000000.00", date(2024, 8, 31)),
-         ("local", "release", "7500000.00", date(2024, 5, 1)),
-         ("local", "disburse", "6000000.00", date(2025, 5, 1))),
+        (
+            *_moves("aid", "3000000.00", date(2024, 8, 31)),
+            ("local", "release", "7500000.00", date(2024, 5, 1)),
+            ("local", "disburse", "6000000.00", date(2025, 5, 1)),
+        ),
         ((2025, 10, "90", "8500000.00", "天气转冷，需加快路砖铺装"),),
         note="报道：厦门援疆资金300万元和相关项目配套资金750万元（004号报道）。",
     ),
     DemoProject(
-        "DEMO-SX-2024-001", "晋阜民间文化交流展厅", "WT-140000-5", "652302", "culture", False,
-        date(2024, 1, 15), date(2024, 6, 30), {"aid": "2600000.00"},
+        "DEMO-SX-2024-001",
+        "晋阜民间文化交流展厅",
+        "WT-140000-5",
+        "652302",
+        "culture",
+        False,
+        date(2024, 1, 15),
+        date(2024, 6, 30),
+        {"aid": "2600000.00"},
         ("approved", "building", "completed", "accepted", "operating"),
         _moves("aid", "2600000.00", date(2024, 6, 20)),
         note="报道：第五批山西援疆工作队投入260万元打造（002号报道）。",
     ),
     DemoProject(
-        "DEMO-JL-2025-001", "阿勒泰市人民医院远程会诊中心", "WT-220100", "654301", "health",
-        True, date(2025, 3, 1), date(2025, 12, 31), {"aid": "1200000.00"},
+        "DEMO-JL-2025-001",
+        "阿勒泰市人民医院远程会诊中心",
+        "WT-220100",
+        "654301",
+        "health",
+        True,
+        date(2025, 3, 1),
+        date(2025, 12, 31),
+        {"aid": "1200000.00"},
         ("approved", "building"),
         (("aid", "release", "1200000.00", date(2025, 3, 31)),),
         note="示例金额：吉林援疆医疗队帮扶阿勒泰市人民医院，报道未给出资金数额。",
     ),
     DemoProject(
-        "DEMO-SD-2025-001", "巴楚县职业技能培训基地（跨结对示例）", "FC-370000", "653130",
-        "employment", True, date(2025, 5, 1), date(2026, 4, 30), {"aid": "1500000.00"},
+        "DEMO-SD-2025-001",
+        "巴楚县职业技能培训基地（跨结对示例）",
+        "FC-370000",
+        "653130",
+        "employment",
+        True,
+        date(2025, 5, 1),
+        date(2026, 4, 30),
+        {"aid": "1500000.00"},
         ("approved",),
         note="示例：山东援疆在上海结对的巴楚县实施的项目，用于展示结对范围外标记；金额为示例金额。",
     ),
@@ -191,14 +283,38 @@ DEMO_PROJECTS = [
 
 DEMO_USERS = [
     # (username, password, role, organisation code, region code, display name)
-    ("demo-national", "Duikou-national-2025", Membership.Role.NATIONAL, None, "650000",
-     "自治区援疆办"),
-    ("demo-fujian", "Duikou-fujian-2025", Membership.Role.FRONT_COMMAND, "FC-350000", None,
-     "福建前方指挥部"),
-    ("demo-quanzhou", "Duikou-quanzhou-2025", Membership.Role.SUB_COMMAND, "SC-350500", None,
-     "泉州分指挥部"),
-    ("demo-changji", "Duikou-changji-2025", Membership.Role.RECIPIENT, None, "652300",
-     "昌吉州政府"),
+    (
+        "demo-national",
+        "Duikou-national-2025",
+        Membership.Role.NATIONAL,
+        None,
+        "650000",
+        "自治区援疆办",
+    ),
+    (
+        "demo-fujian",
+        "Duikou-fujian-2025",
+        Membership.Role.FRONT_COMMAND,
+        "FC-350000",
+        None,
+        "福建前方指挥部",
+    ),
+    (
+        "demo-quanzhou",
+        "Duikou-quanzhou-2025",
+        Membership.Role.SUB_COMMAND,
+        "SC-350500",
+        None,
+        "泉州分指挥部",
+    ),
+    (
+        "demo-changji",
+        "Duikou-changji-2025",
+        Membership.Role.RECIPIENT,
+        None,
+        "652300",
+        "昌吉州政府",
+    ),
     ("demo-auditor", "Duikou-auditor-2025", Membership.Role.AUDITOR, None, None, "审计"),
     ("demo-public", "Duikou-public-2025", Membership.Role.PUBLIC, None, None, "公众"),
 ]
@@ -238,23 +354,39 @@ def _organisations_load() -> None:
         province = donor_province_get_or_create(region=Region.objects.get(code=province_code))
         organisation_get_or_create(
             code=code,
-            defaults={"name": name, "short_name": short, "side": Organisation.Side.DONOR,
-                      "kind": Organisation.Kind.FRONT_COMMAND, "parent": province,
-                      "region": Region.objects.get(code=base)},
+            defaults={
+                "name": name,
+                "short_name": short,
+                "side": Organisation.Side.DONOR,
+                "kind": Organisation.Kind.FRONT_COMMAND,
+                "parent": province,
+                "region": Region.objects.get(code=base),
+            },
         )
-    for code, name, short, parent, city, base in SUB_COMMANDS:
+    for code, name, short, parent, _city, base in SUB_COMMANDS:
         kind = Organisation.Kind.SUB_COMMAND if "分指挥部" in name else Organisation.Kind.WORK_TEAM
         organisation_get_or_create(
             code=code,
-            defaults={"name": name, "short_name": short, "side": Organisation.Side.DONOR,
-                      "kind": kind, "parent": Organisation.objects.get(code=parent),
-                      "region": region_find(text=base), "is_demo": True},
+            defaults={
+                "name": name,
+                "short_name": short,
+                "side": Organisation.Side.DONOR,
+                "kind": kind,
+                "parent": Organisation.objects.get(code=parent),
+                "region": region_find(text=base),
+                "is_demo": True,
+            },
         )
     for code, name, kind, region_code in RECIPIENT_ORGS:
         organisation_get_or_create(
             code=code,
-            defaults={"name": name, "side": Organisation.Side.RECIPIENT, "kind": kind,
-                      "region": Region.objects.get(code=region_code), "is_demo": True},
+            defaults={
+                "name": name,
+                "side": Organisation.Side.RECIPIENT,
+                "kind": kind,
+                "region": Region.objects.get(code=region_code),
+                "is_demo": True,
+            },
         )
 
 
@@ -271,8 +403,12 @@ def _sub_pairings_load(programme: Programme) -> None:
             recipient = region_find(text=row["recipient"])
             if not Pairing.objects.filter(donor=donor, recipient=recipient).exists():
                 pairing_create(
-                    programme=programme, donor=donor, recipient=recipient, parent=parent,
-                    start_date=parent.start_date, confidence=row["confidence"],
+                    programme=programme,
+                    donor=donor,
+                    recipient=recipient,
+                    parent=parent,
+                    start_date=parent.start_date,
+                    confidence=row["confidence"],
                     source=row["source"],
                 )
 
@@ -283,24 +419,42 @@ def _projects_load(programme: Programme) -> int:
         if Project.objects.filter(code=spec.code).exists():
             continue
         project = project_create(
-            code=spec.code, name=spec.name, programme=programme,
-            donor_org=Organisation.objects.get(code=spec.donor), region=spec.region,
-            sector=spec.sector, is_livelihood=spec.livelihood, planned_start=spec.start,
-            planned_end=spec.end, budgets=spec.budgets,
-            description=f"{DEMO_MARK}{spec.note}", is_demo=True, source="演示数据",
+            code=spec.code,
+            name=spec.name,
+            programme=programme,
+            donor_org=Organisation.objects.get(code=spec.donor),
+            region=spec.region,
+            sector=spec.sector,
+            is_livelihood=spec.livelihood,
+            planned_start=spec.start,
+            planned_end=spec.end,
+            budgets=spec.budgets,
+            description=f"{DEMO_MARK}{spec.note}",
+            is_demo=True,
+            source="演示数据",
         )
         day = spec.start
         for status in spec.status_path:
             project = project_transition(project=project, to_status=status, on=day)
         for fund_source, kind, amount, on in spec.moved:
             fund_transaction_create(
-                project=project, fund_source=fund_source, kind=kind, amount=amount, on=on,
-                is_demo=True, source="演示数据",
+                project=project,
+                fund_source=fund_source,
+                kind=kind,
+                amount=amount,
+                on=on,
+                is_demo=True,
+                source="演示数据",
             )
         for year, month, percent, spent, problems in spec.progress:
             progress_report_submit(
-                project=project, year=year, month=month, percent_complete=percent,
-                amount_spent=spent, problems=problems, is_demo=True,
+                project=project,
+                year=year,
+                month=month,
+                percent_complete=percent,
+                amount_spent=spent,
+                problems=problems,
+                is_demo=True,
             )
         created += 1
     return created
@@ -312,13 +466,13 @@ def _users_load() -> list[tuple[str, str, str]]:
     for username, password, role, org_code, region_code, label in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User.objects.create_user(username=username, password=password,
-                                            first_name=label)
+            user = User.objects.create_user(username=username, password=password, first_name=label)
             if role == Membership.Role.NATIONAL:
                 user.is_staff = True
                 user.save(update_fields=["is_staff"])
             membership_set(
-                user=user, role=role,
+                user=user,
+                role=role,
                 organisation=Organisation.objects.get(code=org_code) if org_code else None,
                 region=Region.objects.get(code=region_code) if region_code else None,
             )

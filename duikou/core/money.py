@@ -44,7 +44,7 @@ def format_money(amount: Decimal | None) -> str:
         return f"{sign}{(amount / YI).quantize(Decimal('0.01'), ROUND_HALF_UP):,}亿元"
     if amount >= WAN:
         return f"{sign}{(amount / WAN).quantize(Decimal('0.01'), ROUND_HALF_UP):,}万元"
-    return f"{sign}{amount:,}元"
+    return f"{sign}{amount.quantize(FEN):,}元"
 
 
 class MoneyField(models.BigIntegerField):

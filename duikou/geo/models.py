@@ -21,20 +21,37 @@ class Region(models.Model):
     kind = models.CharField("类型", max_length=32, blank=True)
     aliases = models.CharField("别称", max_length=255, blank=True, help_text="以 | 分隔")
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     province = models.ForeignKey(
-        "self", verbose_name="所属省级", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="所属省级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     prefecture = models.ForeignKey(
-        "self", verbose_name="所属地级", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="所属地级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     twin = models.ForeignKey(
-        "self", verbose_name="师市合一", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", help_text="兵团师与其城市互为一体时，相互指向",
+        "self",
+        verbose_name="师市合一",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="兵团师与其城市互为一体时，相互指向",
     )
     is_active = models.BooleanField("有效", default=True)
 
@@ -67,3 +84,6 @@ class RegionAncestor(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["region", "ancestor"], name="region_ancestor_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} ⊇ {self.region_id}"

@@ -21,9 +21,7 @@ def region_find(*, text: str) -> Region:
     if text.isdigit() or text.upper().startswith("XPCC"):
         return region_get_by_code(code=text.upper())
     matches = list(
-        Region.objects.filter(
-            Q(name=text) | Q(short_name=text) | Q(aliases__contains=text)
-        )
+        Region.objects.filter(Q(name=text) | Q(short_name=text) | Q(aliases__contains=text))
     )
     exact = [r for r in matches if r.name == text]
     if not exact:

@@ -33,15 +33,24 @@ class Organisation(Tracked):
     side = models.CharField("所属方", max_length=16, choices=Side.choices)
     kind = models.CharField("类型", max_length=32, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级机构", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     region = models.ForeignKey(
         Region, verbose_name="所在地区", on_delete=models.PROTECT, related_name="organisations"
     )
     root = models.ForeignKey(
-        "self", verbose_name="所属顶级机构", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", help_text="支援方为援疆省市；自动维护",
+        "self",
+        verbose_name="所属顶级机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="支援方为援疆省市；自动维护",
     )
     is_active = models.BooleanField("有效", default=True)
 
@@ -66,7 +75,12 @@ class OrgAncestor(models.Model):
     class Meta:
         verbose_name = "机构上下级"
         verbose_name_plural = "机构上下级"
-        constraints = [models.UniqueConstraint(fields=["org", "ancestor"], name="org_ancestor_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "ancestor"], name="org_ancestor_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} ⊇ {self.org_id}"
 
 
 class Programme(Tracked):
@@ -104,7 +118,11 @@ class Pairing(Tracked):
         Region, verbose_name="受援地", on_delete=models.PROTECT, related_name="pairings"
     )
     parent = models.ForeignKey(
-        "self", verbose_name="上级结对", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级结对",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="sub_pairings",
     )
     start_date = models.DateField("开始日期")
@@ -139,7 +157,9 @@ class Membership(models.Model):
         PUBLIC = "public", "公众"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     role = models.CharField("角色", max_length=16, choices=Role.choices)

@@ -13,7 +13,7 @@ from duikou.core.errors import ConflictError, refuse
 from duikou.geo.models import Region
 from duikou.geo.selectors import region_find
 
-from .models import Membership, Organisation, OrgAncestor, Pairing, Programme
+from .models import Membership, OrgAncestor, Organisation, Pairing, Programme
 
 ORG_FIELDS = ("name", "short_name", "name_en", "side", "kind", "parent", "region", "is_active")
 
@@ -22,9 +22,9 @@ def _rebuild_ancestors(orgs: list[Organisation]) -> None:
     """Recompute closure rows and ``root`` for ``orgs`` and everything below them."""
     ids = set()
     for org in orgs:
-        ids |= set(
-            OrgAncestor.objects.filter(ancestor=org).values_list("org_id", flat=True)
-        ) | {org.pk}
+        ids |= set(OrgAncestor.objects.filter(ancestor=org).values_list("org_id", flat=True)) | {
+            org.pk
+        }
     everyone = {o.pk: o for o in Organisation.objects.only("id", "parent_id", "root_id")}
     links, changed_roots = [], []
     for pk in ids:
@@ -62,8 +62,15 @@ def organisation_create(
     if Organisation.objects.filter(code=code).exists():
         raise refuse("code", f"机构编码“{code}”已存在")
     org = Organisation(
-        code=code, name=name, side=side, kind=kind, region=region, parent=parent,
-        short_name=short_name, name_en=name_en, is_demo=is_demo,
+        code=code,
+        name=name,
+        side=side,
+        kind=kind,
+        region=region,
+        parent=parent,
+        short_name=short_name,
+        name_en=name_en,
+        is_demo=is_demo,
     )
     org.full_clean(exclude=["root"])
     org.save()
@@ -154,8 +161,14 @@ def pairing_create(
         if start_date < parent.start_date:
             raise refuse("start_date", "子结对的开始日期不能早于上级结对")
     pairing = Pairing(
-        programme=programme, donor=donor, recipient=recipient, parent=parent,
-        start_date=start_date, end_date=end_date, confidence=confidence, source=source,
+        programme=programme,
+        donor=donor,
+        recipient=recipient,
+        parent=parent,
+        start_date=start_date,
+        end_date=end_date,
+        confidence=confidence,
+        source=source,
         is_demo=is_demo,
     )
     pairing.full_clean()
@@ -177,8 +190,12 @@ def donor_province_get_or_create(*, region: Region, actor=None) -> Organisation:
     )
     return organisation_get_or_create(
         code=donor_province_code(region),
-        defaults={"name": region.name, "side": Organisation.Side.DONOR, "kind": kind,
-                  "region": region},
+        defaults={
+            "name": region.name,
+            "side": Organisation.Side.DONOR,
+            "kind": kind,
+            "region": region,
+        },
         actor=actor,
     )
 
@@ -201,9 +218,13 @@ def pairings_load_csv(*, path: Path | None = None, programme: Programme, actor=N
             ).exists()
             if not exists:
                 pairing_create(
-                    programme=programme, donor=donor, recipient=recipient,
-                    start_date=programme.start_date, confidence=row["confidence"],
-                    source=row["source"], actor=actor,
+                    programme=programme,
+                    donor=donor,
+                    recipient=recipient,
+                    start_date=programme.start_date,
+                    confidence=row["confidence"],
+                    source=row["source"],
+                    actor=actor,
                 )
                 created += 1
     return created
@@ -222,5 +243,3 @@ def membership_set(*, user, role: str, organisation=None, region=None, actor=Non
     )
     change_record(instance=membership, action="create", actor=actor)
     return membership
-
-

@@ -23,15 +23,38 @@ class StatusChangeInline(admin.TabularInline):
 @admin.register(Project)
 class ProjectAdmin(AuditedAdmin):
     list_display = [
-        "code", "name", "donor_org", "region", "sector", "status", "is_livelihood",
-        "is_county_or_below", "out_of_pairing", "plan_year", "is_demo",
+        "code",
+        "name",
+        "donor_org",
+        "region",
+        "sector",
+        "status",
+        "is_livelihood",
+        "is_county_or_below",
+        "out_of_pairing",
+        "plan_year",
+        "is_demo",
     ]
-    list_filter = ["status", "sector", "is_livelihood", "is_county_or_below", "out_of_pairing",
-                   "plan_year", "is_demo"]
+    list_filter = [
+        "status",
+        "sector",
+        "is_livelihood",
+        "is_county_or_below",
+        "out_of_pairing",
+        "plan_year",
+        "is_demo",
+    ]
     search_fields = ["code", "name"]
     raw_id_fields = ["donor_org", "region"]
-    readonly_fields = ["donor_province", "prefecture", "is_county_or_below", "out_of_pairing",
-                       "status", "status_date", "version"]
+    readonly_fields = [
+        "donor_province",
+        "prefecture",
+        "is_county_or_below",
+        "out_of_pairing",
+        "status",
+        "status_date",
+        "version",
+    ]
     inlines = [BudgetLineInline, StatusChangeInline]
     list_select_related = ["donor_org", "region"]
 

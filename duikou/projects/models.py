@@ -53,18 +53,28 @@ class Project(Tracked):
     description = models.TextField("项目简介", blank=True)
     programme = models.ForeignKey(Programme, verbose_name="援助计划", on_delete=models.PROTECT)
     donor_org = models.ForeignKey(
-        Organisation, verbose_name="实施援疆机构", on_delete=models.PROTECT,
+        Organisation,
+        verbose_name="实施援疆机构",
+        on_delete=models.PROTECT,
         related_name="projects",
     )
     donor_province = models.ForeignKey(
-        Organisation, verbose_name="援疆省市", on_delete=models.PROTECT, related_name="+",
-        editable=False, help_text="由实施机构推出",
+        Organisation,
+        verbose_name="援疆省市",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        help_text="由实施机构推出",
     )
     region = models.ForeignKey(
         Region, verbose_name="项目地点", on_delete=models.PROTECT, related_name="projects"
     )
     prefecture = models.ForeignKey(
-        Region, verbose_name="所属地州", null=True, on_delete=models.PROTECT, related_name="+",
+        Region,
+        verbose_name="所属地州",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         editable=False,
     )
     sector = models.CharField("行业领域", max_length=32, choices=Sector.choices)
@@ -110,6 +120,9 @@ class StatusChange(models.Model):
         verbose_name = "状态变更"
         verbose_name_plural = "状态变更"
         ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.from_status} → {self.to_status} ({self.on})"
 
 
 class BudgetLine(models.Model):

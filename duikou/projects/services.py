@@ -42,8 +42,16 @@ NEXT_STATUS = {
 }
 TERMINABLE = {Status.RESERVE, Status.APPROVED, Status.BUILDING, Status.COMPLETED}
 EDITABLE_FIELDS = (
-    "name", "name_en", "description", "donor_org", "region", "sector", "is_livelihood",
-    "plan_year", "planned_start", "planned_end",
+    "name",
+    "name_en",
+    "description",
+    "donor_org",
+    "region",
+    "sector",
+    "is_livelihood",
+    "plan_year",
+    "planned_start",
+    "planned_end",
 )
 
 
@@ -113,11 +121,21 @@ def project_create(
         if amounts[fund_source] < 0:
             raise refuse("budgets", f"{label}计划金额不能为负数")
     project = Project(
-        code=code, name=name.strip(), name_en=name_en, description=description,
-        programme=programme, donor_org=donor_org, region=_resolve_region(region), sector=sector,
-        is_livelihood=is_livelihood, status=status, status_date=planned_start,
-        plan_year=plan_year or planned_start.year, planned_start=planned_start,
-        planned_end=planned_end, is_demo=is_demo,
+        code=code,
+        name=name.strip(),
+        name_en=name_en,
+        description=description,
+        programme=programme,
+        donor_org=donor_org,
+        region=_resolve_region(region),
+        sector=sector,
+        is_livelihood=is_livelihood,
+        status=status,
+        status_date=planned_start,
+        plan_year=plan_year or planned_start.year,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        is_demo=is_demo,
     )
     _derive(project)
     project.full_clean()
@@ -140,8 +158,8 @@ def _user(actor):
 
 def _locked(project: Project, version: int | None) -> Project:
     """Re-read the project under a row lock and check the editor saw the latest version."""
-    current = Project.objects.select_for_update().select_related("donor_org", "region").get(
-        pk=project.pk
+    current = (
+        Project.objects.select_for_update().select_related("donor_org", "region").get(pk=project.pk)
     )
     if version is not None and current.version != version:
         raise ConflictError(entity="项目", expected=version, current=current.version)
@@ -174,7 +192,11 @@ def project_update(
     derived = ["donor_province", "prefecture", "is_county_or_below", "out_of_pairing"]
     _bump(current, [*changes, *derived])
     change_record(
-        instance=current, action="update", actor=actor, before=before, reason=reason,
+        instance=current,
+        action="update",
+        actor=actor,
+        before=before,
+        reason=reason,
         source=source,
     )
     return current
@@ -182,7 +204,12 @@ def project_update(
 
 @transaction.atomic
 def project_transition(
-    *, project: Project, to_status: str, on: date, actor=None, reason: str = "",
+    *,
+    project: Project,
+    to_status: str,
+    on: date,
+    actor=None,
+    reason: str = "",
     version: int | None = None,
 ) -> Project:
     """Move a project to its next status on a date. Skips, reversals and late dates are refused."""
@@ -205,12 +232,20 @@ def project_transition(
     current.status, current.status_date = there, on
     _bump(current, ["status", "status_date"])
     StatusChange.objects.create(
-        project=current, from_status=here, to_status=there, on=on, actor=_user(actor),
+        project=current,
+        from_status=here,
+        to_status=there,
+        on=on,
+        actor=_user(actor),
         reason=reason,
     )
     change_record(
-        instance=current, action="transition", actor=actor, before=before,
-        after=snapshot(current, ["status", "status_date"]), reason=reason,
+        instance=current,
+        action="transition",
+        actor=actor,
+        before=before,
+        after=snapshot(current, ["status", "status_date"]),
+        reason=reason,
     )
     return current
 
@@ -249,7 +284,10 @@ def budget_set(
         line.version += 1
         line.save(update_fields=["amount", "version"])
     change_record(
-        instance=line, action="update" if before else "create", actor=actor, before=before,
+        instance=line,
+        action="update" if before else "create",
+        actor=actor,
+        before=before,
         reason=reason,
     )
     return line
@@ -289,8 +327,16 @@ def fund_transaction_create(
             f"{label}累计{kind_label}将达到{already + amount}元，超过计划金额{line.amount}元",
         )
     record = FundTransaction(
-        project=current, fund_source=fund_source, kind=kind, amount=amount, on=on,
-        year=on.year, month=on.month, reference=reference, note=note, is_demo=is_demo,
+        project=current,
+        fund_source=fund_source,
+        kind=kind,
+        amount=amount,
+        on=on,
+        year=on.year,
+        month=on.month,
+        reference=reference,
+        note=note,
+        is_demo=is_demo,
     )
     record.full_clean()
     record.save()
@@ -336,6 +382,7 @@ def progress_report_submit(
         report.updated_at = timezone.now()
     report.full_clean()
     report.save()
-    change_record(instance=report, action="update" if before else "create", actor=actor,
-                  before=before)
+    change_record(
+        instance=report, action="update" if before else "create", actor=actor, before=before
+    )
     return report

@@ -1,0 +1,107 @@
+"""Paragraphs, sentences and clauses of a captured newspaper page.
+
+Pages are wrapped at column edges and paragraphs split across columns, so
+attribute rules work on a *clean* copy of each paragraph with all white space
+removed; ``offsets`` maps every clean character back to the raw text.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+_BLANK_LINE = re.compile(r"\n[ \t\u3000\xa0]*(?:\r?\n[ \t\u3000\xa0]*)+")
+_WHITESPACE = " \t\u3000\xa0\r\n"
+_SENTENCE_END = "。！？!?"
+_CLAUSE_END = "，,；;：:。！？!?"
+_PARAGRAPH_END = "。！？!?”\"’：:；;…）)"
+# A block longer than this that stops mid-sentence continues in the next
+# block (a paragraph split across columns); shorter ones are headings.
+_CONTINUED_MIN = 24
+
+
+@dataclass(slots=True)
+class Paragraph:
+    """A logical paragraph: clean text plus the raw offset of each character."""
+
+    clean: str
+    offsets: list[int]
+    sentence_starts: list[int] = field(default_factory=list)
+
+    def clean_index(self, raw_position: int) -> int:
+        """Clean index of the first character at or after ``raw_position``."""
+        return bisect_left(self.offsets, raw_position)
+
+    def sentence_span(self, index: int) -> tuple[int, int]:
+        """``(start, end)`` clean indices of the sentence holding ``index``."""
+        position = bisect_left(self.sentence_starts, index + 1) - 1
+        start = self.sentence_starts[max(position, 0)]
+        end = (
+            self.sentence_starts[position + 1]
+            if position + 1 < len(self.sentence_starts)
+            else len(self.clean)
+        )
+        return start, end
+
+    def clause_span(self, start: int, end: int) -> tuple[int, int]:
+        """``(start, end)`` of the clause around the clean range ``start:end``."""
+        left = start
+        while left > 0 and self.clean[left - 1] not in _CLAUSE_END:
+            left -= 1
+        right = end
+        while right < len(self.clean) and self.clean[right] not in _CLAUSE_END:
+            right += 1
+        return left, right
+
+
+def _clean(text: str, base: int) -> tuple[str, list[int]]:
+    chars: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        if char not in _WHITESPACE:
+            chars.append(char)
+            offsets.append(base + index)
+    return "".join(chars), offsets
+
+
+def _sentence_starts(clean: str) -> list[int]:
+    starts = [0]
+    for index, char in enumerate(clean):
+        if char in _SENTENCE_END and index + 1 < len(clean):
+            # Keep a closing quote with the sentence it ends.
+            nxt = index + 1
+            while nxt < len(clean) and clean[nxt] in "”\"’」）)":
+                nxt += 1
+            if nxt < len(clean) and nxt != starts[-1]:
+                starts.append(nxt)
+    return starts
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, int, Paragraph]]:
+    """Yield ``(raw_start, raw_end, paragraph)`` for each logical paragraph."""
+    blocks: list[tuple[int, int]] = []
+    position = 0
+    for match in _BLANK_LINE.finditer(text):
+        blocks.append((position, match.start()))
+        position = match.end()
+    blocks.append((position, len(text)))
+
+    start: int | None = None
+    for index, (block_start, block_end) in enumerate(blocks):
+        if start is None:
+            start = block_start
+        body = text[block_start:block_end].strip(_WHITESPACE)
+        continued = (
+            index + 1 < len(blocks)
+            and len(text[start:block_end].strip()) >= _CONTINUED_MIN
+            and body
+            and body[-1] not in _PARAGRAPH_END
+        )
+        if continued:
+            continue
+        clean, offsets = _clean(text[start:block_end], start)
+        if clean:
+            yield start, block_end, Paragraph(clean, offsets, _sentence_starts(clean))
+        start = None
