@@ -4,7 +4,6 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +14,7 @@ from duikou.geo.selectors import region_find
 
 from .models import Membership, OrgAncestor, Organisation, Pairing, Programme
 
+PAIRINGS_CSV = Path(__file__).resolve().parent / "fixtures" / "pairings.csv"
 ORG_FIELDS = ("name", "short_name", "name_en", "side", "kind", "parent", "region", "is_active")
 
 
@@ -203,7 +203,7 @@ def donor_province_get_or_create(*, region: Region, actor=None) -> Organisation:
 @transaction.atomic
 def pairings_load_csv(*, path: Path | None = None, programme: Programme, actor=None) -> int:
     """Load the 2010 pairing list; rows already present are skipped. Returns rows created."""
-    path = path or Path(settings.SHARED_DIR) / "data" / "pairings.csv"
+    path = path or PAIRINGS_CSV
     created = 0
     with open(path, encoding="utf-8", newline="") as handle:
         for number, row in enumerate(csv.DictReader(handle), start=2):
