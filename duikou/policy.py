@@ -93,3 +93,20 @@ def can_write_for_org(user, org_id: int) -> bool:
     """May ``user`` create or change records reported by organisation ``org_id``?"""
     scope = scope_for(user)
     return scope.writes_all or org_id in scope.write_org_ids
+
+
+PERSONAL_DATA_ROLES = {
+    Membership.Role.NATIONAL,
+    Membership.Role.FRONT_COMMAND,
+    Membership.Role.SUB_COMMAND,
+    Membership.Role.AUDITOR,
+}
+
+
+def can_see_personal_data(user) -> bool:
+    """Names, phone and ID numbers of people: only roles that manage or audit them.
+
+    Recipient governments and the public see aggregates only.
+    """
+    scope = scope_for(user)
+    return scope.writes_all or bool(scope.roles & PERSONAL_DATA_ROLES)
