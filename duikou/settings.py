@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "duikou.geo",
     "duikou.orgs",
     "duikou.projects",
+    "duikou.investment",
+    "duikou.people",
+    "duikou.exchanges",
+    "duikou.results",
 ]
 
 MIDDLEWARE = [

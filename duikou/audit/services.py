@@ -4,6 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .models import ChangeEntry
 
@@ -16,9 +17,14 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict:
             continue
         value = getattr(instance, field.attname)
         if isinstance(value, Decimal):
-            value = str(value)
+            places = getattr(field, "decimal_places", None)
+            value = str(value.quantize(Decimal(1).scaleb(-places)) if places else value)
         elif isinstance(value, (date, datetime)):
             value = value.isoformat()
+        elif isinstance(value, FieldFile):
+            value = value.name or ""
+        elif value is not None and not isinstance(value, (str, int, float, bool, list, dict)):
+            value = str(value)
         data[field.attname] = value
     return data
 

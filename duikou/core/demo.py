@@ -322,12 +322,16 @@ DEMO_USERS = [
 
 @transaction.atomic
 def reference_load() -> dict[str, int]:
-    """Regions, the programme, donor organisations and the 2010 pairing list."""
+    """Regions, the programme, donor organisations, the 2010 pairing list, the indicators."""
+    from duikou.results.services import catalogue_load_csv
+
     regions = regions_load_csv()
     _twins_load()
     programme = programme_get_or_create(**PROGRAMME)
     pairings = pairings_load_csv(programme=programme)
-    return {"regions_created": regions["created"], "pairings_created": pairings}
+    indicators = catalogue_load_csv()
+    return {"regions_created": regions["created"], "pairings_created": pairings,
+            "indicators_created": indicators["created"]}
 
 
 def _twins_load() -> None:

@@ -1,0 +1,232 @@
+"""Summary cells (``Rollup``) kept fresh as values change, and rebuilt in bulk.
+
+Every SQL statement of the results app lives here. The statements run unchanged
+on SQLite (3.24+) and PostgreSQL: ``INSERT … ON CONFLICT … DO UPDATE`` for the
+incremental path, ``INSERT … SELECT … GROUP BY`` with window functions for rebuilds.
+
+How a value is counted: it joins the closure table of its tree once per ancestor,
+so under any node it appears exactly once, however deep it sits. In time it falls
+in the cells of the finest calendar unit containing its period and every coarser
+one (month → quarter → year), never in two cells of one grain.
+
+Sum and average indicators are updated by adding the change to each cell; maximum
+and last-value indicators are recomputed for the affected cells only. Drafts are not
+counted: a value enters the cells when it is submitted.
+"""
+
+from decimal import Decimal
+
+from django.db import connection
+
+from duikou.geo.models import RegionAncestor
+from duikou.orgs.models import OrgAncestor
+
+from .models import Indicator, Rollup, Value
+from .periods import cells
+
+AXES = {
+    "o": (OrgAncestor._meta.db_table, "org_id", "org_id"),
+    "r": (RegionAncestor._meta.db_table, "region_id", "region_id"),
+}
+GRAINS = {
+    "y": ("", "v.year IS NOT NULL"),
+    "q": ("v.quarter", "v.quarter IS NOT NULL"),
+    "m": ("v.month", "v.month IS NOT NULL"),
+}
+V = Value._meta.db_table
+R = Rollup._meta.db_table
+DRAFT = Value.Status.DRAFT.value
+INCREMENTAL = {Indicator.Aggregation.SUM, Indicator.Aggregation.AVG}
+
+
+def _ancestors(axis: str, node_id: int) -> list[int]:
+    table, column, _ = AXES[axis]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ancestor_id FROM {table} WHERE {column} = %s", [node_id])  # noqa: S608
+        return [row[0] for row in cursor.fetchall()]
+
+
+def rollup_value_changed(*, before: Value | None, after: Value | None) -> None:
+    """Bring the cells up to date after a value was created, changed or deleted.
+
+    ``before`` is the value as it was (None when created), ``after`` as it is now
+    (None when deleted). Called inside the writing transaction, after the write.
+    """
+    sample = after or before
+    if sample is None:
+        return
+    aggregation = Indicator.objects.values_list("aggregation", flat=True).get(
+        pk=sample.indicator_id
+    )
+    if aggregation in INCREMENTAL:
+        if before is not None:
+            _add(before, -1)
+        if after is not None:
+            _add(after, 1)
+        return
+    touched = set()
+    for state in (before, after):
+        if state is None:
+            continue
+        for axis, node_id in (("o", state.org_id), ("r", state.region_id)):
+            for node in _ancestors(axis, node_id):
+                for key in cells(state.year, state.quarter, state.month):
+                    touched.add((state.indicator_id, axis, node, *key))
+    for indicator_id, axis, node, grain, year, period_no in sorted(touched):
+        rollup_recompute_cell(
+            indicator_id=indicator_id,
+            aggregation=aggregation,
+            axis=axis,
+            node_id=node,
+            grain=grain,
+            year=year,
+            period_no=period_no,
+        )
+
+
+def _add(value: Value, sign: int) -> None:
+    """Add (``sign`` = 1) or take away (-1) one value in every cell it falls in."""
+    keys = cells(value.year, value.quarter, value.month)
+    if not keys:
+        return
+    rows, params = [], []
+    for axis, node_id in (("o", value.org_id), ("r", value.region_id)):
+        for node in _ancestors(axis, node_id):
+            for grain, year, period_no in keys:
+                rows.append("(%s, %s, %s, %s, %s, %s, %s, %s, %s)")
+                params += [
+                    value.indicator_id,
+                    axis,
+                    node,
+                    grain,
+                    year,
+                    period_no,
+                    value.value * sign,
+                    sign,
+                    value.value if sign > 0 else None,
+                ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {R} (indicator_id, axis, node_id, grain, year, period_no, total, count,"  # noqa: S608
+            f" maximum) VALUES {', '.join(rows)}"
+            " ON CONFLICT (indicator_id, axis, node_id, grain, year, period_no) DO UPDATE SET"
+            f" total = {R}.total + excluded.total, count = {R}.count + excluded.count,"
+            f" maximum = CASE WHEN excluded.maximum IS NULL THEN {R}.maximum"
+            f" WHEN {R}.maximum IS NULL OR excluded.maximum > {R}.maximum THEN excluded.maximum"
+            f" ELSE {R}.maximum END",
+            params,
+        )
+
+
+def _cell_filter(grain: str) -> str:
+    if grain == "y":
+        return "v.year = %s"
+    column = "v.quarter" if grain == "q" else "v.month"
+    return f"v.year = %s AND {column} = %s"
+
+
+def rollup_recompute_cell(
+    *,
+    indicator_id: int,
+    aggregation: str,
+    axis: str,
+    node_id: int,
+    grain: str,
+    year: int,
+    period_no: int,
+) -> None:
+    """Recompute one cell from the values beneath it (for max and last-value indicators)."""
+    table, column, value_column = AXES[axis]
+    params = [indicator_id, node_id, year] + ([period_no] if grain != "y" else [])
+    where = (
+        f"v.indicator_id = %s AND a.ancestor_id = %s AND {_cell_filter(grain)}"
+        f" AND v.status <> '{DRAFT}'"
+    )
+    if aggregation == Indicator.Aggregation.LAST:
+        # Per reporting organisation, place and group: the value of the latest period.
+        sql = (
+            "SELECT SUM(x.value), COUNT(*), MAX(x.value) FROM (SELECT v.value, ROW_NUMBER() OVER"  # noqa: S608
+            " (PARTITION BY v.org_id, v.region_id, v.disaggregation ORDER BY v.period_end DESC,"
+            f" v.period_start DESC) AS rn FROM {V} v JOIN {table} a ON a.{column} = v.{value_column}"
+            f" WHERE {where}) x WHERE x.rn = 1"
+        )
+    else:
+        sql = (
+            f"SELECT SUM(v.value), COUNT(*), MAX(v.value) FROM {V} v JOIN {table} a"  # noqa: S608
+            f" ON a.{column} = v.{value_column} WHERE {where}"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        total, count, maximum = cursor.fetchone()
+    key = {
+        "indicator_id": indicator_id,
+        "axis": axis,
+        "node_id": node_id,
+        "grain": grain,
+        "year": year,
+        "period_no": period_no,
+    }
+    if not count:
+        Rollup.objects.filter(**key).delete()
+        return
+    Rollup.objects.update_or_create(
+        **key, defaults={"total": Decimal(total), "count": count, "maximum": Decimal(maximum)}
+    )
+
+
+def rollup_rebuild(*, indicator_ids: list[int] | None = None) -> int:
+    """Rebuild the summary cells of some indicators (all when None) from the values.
+
+    Used after bulk imports and by the benchmark; returns the number of cells.
+    """
+    indicators = Indicator.objects.all()
+    if indicator_ids is not None:
+        indicators = indicators.filter(pk__in=indicator_ids)
+    by_aggregation: dict[bool, list[int]] = {True: [], False: []}
+    for pk, aggregation in indicators.values_list("pk", "aggregation"):
+        by_aggregation[aggregation == Indicator.Aggregation.LAST].append(pk)
+    with connection.cursor() as cursor:
+        if indicator_ids is None:
+            cursor.execute(f"DELETE FROM {R}")  # noqa: S608
+        else:
+            ids = list(indicators.values_list("pk", flat=True))
+            if not ids:
+                return 0
+            cursor.execute(
+                f"DELETE FROM {R} WHERE indicator_id IN ({', '.join(['%s'] * len(ids))})",  # noqa: S608
+                ids,
+            )
+        for is_last, ids in by_aggregation.items():
+            if not ids:
+                continue
+            marks = ", ".join(["%s"] * len(ids))
+            for axis, (table, column, value_column) in AXES.items():
+                for grain, (period_expr, present) in GRAINS.items():
+                    source = f"{V} v"
+                    if is_last:
+                        partition = {
+                            "y": "v.year",
+                            "q": "v.year, v.quarter",
+                            "m": "v.year, v.month",
+                        }[grain]
+                        source = (
+                            f"(SELECT v.*, ROW_NUMBER() OVER (PARTITION BY v.indicator_id,"  # noqa: S608
+                            f" v.org_id, v.region_id, v.disaggregation, {partition} ORDER BY"
+                            f" v.period_end DESC, v.period_start DESC) AS rn FROM {V} v"
+                            f" WHERE v.indicator_id IN ({marks}) AND {present}"
+                            f" AND v.status <> '{DRAFT}') v"
+                        )
+                    last_filter = " AND v.rn = 1" if is_last else ""
+                    period_select = period_expr or "0"
+                    period_group = f", {period_expr}" if period_expr else ""
+                    cursor.execute(
+                        f"INSERT INTO {R} (indicator_id, axis, node_id, grain, year, period_no,"  # noqa: S608
+                        f" total, count, maximum) SELECT v.indicator_id, '{axis}', a.ancestor_id,"
+                        f" '{grain}', v.year, {period_select}, SUM(v.value), COUNT(*), MAX(v.value)"
+                        f" FROM {source} JOIN {table} a ON a.{column} = v.{value_column}"
+                        f" WHERE v.indicator_id IN ({marks}) AND {present}{last_filter}"
+                        f" AND v.status <> '{DRAFT}'"
+                        f" GROUP BY v.indicator_id, a.ancestor_id, v.year{period_group}",
+                        ids + (ids if is_last else []),
+                    )
+    return Rollup.objects.count()

@@ -1,0 +1,321 @@
+"""Reads for results: roll-ups along both trees and over time, targets, and their sources.
+
+Every table is keyed by (node id, year, period number), where a node is an
+organisation (axis ``o``) or a region (axis ``r``) and the grain is ``y``/``q``/``m``.
+Stored indicators read the summary cells; record-backed ones are computed from the
+ledger; derived ones evaluate their formula over the other tables. A missing figure
+or a division by zero is None, which pages show as "—".
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from duikou import policy
+from duikou.geo.models import Region, RegionAncestor
+from duikou.orgs.models import OrgAncestor, Organisation
+
+from .formulas import formula_eval, formula_refs
+from .models import Indicator, Rollup, Target, Value
+from .periods import Period
+from .records import record_rows
+
+Key = tuple[int, int, int]
+Table = dict[Key, Decimal | None]
+XINJIANG = "650000"
+
+
+def _cell_value(indicator: Indicator, total: Decimal, count: int, maximum) -> Decimal | None:
+    if not count:
+        return None
+    if indicator.aggregation == Indicator.Aggregation.AVG:
+        return total / count
+    if indicator.aggregation == Indicator.Aggregation.MAX:
+        return maximum
+    return total
+
+
+def _check_nodes(user, axis: str, node_ids: list[int]) -> None:
+    """Organisation totals need the organisation in scope; region totals need the region."""
+    scope = policy.scope_for(user)
+    if scope.sees_all:
+        return
+    allowed = scope.org_ids if axis == "o" else scope.region_ids
+    if not set(node_ids) <= allowed:
+        raise PermissionDenied("无权查看该范围的汇总数据")
+
+
+def indicator_table(
+    *, user, indicator: Indicator, axis: str, node_ids: list[int], grain: str, years: list[int]
+) -> Table:
+    """The indicator for each node and calendar period of ``grain`` in ``years``."""
+    _check_nodes(user, axis, node_ids)
+    return _table(indicator, axis, node_ids, grain, years, depth=0)
+
+
+def _table(indicator: Indicator, axis: str, node_ids, grain: str, years, depth: int) -> Table:
+    if indicator.kind == Indicator.Kind.DERIVED:
+        return _derived_table(indicator, axis, node_ids, grain, years, depth)
+    if indicator.kind == Indicator.Kind.RECORD:
+        return _record_table(indicator, axis, node_ids, grain, years)
+    cells = Rollup.objects.filter(
+        indicator=indicator,
+        axis=axis,
+        node_id__in=node_ids,
+        grain=grain,
+        year__in=years,
+        count__gt=0,
+    ).values_list("node_id", "year", "period_no", "total", "count", "maximum")
+    return {
+        (node, year, period_no): _cell_value(indicator, total, count, maximum)
+        for node, year, period_no, total, count, maximum in cells
+    }
+
+
+def _derived_table(indicator, axis, node_ids, grain, years, depth) -> Table:
+    if depth > 10:  # formulas are checked for cycles when saved; this is a guard
+        return {}
+    refs = {i.code: i for i in Indicator.objects.filter(code__in=formula_refs(indicator.formula))}
+    tables = {
+        code: _table(ref, axis, node_ids, grain, years, depth + 1) for code, ref in refs.items()
+    }
+    keys = set().union(*(t.keys() for t in tables.values())) if tables else set()
+    return {
+        key: formula_eval(indicator.formula, {code: t.get(key) for code, t in tables.items()})
+        for key in keys
+    }
+
+
+def _record_table(indicator: Indicator, axis: str, node_ids, grain: str, years) -> Table:
+    rows = (
+        record_rows(
+            indicator.record_source, start=date(min(years), 1, 1), end=date(max(years), 12, 31)
+        )
+        if years
+        else []
+    )
+    if rows is None:
+        return {}
+    column, closure = ("org_id", OrgAncestor) if axis == "o" else ("region_id", RegionAncestor)
+    leaf_field = "org_id" if axis == "o" else "region_id"
+    leaves = {row[column] for row in rows if row[column] is not None}
+    parents: dict[int, list[int]] = defaultdict(list)
+    for leaf, ancestor in closure.objects.filter(
+        **{f"{leaf_field}__in": leaves, "ancestor_id__in": node_ids}
+    ).values_list(leaf_field, "ancestor_id"):
+        parents[leaf].append(ancestor)
+    table: dict[Key, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        period_no = {"y": 0, "q": (row["month"] - 1) // 3 + 1, "m": row["month"]}[grain]
+        for node in parents.get(row[column], ()):
+            table[(node, row["year"], period_no)] += Decimal(row["value"])
+    return dict(table)
+
+
+def donor_provinces() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=Organisation.Kind.DONOR_PROVINCE).order_by("code")
+
+
+def recipient_prefectures() -> QuerySet[Region]:
+    """Xinjiang's prefectures and the XPCC divisions: the recipient side's second level."""
+    return (
+        Region.objects.filter(level=Region.Level.PREFECTURE)
+        .filter(province__code__in=[XINJIANG, "XPCC"])
+        .order_by("code")
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    node: object
+    cells: dict[object, Decimal | None]
+
+
+def by_donor_province_by_year(*, user, indicator: Indicator, years: list[int]) -> list[Row]:
+    """Dashboard: one indicator for each donor province, one column a year."""
+    provinces = list(donor_provinces())
+    scope = policy.scope_for(user)
+    if not scope.sees_all:
+        provinces = [p for p in provinces if p.pk in scope.org_ids]
+    table = indicator_table(
+        user=user,
+        indicator=indicator,
+        axis="o",
+        node_ids=[p.pk for p in provinces],
+        grain="y",
+        years=years,
+    )
+    return [Row(p, {y: table.get((p.pk, y, 0)) for y in years}) for p in provinces]
+
+
+def by_prefecture_by_quarter(*, user, indicator: Indicator, year: int) -> list[Row]:
+    """Dashboard: one indicator for each recipient prefecture, one column a quarter."""
+    prefectures = list(recipient_prefectures())
+    scope = policy.scope_for(user)
+    if not scope.sees_all:
+        prefectures = [p for p in prefectures if p.pk in scope.region_ids]
+    table = indicator_table(
+        user=user,
+        indicator=indicator,
+        axis="r",
+        node_ids=[p.pk for p in prefectures],
+        grain="q",
+        years=[year],
+    )
+    return [Row(p, {q: table.get((p.pk, year, q)) for q in range(1, 5)}) for p in prefectures]
+
+
+@dataclass(frozen=True)
+class Achievement:
+    indicator: Indicator
+    period: Period
+    target: Decimal
+    baseline: Decimal | None
+    actual: Decimal | None
+    ratio: Decimal | None  # percent of target reached, direction taken into account
+    met: bool | None
+
+
+def achievement_for_org(*, user, org: Organisation, year: int) -> list[Achievement]:
+    """Actual against target for every target the organisation holds in ``year``."""
+    _check_nodes(user, "o", [org.pk])
+    targets = Target.objects.filter(org=org, year=year, region=None).select_related("indicator")
+    baselines = {
+        (t.indicator_id, t.period_start, t.period_end): t.value
+        for t in targets
+        if t.kind == Target.Kind.BASELINE
+    }
+    results = []
+    for target in sorted(
+        (t for t in targets if t.kind == Target.Kind.TARGET),
+        key=lambda t: (t.indicator.code, t.period_start),
+    ):
+        grain, period_no = _grain_of(target)
+        actual = None
+        if grain:
+            table = _table(target.indicator, "o", [org.pk], grain, [year], depth=0)
+            actual = table.get((org.pk, year, period_no))
+        results.append(
+            _achievement(
+                target,
+                actual,
+                baselines.get((target.indicator_id, target.period_start, target.period_end)),
+            )
+        )
+    return results
+
+
+def _grain_of(target: Target) -> tuple[str | None, int]:
+    kind = Period(target.period_start, target.period_end).kind
+    if kind == "year":
+        return "y", 0
+    if kind == "quarter":
+        return "q", target.quarter
+    if kind == "month":
+        return "m", target.month
+    return None, 0
+
+
+def _achievement(target: Target, actual: Decimal | None, baseline) -> Achievement:
+    ratio = met = None
+    if actual is not None:
+        if target.indicator.higher_is_better:
+            met = actual >= target.value
+            ratio = actual / target.value * 100 if target.value else None
+        else:
+            met = actual <= target.value
+            ratio = target.value / actual * 100 if actual else None
+    return Achievement(
+        target.indicator,
+        Period(target.period_start, target.period_end),
+        target.value,
+        baseline,
+        actual,
+        ratio,
+        met,
+    )
+
+
+def cumulative(
+    *,
+    user,
+    indicator: Indicator,
+    axis: str,
+    node_id: int,
+    through_year: int,
+    since_year: int = 2010,
+) -> Decimal | None:
+    """Running total since ``since_year`` (累计); for stocks, the latest year's figure."""
+    years = list(range(since_year, through_year + 1))
+    table = indicator_table(
+        user=user, indicator=indicator, axis=axis, node_ids=[node_id], grain="y", years=years
+    )
+    found = [table[(node_id, y, 0)] for y in years if table.get((node_id, y, 0)) is not None]
+    if not found:
+        return None
+    if indicator.cumulative and indicator.aggregation == Indicator.Aggregation.SUM:
+        return sum(found, Decimal(0))
+    return found[-1]
+
+
+def year_to_date(
+    *, user, indicator: Indicator, axis: str, node_id: int, year: int, month: int
+) -> Decimal | None:
+    """Total of the months of ``year`` up to ``month`` (本年累计)."""
+    table = indicator_table(
+        user=user, indicator=indicator, axis=axis, node_ids=[node_id], grain="m", years=[year]
+    )
+    found = [
+        table[(node_id, year, m)]
+        for m in range(1, month + 1)
+        if table.get((node_id, year, m)) is not None
+    ]
+    if not found:
+        return None
+    if indicator.aggregation == Indicator.Aggregation.SUM:
+        return sum(found, Decimal(0))
+    return found[-1]
+
+
+def rollup_sources(
+    *,
+    user,
+    indicator: Indicator,
+    axis: str,
+    node_id: int,
+    grain: str,
+    year: int,
+    period_no: int = 0,
+) -> QuerySet[Value]:
+    """The values one rolled-up figure came from."""
+    _check_nodes(user, axis, [node_id])
+    values = Value.objects.filter(indicator=indicator, year=year).exclude(status=Value.Status.DRAFT)
+    if grain == "q":
+        values = values.filter(quarter=period_no)
+    elif grain == "m":
+        values = values.filter(month=period_no)
+    if axis == "o":
+        values = values.filter(org__ancestor_links__ancestor_id=node_id)
+    else:
+        values = values.filter(region__ancestor_links__ancestor_id=node_id)
+    return values.select_related("org", "region").order_by("period_start", "org__code")
+
+
+def value_list_for_user(
+    *, user, indicator: Indicator | None = None, period: Period | None = None
+) -> QuerySet[Value]:
+    """Values the user may read: drafts only inside their own chain."""
+    qs = Value.objects.select_related("indicator", "org", "region")
+    scope = policy.scope_for(user)
+    if not scope.sees_all:
+        qs = policy.filter_by_org_and_region(user, qs, org_field="org_id", region_field="region_id")
+        qs = qs.filter(~Q(status=Value.Status.DRAFT) | Q(org_id__in=scope.org_ids))
+    if indicator is not None:
+        qs = qs.filter(indicator=indicator)
+    if period is not None:
+        qs = qs.filter(period_start__gte=period.start, period_end__lte=period.end)
+    return qs
