@@ -18,16 +18,29 @@ from decimal import Decimal
 
 from django.db import connection
 
-from duikou.geo.models import RegionAncestor
-from duikou.orgs.models import OrgAncestor
+from duikou.geo.models import Region, RegionAncestor
+from duikou.orgs.models import Organisation, OrgAncestor
 
 from .models import Indicator, Rollup, Value
 from .periods import cells
 
 AXES = {
-    "o": (OrgAncestor._meta.db_table, "org_id", "org_id"),
-    "r": (RegionAncestor._meta.db_table, "region_id", "region_id"),
+    "o": (OrgAncestor._meta.db_table, "org_id", "org_id", Organisation._meta.db_table),
+    "r": (RegionAncestor._meta.db_table, "region_id", "region_id", Region._meta.db_table),
 }
+
+
+def _internal(axis: str) -> str:
+    """SQL condition on closure row ``a``: its ancestor has children.
+
+    Leaves (a work team, a county) get no cells of their own: their figures are
+    their values, read directly (``selectors``), which keeps the summary a fraction
+    of the size of the values.
+    """
+    tree = AXES[axis][3]
+    return f"(a.depth > 0 OR EXISTS (SELECT 1 FROM {tree} c WHERE c.parent_id = a.ancestor_id))"
+
+
 GRAINS = {
     "y": ("", "v.year IS NOT NULL"),
     "q": ("v.quarter", "v.quarter IS NOT NULL"),
@@ -40,9 +53,12 @@ INCREMENTAL = {Indicator.Aggregation.SUM, Indicator.Aggregation.AVG}
 
 
 def _ancestors(axis: str, node_id: int) -> list[int]:
-    table, column, _ = AXES[axis]
+    table, column, *_ = AXES[axis]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT ancestor_id FROM {table} WHERE {column} = %s", [node_id])  # noqa: S608
+        cursor.execute(
+            f"SELECT a.ancestor_id FROM {table} a WHERE a.{column} = %s AND {_internal(axis)}",
+            [node_id],
+        )  # noqa: S608
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -136,7 +152,7 @@ def rollup_recompute_cell(
     period_no: int,
 ) -> None:
     """Recompute one cell from the values beneath it (for max and last-value indicators)."""
-    table, column, value_column = AXES[axis]
+    table, column, value_column, _ = AXES[axis]
     params = [indicator_id, node_id, year] + ([period_no] if grain != "y" else [])
     where = (
         f"v.indicator_id = %s AND a.ancestor_id = %s AND {_cell_filter(grain)}"
@@ -178,55 +194,86 @@ def rollup_rebuild(*, indicator_ids: list[int] | None = None) -> int:
     """Rebuild the summary cells of some indicators (all when None) from the values.
 
     Used after bulk imports and by the benchmark; returns the number of cells.
+    Additive indicators cascade: month cells from the values, quarter cells from
+    the month cells plus quarter-only values, year cells likewise, so the large
+    join with the closure tables runs once per axis. Last-value indicators need
+    the latest value per reporter in each period and are built from the values.
     """
     indicators = Indicator.objects.all()
     if indicator_ids is not None:
         indicators = indicators.filter(pk__in=indicator_ids)
-    by_aggregation: dict[bool, list[int]] = {True: [], False: []}
+    groups: dict[bool, list[int]] = {True: [], False: []}
     for pk, aggregation in indicators.values_list("pk", "aggregation"):
-        by_aggregation[aggregation == Indicator.Aggregation.LAST].append(pk)
+        groups[aggregation == Indicator.Aggregation.LAST].append(pk)
+    every = groups[True] + groups[False]
+    if not every:
+        return 0
     with connection.cursor() as cursor:
         if indicator_ids is None:
             cursor.execute(f"DELETE FROM {R}")  # noqa: S608
         else:
-            ids = list(indicators.values_list("pk", flat=True))
-            if not ids:
-                return 0
-            cursor.execute(
-                f"DELETE FROM {R} WHERE indicator_id IN ({', '.join(['%s'] * len(ids))})",  # noqa: S608
-                ids,
-            )
-        for is_last, ids in by_aggregation.items():
-            if not ids:
-                continue
-            marks = ", ".join(["%s"] * len(ids))
-            for axis, (table, column, value_column) in AXES.items():
-                for grain, (period_expr, present) in GRAINS.items():
-                    source = f"{V} v"
-                    if is_last:
-                        partition = {
-                            "y": "v.year",
-                            "q": "v.year, v.quarter",
-                            "m": "v.year, v.month",
-                        }[grain]
-                        source = (
-                            f"(SELECT v.*, ROW_NUMBER() OVER (PARTITION BY v.indicator_id,"  # noqa: S608
-                            f" v.org_id, v.region_id, v.disaggregation, {partition} ORDER BY"
-                            f" v.period_end DESC, v.period_start DESC) AS rn FROM {V} v"
-                            f" WHERE v.indicator_id IN ({marks}) AND {present}"
-                            f" AND v.status <> '{DRAFT}') v"
-                        )
-                    last_filter = " AND v.rn = 1" if is_last else ""
-                    period_select = period_expr or "0"
-                    period_group = f", {period_expr}" if period_expr else ""
-                    cursor.execute(
-                        f"INSERT INTO {R} (indicator_id, axis, node_id, grain, year, period_no,"  # noqa: S608
-                        f" total, count, maximum) SELECT v.indicator_id, '{axis}', a.ancestor_id,"
-                        f" '{grain}', v.year, {period_select}, SUM(v.value), COUNT(*), MAX(v.value)"
-                        f" FROM {source} JOIN {table} a ON a.{column} = v.{value_column}"
-                        f" WHERE v.indicator_id IN ({marks}) AND {present}{last_filter}"
-                        f" AND v.status <> '{DRAFT}'"
-                        f" GROUP BY v.indicator_id, a.ancestor_id, v.year{period_group}",
-                        ids + (ids if is_last else []),
-                    )
-    return Rollup.objects.count()
+            cursor.execute(f"DELETE FROM {R} WHERE indicator_id IN ({_marks(every)})", every)  # noqa: S608
+        for axis in AXES:
+            if groups[False]:
+                _rebuild_additive(cursor, axis, groups[False])
+            if groups[True]:
+                for grain in GRAINS:
+                    _rebuild_last(cursor, axis, grain, groups[True])
+    return Rollup.objects.filter(indicator_id__in=every).count()
+
+
+def _marks(ids: list[int]) -> str:
+    return ", ".join(["%s"] * len(ids))
+
+
+_INSERT = (
+    f"INSERT INTO {R} (indicator_id, axis, node_id, grain, year, period_no, total, count, maximum) "
+)
+
+
+def _rebuild_additive(cursor, axis: str, ids: list[int]) -> None:
+    table, column, value_column, _ = AXES[axis]
+    join = f"FROM {V} v JOIN {table} a ON a.{column} = v.{value_column} AND {_internal(axis)}"
+    live = f"v.indicator_id IN ({_marks(ids)}) AND v.status <> '{DRAFT}'"
+    cursor.execute(
+        _INSERT + f"SELECT v.indicator_id, '{axis}', a.ancestor_id, 'm', v.year, v.month,"  # noqa: S608
+        f" SUM(v.value), COUNT(*), MAX(v.value) {join} WHERE {live} AND v.month IS NOT NULL"
+        " GROUP BY v.indicator_id, a.ancestor_id, v.year, v.month",
+        ids,
+    )
+    for grain, finer, period_of_finer, own in (
+        ("q", "m", "(c.period_no + 2) / 3", "v.quarter IS NOT NULL AND v.month IS NULL"),
+        ("y", "q", "0", "v.year IS NOT NULL AND v.quarter IS NULL"),
+    ):
+        period_of_value = "v.quarter" if grain == "q" else "0"
+        cursor.execute(
+            _INSERT + "SELECT indicator_id, %s, node_id, %s, year, period_no, SUM(total),"  # noqa: S608
+            " SUM(count), MAX(maximum) FROM ("
+            f"SELECT c.indicator_id, c.node_id, c.year, {period_of_finer} AS period_no, c.total,"
+            f" c.count, c.maximum FROM {R} c WHERE c.axis = %s AND c.grain = %s"
+            f" AND c.indicator_id IN ({_marks(ids)}) "
+            f"UNION ALL SELECT v.indicator_id, a.ancestor_id, v.year, {period_of_value}, v.value,"
+            f" 1, v.value {join} WHERE {live} AND {own}"
+            ") cells GROUP BY indicator_id, node_id, year, period_no",
+            [axis, grain, axis, finer, *ids, *ids],
+        )
+
+
+def _rebuild_last(cursor, axis: str, grain: str, ids: list[int]) -> None:
+    table, column, value_column, _ = AXES[axis]
+    period_expr, present = GRAINS[grain]
+    partition = {"y": "v.year", "q": "v.year, v.quarter", "m": "v.year, v.month"}[grain]
+    live = f"v.indicator_id IN ({_marks(ids)}) AND v.status <> '{DRAFT}' AND {present}"
+    latest = (
+        f"(SELECT v.*, ROW_NUMBER() OVER (PARTITION BY v.indicator_id, v.org_id, v.region_id,"
+        f" v.disaggregation, {partition} ORDER BY v.period_end DESC, v.period_start DESC)"
+        f" AS rn FROM {V} v WHERE {live}) v"
+    )
+    group = f", {period_expr}" if period_expr else ""
+    cursor.execute(
+        _INSERT + f"SELECT v.indicator_id, '{axis}', a.ancestor_id, '{grain}', v.year,"  # noqa: S608
+        f" {period_expr or '0'}, SUM(v.value), COUNT(*), MAX(v.value) FROM {latest}"
+        f" JOIN {table} a ON a.{column} = v.{value_column} AND {_internal(axis)} WHERE v.rn = 1"
+        f" GROUP BY v.indicator_id, a.ancestor_id, v.year{group}",
+        ids,
+    )

@@ -62,17 +62,62 @@ def _table(indicator: Indicator, axis: str, node_ids, grain: str, years, depth: 
         return _derived_table(indicator, axis, node_ids, grain, years, depth)
     if indicator.kind == Indicator.Kind.RECORD:
         return _record_table(indicator, axis, node_ids, grain, years)
+    tree = Organisation if axis == "o" else Region
+    parents = set(tree.objects.filter(parent_id__in=node_ids).values_list("parent_id", flat=True))
+    leaves = [n for n in node_ids if n not in parents]
     cells = Rollup.objects.filter(
         indicator=indicator,
         axis=axis,
-        node_id__in=node_ids,
+        node_id__in=parents,
         grain=grain,
         year__in=years,
         count__gt=0,
     ).values_list("node_id", "year", "period_no", "total", "count", "maximum")
-    return {
+    table = {
         (node, year, period_no): _cell_value(indicator, total, count, maximum)
         for node, year, period_no, total, count, maximum in cells
+    }
+    if leaves:
+        table.update(_leaf_table(indicator, axis, leaves, grain, years))
+    return table
+
+
+def _leaf_table(indicator: Indicator, axis: str, leaves, grain: str, years) -> Table:
+    """Leaves have no summary cells: their figures come straight from their values."""
+    column = "org_id" if axis == "o" else "region_id"
+    values = Value.objects.filter(
+        indicator=indicator, year__in=years, **{f"{column}__in": leaves}
+    ).exclude(status=Value.Status.DRAFT)
+    if grain == "q":
+        values = values.exclude(quarter=None)
+    elif grain == "m":
+        values = values.exclude(month=None)
+    latest: dict[tuple, tuple] = {}
+    groups: dict[Key, list[Decimal]] = defaultdict(list)
+    rows = values.values_list(
+        column,
+        "year",
+        "quarter",
+        "month",
+        "org_id",
+        "region_id",
+        "disaggregation",
+        "period_end",
+        "value",
+    )
+    for node, year, quarter, month, org, region, group, end, number in rows:
+        key = (node, year, {"y": 0, "q": quarter, "m": month}[grain])
+        if indicator.aggregation == Indicator.Aggregation.LAST:
+            reporter = (*key, org, region, group)
+            if reporter not in latest or end > latest[reporter][0]:
+                latest[reporter] = (end, number)
+        else:
+            groups[key].append(number)
+    for reporter, (_, number) in latest.items():
+        groups[reporter[:3]].append(number)
+    return {
+        key: _cell_value(indicator, sum(numbers, Decimal(0)), len(numbers), max(numbers))
+        for key, numbers in groups.items()
     }
 
 
@@ -189,23 +234,34 @@ def achievement_for_org(*, user, org: Organisation, year: int) -> list[Achieveme
         for t in targets
         if t.kind == Target.Kind.BASELINE
     }
-    results = []
-    for target in sorted(
+    wanted = sorted(
         (t for t in targets if t.kind == Target.Kind.TARGET),
         key=lambda t: (t.indicator.code, t.period_start),
-    ):
+    )
+    # One query for every stored indicator's cells of this organisation in the year.
+    cells = {
+        (i, g, p): (total, count, maximum)
+        for i, g, p, total, count, maximum in Rollup.objects.filter(
+            axis="o",
+            node_id=org.pk,
+            year=year,
+            count__gt=0,
+            indicator_id__in={t.indicator_id for t in wanted},
+        ).values_list("indicator_id", "grain", "period_no", "total", "count", "maximum")
+    }
+    is_leaf = not Organisation.objects.filter(parent=org).exists()
+    results = []
+    for target in wanted:
         grain, period_no = _grain_of(target)
         actual = None
-        if grain:
+        if grain and target.indicator.kind == Indicator.Kind.STORED and not is_leaf:
+            found = cells.get((target.indicator_id, grain, period_no))
+            actual = _cell_value(target.indicator, *found) if found else None
+        elif grain:
             table = _table(target.indicator, "o", [org.pk], grain, [year], depth=0)
             actual = table.get((org.pk, year, period_no))
-        results.append(
-            _achievement(
-                target,
-                actual,
-                baselines.get((target.indicator_id, target.period_start, target.period_end)),
-            )
-        )
+        baseline = baselines.get((target.indicator_id, target.period_start, target.period_end))
+        results.append(_achievement(target, actual, baseline))
     return results
 
 
