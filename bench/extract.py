@@ -33,7 +33,7 @@ def _seed_reports() -> list[str]:
     reports = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.txt"))]
     if reports:
         return reports
-    rng = random.Random(0)  # noqa: S311 - reproducible test data, not security
+    rng = random.Random(0)
     return [
         "".join(
             _SYNTHETIC.format(a=rng.randint(2, 99), b=rng.randint(1, 999), c=rng.randint(10, 9999),
@@ -45,7 +45,7 @@ def _seed_reports() -> list[str]:
 
 def _documents(megabytes: float) -> Iterator[str]:
     """Perturbed copies of the seed reports until ``megabytes`` of UTF-8 are made."""
-    rng = random.Random(42)  # noqa: S311 - reproducible test data, not security
+    rng = random.Random(42)
     seeds = _seed_reports()
     produced = 0
     target = megabytes * 1_000_000

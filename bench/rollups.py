@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from duikou.geo.models import Region
-from duikou.orgs.models import Organisation, OrgAncestor
+from duikou.orgs.models import OrgAncestor, Organisation
 from duikou.results.models import Indicator, Rollup, Target, Value
 from duikou.results.periods import month_period
 from duikou.results.rollups import rollup_rebuild
@@ -255,7 +255,7 @@ def _build(size: int, out) -> None:
         cursor.executemany("INSERT INTO bench_month VALUES (%s, %s, %s, %s, %s, %s)", calendar_rows)
         t0 = time.perf_counter()
         cursor.execute(
-            f"INSERT INTO {Value._meta.db_table} (created_at, updated_at, version, is_demo,"  # noqa: S608
+            f"INSERT INTO {Value._meta.db_table} (created_at, updated_at, version, is_demo,"
             " indicator_id, org_id, region_id, period_type, period_start, period_end, year,"
             " quarter, month, disaggregation, value, status, source, comment, evidence_note,"
             " evidence_file, evidence_document) SELECT %s, %s, 1, false, p.indicator_id,"

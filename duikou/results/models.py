@@ -239,4 +239,5 @@ class Rollup(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator_id}/{self.axis}{self.node_id}/{self.grain}{self.year}.{self.period_no}"
+        node = f"{self.axis}{self.node_id}"
+        return f"{self.indicator_id}/{node}/{self.grain}{self.year}.{self.period_no}"

@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.db import connection
 
 from duikou.geo.models import Region, RegionAncestor
-from duikou.orgs.models import Organisation, OrgAncestor
+from duikou.orgs.models import OrgAncestor, Organisation
 
 from .models import Indicator, Rollup, Value
 from .periods import cells
@@ -58,7 +58,7 @@ def _ancestors(axis: str, node_id: int) -> list[int]:
         cursor.execute(
             f"SELECT a.ancestor_id FROM {table} a WHERE a.{column} = %s AND {_internal(axis)}",
             [node_id],
-        )  # noqa: S608
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -123,7 +123,7 @@ def _add(value: Value, sign: int) -> None:
                 ]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {R} (indicator_id, axis, node_id, grain, year, period_no, total, count,"  # noqa: S608
+            f"INSERT INTO {R} (indicator_id, axis, node_id, grain, year, period_no, total, count,"
             f" maximum) VALUES {', '.join(rows)}"
             " ON CONFLICT (indicator_id, axis, node_id, grain, year, period_no) DO UPDATE SET"
             f" total = {R}.total + excluded.total, count = {R}.count + excluded.count,"
@@ -161,14 +161,14 @@ def rollup_recompute_cell(
     if aggregation == Indicator.Aggregation.LAST:
         # Per reporting organisation, place and group: the value of the latest period.
         sql = (
-            "SELECT SUM(x.value), COUNT(*), MAX(x.value) FROM (SELECT v.value, ROW_NUMBER() OVER"  # noqa: S608
+            "SELECT SUM(x.value), COUNT(*), MAX(x.value) FROM (SELECT v.value, ROW_NUMBER() OVER"
             " (PARTITION BY v.org_id, v.region_id, v.disaggregation ORDER BY v.period_end DESC,"
-            f" v.period_start DESC) AS rn FROM {V} v JOIN {table} a ON a.{column} = v.{value_column}"
-            f" WHERE {where}) x WHERE x.rn = 1"
+            f" v.period_start DESC) AS rn FROM {V} v"
+            f" JOIN {table} a ON a.{column} = v.{value_column} WHERE {where}) x WHERE x.rn = 1"
         )
     else:
         sql = (
-            f"SELECT SUM(v.value), COUNT(*), MAX(v.value) FROM {V} v JOIN {table} a"  # noqa: S608
+            f"SELECT SUM(v.value), COUNT(*), MAX(v.value) FROM {V} v JOIN {table} a"
             f" ON a.{column} = v.{value_column} WHERE {where}"
         )
     with connection.cursor() as cursor:
@@ -210,9 +210,9 @@ def rollup_rebuild(*, indicator_ids: list[int] | None = None) -> int:
         return 0
     with connection.cursor() as cursor:
         if indicator_ids is None:
-            cursor.execute(f"DELETE FROM {R}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {R}")
         else:
-            cursor.execute(f"DELETE FROM {R} WHERE indicator_id IN ({_marks(every)})", every)  # noqa: S608
+            cursor.execute(f"DELETE FROM {R} WHERE indicator_id IN ({_marks(every)})", every)
         for axis in AXES:
             if groups[False]:
                 _rebuild_additive(cursor, axis, groups[False])
@@ -236,7 +236,7 @@ def _rebuild_additive(cursor, axis: str, ids: list[int]) -> None:
     join = f"FROM {V} v JOIN {table} a ON a.{column} = v.{value_column} AND {_internal(axis)}"
     live = f"v.indicator_id IN ({_marks(ids)}) AND v.status <> '{DRAFT}'"
     cursor.execute(
-        _INSERT + f"SELECT v.indicator_id, '{axis}', a.ancestor_id, 'm', v.year, v.month,"  # noqa: S608
+        _INSERT + f"SELECT v.indicator_id, '{axis}', a.ancestor_id, 'm', v.year, v.month,"
         f" SUM(v.value), COUNT(*), MAX(v.value) {join} WHERE {live} AND v.month IS NOT NULL"
         " GROUP BY v.indicator_id, a.ancestor_id, v.year, v.month",
         ids,
@@ -247,7 +247,7 @@ def _rebuild_additive(cursor, axis: str, ids: list[int]) -> None:
     ):
         period_of_value = "v.quarter" if grain == "q" else "0"
         cursor.execute(
-            _INSERT + "SELECT indicator_id, %s, node_id, %s, year, period_no, SUM(total),"  # noqa: S608
+            _INSERT + "SELECT indicator_id, %s, node_id, %s, year, period_no, SUM(total),"
             " SUM(count), MAX(maximum) FROM ("
             f"SELECT c.indicator_id, c.node_id, c.year, {period_of_finer} AS period_no, c.total,"
             f" c.count, c.maximum FROM {R} c WHERE c.axis = %s AND c.grain = %s"
@@ -271,7 +271,7 @@ def _rebuild_last(cursor, axis: str, grain: str, ids: list[int]) -> None:
     )
     group = f", {period_expr}" if period_expr else ""
     cursor.execute(
-        _INSERT + f"SELECT v.indicator_id, '{axis}', a.ancestor_id, '{grain}', v.year,"  # noqa: S608
+        _INSERT + f"SELECT v.indicator_id, '{axis}', a.ancestor_id, '{grain}', v.year,"
         f" {period_expr or '0'}, SUM(v.value), COUNT(*), MAX(v.value) FROM {latest}"
         f" JOIN {table} a ON a.{column} = v.{value_column} AND {_internal(axis)} WHERE v.rn = 1"
         f" GROUP BY v.indicator_id, a.ancestor_id, v.year{group}",
