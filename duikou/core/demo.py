@@ -330,8 +330,11 @@ def reference_load() -> dict[str, int]:
     programme = programme_get_or_create(**PROGRAMME)
     pairings = pairings_load_csv(programme=programme)
     indicators = catalogue_load_csv()
-    return {"regions_created": regions["created"], "pairings_created": pairings,
-            "indicators_created": indicators["created"]}
+    return {
+        "regions_created": regions["created"],
+        "pairings_created": pairings,
+        "indicators_created": indicators["created"],
+    }
 
 
 def _twins_load() -> None:
@@ -493,4 +496,11 @@ def demo_load() -> dict:
     _sub_pairings_load(programme)
     summary["projects_created"] = _projects_load(programme)
     summary["accounts"] = _users_load()
+    from duikou.exchanges import demo as exchanges_demo
+    from duikou.investment import demo as investment_demo
+    from duikou.people import demo as people_demo
+
+    summary["deals_created"] = investment_demo.load()
+    summary["people_records_created"] = people_demo.load()
+    summary["exchange_records_created"] = exchanges_demo.load()
     return summary

@@ -42,3 +42,24 @@ def pairing_list(*, donor: Organisation | None = None) -> QuerySet[Pairing]:
     if donor is not None:
         qs = qs.filter(donor__descendant_links__org=donor)
     return qs.order_by("donor__code", "recipient__code")
+
+
+def organisation_list_writable(*, user) -> QuerySet[Organisation]:
+    """Organisations the user may report for, donor side first."""
+    from duikou import policy
+
+    scope = policy.scope_for(user)
+    qs = Organisation.objects.filter(is_active=True).select_related("region")
+    if not scope.writes_all:
+        qs = qs.filter(pk__in=scope.write_org_ids)
+    return qs.order_by("side", "code")
+
+
+def get_organisation_for_user_rw(*, user, code: str) -> Organisation:
+    """An organisation the user may report for, or 404."""
+    from django.http import Http404
+
+    org = organisation_list_writable(user=user).filter(code=code).first()
+    if org is None:
+        raise Http404("机构不存在或无权填报")
+    return org

@@ -375,3 +375,51 @@ def value_list_for_user(
     if period is not None:
         qs = qs.filter(period_start__gte=period.start, period_end__lte=period.end)
     return qs
+
+
+@dataclass
+class GridRow:
+    """One line of the data-entry grid: an indicator, its value now and a year ago."""
+
+    indicator: Indicator
+    value: Value | None
+    last_year: Value | None
+    error: str = ""
+    entered: str = ""
+    comment: str = ""
+
+
+def grid_rows(*, org: Organisation, period: Period, sector: str = "") -> list[GridRow]:
+    """The stored indicators that can be reported for ``period``, with current values."""
+    kinds = [Indicator.Frequency.ANY, period.kind]
+    indicators = Indicator.objects.filter(
+        kind=Indicator.Kind.STORED, is_active=True, frequency__in=kinds
+    ).order_by("sector", "code")
+    if sector:
+        indicators = indicators.filter(sector=sector)
+    last = period.same_period_last_year()
+    found = Value.objects.filter(org=org, region=org.region, disaggregation="").filter(
+        Q(period_start=period.start, period_end=period.end)
+        | Q(period_start=last.start, period_end=last.end)
+    )
+    now = {v.indicator_id: v for v in found if v.period_start == period.start}
+    before = {v.indicator_id: v for v in found if v.period_start == last.start}
+    return [GridRow(i, now.get(i.pk), before.get(i.pk)) for i in indicators]
+
+
+def values_awaiting_approval(*, user) -> QuerySet[Value]:
+    """Submitted values the user may approve: those of organisations one level below."""
+    scope = policy.scope_for(user)
+    qs = Value.objects.filter(status=Value.Status.SUBMITTED)
+    if not scope.writes_all:
+        qs = qs.filter(org__parent_id__in=scope.write_org_ids)
+    return qs.select_related("indicator", "org", "region").order_by("org__code", "period_start")
+
+
+def values_locked_for_approver(*, user) -> QuerySet[Value]:
+    """Approved (locked) values the user may unlock."""
+    scope = policy.scope_for(user)
+    qs = Value.objects.filter(status=Value.Status.APPROVED)
+    if not scope.writes_all:
+        qs = qs.filter(org__parent_id__in=scope.write_org_ids)
+    return qs.select_related("indicator", "org", "region").order_by("-updated_at")[:200]

@@ -1,0 +1,123 @@
+"""Pages for reporting values: the entry grid and the approval queue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from duikou import policy
+from duikou.orgs.selectors import get_organisation_for_user_rw, organisation_list_writable
+
+from .models import Value
+from .periods import Period, period_parse, year_period
+from .selectors import grid_rows, values_awaiting_approval, values_locked_for_approver
+from .services import value_approve, value_return, value_save, value_submit, value_unlock
+
+
+def _first_message(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return "；".join(m for msgs in error.message_dict.values() for m in msgs)
+    return "；".join(error.messages)
+
+
+@login_required
+def grid(request: HttpRequest) -> HttpResponse:
+    """Enter a reporting organisation's values for one period; all rows save together or none."""
+    orgs = list(organisation_list_writable(user=request.user)[:500])
+    if not orgs:
+        return render(request, "results/grid.html", {"orgs": [], "rows": []}, status=403)
+    code = request.GET.get("org") or orgs[0].code
+    org = get_organisation_for_user_rw(user=request.user, code=code)
+    period_text = request.GET.get("period", "").strip()
+    try:
+        period = period_parse(period_text) if period_text else year_period(2025)
+    except ValidationError as error:
+        messages.error(request, _first_message(error))
+        period = year_period(2025)
+    rows = grid_rows(org=org, period=period, sector=request.GET.get("sector", ""))
+    status = 200
+    if request.method == "POST":
+        status = _grid_save(request, org, period, rows)
+        if status == 302:
+            return redirect(request.get_full_path())
+    context = {
+        "orgs": orgs,
+        "org": org,
+        "period": period,
+        "period_text": period_text or "2025",
+        "rows": rows,
+    }
+    return render(request, "results/grid.html", context, status=status)
+
+
+def _grid_save(request: HttpRequest, org, period: Period, rows) -> int:
+    submit = request.POST.get("action") == "submit"
+    failed = False
+    with transaction.atomic():
+        for row in rows:
+            key = str(row.indicator.pk)
+            row.entered = request.POST.get(f"value_{key}", "").strip()
+            row.comment = request.POST.get(f"comment_{key}", "").strip()
+            if not row.entered:
+                continue
+            version = request.POST.get(f"version_{key}")
+            try:
+                saved = value_save(
+                    indicator=row.indicator,
+                    org=org,
+                    period=period,
+                    value=row.entered,
+                    comment=row.comment,
+                    actor=request.user,
+                    version=int(version) if version else None,
+                )
+                if submit and saved.status == Value.Status.DRAFT:
+                    saved = value_submit(value=saved, actor=request.user)
+                row.value = saved
+            except ValidationError as error:
+                row.error = _first_message(error)
+                failed = True
+        if failed:
+            transaction.set_rollback(True)
+    if failed:
+        messages.error(request, "有数据未通过校验，本次没有保存任何数据，请按提示修改后重新提交。")
+        return 400
+    messages.success(request, "已提交审核。" if submit else "已保存草稿。")
+    return 302
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    """Values waiting for this user's approval, and locked values they may unlock."""
+    context = {
+        "waiting": values_awaiting_approval(user=request.user)[:500],
+        "locked": values_locked_for_approver(user=request.user),
+    }
+    return render(request, "results/approvals.html", context)
+
+
+@login_required
+@require_POST
+def approval_act(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve, return or unlock one value."""
+    value = get_object_or_404(Value.objects.select_related("org"), pk=pk)
+    scope = policy.scope_for(request.user)
+    if not (scope.writes_all or value.org.parent_id in scope.write_org_ids):
+        raise Http404("数据不存在或无权审核")
+    action, reason = request.POST.get("action"), request.POST.get("reason", "")
+    try:
+        if action == "approve":
+            value_approve(value=value, actor=request.user)
+        elif action == "return":
+            value_return(value=value, reason=reason, actor=request.user)
+        elif action == "unlock":
+            value_unlock(value=value, reason=reason, actor=request.user)
+        else:
+            raise ValidationError("未知操作")
+        messages.success(request, "操作成功。")
+    except ValidationError as error:
+        messages.error(request, _first_message(error))
+    return redirect("results:approvals")
