@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "template_partials",
     "duikou.core",
     "duikou.audit",
     "duikou.geo",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "duikou.people",
     "duikou.exchanges",
     "duikou.results",
+    "duikou.ingest",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +121,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -127,7 +130,9 @@ STORAGES = {
 if DEBUG or os.environ.get("PYTEST_VERSION"):
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 
 # Reference data lives beside the project: the shared data folder when present.
 SHARED_DIR = Path(os.environ.get("DUIKOU_SHARED_DIR", BASE_DIR.parent / "shared"))

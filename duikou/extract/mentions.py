@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .numerals import (
     CHINESE_NUMERAL_CHARS,
@@ -42,34 +43,38 @@ _PERCENT_WORDS = re.compile(rf"百分之(?P<num>{_ARABIC}|{_CHINESE})")
 
 # Characters that, right after a unit, turn it into part of a word:
 # 家庭, 人民, 个月 (a duration), 期间, 天山, 场所 ...
-_NOT_A_UNIT_AFTER: dict[str, str] = {
-    "家": "庭人乡门属长园具电政居族务",
-    "人": "民才员口士物大社生群文格均心类体事手家",
-    "名": "单额称片牌义字胜",
-    "位": "于置列居",
-    "个": "月小",
-    "场": "所景地馆面合",
-    "台": "湾阶词风",
-    "种": "植子类养苗",
-    "只": "有是要能",
-    "次": "日年月要生级数",
-    "批": "准复示评",
-    "期": "间待望盼刊货限",
-    "条": "件例款形纹",
-    "节": "日约能点目",
-    "所": "有以谓在属长需能",
-    "天": "山然津地空下",
-    "元": "素旦宵首",
-    "例": "如",
-    "项": "目",
+_NOT_A_UNIT_AFTER: dict[str, re.Pattern[str]] = {
+    unit: re.compile(pattern)
+    for unit, pattern in {
+        "家": "庭|人|乡(?!镇)|门口|属|长|园|具|电|政|居|族|务",
+        "人": "[民才员口士物大社生群文格均心类体事手家]",
+        "名": "[单额称片牌义字胜]",
+        "位": "[于置列居]",
+        "个": "月|小时|工作日",
+        "场": "[所景地馆面合]",
+        "台": "[湾阶词风]",
+        "种": "[植子类养苗]",
+        "只": "[有是要能]",
+        "次": "[日年月要生级数]",
+        "批": "[准复示评]",
+        "期": "[间待望盼刊货限]",
+        "条": "[件例款形纹]",
+        "节": "[日约能点目]",
+        "所": "[有以谓在属长需能]",
+        "天": "[山然津地空下]",
+        "元": "[素旦宵首]",
+        "例": "如",
+        "项": "目",
+    }.items()
 }
 # Words right before a number that make it vague or not a statistic.
 _VAGUE_BEFORE = ("数", "几", "若干", "成千", "成百", "第", "前", "每")
 _TALLY_BEFORE = ("共", "累计", "合计", "总计", "计")
 _QUALIFIERS = {"约": "约", "近": "近", "超": "超", "超过": "超", "逾": "超", "上": "约"}
 _POST_QUALIFIERS = {"以上": "以上", "以下": "以下", "左右": "约"}
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _BLANKS = " \t\u3000\xa0\r\n"
-_CODE_CHARS = re.compile(r"[A-Za-z0-9０-９.．·•/\-—_#№]")
+_CODE_CHARS = re.compile(r"[A-Za-z0-9０-９.．·•/\-_#№]")
 
 
 @dataclass(slots=True)
@@ -130,17 +135,19 @@ def _chinese_is_statistic(match: re.Match[str], text: str, value: float) -> bool
 def _reject(match: re.Match[str], text: str) -> bool:
     """True when the mention is a code, ordinal, rate, duration or vague amount."""
     start = match.start()
-    if _CODE_CHARS.fullmatch(_previous_char(text, start) or "x"):
+    previous = _previous_char(text, start)
+    if previous and _CODE_CHARS.fullmatch(previous):
         return True
     before = text[max(0, start - 2) : start]
     if any(before.endswith(word) for word in _VAGUE_BEFORE):
         return True
     unit = match.group("unit")
-    following = _next_chars(text, match.end("unit"), 1)
-    if match.group("alt") is None and following in _NOT_A_UNIT_AFTER.get(unit, ""):
+    following = _next_chars(text, match.end("unit"), 4)
+    word = _NOT_A_UNIT_AFTER.get(unit)
+    if match.group("alt") is None and word is not None and word.match(following):
         return True
     # 170吨/时: a rate inside a project name, not an amount.
-    return following == "/"
+    return following.startswith("/")
 
 
 def _qualifier(match: re.Match[str]) -> str:
@@ -155,12 +162,13 @@ def _qualifier(match: re.Match[str]) -> str:
 
 def _value(match: re.Match[str]) -> float | None:
     numeral = match.group("num2") or match.group("num")
+    factor = multiplier_value(match.group("mult") or "")
+    if not _is_chinese(numeral):
+        # Decimal keeps 1024.59亿 at 102459000000 instead of ...999.99998.
+        digits = numeral.translate(_FULLWIDTH).replace(",", "")
+        return float(Decimal(digits) * Decimal(int(factor)))
     value = parse_number(numeral)
-    if value is None:
-        return None
-    if match.group("mult"):
-        value *= multiplier_value(match.group("mult"))
-    return value
+    return None if value is None else value * factor
 
 
 def find_mentions(text: str, excluded: list[tuple[int, int]]) -> list[Mention]:
@@ -179,7 +187,9 @@ def find_mentions(text: str, excluded: list[tuple[int, int]]) -> list[Mention]:
         while text[end - 1] in _BLANKS:
             end -= 1
         mentions.append(
-            Mention(match.start(), end, value, UNIT_CANONICAL[match.group("unit")], _qualifier(match))
+            Mention(
+                match.start(), end, value, UNIT_CANONICAL[match.group("unit")], _qualifier(match)
+            )
         )
     for match in _PERCENT_WORDS.finditer(text):
         value = parse_number(match.group("num"))

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 _BLANK_LINE = re.compile(r"\n[ \t\u3000\xa0]*(?:\r?\n[ \t\u3000\xa0]*)+")
 _WHITESPACE = " \t\u3000\xa0\r\n"
+_NON_BLANK_RUN = re.compile(r"[^ \t\u3000\xa0\r\n]+")
 _SENTENCE_END = "。！？!?"
 _CLAUSE_END = "，,；;：:。！？!?"
-_PARAGRAPH_END = "。！？!?”\"’：:；;…）)"
+_PARAGRAPH_END = '。！？!?”"’：:；;…）)'
 # A block longer than this that stops mid-sentence continues in the next
 # block (a paragraph split across columns); shorter ones are headings.
 _CONTINUED_MIN = 24
@@ -29,6 +30,8 @@ class Paragraph:
     clean: str
     offsets: list[int]
     sentence_starts: list[int] = field(default_factory=list)
+    # Indices of the clause-ending marks in ``clean``, found on first use.
+    _clause_ends: list[int] | None = None
 
     def clean_index(self, raw_position: int) -> int:
         """Clean index of the first character at or after ``raw_position``."""
@@ -47,23 +50,24 @@ class Paragraph:
 
     def clause_span(self, start: int, end: int) -> tuple[int, int]:
         """``(start, end)`` of the clause around the clean range ``start:end``."""
-        left = start
-        while left > 0 and self.clean[left - 1] not in _CLAUSE_END:
-            left -= 1
-        right = end
-        while right < len(self.clean) and self.clean[right] not in _CLAUSE_END:
-            right += 1
+        ends = self._clause_ends
+        if ends is None:
+            ends = [index for index, char in enumerate(self.clean) if char in _CLAUSE_END]
+            self._clause_ends = ends
+        before = bisect_left(ends, start)
+        left = ends[before - 1] + 1 if before else 0
+        after = bisect_left(ends, end)
+        right = ends[after] if after < len(ends) else len(self.clean)
         return left, right
 
 
 def _clean(text: str, base: int) -> tuple[str, list[int]]:
-    chars: list[str] = []
+    chunks: list[str] = []
     offsets: list[int] = []
-    for index, char in enumerate(text):
-        if char not in _WHITESPACE:
-            chars.append(char)
-            offsets.append(base + index)
-    return "".join(chars), offsets
+    for match in _NON_BLANK_RUN.finditer(text):
+        chunks.append(match.group())
+        offsets.extend(range(base + match.start(), base + match.end()))
+    return "".join(chunks), offsets
 
 
 def _sentence_starts(clean: str) -> list[int]:
@@ -72,7 +76,7 @@ def _sentence_starts(clean: str) -> list[int]:
         if char in _SENTENCE_END and index + 1 < len(clean):
             # Keep a closing quote with the sentence it ends.
             nxt = index + 1
-            while nxt < len(clean) and clean[nxt] in "”\"’」）)":
+            while nxt < len(clean) and clean[nxt] in '”"’」）)':
                 nxt += 1
             if nxt < len(clean) and nxt != starts[-1]:
                 starts.append(nxt)

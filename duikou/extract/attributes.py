@@ -1,0 +1,642 @@
+"""Assign qualifier, change, indicator, subject, place and period to mentions.
+
+Rules work on one logical paragraph at a time (see ``text.Paragraph``):
+
+* the *clause* (text between commas, semicolons, colons) around a figure
+  holds its indicator: the noun after a count (促成13项招商引资项目) or the
+  phrase before an amount (签约金额238亿元);
+* the *sentence* holds its subject (the clause-initial organisation or place
+  acting), its place (a name after 在/赴/落地/帮扶 ...) and its period;
+* a period that covers a stretch of time (三年来, 2025年以来) and the last
+  acting organisation carry over to the following sentences of a paragraph;
+  a Xinjiang place that acted in an earlier sentence carries over as place;
+* a place may also come after the figure: the next clause moving on
+  (…29人，赴山西省…) or a clause summing up (…，这是…医院…主任…的总结);
+* 当地 with nothing named before it in the paragraph is the last Xinjiang
+  place of the report; a lead paragraph without figures sets the place of
+  the paragraph after it until that one names something itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .entities import (
+    LOCATIVE_MARKERS,
+    Entity,
+    find_abbreviated_provinces,
+    find_anaphora,
+    find_orgs,
+    find_places,
+    find_times,
+    is_route,
+)
+from .mentions import Mention
+from .numerals import MEASURE_UNITS
+from .regions import is_xinjiang_place
+from .text import Paragraph
+
+_OUTSIDE_QUALIFIER = re.compile(
+    r"(?P<word>突破|高于|超出|多于|大于|不低于|不少于|低于|少于|不足|不到)了?$"
+)
+_OUTSIDE_QUALIFIER_VALUE = {
+    "突破": "超",
+    "高于": "超",
+    "超出": "超",
+    "多于": "超",
+    "大于": "超",
+    "不低于": "以上",
+    "不少于": "以上",
+    "低于": "以下",
+    "少于": "以下",
+    "不足": "以下",
+    "不到": "以下",
+}
+_CHANGE = re.compile(
+    r"(?P<up>同比增长|增长|增加|提高|提升|上升|上涨|增幅|涨幅|增收|增速|增量)"
+    r"|(?P<down>下降|降低|减少|缩短|减排|降幅|压减|节约|节省|回落)"
+)
+# Between the change word and the number: 至/到/为 make it a new level
+# (提升至5万立方米), not a change.
+_LEVEL = re.compile(r"[至到为]")
+_CHANGE_GAP = 8
+_WEAK_CHANGE_GAP = 3  # 提升/提高 are also generic verbs (提升改造12个村)
+
+# Link words between an indicator and its number (年产值达21亿元).
+_TRAILING_LINKS = re.compile(
+    r"(?:已经|已|可|将|均|分别|始终|共计|共|合计|总计|累计达|达到|达|为|约为|约|近|超过|超|"
+    r"突破|高于|高达|多达|有|了|计|由|是|在|至|到|仅|就|也|都)+$"
+)
+_LEADING_FILLERS = re.compile(
+    r"^(?:如今的|如今|目前|同时|其中包括|其中|此外|另外|并且|并|还|也|这座|这个|这场|这条|该|此次|"
+    r"已有|已|共有|共|有|拥有|约|近|的)+"
+)
+_TRANSITION_ONLY = re.compile(
+    r"^(?:快速|大幅|稳步|逐步|进一步|再|又|分别|均)*(?:提升|提高|增长|增加|增|扩增|上升|下降|降低|"
+    r"减少|降|升)(?:到|至|为)$"
+)
+# An after-text that opens with one of these is not the counted thing.
+_NOT_A_NOUN_START = re.compile(
+    r"^(?:、|赴|到|前往|参加|参与|开展|在|进|已|用于|用|以|为|将|可|以上|左右|和|与|及|等|，|是|分别|"
+    r"共|达|增|提|降|减|下降|上升|扩|缩|的(?=[\u4e00-\u9fff]{0,2}$))"
+)
+_MAX_INDICATOR = 20
+
+_FILLER_PREFIX = re.compile(
+    r"^(?:如今的?|目前|同时|其中|此外|另外|并且?|还|也|当日|据了解|近日|由|推动|使|让|经|"
+    r"更|又|且|而|但|最终|随后|此次|首批|今年|去年|近年来)+"
+)
+_CAUSATIVE = ("由", "推动", "使", "让", "经", "组织", "指导", "鼓励", "引导", "动员", "发动")
+_NAME_SUFFIXES_PLACE = ("村", "乡", "镇", "县", "市", "州", "区", "社区", "街道")
+
+
+@dataclass
+class _Context:
+    """Names and times of one paragraph, found once, with their roles."""
+
+    paragraph: Paragraph
+    orgs: list[Entity]
+    places: list[Entity]
+    times: list[Entity]
+    anaphora: list[Entity]
+    locative: set[int] = field(default_factory=set)  # starts of names after 在/赴/落地 ...
+    sidelined: set[int] = field(default_factory=set)  # list members and helpers (在X的帮助下)
+    affiliation: set[int] = field(default_factory=set)  # 十三户村党总支副书记
+
+    def names(self) -> list[Entity]:
+        return sorted(self.orgs + self.places + self.anaphora, key=lambda entity: entity.start)
+
+
+@dataclass
+class DocumentMemory:
+    """What earlier paragraphs named, to resolve 该村, 该中心 and the like."""
+
+    last_by_suffix: dict[str, tuple[int, Entity]] = field(default_factory=dict)
+    # Paragraphs without figures, scanned for names only when a later
+    # paragraph points back (该村): most never need it.
+    unread: list[tuple[int, str]] = field(default_factory=list)
+    position: int = 0
+    # The latest place inside Xinjiang, the locality 当地 refers to.
+    last_local: tuple[int, Entity] | None = None
+
+    # The paragraph just before the current one when it had no figures, with
+    # its names once found.
+    previous: Paragraph | None = None
+    previous_context: _Context | None = None
+
+    def skip(self, paragraph: Paragraph) -> None:
+        """Note a paragraph without figures, to be scanned only if needed."""
+        self.position += 1
+        self.unread.append((self.position, paragraph.clean))
+        self.previous, self.previous_context = paragraph, None
+
+    def scene(self) -> str:
+        """The last place the previous paragraph put something in, or ``""``.
+
+        A lead without figures such as 近日，在吉木萨尔县泉子街镇…施工现场，…
+        sets the scene of the paragraph after it (a quotation, 此次活动为期6天).
+        """
+        context = self.previous_context
+        if context is None:
+            if self.previous is None:
+                return ""
+            context = _names_only(self.previous)
+            self.previous_context = context
+        places = _place_candidates(context, (0, len(context.paragraph.clean)))
+        return places[-1].text if places else ""
+
+    def catch_up(self) -> None:
+        """Record the names of the paragraphs not yet scanned."""
+        for position, clean in self.unread:
+            remember(find_orgs(clean) + find_places(clean), self, position)
+        self.unread.clear()
+
+    def last(self, suffix: str) -> Entity | None:
+        """The latest name seen with ``suffix``."""
+        found = self.last_by_suffix.get(suffix)
+        return found[1] if found else None
+
+
+# 成为, 作为, 达到: 为/到 inside a verb are no place markers.
+_MARKER_NOT_AFTER = {"为": "成作认称改转更视定评列升", "到": "达得受看感做找遇想听提升增降"}
+_HELPER = re.compile(
+    r"[^，,；;。]{0,24}(?:帮助|支持|推动|指导|关心|协调|组织|带领|引领|关怀|努力)下"
+)
+_TITLE = re.compile(
+    r"(?:党委|党总支|党支部|村委会|居委会|副|书记|主任|乡长|镇长|县长|市长|干部|群众|村民|居民)"
+)
+# Institutions that are workplaces, and the staff titles that follow them.
+_WORKPLACE_SUFFIXES = (
+    "医院", "分院", "卫生院", "学校", "中学", "小学", "大学", "学院", "幼儿园", "中心",
+)  # fmt: skip
+_STAFF = re.compile(
+    r"[\u4e00-\u9fff]{0,6}?(?:科|部|处|室|组|病区)?(?:副)?"
+    r"(?:主任|院长|校长|医生|医师|护士长|护士|教师|老师|科长|部长|处长|组长|专家)"
+)
+# Names after these are objects or partners, never the actor; after 、 they
+# are members of a list (赴北京、上海等地) and name no single place.
+_OBJECT_MARKERS = "、将把以与和同及跟"
+_QUOTED = re.compile(r"“[^”]{1,25}”|《[^》]{1,40}》|「[^」]{1,25}」")
+
+
+_MARKERS_LONGEST_FIRST = tuple(sorted(LOCATIVE_MARKERS, key=len, reverse=True))
+
+
+def _locative_marker(clean: str, start: int) -> str:
+    before = clean[max(0, start - 5) : start]
+    if not before.endswith(_MARKERS_LONGEST_FIRST):
+        return ""
+    for marker in _MARKERS_LONGEST_FIRST:
+        if before.endswith(marker):
+            preceding = before[: -len(marker)][-1:]
+            if preceding and preceding in _MARKER_NOT_AFTER.get(marker, ""):
+                return ""
+            return marker
+    return ""
+
+
+def _follows_helper_clause(paragraph: Paragraph, entity: Entity) -> bool:
+    clause_start, _ = paragraph.clause_span(entity.start, entity.end)
+    if entity.start != clause_start or clause_start < 2:
+        return False
+    previous_start, _ = paragraph.clause_span(clause_start - 2, clause_start - 1)
+    previous = paragraph.clean[previous_start : clause_start - 1]
+    return (
+        previous.startswith("在") and previous.endswith("下") and bool(_HELPER.match(previous, 1))
+    )
+
+
+def _closes_locative_phrase(paragraph: Paragraph, entity: Entity) -> bool:
+    """在园区所处的幸福社区， : a name ending a clause that opens with 在."""
+    clause_start, clause_end = paragraph.clause_span(entity.start, entity.end)
+    clean = paragraph.clean
+    return (
+        clean.startswith("在", clause_start)
+        and entity.end == clause_end
+        and clean[entity.start - 1 : entity.start] == "的"
+    )
+
+
+def _inside_quotes(entity: Entity, quoted: list[tuple[int, int]]) -> bool:
+    return any(start < entity.start and entity.end < end for start, end in quoted)
+
+
+def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
+    clean = paragraph.clean
+    quoted = [match.span() for match in _QUOTED.finditer(clean)]
+    orgs = [org for org in find_orgs(clean) if not _inside_quotes(org, quoted)]
+    all_places = [
+        place
+        for place in find_places(clean) + find_abbreviated_provinces(clean)
+        if not _inside_quotes(place, quoted)
+    ]
+    # A place inside an organisation's name is part of that name.
+    places = [
+        place
+        for place in all_places
+        if not any(org.start <= place.start and place.end <= org.end for org in orgs)
+    ]
+    times = [time for time in find_times(clean) if not _inside_quotes(time, quoted)]
+    context = _Context(paragraph, orgs, places, times, [])
+    _assign_roles(context, context.names())
+    visible = [
+        name
+        for name in orgs + all_places
+        if not any(
+            other.start <= name.start and name.end <= other.end
+            for other in context.names()
+            if other.start in context.sidelined
+        )
+    ]
+    for entity in find_anaphora(clean):
+        if any(org.start - 3 <= entity.end and entity.start <= org.end for org in orgs):
+            continue  # 园区企业新疆恒安纸业公司: a modifier, not a reference.
+        if any(place.end == entity.start for place in all_places):
+            continue  # 阜康本地文物: "local" to the name just written, no new role.
+        referent = _resolve_anaphora(entity, visible, memory)
+        if referent:
+            # 该公司 acts; 该村, 该中心, 当地 say where things happen.
+            kind = "org" if referent.text.endswith(_ACTOR_SUFFIXES) else "place"
+            context.anaphora.append(Entity(entity.start, entity.end, referent.text, kind))
+    _assign_roles(context, context.anaphora)
+    memory.position += 1
+    remember(orgs + all_places, memory, memory.position)
+    return context
+
+
+def _names_only(paragraph: Paragraph) -> _Context:
+    """Names of a paragraph and their roles, without touching the memory."""
+    clean = paragraph.clean
+    quoted = [match.span() for match in _QUOTED.finditer(clean)]
+    orgs = [org for org in find_orgs(clean) if not _inside_quotes(org, quoted)]
+    places = [
+        place
+        for place in find_places(clean) + find_abbreviated_provinces(clean)
+        if not _inside_quotes(place, quoted)
+        and not any(org.start <= place.start and place.end <= org.end for org in orgs)
+    ]
+    context = _Context(paragraph, orgs, places, [], [])
+    _assign_roles(context, context.names())
+    return context
+
+
+def _assign_roles(context: _Context, entities: list[Entity]) -> None:
+    clean = context.paragraph.clean
+    paragraph = context.paragraph
+    for entity in entities:
+        marker = _locative_marker(clean, entity.start)
+        following = clean[entity.end : entity.end + 1]
+        if marker == "在" and _HELPER.match(clean, entity.end):
+            context.sidelined.add(entity.start)
+        elif marker or _closes_locative_phrase(paragraph, entity) or is_route(entity):
+            context.locative.add(entity.start)
+        preceding = clean[entity.start - 1 : entity.start] if entity.start else ""
+        workplace = entity.text.endswith(_WORKPLACE_SUFFIXES) and _STAFF.match(clean, entity.end)
+        if workplace:
+            # 援疆医生、阜康市人民医院耳鼻喉科主任: where the person named next
+            # works, even as one of a run of titles.
+            context.affiliation.add(entity.start)
+        elif following == "、" or (preceding and preceding in _OBJECT_MARKERS):
+            context.sidelined.add(entity.start)
+        if entity.kind == "place" and any(org.end == entity.start for org in context.orgs):
+            # 八马茶业股份有限公司昌吉区域经理: a branch of the name before it.
+            context.sidelined.add(entity.start)
+        if entity.kind == "place" and _TITLE.match(clean, entity.end):
+            context.affiliation.add(entity.start)
+        if _follows_helper_clause(paragraph, entity):
+            # 在福建援疆力量的帮助下，玛纳斯县成立了…: the helped place.
+            context.locative.add(entity.start)
+
+
+def _resolve_anaphora(entity: Entity, names: list[Entity], memory: DocumentMemory) -> Entity | None:
+    if entity.text in ("当地", "本地"):
+        places = [name for name in names if name.kind == "place" and name.end <= entity.start]
+        if places:
+            return max(places, key=lambda name: name.end)
+        # Nothing named yet in this paragraph: the aided locality the report
+        # last named.
+        memory.catch_up()
+        return memory.last_local[1] if memory.last_local else None
+    suffix = "园" if entity.text == "园区" else entity.text[1:]
+    earlier = [name for name in names if name.end <= entity.start and name.text.endswith(suffix)]
+    if earlier:
+        return max(earlier, key=lambda name: name.end)
+    memory.catch_up()
+    return memory.last(suffix)
+
+
+def remember(names: list[Entity], memory: DocumentMemory, position: int) -> None:
+    """Record the last name seen for each suffix, for later 该村 / 该中心.
+
+    ``position`` orders paragraphs, so scanning an older paragraph late never
+    hides a newer name.
+    """
+    for entity in sorted(names, key=lambda name: name.end):
+        stored_local = memory.last_local
+        if (
+            entity.kind == "place"
+            and (stored_local is None or stored_local[0] <= position)
+            and is_xinjiang_place(entity.text)
+        ):
+            memory.last_local = (position, entity)
+        if not entity.text.endswith(_REMEMBERED_SUFFIXES):
+            continue
+        for suffix in _REMEMBERED_SUFFIXES:
+            stored = memory.last_by_suffix.get(suffix)
+            if entity.text.endswith(suffix) and (stored is None or stored[0] <= position):
+                memory.last_by_suffix[suffix] = (position, entity)
+
+
+_REMEMBERED_SUFFIXES = (*_NAME_SUFFIXES_PLACE, "中心", "医院", "公司", "园", "院", "校")
+
+
+def _qualifier(mention: Mention, before: str) -> str:
+    if mention.qualifier:
+        return mention.qualifier
+    match = _OUTSIDE_QUALIFIER.search(before)
+    return _OUTSIDE_QUALIFIER_VALUE[match.group("word")] if match else ""
+
+
+def _change(mention: Mention, before: str) -> str:
+    found = ""
+    for match in _CHANGE.finditer(before):
+        gap = before[match.end() :]
+        if _LEVEL.search(gap) or (match.start() > 0 and before[match.start() - 1] == "新"):
+            found = ""
+            continue
+        weak = match.group() in ("提高", "提升") and mention.unit not in ("%", "百分点")
+        limit = _WEAK_CHANGE_GAP if weak else _CHANGE_GAP
+        found = ("up" if match.group("up") else "down") if len(gap) <= limit else ""
+    return found
+
+
+def _trim_before(before: str) -> str:
+    text = _TRAILING_LINKS.sub("", before)
+    text = _LEADING_FILLERS.sub("", text)
+    return text[-_MAX_INDICATOR:] if len(text) >= 2 else ""
+
+
+def _trim_after(after: str) -> str:
+    if _NOT_A_NOUN_START.match(after):
+        return ""
+    text = after[1:] if after.startswith("的") else after
+    return text[:_MAX_INDICATOR] if len(text) >= 1 else ""
+
+
+def _indicator(unit: str, before: str, after: str) -> str:
+    counted = _trim_after(after)
+    phrase = _trim_before(before)
+    if unit in MEASURE_UNITS and not after.startswith("的"):
+        return phrase or counted
+    return counted or phrase
+
+
+def _period(
+    context: _Context, sentence: tuple[int, int], clause: tuple[int, int], start: int
+) -> str:
+    times = [t for t in context.times if sentence[0] <= t.start < sentence[1]]
+    in_clause_before = [t for t in times if clause[0] <= t.start and t.end <= start]
+    if in_clause_before:
+        return in_clause_before[-1].text
+    in_clause_after = [t for t in times if start <= t.start < clause[1]]
+    if in_clause_after:
+        return in_clause_after[0].text
+    before = [t for t in times if t.end <= start]
+    if before:
+        return before[-1].text
+    carried = [t for t in context.times if t.end <= sentence[0] and t.scope in CARRIED_SCOPES]
+    return carried[-1].text if carried else ""
+
+
+def _is_clause_initial(context: _Context, entity: Entity) -> bool:
+    """True when only fillers, times or a name in apposition precede ``entity``."""
+    clean = context.paragraph.clean
+    prefix_start, _ = context.paragraph.clause_span(entity.start, entity.end)
+    for time in context.times:
+        if time.start == prefix_start and time.end <= entity.start:
+            prefix_start = time.end
+    for name in context.names():
+        # Names in apposition (园区企业新疆恒安纸业公司) keep the position.
+        if name.start <= prefix_start < name.end <= entity.start:
+            prefix_start = name.end
+    prefix = _FILLER_PREFIX.sub("", clean[prefix_start : entity.start])
+    return not prefix
+
+
+def _heads_relative_clause(context: _Context, entity: Entity) -> bool:
+    """由X援建的Y / 位于X的Y: Y, the noun after the relative clause, is the actor."""
+    clean = context.paragraph.clean
+    clause_start, _ = context.paragraph.clause_span(entity.start, entity.end)
+    opener = clean[clause_start : clause_start + 3]
+    return clean[entity.start - 1 : entity.start] == "的" and opener.startswith(_RELATIVE_OPENERS)
+
+
+_RELATIVE_OPENERS = ("由", "位于", "地处", "坐落")
+_ACTOR_SUFFIXES = ("公司", "集团", "企业", "控股", "科技")
+
+
+def _subject_candidates(context: _Context, span: tuple[int, int]) -> list[Entity]:
+    clean = context.paragraph.clean
+    candidates = []
+    for entity in context.names():
+        if not span[0] <= entity.start < span[1] or entity.end > span[1]:
+            continue
+        if entity.start in context.locative or entity.start in context.sidelined:
+            continue
+        if entity.start in context.affiliation:
+            continue
+        if entity in context.anaphora and entity.kind == "place":
+            continue
+        if entity.kind == "place" and not _is_clause_initial(context, entity):
+            continue
+        if entity.kind == "org":
+            before = clean[max(0, entity.start - 3) : entity.start]
+            causative = any(before.endswith(word) for word in _CAUSATIVE)
+            strong = entity.text.endswith(_AID_ORG_SUFFIXES)
+            if not (
+                strong
+                or causative
+                or _is_clause_initial(context, entity)
+                or _heads_relative_clause(context, entity)
+            ):
+                continue
+        candidates.append(entity)
+    return candidates
+
+
+def _subject(context: _Context, sentence: tuple[int, int], start: int) -> tuple[str, str]:
+    """The figure's actor, and a place that acted in an earlier sentence.
+
+    An organisation, or an aiding province or city, stays the actor of the
+    sentences that follow it; a Xinjiang place that opened an earlier sentence
+    (玛纳斯推行了…) rather sets the scene for them, so it is handed on as their
+    place.
+    """
+    candidates = _subject_candidates(context, (sentence[0], start))
+    if candidates:
+        return candidates[-1].text, ""
+    if CARRY_SUBJECT:
+        earlier = _subject_candidates(context, (0, sentence[0]))
+        if earlier:
+            # The head of 由X援建的Y carries on; then who opened a clause.
+            best = max(earlier, key=lambda entity: (_rank(context, entity), entity.start))
+            if best.kind == "place" and is_xinjiang_place(best.text):
+                return "", best.text
+            return best.text, ""
+    return "", ""
+
+
+def _rank(context: _Context, entity: Entity) -> int:
+    if _heads_relative_clause(context, entity):
+        return 2
+    return 1 if _is_clause_initial(context, entity) else 0
+
+
+def _place_candidates(context: _Context, span: tuple[int, int]) -> list[Entity]:
+    return [
+        entity
+        for entity in context.names()
+        if span[0] <= entity.start < span[1]
+        and entity.start not in context.sidelined
+        and (
+            entity.start in context.locative
+            or entity.start in context.affiliation
+            or (entity in context.anaphora and entity.kind == "place")
+        )
+    ]
+
+
+# A clause opening with one of these sums up the clauses before it
+# (…开展新技术2项，这是山西省援疆医生、阜康市人民医院耳鼻喉科主任杨向茹的援疆总结).
+_SUMMING_UP = re.compile(r"(?:这|此|以上|上述)(?:些|就|也|都|正|便)?(?:是|为)")
+# The next clause goes on with the same actor moving somewhere (骨干29人，赴山西省…).
+_MOVING_ON = re.compile(
+    r"^(?:随后|并|还|将|又|再|先后|分批|一同|共同)?(?:赴|前往|奔赴|来到|走进|抵达|到)"
+)
+
+
+def _place_after(context: _Context, clause: tuple[int, int], later: list[Entity]) -> str:
+    """A place named after the figure's clause that still belongs to it."""
+    clean = context.paragraph.clean
+    for entity in later:
+        start, _ = context.paragraph.clause_span(entity.start, entity.end)
+        if start == clause[1] + 1 and _MOVING_ON.match(clean[start : entity.start]):
+            return entity.text
+        if _SUMMING_UP.match(clean, start):
+            return entity.text
+    return ""
+
+
+def _place(
+    context: _Context,
+    sentence: tuple[int, int],
+    clause: tuple[int, int],
+    start: int,
+    subject: str,
+    scene: str = "",
+) -> str:
+    names = [e for e in _place_candidates(context, sentence) if e.text != subject]
+    in_clause = [e for e in names if clause[0] <= e.start < clause[1]]
+    if in_clause:
+        return min(in_clause, key=lambda e: abs(e.start - start)).text
+    before = [e for e in names if e.end <= start]
+    if before:
+        return before[-1].text
+    later = _place_after(context, clause, [e for e in names if e.start >= clause[1]])
+    if later:
+        return later
+    if CARRY_PLACE and sentence[0]:
+        # Only the sentence just before: a place rarely stays in force longer.
+        previous = context.paragraph.sentence_span(sentence[0] - 1)
+        earlier = [e for e in _place_candidates(context, previous) if e.text != subject]
+        if earlier:
+            return earlier[-1].text
+    return scene
+
+
+CARRIED_SCOPES = ("span", "year", "duration")
+CARRY_SUBJECT = True
+CARRY_PLACE = True
+_AID_ORG_SUFFIXES = ("指挥部", "分指", "工作队", "工作组", "医疗队")
+
+
+@dataclass(slots=True)
+class Annotated:
+    """A mention with the attributes the rules gave it."""
+
+    mention: Mention
+    qualifier: str
+    change: str
+    indicator: str
+    subject: str
+    place: str
+    period: str
+
+
+def annotate(
+    paragraph: Paragraph, mentions: list[Mention], memory: DocumentMemory
+) -> list[Annotated]:
+    """Attributes for ``mentions`` (all inside ``paragraph``), in the same order."""
+    # Only a lead without figures of its own sets the scene for what follows.
+    lead = memory.scene()
+    context = _context(paragraph, memory)
+    memory.previous, memory.previous_context = None, None
+    clean = paragraph.clean
+    first_name = min((name.start for name in context.names()), default=len(paragraph.clean))
+    spans = [
+        (paragraph.clean_index(m.start), paragraph.clean_index(m.end - 1) + 1) for m in mentions
+    ]
+    results: list[Annotated] = []
+    group_indicator = ""
+    for index, mention in enumerate(mentions):
+        start, end = spans[index]
+        clause = paragraph.clause_span(start, end)
+        sentence = paragraph.sentence_span(start)
+        previous_end = (
+            spans[index - 1][1] if index and spans[index - 1][1] > clause[0] else clause[0]
+        )
+        next_start = (
+            spans[index + 1][0]
+            if index + 1 < len(spans) and spans[index + 1][0] < clause[1]
+            else clause[1]
+        )
+        before = clean[previous_end:start]
+        after = clean[end:next_start]
+        joined_to_previous = index and previous_end > clause[0] and before in ("", "、", "共")
+        joined_to_next = next_start < clause[1] and after in ("", "、", "共")
+        indicator = _indicator(mention.unit, before, after)
+        if joined_to_next:
+            # 5批26人次的医改专家: a run of counts shares the noun after the last.
+            tail_end = next_start
+            for later in range(index + 1, len(spans)):
+                following = spans[later + 1][0] if later + 1 < len(spans) else clause[1]
+                following = min(following, clause[1])
+                tail = clean[spans[later][1] : following]
+                tail_end = spans[later][1]
+                if tail not in ("", "、", "共"):
+                    break
+            shared = _trim_after(clean[tail_end : min(clause[1], tail_end + _MAX_INDICATOR)])
+            indicator = shared or indicator
+        if joined_to_previous:
+            indicator = group_indicator or indicator
+        elif _TRANSITION_ONLY.match(_LEADING_FILLERS.sub("", before)) and results:
+            # 由3.15万立方米提升至5万立方米: the second number keeps the indicator.
+            indicator = results[-1].indicator
+        group_indicator = indicator
+        subject, scene = _subject(context, sentence, start)
+        if not scene and start < first_name:
+            # Nothing named yet in this paragraph: the scene of the one before.
+            scene = lead
+        results.append(
+            Annotated(
+                mention=mention,
+                qualifier=_qualifier(mention, before),
+                change=_change(mention, before),
+                indicator=indicator,
+                subject=subject,
+                place=_place(context, sentence, clause, start, subject, scene),
+                period=_period(context, sentence, clause, start),
+            )
+        )
+    return results

@@ -1,0 +1,299 @@
+"""Recognise organisations, places and time expressions in clean text.
+
+Chinese has no word boundaries, so names are found from their *suffixes*
+(县, 市, 乡, 指挥部, 公司, 医院 ...) and extended leftwards until a function
+word, a common verb, punctuation or a neighbouring name stops them. Names may
+come out a little long on the left; the rules that use them only need the
+name to be contained in what is returned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .regions import region_names, trie_pattern
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# Provinces and regions without their 省/市/自治区 suffix, and Xinjiang short
+# forms people write instead of full prefecture names: general knowledge.
+PROVINCES = (
+    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 "
+    "湖北 湖南 广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 "
+    "香港 澳门"
+).split()
+XINJIANG_SHORT_FORMS = (
+    "昌吉州 伊犁州 博州 巴州 克州 和田地区 喀什地区 阿克苏地区 塔城地区 阿勒泰地区 "
+    "吐鲁番 哈密 南疆 北疆 东疆 兵团 乌鲁木齐 克拉玛依 石河子 五家渠 "
+    "阿拉尔 图木舒克 北屯 铁门关 双河 可克达拉 昆玉 胡杨河 新星 白杨"
+).split()
+# One-character province names, recognised only right after 在/赴/来/进 ...
+PROVINCE_ABBREVIATIONS = "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川蜀黔贵滇陕甘陇青宁藏桂"
+
+_PLACE_SUFFIXES = (
+    "维吾尔自治区 自治区 自治州 自治县 经济技术开发区 开发区 高新区 新区 地区 社区 街道 "
+    "省 市 州 县 区 乡 镇 村"
+).split()
+_ORG_SUFFIXES = (
+    "分指挥部 指挥部 分指 工作队 工作组 医疗队 服务队 有限责任公司 有限公司 公司 集团 控股 "
+    "科技 医院 分院 卫生院 卫生室 学校 中学 小学 大学 学院 幼儿园 中心 妇联 团委 工会 "
+    "委员会 政府 管委会 厅 局 协会 商会 合作社 基金会 银行 研究院 研究所 展厅 纪念馆 "
+    "博物馆 产业园 工业园"
+).split()
+# Suffix hits that are ordinary words (市场, 区域, 乡村, 布局 ...).
+_PLACE_NOT_BEFORE = {
+    "市": "场民级内外值长",
+    "县": "域级内外长乡",
+    "区": "域级内外别间长块",
+    "州": "级内外长市",
+    "省": "级内外份会长",
+    "乡": "村镇土亲愁情音长",
+    "村": "民级集委规长",
+    "镇": "区级长",
+}
+_NAME_NOT_ENDING = {
+    "市": "城超都上股夜坊",
+    "区": "园景山城牧小校片辖库心范能务活展商护验矿灾疫",
+    "乡": "城家故他异返",
+    "村": "乡农山城渔牧新古",
+    "局": "布格大全结开当时残",
+    "厅": "大客餐",
+    "中心": "为",
+}
+# Characters that never occur inside a name here; 和/于 are handled apart
+# because 和田 and 于田 are place names.
+_STOP_CHARS = set(
+    "在赴到为向从由与及的对把将让使给了是以等并也都又还就已被其这该那各每之而或但且即共着过此均约近超达"
+)
+_NAME_EXCEPTIONS = ("和田", "和静", "和硕", "和布克赛尔", "于田")
+_STOP_WORDS = (
+    "推动 支持 帮扶 帮助 援助 支援 对口 走进 前往 来到 落地 位于 组织 援建 引进 立足 聚焦 带动 "
+    "促进 服务 深入 覆盖 成立 依托 实现 开展 举办 选派 派出 协调 推进 打造 建成 建设 投入 培养 "
+    "引导 鼓励 成为 携手 联合 指导 发动 动员 加入 签约 签订 达成 包括 其中 作为 通过 经过 借鉴 "
+    "利用 吸引 孵化 培育 召开 参加 参与 举行 启动 探索 统筹 坚持 持续 积极 不断 全力 精心 先后 "
+    "相继 分别 共同 已经 目前 如今 同时 此外 另外 今年 去年 近日 日前 期间 以来 年来 告诉 表示 "
+    "介绍 说 还 植入 引领 承接 面对 针对 按照 根据 围绕 借助 发挥 提升 改造 完成 开通 举办 "
+    "来自 赴 辖区 所处 扎根 全面 重点 精准 主动 首批 新建 成功 打通 紧贴"
+).split()
+# 福州, 泉州: one-character names before 州 that are not 全州/该州/我州.
+_NOT_CITY_CHARS = set("全该我本此各满神亚欧非澳美九")
+_STOP_WORDS_RE = re.compile("|".join(sorted(set(_STOP_WORDS), key=len, reverse=True)))
+_MAX_NAME = {"乡": 8, "镇": 8, "村": 6, "社区": 8, "街道": 8}
+_MAX_NAME_DEFAULT = 7
+_MAX_ORG_NAME = 16
+
+_PLACE_SUFFIX_RE = re.compile("|".join(_PLACE_SUFFIXES))
+_ORG_SUFFIX_RE = re.compile("|".join(_ORG_SUFFIXES) + "(?!挥)")
+
+
+@cache
+def _known_place_re() -> re.Pattern[str]:
+    """Provinces, Xinjiang short forms and the region table's names, as one trie."""
+    return re.compile(trie_pattern({*PROVINCES, *XINJIANG_SHORT_FORMS, *region_names()}))
+
+
+_BINGTUAN_RE = re.compile(
+    r"(?:新疆生产建设)?兵团第[一二三四五六七八九十\d]+师|第[一二三四五六七八九十\d]+师"
+    r"|农[一二三四五六七八九十]+师|\d{2,3}团"
+)
+_ANAPHORA_RE = re.compile(
+    "(?:该|本|全|我|此)(?:" + "|".join(_PLACE_SUFFIXES + _ORG_SUFFIXES) + ")"
+    "|(?<![\u4e00-\u9fff])园区|(?<=[的，,])园区|当地|本地"
+)
+
+# Markers after which a name is where something happens, not who does it.
+LOCATIVE_MARKERS = (
+    "在 赴 到 至 于 向 为 给 对 帮扶 帮助 支持 援助 支援 走进 前往 来到 落地 位于 进驻 深入 "
+    "服务 覆盖 惠及 辐射 走出 走向 进入 抵达 奔赴 援建 针对 对口支援 对口援助"
+).split()
+
+
+@dataclass(slots=True)
+class Entity:
+    """A name or time expression located in a paragraph's clean text."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # "org", "place" or "time"
+    scope: str = ""  # for time: "span", "year", "point" or "duration"
+
+
+def _is_name_char(text: str, index: int) -> bool:
+    char = text[index]
+    if not _CJK.match(char):
+        return False
+    if char in _STOP_CHARS:
+        return False
+    if char in "和于":
+        return any(text.startswith(name, index) for name in _NAME_EXCEPTIONS)
+    return True
+
+
+def _name_start(text: str, end: int, floor: int, limit: int) -> int:
+    """Leftmost start of a name ending at ``end``, no further left than ``floor``."""
+    start = end
+    # Look two characters further than the limit so that a verb cut by the
+    # limit (推|进昌吉...) is still recognised and cut away.
+    while start > floor and end - start < limit + 2 and _is_name_char(text, start - 1):
+        start -= 1
+    cut = start
+    for match in _STOP_WORDS_RE.finditer(text, start, end):
+        cut = match.end()
+    return max(cut, end - limit)
+
+
+def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
+    """Place names in ``text``; adjacent names merge into one chain (昌吉市六工镇)."""
+    found: list[tuple[int, int]] = []
+    for match in _known_place_re().finditer(text):
+        if _conjunction_reading(text, match.start(), match.end()):
+            continue
+        found.append((match.start(), match.end()))
+    for match in _BINGTUAN_RE.finditer(text):
+        found.append((match.start(), match.end()))
+    floor = 0
+    for match in _PLACE_SUFFIX_RE.finditer(text):
+        suffix = match.group()
+        nxt = text[match.end() : match.end() + 1]
+        if nxt and nxt in _PLACE_NOT_BEFORE.get(suffix, ""):
+            continue
+        limit = _MAX_NAME.get(suffix, _MAX_NAME_DEFAULT)
+        start = _name_start(text, match.start(), floor, limit)
+        name = text[start : match.start()]
+        short_city = suffix == "州" and len(name) == 1 and name not in _NOT_CITY_CHARS
+        if (len(name) < 2 and not short_city) or name[-1] in _NAME_NOT_ENDING.get(suffix, ""):
+            continue
+        found.append((start, match.end()))
+        floor = match.end()
+    return _join_routes(text, _merge_chains(text, found, "place"))
+
+
+# Before a bare 和田 or 于田 these leave 和/于 a place's first character; after
+# any other character they read as "and"/"in" (技术指导和田间管理, 用于田间).
+_BEFORE_BARE_NAME = set('在赴到至向从自往、与及同，,；;：:。！？（(“"《')
+
+
+def _conjunction_reading(text: str, start: int, end: int) -> bool:
+    if text[start] not in "和于" or text[end - 1] in "县市区州":
+        return False
+    return (
+        start > 0
+        and _CJK.match(text[start - 1]) is not None
+        and (text[start - 1] not in _BEFORE_BARE_NAME)
+    )
+
+
+ROUTE_LINKS = "至到—－-"
+
+
+def _join_routes(text: str, places: list[Entity]) -> list[Entity]:
+    """福州至奇台: two places joined by 至/到/— name one route, a single place."""
+    joined: list[Entity] = []
+    for place in places:
+        if joined and place.start == joined[-1].end + 1 and text[joined[-1].end] in ROUTE_LINKS:
+            start = joined.pop().start
+            place = Entity(start, place.end, text[start : place.end], "place")
+        joined.append(place)
+    return joined
+
+
+def is_route(entity: Entity) -> bool:
+    """True for a route such as 福州至奇台 found by ``find_places``."""
+    return entity.kind == "place" and any(link in entity.text for link in ROUTE_LINKS)
+
+
+def find_orgs(text: str) -> list[Entity]:
+    """Organisation names (…工作队, …分指挥部, …公司, …医院) in ``text``."""
+    entities: list[Entity] = []
+    floor = 0
+    for match in _ORG_SUFFIX_RE.finditer(text):
+        suffix = match.group()
+        start = _name_start(text, match.start(), floor, _MAX_ORG_NAME)
+        name = text[start : match.start()]
+        if len(name) < 2 or name[-1] in _NAME_NOT_ENDING.get(suffix, ""):
+            continue
+        if entities and entities[-1].end == start:
+            # 福建援疆 + 泉州分指挥部: one name written in parts.
+            start = entities.pop().start
+        entities.append(Entity(start, match.end(), text[start : match.end()], "org"))
+        floor = match.end()
+    return entities
+
+
+def find_anaphora(text: str) -> list[Entity]:
+    """Phrases such as 该村, 全州, 该中心 that point back to an earlier name."""
+    return [
+        Entity(match.start(), match.end(), match.group(), "anaphora")
+        for match in _ANAPHORA_RE.finditer(text)
+    ]
+
+
+def find_abbreviated_provinces(text: str) -> list[Entity]:
+    """One-character province names used after a locative marker (在闽, 赴晋)."""
+    entities = []
+    for match in re.finditer(
+        f"(?<=[在赴来进回返抵入])[{PROVINCE_ABBREVIATIONS}](?=[^\u4e00-\u9fff]|开展|举办|学习|考察|参加|交流|培训|进修|工作)",
+        text,
+    ):
+        entities.append(Entity(match.start(), match.end(), match.group(), "place"))
+    return entities
+
+
+def _merge_chains(text: str, spans: list[tuple[int, int]], kind: str) -> list[Entity]:
+    spans.sort()
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [Entity(start, end, text[start:end], kind) for start, end in merged]
+
+
+_NUM = r"(?:\d{1,4}|[〇零一二三四五六七八九十]{1,4})"
+_MONTH_DAY = rf"{_NUM}月(?:{_NUM}[日号])?"
+_TIME_RE = re.compile(
+    rf"(?P<lead>截至|截止到|截止|从|自)?"
+    rf"(?:"
+    rf"(?P<date>(?:(?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年|今年|去年|前年|同年|当年|次年|明年|上年|本年)"
+    rf"(?:{_MONTH_DAY}(?:[至到—\-~－]{_MONTH_DAY})?)?"
+    rf"|(?<![\d年]){_MONTH_DAY}(?:[至到—\-~－]{_MONTH_DAY})?"
+    rf"|(?<![\d年])\d{{1,2}}[—\-~－至]\d{{1,2}}月)"
+    rf"(?P<tail>底|末|初|上半年|下半年|前三季度|第[一二三四]季度|[一二三四]季度|以来|期间|全年|开始|起|至今)?"
+    rf"|(?P<plan>[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|以来|时期))"
+    rf"|(?P<since>(?:近|多|几|[一二两三四五六七八九十\d]{{1,3}})年(?:多|半)?(?:来|以来|时间)|近年来|一年半)"
+    rf"|(?P<now>截至目前|截止目前|到目前为止|目前为止)"
+    rf"|(?P<every>每年|每月)"
+    rf"|(?P<duration>(?<![\d.年])\d{{1,2}}年(?![级代度底末初\d]))"
+    rf")"
+)
+
+
+def find_times(text: str) -> list[Entity]:
+    """Time expressions usable as a figure's period, with their scope.
+
+    ``span`` covers a stretch up to now (三年来, 2025年以来, 截至目前) and carries
+    over following sentences; ``year`` is a bare year; ``point`` a dated event;
+    ``duration`` a length of time (16年) read as the period of what follows.
+    """
+    entities = []
+    for match in _TIME_RE.finditer(text):
+        if match.group("date"):
+            spanning = match.group("lead") in ("截至", "截止", "截止到") or (
+                match.group("tail") in ("以来", "期间", "全年", "至今", "开始", "起")
+            )
+            dated = "月" in match.group("date")
+            scope = "span" if spanning else ("point" if dated else "year")
+        elif match.group("duration"):
+            scope = "duration"
+        elif match.group("every"):
+            scope = "point"
+        elif match.group("now"):
+            scope = "now"
+        else:
+            scope = "span"
+        entities.append(Entity(match.start(), match.end(), match.group(), "time", scope))
+    return entities

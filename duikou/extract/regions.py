@@ -1,0 +1,104 @@
+"""Written forms of Xinjiang's regions and of China's provinces, for recognition.
+
+The names come from the region table shipped with the platform
+(``duikou/geo/fixtures/regions.csv``: code, name, short_name, level,
+parent_code, kind, aliases). Only plain ``csv`` is used, so the extractor
+stays free of Django; the table is read once, on first use.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache, lru_cache
+from pathlib import Path
+
+REGIONS_CSV = Path(__file__).resolve().parents[1] / "geo" / "fixtures" / "regions.csv"
+
+# Short forms that are also everyday words or given names (温泉 "hot spring",
+# 新星 "new star", 白杨 "poplar", 考察县级 holds 察县): recognised only with their
+# full name.
+_COMMON_WORDS = frozenset(
+    "温泉 新星 白杨 双河 福海 青河 新和 和安 和康 裕民 新源 民丰 沙湾 托里 昆玉 高昌 天山 "
+    "察县".split()
+)
+# 一师, 十师: bare division numbers read as counts (三师 "three teachers");
+# 第一师 and 农一师 are found by their own pattern.
+_BARE_DIVISION = re.compile(r"^[一二三四五六七八九十]+师$")
+_NOISE = re.compile(r"[\s\"'“”‘’「」《》()（）]")
+
+
+def _is_xinjiang(code: str) -> bool:
+    return code.startswith(("65", "XPCC"))
+
+
+def _forms(row: dict[str, str]) -> list[str]:
+    written = [row.get("name", ""), row.get("short_name", "")]
+    written += (row.get("aliases") or "").split("|")
+    forms = []
+    for form in written:
+        form = _NOISE.sub("", form or "")
+        if len(form) < 2 or form in _COMMON_WORDS or _BARE_DIVISION.match(form):
+            continue
+        forms.append(form)
+    return forms
+
+
+@cache
+def region_names(path: Path = REGIONS_CSV) -> dict[str, bool]:
+    """Written place names mapped to whether they lie in Xinjiang.
+
+    Xinjiang's prefectures, counties, cities and XPCC divisions with their
+    short forms and aliases, plus the province-level names of the whole
+    country. Empty when the table is not available.
+    """
+    names: dict[str, bool] = {}
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                code = row.get("code") or ""
+                inside = _is_xinjiang(code)
+                if not inside and row.get("level") != "province":
+                    continue
+                for form in _forms(row):
+                    names[form] = names.get(form, False) or inside
+    except OSError:
+        return {}
+    return names
+
+
+@lru_cache(maxsize=4096)
+def is_xinjiang_place(text: str) -> bool:
+    """True when ``text`` names, or begins with, a place inside Xinjiang."""
+    names = region_names()
+    for length in range(min(len(text), 12), 1, -1):
+        if names.get(text[:length]):
+            return True
+    return text.startswith(("新疆", "兵团", "南疆", "北疆", "东疆", "全疆"))
+
+
+def trie_pattern(words: list[str] | tuple[str, ...] | set[str]) -> str:
+    """A regular expression matching any of ``words``, longest first.
+
+    Words are laid out as a trie, so the engine tries one branch per
+    character instead of every word at every position.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict[str, dict]) -> str:
+    branches = []
+    ends = "" in node
+    for char in sorted(key for key in node if key):
+        branches.append(re.escape(char) + _trie_regex(node[char]))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    # A word that ends here may also go on into a longer one: prefer the longer.
+    return f"(?:{body})?" if ends else body

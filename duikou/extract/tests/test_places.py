@@ -1,0 +1,90 @@
+"""Where a figure happens: names without suffix, institutions, earlier text."""
+
+from __future__ import annotations
+
+from duikou.extract import extract
+from duikou.extract.entities import find_places
+from duikou.extract.regions import is_xinjiang_place, region_names
+
+
+def test_the_region_table_gives_bare_xinjiang_names_and_provinces() -> None:
+    names = region_names()
+    assert names["莎车"] and names["巴楚县"] and names["第三师"]
+    assert names["江苏"] is False
+    assert "温泉" not in names  # an everyday word: only 温泉县 is a place
+    assert "三师" not in names  # a count of teachers as often as a division
+
+
+def test_bare_county_names_are_recognised() -> None:
+    texts = [place.text for place in find_places("目前，莎车推行了新的医保办法，疏附也在跟进。")]
+    assert texts == ["莎车", "疏附"]
+
+
+def test_a_route_is_one_place() -> None:
+    [route] = find_places("上海至喀什航线开通。")
+    assert route.text == "上海至喀什"
+
+
+def test_a_place_that_acted_earlier_sets_the_scene_of_later_sentences() -> None:
+    text = "莎车推行了一系列改革。成效明显：患者人均药费下降21.5%。"
+    [figure] = extract(text)
+    assert (figure.place, figure.subject) == ("莎车", "")
+
+
+def test_a_workplace_named_after_the_figures_is_their_place() -> None:
+    text = "两年来，参与接诊3000余人次，这是江苏省援疆医生、伊宁县人民医院儿科主任李华的总结。"
+    [figure] = extract(text)
+    assert figure.place == "伊宁县人民医院"
+
+
+def test_a_group_counted_before_it_travels_goes_where_it_travels() -> None:
+    text = "近日，首批喀什地区教育系统骨干40人，赴广东省开展跟岗学习。"
+    [figure] = extract(text)
+    assert figure.place == "广东省"
+
+
+def test_local_points_back_to_the_last_xinjiang_place_of_the_report() -> None:
+    text = (
+        "活动现场，疏附县妇联向儿童发放了爱心书包。\n\n"
+        "在广东援疆工作队与广州市妇联的支持下，该活动已开展8年，累计为当地3000余名儿童送去文具。"
+    )
+    figures = extract(text)
+    assert figures[-1].place == "疏附县"
+
+
+def test_a_local_right_after_a_place_name_is_no_reference() -> None:
+    text = "展厅展陈疏勒本地文物。展厅日均接待游客上百人。"
+    [figure] = extract(text)
+    assert figure.place == ""
+
+
+def test_a_lead_without_figures_sets_the_scene_of_the_next_paragraph() -> None:
+    text = (
+        "近日，叶城县文旅从业人员赴江苏省苏州市开展考察交流活动。\n\n"
+        "此次活动为期 5 天。学员们参观了多个景区。"
+    )
+    [figure] = extract(text)
+    assert "苏州市" in figure.place
+
+
+def test_a_branch_written_after_a_company_is_not_the_actor() -> None:
+    text = "某某茶业股份有限公司喀什区域经理王明表示，目前某某茶业在疆门店数量已突破80家。"
+    [figure] = extract(text)
+    assert figure.subject != "喀什"
+
+
+def test_places_inside_xinjiang_are_told_apart() -> None:
+    assert is_xinjiang_place("莎车县")
+    assert is_xinjiang_place("第三师图木舒克市")
+    assert not is_xinjiang_place("苏州市")
+
+
+def test_an_aiding_province_stays_the_actor_of_later_sentences() -> None:
+    text = "江苏省持续加大援疆投入。全年累计投入3200余万元。"
+    [figure] = extract(text)
+    assert (figure.subject, figure.place) == ("江苏省", "")
+
+
+def test_a_conjunction_before_a_field_is_no_place() -> None:
+    assert find_places("加强技术指导和田间管理。") == []
+    assert [place.text for place in find_places("赴和田开展调研。")] == ["和田"]
