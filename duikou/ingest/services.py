@@ -189,7 +189,7 @@ def figure_accept(*, figure: Figure, actor=None) -> Figure:
             evidence_document=f"ingest.report:{figure.report_id}",
             evidence_start=figure.start,
             evidence_end=figure.end,
-            evidence_note=f"{figure.report.title}：“{figure.report.text[figure.start : figure.end]}”",
+            evidence_note=f"{figure.report.title}：“{figure.text}”",
             comment=f"摘自报道《{figure.report.title}》",
             actor=actor,
         )
