@@ -63,6 +63,7 @@ class Indicator(Tracked):
         default=50,
         help_text="与上年同期相比变动超过该比例时必须填写说明",
     )
+    is_required = models.BooleanField("必填", default=False, help_text="提交审核时必须填写")
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:

@@ -62,6 +62,9 @@ def _grid_save(request: HttpRequest, org, period: Period, rows) -> int:
             row.entered = request.POST.get(f"value_{key}", "").strip()
             row.comment = request.POST.get(f"comment_{key}", "").strip()
             if not row.entered:
+                if submit and row.indicator.is_required and row.value is None:
+                    row.error = f"“{row.indicator.name_zh}”为必填指标，提交前请填写"
+                    failed = True
                 continue
             version = request.POST.get(f"version_{key}")
             try:

@@ -79,3 +79,18 @@ def test_a_reporter_cannot_approve_its_own_value(client, team_and_users):
     assert client.post(f"/results/approvals/{value.pk}/", {"action": "approve"}).status_code == 404
     value.refresh_from_db()
     assert value.status == "submitted"
+
+
+def test_submitting_without_a_required_indicator_is_refused(client, team_and_users):
+    team, reporter, _ = team_and_users
+    first, second = yearly()
+    second.is_required = True
+    second.save(update_fields=["is_required"])
+    client.force_login(reporter)
+    page = client.post(
+        f"/results/grid/?org={team.code}&period=2025",
+        {f"value_{first.pk}": "120", "action": "submit"},
+    )
+    assert page.status_code == 400
+    assert f"“{second.name_zh}”为必填指标" in page.content.decode()
+    assert not Value.objects.filter(org=team).exists()
