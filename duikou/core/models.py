@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Tracked(models.Model):
@@ -11,10 +12,12 @@ class Tracked(models.Model):
     version is refused instead of silently overwriting someone else's change.
     """
 
-    created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
-    updated_at = models.DateTimeField("更新时间", default=timezone.now, editable=False)
-    version = models.PositiveIntegerField("版本", default=1, editable=False)
-    is_demo = models.BooleanField("演示数据", default=False, help_text="由 loaddemo 生成的演示数据")
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    is_demo = models.BooleanField(
+        _("演示数据"), default=False, help_text=_("由 loaddemo 生成的演示数据")
+    )
 
     class Meta:
         abstract = True

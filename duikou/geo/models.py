@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Region(models.Model):
@@ -9,20 +10,20 @@ class Region(models.Model):
     """
 
     class Level(models.TextChoices):
-        PROVINCE = "province", "省级"
-        PREFECTURE = "prefecture", "地级"
-        COUNTY = "county", "县级"
-        TOWNSHIP = "township", "乡级"
+        PROVINCE = "province", _("省级")
+        PREFECTURE = "prefecture", _("地级")
+        COUNTY = "county", _("县级")
+        TOWNSHIP = "township", _("乡级")
 
-    code = models.CharField("区划代码", max_length=12, unique=True)
-    name = models.CharField("名称", max_length=64, db_index=True)
-    short_name = models.CharField("简称", max_length=32, blank=True)
-    level = models.CharField("层级", max_length=16, choices=Level.choices)
-    kind = models.CharField("类型", max_length=32, blank=True)
-    aliases = models.CharField("别称", max_length=255, blank=True, help_text="以 | 分隔")
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=64, db_index=True)
+    short_name = models.CharField(_("简称"), max_length=32, blank=True)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
+    kind = models.CharField(_("类型"), max_length=32, blank=True)
+    aliases = models.CharField(_("别称"), max_length=255, blank=True, help_text=_("以 | 分隔"))
     parent = models.ForeignKey(
         "self",
-        verbose_name="上级",
+        verbose_name=_("上级"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -30,7 +31,7 @@ class Region(models.Model):
     )
     province = models.ForeignKey(
         "self",
-        verbose_name="所属省级",
+        verbose_name=_("所属省级"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -38,7 +39,7 @@ class Region(models.Model):
     )
     prefecture = models.ForeignKey(
         "self",
-        verbose_name="所属地级",
+        verbose_name=_("所属地级"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -46,18 +47,18 @@ class Region(models.Model):
     )
     twin = models.ForeignKey(
         "self",
-        verbose_name="师市合一",
+        verbose_name=_("师市合一"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="兵团师与其城市互为一体时，相互指向",
+        help_text=_("兵团师与其城市互为一体时，相互指向"),
     )
-    is_active = models.BooleanField("有效", default=True)
+    is_active = models.BooleanField(_("有效"), default=True)
 
     class Meta:
-        verbose_name = "行政区划"
-        verbose_name_plural = "行政区划"
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -79,8 +80,8 @@ class RegionAncestor(models.Model):
     depth = models.PositiveSmallIntegerField()
 
     class Meta:
-        verbose_name = "区划上下级"
-        verbose_name_plural = "区划上下级"
+        verbose_name = _("区划上下级")
+        verbose_name_plural = _("区划上下级")
         constraints = [
             models.UniqueConstraint(fields=["region", "ancestor"], name="region_ancestor_unique")
         ]

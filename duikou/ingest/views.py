@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from duikou.geo.selectors import region_find
@@ -26,12 +28,12 @@ from .services import figure_accept, figure_reject, figure_update, report_create
 
 
 class ReportForm(forms.Form):
-    title = forms.CharField(label="标题", max_length=200, required=False)
-    doc_date = forms.DateField(label="报道日期", initial=date.today)
+    title = forms.CharField(label=gettext_lazy("标题"), max_length=200, required=False)
+    doc_date = forms.DateField(label=gettext_lazy("报道日期"), initial=date.today)
     text = forms.CharField(
-        label="粘贴正文", widget=forms.Textarea(attrs={"rows": 8}), required=False
+        label=gettext_lazy("粘贴正文"), widget=forms.Textarea(attrs={"rows": 8}), required=False
     )
-    upload = forms.FileField(label="或上传文件（txt、docx、pdf）", required=False)
+    upload = forms.FileField(label=gettext_lazy("或上传文件（txt、docx、pdf）"), required=False)
 
 
 def _messages_of(error: ValidationError) -> str:
@@ -101,9 +103,9 @@ def figure_act(request: HttpRequest, pk: int) -> HttpResponse:
                 figure = figure_update(figure=figure, actor=request.user, **changes)
             if action == "accept":
                 figure_accept(figure=figure, actor=request.user)
-        messages.success(request, f"“{figure.text}”已处理。")
+        messages.success(request, _("“%(text)s”已处理。") % {"text": figure.text})
     except (ValidationError, Indicator.DoesNotExist) as error:
-        text = _messages_of(error) if isinstance(error, ValidationError) else "指标不存在"
+        text = _messages_of(error) if isinstance(error, ValidationError) else _("指标不存在")
         messages.error(request, f"“{figure.text}”：{text}")
     return redirect(f"/ingest/{figure.report_id}/#figure-{figure.pk}")
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import Tracked
 from duikou.geo.models import Region
@@ -9,54 +10,54 @@ class Organisation(Tracked):
     """A donor or recipient body. Donor tree: province → front command → sub-command / team."""
 
     class Side(models.TextChoices):
-        NATIONAL = "national", "国家/自治区"
-        DONOR = "donor", "支援方"
-        RECIPIENT = "recipient", "受援方"
+        NATIONAL = "national", _("国家/自治区")
+        DONOR = "donor", _("支援方")
+        RECIPIENT = "recipient", _("受援方")
 
     class Kind(models.TextChoices):
-        AID_OFFICE = "aid_office", "援疆办"
-        DONOR_PROVINCE = "donor_province", "援疆省市"
-        DONOR_CITY = "donor_city", "援疆城市"
-        FRONT_COMMAND = "front_command", "前方指挥部"
-        SUB_COMMAND = "sub_command", "分指挥部"
-        WORK_TEAM = "work_team", "工作队"
-        GOVERNMENT = "government", "政府部门"
-        HOSPITAL = "hospital", "医院"
-        SCHOOL = "school", "学校"
-        ENTERPRISE = "enterprise", "企业"
-        OTHER = "other", "其他"
+        AID_OFFICE = "aid_office", _("援疆办")
+        DONOR_PROVINCE = "donor_province", _("援疆省市")
+        DONOR_CITY = "donor_city", _("援疆城市")
+        FRONT_COMMAND = "front_command", _("前方指挥部")
+        SUB_COMMAND = "sub_command", _("分指挥部")
+        WORK_TEAM = "work_team", _("工作队")
+        GOVERNMENT = "government", _("政府部门")
+        HOSPITAL = "hospital", _("医院")
+        SCHOOL = "school", _("学校")
+        ENTERPRISE = "enterprise", _("企业")
+        OTHER = "other", _("其他")
 
-    code = models.CharField("机构编码", max_length=32, unique=True)
-    name = models.CharField("名称", max_length=128, db_index=True)
-    short_name = models.CharField("简称", max_length=64, blank=True)
-    name_en = models.CharField("英文名称", max_length=200, blank=True)
-    side = models.CharField("所属方", max_length=16, choices=Side.choices)
-    kind = models.CharField("类型", max_length=32, choices=Kind.choices)
+    code = models.CharField(_("机构编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=128, db_index=True)
+    short_name = models.CharField(_("简称"), max_length=64, blank=True)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    side = models.CharField(_("所属方"), max_length=16, choices=Side.choices)
+    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
-        verbose_name="上级机构",
+        verbose_name=_("上级机构"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
     )
     region = models.ForeignKey(
-        Region, verbose_name="所在地区", on_delete=models.PROTECT, related_name="organisations"
+        Region, verbose_name=_("所在地区"), on_delete=models.PROTECT, related_name="organisations"
     )
     root = models.ForeignKey(
         "self",
-        verbose_name="所属顶级机构",
+        verbose_name=_("所属顶级机构"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="支援方为援疆省市；自动维护",
+        help_text=_("支援方为援疆省市；自动维护"),
     )
-    is_active = models.BooleanField("有效", default=True)
+    is_active = models.BooleanField(_("有效"), default=True)
 
     class Meta:
-        verbose_name = "机构"
-        verbose_name_plural = "机构"
+        verbose_name = _("机构")
+        verbose_name_plural = _("机构")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -73,8 +74,8 @@ class OrgAncestor(models.Model):
     depth = models.PositiveSmallIntegerField()
 
     class Meta:
-        verbose_name = "机构上下级"
-        verbose_name_plural = "机构上下级"
+        verbose_name = _("机构上下级")
+        verbose_name_plural = _("机构上下级")
         constraints = [
             models.UniqueConstraint(fields=["org", "ancestor"], name="org_ancestor_unique")
         ]
@@ -86,15 +87,15 @@ class OrgAncestor(models.Model):
 class Programme(Tracked):
     """A counterpart-aid programme, such as 对口援疆 (2010–)."""
 
-    code = models.CharField("编码", max_length=32, unique=True)
-    name = models.CharField("名称", max_length=128)
-    name_en = models.CharField("英文名称", max_length=200, blank=True)
-    start_date = models.DateField("开始日期")
-    end_date = models.DateField("结束日期", null=True, blank=True)
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=128)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "援助计划"
-        verbose_name_plural = "援助计划"
+        verbose_name = _("援助计划")
+        verbose_name_plural = _("援助计划")
 
     def __str__(self) -> str:
         return self.name
@@ -107,34 +108,34 @@ class Pairing(Tracked):
     """
 
     class Confidence(models.TextChoices):
-        REPORTED = "reported", "有公开报道"
-        UNCERTAIN = "uncertain", "待核实"
+        REPORTED = "reported", _("有公开报道")
+        UNCERTAIN = "uncertain", _("待核实")
 
-    programme = models.ForeignKey(Programme, verbose_name="援助计划", on_delete=models.PROTECT)
+    programme = models.ForeignKey(Programme, verbose_name=_("援助计划"), on_delete=models.PROTECT)
     donor = models.ForeignKey(
-        Organisation, verbose_name="支援方", on_delete=models.PROTECT, related_name="pairings"
+        Organisation, verbose_name=_("支援方"), on_delete=models.PROTECT, related_name="pairings"
     )
     recipient = models.ForeignKey(
-        Region, verbose_name="受援地", on_delete=models.PROTECT, related_name="pairings"
+        Region, verbose_name=_("受援地"), on_delete=models.PROTECT, related_name="pairings"
     )
     parent = models.ForeignKey(
         "self",
-        verbose_name="上级结对",
+        verbose_name=_("上级结对"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="sub_pairings",
     )
-    start_date = models.DateField("开始日期")
-    end_date = models.DateField("结束日期", null=True, blank=True)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
     confidence = models.CharField(
-        "可信度", max_length=16, choices=Confidence.choices, default=Confidence.REPORTED
+        _("可信度"), max_length=16, choices=Confidence.choices, default=Confidence.REPORTED
     )
-    source = models.TextField("来源", blank=True)
+    source = models.TextField(_("来源"), blank=True)
 
     class Meta:
-        verbose_name = "结对关系"
-        verbose_name_plural = "结对关系"
+        verbose_name = _("结对关系")
+        verbose_name_plural = _("结对关系")
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "donor", "recipient", "start_date"], name="pairing_unique"
@@ -149,30 +150,30 @@ class Membership(models.Model):
     """Binds a user to a role and to an organisation or region, with everything below it."""
 
     class Role(models.TextChoices):
-        NATIONAL = "national", "援疆办（全局）"
-        FRONT_COMMAND = "front_command", "前方指挥部"
-        SUB_COMMAND = "sub_command", "分指挥部/工作队"
-        RECIPIENT = "recipient", "受援地政府"
-        AUDITOR = "auditor", "审计"
-        PUBLIC = "public", "公众"
+        NATIONAL = "national", _("援疆办（全局）")
+        FRONT_COMMAND = "front_command", _("前方指挥部")
+        SUB_COMMAND = "sub_command", _("分指挥部/工作队")
+        RECIPIENT = "recipient", _("受援地政府")
+        AUDITOR = "auditor", _("审计")
+        PUBLIC = "public", _("公众")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="用户",
+        verbose_name=_("用户"),
         on_delete=models.CASCADE,
         related_name="memberships",
     )
-    role = models.CharField("角色", max_length=16, choices=Role.choices)
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
     organisation = models.ForeignKey(
-        Organisation, verbose_name="机构", null=True, blank=True, on_delete=models.PROTECT
+        Organisation, verbose_name=_("机构"), null=True, blank=True, on_delete=models.PROTECT
     )
     region = models.ForeignKey(
-        Region, verbose_name="地区", null=True, blank=True, on_delete=models.PROTECT
+        Region, verbose_name=_("地区"), null=True, blank=True, on_delete=models.PROTECT
     )
 
     class Meta:
-        verbose_name = "用户角色"
-        verbose_name_plural = "用户角色"
+        verbose_name = _("用户角色")
+        verbose_name_plural = _("用户角色")
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import Tracked
 from duikou.core.money import MoneyField
@@ -8,90 +9,95 @@ from duikou.orgs.models import Organisation, Programme
 
 
 class Sector(models.TextChoices):
-    INDUSTRY = "industry", "产业发展"
-    EMPLOYMENT = "employment", "就业促进"
-    HOUSING = "housing", "安居富民"
-    EDUCATION = "education", "教育"
-    HEALTH = "health", "医疗卫生"
-    CULTURE = "culture", "文化润疆"
-    INFRASTRUCTURE = "infrastructure", "基础设施"
-    RURAL = "rural", "乡村振兴"
-    TALENT = "talent", "人才智力"
-    GOVERNANCE = "governance", "基层治理"
-    EXCHANGE = "exchange", "交往交流交融"
-    OTHER = "other", "其他"
+    INDUSTRY = "industry", _("产业发展")
+    EMPLOYMENT = "employment", _("就业促进")
+    HOUSING = "housing", _("安居富民")
+    EDUCATION = "education", _("教育")
+    HEALTH = "health", _("医疗卫生")
+    CULTURE = "culture", _("文化润疆")
+    INFRASTRUCTURE = "infrastructure", _("基础设施")
+    RURAL = "rural", _("乡村振兴")
+    TALENT = "talent", _("人才智力")
+    GOVERNANCE = "governance", _("基层治理")
+    EXCHANGE = "exchange", _("交往交流交融")
+    OTHER = "other", _("其他")
 
 
 class Status(models.TextChoices):
-    RESERVE = "reserve", "储备"
-    APPROVED = "approved", "立项"
-    BUILDING = "building", "在建"
-    COMPLETED = "completed", "竣工"
-    ACCEPTED = "accepted", "验收"
-    OPERATING = "operating", "运营"
-    TERMINATED = "terminated", "终止"
+    RESERVE = "reserve", _("储备")
+    APPROVED = "approved", _("立项")
+    BUILDING = "building", _("在建")
+    COMPLETED = "completed", _("竣工")
+    ACCEPTED = "accepted", _("验收")
+    OPERATING = "operating", _("运营")
+    TERMINATED = "terminated", _("终止")
 
 
 class FundSource(models.TextChoices):
-    AID = "aid", "援疆资金"
-    LOCAL = "local", "地方配套"
-    SOCIAL = "social", "社会资金"
+    AID = "aid", _("援疆资金")
+    LOCAL = "local", _("地方配套")
+    SOCIAL = "social", _("社会资金")
 
 
 class TransactionKind(models.TextChoices):
-    RELEASE = "release", "下达"
-    DISBURSE = "disburse", "拨付"
-    SPEND = "spend", "支出"
+    RELEASE = "release", _("下达")
+    DISBURSE = "disburse", _("拨付")
+    SPEND = "spend", _("支出")
 
 
 class Project(Tracked):
     """An aid-funded project (援疆项目) in a recipient place, run by a donor organisation."""
 
-    code = models.CharField("项目编号", max_length=40, unique=True)
-    name = models.CharField("项目名称", max_length=200, db_index=True)
-    name_en = models.CharField("英文名称", max_length=300, blank=True)
-    description = models.TextField("项目简介", blank=True)
-    programme = models.ForeignKey(Programme, verbose_name="援助计划", on_delete=models.PROTECT)
+    code = models.CharField(_("项目编号"), max_length=40, unique=True)
+    name = models.CharField(_("项目名称"), max_length=200, db_index=True)
+    name_en = models.CharField(_("英文名称"), max_length=300, blank=True)
+    description = models.TextField(_("项目简介"), blank=True)
+    programme = models.ForeignKey(Programme, verbose_name=_("援助计划"), on_delete=models.PROTECT)
     donor_org = models.ForeignKey(
         Organisation,
-        verbose_name="实施援疆机构",
+        verbose_name=_("实施援疆机构"),
         on_delete=models.PROTECT,
         related_name="projects",
     )
     donor_province = models.ForeignKey(
         Organisation,
-        verbose_name="援疆省市",
+        verbose_name=_("援疆省市"),
         on_delete=models.PROTECT,
         related_name="+",
         editable=False,
-        help_text="由实施机构推出",
+        help_text=_("由实施机构推出"),
     )
     region = models.ForeignKey(
-        Region, verbose_name="项目地点", on_delete=models.PROTECT, related_name="projects"
+        Region, verbose_name=_("项目地点"), on_delete=models.PROTECT, related_name="projects"
     )
     prefecture = models.ForeignKey(
         Region,
-        verbose_name="所属地州",
+        verbose_name=_("所属地州"),
         null=True,
         on_delete=models.PROTECT,
         related_name="+",
         editable=False,
     )
-    sector = models.CharField("行业领域", max_length=32, choices=Sector.choices)
-    is_livelihood = models.BooleanField("民生项目", default=False)
-    is_county_or_below = models.BooleanField("县及县以下", default=False, editable=False)
+    sector = models.CharField(_("行业领域"), max_length=32, choices=Sector.choices)
+    is_livelihood = models.BooleanField(_("民生项目"), default=False)
+    is_county_or_below = models.BooleanField(_("县及县以下"), default=False, editable=False)
     out_of_pairing = models.BooleanField(
-        "结对范围外", default=False, editable=False, help_text="项目地点不在援疆机构的结对范围内"
+        _("结对范围外"),
+        default=False,
+        editable=False,
+        help_text=_("项目地点不在援疆机构的结对范围内"),
     )
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.RESERVE)
-    status_date = models.DateField("状态日期")
-    plan_year = models.PositiveSmallIntegerField("计划年度", db_index=True)
-    planned_start = models.DateField("计划开工")
-    planned_end = models.DateField("计划完工")
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.RESERVE
+    )
+    status_date = models.DateField(_("状态日期"))
+    plan_year = models.PositiveSmallIntegerField(_("计划年度"), db_index=True)
+    planned_start = models.DateField(_("计划开工"))
+    planned_end = models.DateField(_("计划完工"))
 
     class Meta:
-        verbose_name = "援疆项目"
-        verbose_name_plural = "援疆项目"
+        verbose_name = _("援疆项目")
+        verbose_name_plural = _("援疆项目")
         ordering = ["-plan_year", "code"]
         indexes = [
             models.Index(fields=["donor_province", "plan_year"]),
@@ -107,18 +113,18 @@ class StatusChange(models.Model):
     """A dated step in a project's lifecycle."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField("原状态", max_length=16, choices=Status.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=16, choices=Status.choices)
-    on = models.DateField("日期")
+    from_status = models.CharField(_("原状态"), max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16, choices=Status.choices)
+    on = models.DateField(_("日期"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField("说明", blank=True)
-    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+    reason = models.TextField(_("说明"), blank=True)
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "状态变更"
-        verbose_name_plural = "状态变更"
+        verbose_name = _("状态变更")
+        verbose_name_plural = _("状态变更")
         ordering = ["on", "id"]
 
     def __str__(self) -> str:
@@ -129,13 +135,13 @@ class BudgetLine(models.Model):
     """The planned amount of one fund source for a project."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="budget_lines")
-    fund_source = models.CharField("资金来源", max_length=16, choices=FundSource.choices)
-    amount = MoneyField("计划金额（元）")
+    fund_source = models.CharField(_("资金来源"), max_length=16, choices=FundSource.choices)
+    amount = MoneyField(_("计划金额（元）"))
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
-        verbose_name = "资金计划"
-        verbose_name_plural = "资金计划"
+        verbose_name = _("资金计划")
+        verbose_name_plural = _("资金计划")
         constraints = [
             models.UniqueConstraint(fields=["project", "fund_source"], name="budget_line_unique"),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="budget_nonnegative"),
@@ -152,18 +158,18 @@ class FundTransaction(Tracked):
     """
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="transactions")
-    fund_source = models.CharField("资金来源", max_length=16, choices=FundSource.choices)
-    kind = models.CharField("类型", max_length=16, choices=TransactionKind.choices)
-    amount = MoneyField("金额（元）")
-    on = models.DateField("日期")
-    year = models.PositiveSmallIntegerField("年", editable=False)
-    month = models.PositiveSmallIntegerField("月", editable=False)
-    reference = models.CharField("文号/凭证", max_length=100, blank=True)
-    note = models.TextField("备注", blank=True)
+    fund_source = models.CharField(_("资金来源"), max_length=16, choices=FundSource.choices)
+    kind = models.CharField(_("类型"), max_length=16, choices=TransactionKind.choices)
+    amount = MoneyField(_("金额（元）"))
+    on = models.DateField(_("日期"))
+    year = models.PositiveSmallIntegerField(_("年"), editable=False)
+    month = models.PositiveSmallIntegerField(_("月"), editable=False)
+    reference = models.CharField(_("文号/凭证"), max_length=100, blank=True)
+    note = models.TextField(_("备注"), blank=True)
 
     class Meta:
-        verbose_name = "资金流水"
-        verbose_name_plural = "资金流水"
+        verbose_name = _("资金流水")
+        verbose_name_plural = _("资金流水")
         ordering = ["on", "id"]
         indexes = [models.Index(fields=["project", "fund_source", "kind"])]
         constraints = [
@@ -175,18 +181,18 @@ class ProgressReport(Tracked):
     """A monthly progress report (月调度) for one project."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_reports")
-    year = models.PositiveSmallIntegerField("年")
-    month = models.PositiveSmallIntegerField("月")
-    percent_complete = models.DecimalField("形象进度（%）", max_digits=5, decimal_places=2)
-    amount_spent = MoneyField("累计支出（元）")
-    problems = models.TextField("存在问题", blank=True)
+    year = models.PositiveSmallIntegerField(_("年"))
+    month = models.PositiveSmallIntegerField(_("月"))
+    percent_complete = models.DecimalField(_("形象进度（%）"), max_digits=5, decimal_places=2)
+    amount_spent = MoneyField(_("累计支出（元）"))
+    problems = models.TextField(_("存在问题"), blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
-        verbose_name = "月调度"
-        verbose_name_plural = "月调度"
+        verbose_name = _("月调度")
+        verbose_name_plural = _("月调度")
         ordering = ["-year", "-month"]
         constraints = [
             models.UniqueConstraint(fields=["project", "year", "month"], name="progress_unique")

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import Tracked
 from duikou.geo.models import Region
@@ -15,60 +16,60 @@ class Indicator(Tracked):
     """
 
     class Kind(models.TextChoices):
-        STORED = "stored", "填报"
-        RECORD = "record", "台账计算"
-        DERIVED = "derived", "公式计算"
+        STORED = "stored", _("填报")
+        RECORD = "record", _("台账计算")
+        DERIVED = "derived", _("公式计算")
 
     class Aggregation(models.TextChoices):
-        SUM = "sum", "求和"
-        AVG = "avg", "平均"
-        LAST = "last", "期末值"
-        MAX = "max", "最大值"
+        SUM = "sum", _("求和")
+        AVG = "avg", _("平均")
+        LAST = "last", _("期末值")
+        MAX = "max", _("最大值")
 
     class Frequency(models.TextChoices):
-        MONTH = "month", "月"
-        QUARTER = "quarter", "季"
-        YEAR = "year", "年"
-        ANY = "any", "不限"
+        MONTH = "month", _("月")
+        QUARTER = "quarter", _("季")
+        YEAR = "year", _("年")
+        ANY = "any", _("不限")
 
-    code = models.CharField("指标编码", max_length=40, unique=True)
-    name_zh = models.CharField("中文名称", max_length=100)
-    name_en = models.CharField("英文名称", max_length=200, blank=True)
-    unit = models.CharField("计量单位", max_length=16)
-    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.STORED)
+    code = models.CharField(_("指标编码"), max_length=40, unique=True)
+    name_zh = models.CharField(_("中文名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    unit = models.CharField(_("计量单位"), max_length=16)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.STORED)
     aggregation = models.CharField(
-        "汇总方式", max_length=8, choices=Aggregation.choices, default=Aggregation.SUM
+        _("汇总方式"), max_length=8, choices=Aggregation.choices, default=Aggregation.SUM
     )
-    higher_is_better = models.BooleanField("越高越好", default=True)
-    cumulative = models.BooleanField("可累计", default=True)
+    higher_is_better = models.BooleanField(_("越高越好"), default=True)
+    cumulative = models.BooleanField(_("可累计"), default=True)
     frequency = models.CharField(
-        "填报频率", max_length=8, choices=Frequency.choices, default=Frequency.ANY
+        _("填报频率"), max_length=8, choices=Frequency.choices, default=Frequency.ANY
     )
-    sector = models.CharField("领域", max_length=16, blank=True)
-    synonyms = models.TextField("同义词", blank=True, help_text="报道中的说法，以 | 分隔")
-    record_source = models.CharField("台账来源", max_length=64, blank=True)
-    formula = models.CharField("计算公式", max_length=255, blank=True)
+    sector = models.CharField(_("领域"), max_length=16, blank=True)
+    synonyms = models.TextField(_("同义词"), blank=True, help_text=_("报道中的说法，以 | 分隔"))
+    record_source = models.CharField(_("台账来源"), max_length=64, blank=True)
+    formula = models.CharField(_("计算公式"), max_length=255, blank=True)
     min_value = models.DecimalField(
-        "最小值", max_digits=24, decimal_places=4, null=True, blank=True
+        _("最小值"), max_digits=24, decimal_places=4, null=True, blank=True
     )
     max_value = models.DecimalField(
-        "最大值", max_digits=24, decimal_places=4, null=True, blank=True
+        _("最大值"), max_digits=24, decimal_places=4, null=True, blank=True
     )
     change_threshold = models.DecimalField(
-        "同比变动需说明阈值（%）",
+        _("同比变动需说明阈值（%）"),
         max_digits=7,
         decimal_places=2,
         null=True,
         blank=True,
         default=50,
-        help_text="与上年同期相比变动超过该比例时必须填写说明",
+        help_text=_("与上年同期相比变动超过该比例时必须填写说明"),
     )
-    is_required = models.BooleanField("必填", default=False, help_text="提交审核时必须填写")
-    is_active = models.BooleanField("启用", default=True)
+    is_required = models.BooleanField(_("必填"), default=False, help_text=_("提交审核时必须填写"))
+    is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = "指标"
-        verbose_name_plural = "指标目录"
+        verbose_name = _("指标")
+        verbose_name_plural = _("指标目录")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -79,10 +80,10 @@ class Indicator(Tracked):
 
 
 class PeriodType(models.TextChoices):
-    MONTH = "month", "月"
-    QUARTER = "quarter", "季"
-    YEAR = "year", "年"
-    CUSTOM = "custom", "自定义"
+    MONTH = "month", _("月")
+    QUARTER = "quarter", _("季")
+    YEAR = "year", _("年")
+    CUSTOM = "custom", _("自定义")
 
 
 class Value(Tracked):
@@ -93,48 +94,50 @@ class Value(Tracked):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        SUBMITTED = "submitted", "已提交"
-        APPROVED = "approved", "已审核锁定"
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        APPROVED = "approved", _("已审核锁定")
 
     class Source(models.TextChoices):
-        ENTRY = "entry", "录入"
-        IMPORT = "import", "导入"
-        RECORD = "record", "台账"
-        EXTRACTION = "extraction", "报道提取"
+        ENTRY = "entry", _("录入")
+        IMPORT = "import", _("导入")
+        RECORD = "record", _("台账")
+        EXTRACTION = "extraction", _("报道提取")
 
-    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT)
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT)
     org = models.ForeignKey(
-        Organisation, verbose_name="填报机构", on_delete=models.PROTECT, related_name="values"
+        Organisation, verbose_name=_("填报机构"), on_delete=models.PROTECT, related_name="values"
     )
     region = models.ForeignKey(
-        Region, verbose_name="地点", on_delete=models.PROTECT, related_name="values"
+        Region, verbose_name=_("地点"), on_delete=models.PROTECT, related_name="values"
     )
-    period_type = models.CharField("期间类型", max_length=8, choices=PeriodType.choices)
-    period_start = models.DateField("期间开始")
-    period_end = models.DateField("期间结束")
-    year = models.PositiveSmallIntegerField("年", null=True, editable=False)
-    quarter = models.PositiveSmallIntegerField("季", null=True, editable=False)
-    month = models.PositiveSmallIntegerField("月", null=True, editable=False)
-    disaggregation = models.CharField("分组", max_length=64, blank=True, default="")
-    value = models.DecimalField("数值", max_digits=24, decimal_places=4)
+    period_type = models.CharField(_("期间类型"), max_length=8, choices=PeriodType.choices)
+    period_start = models.DateField(_("期间开始"))
+    period_end = models.DateField(_("期间结束"))
+    year = models.PositiveSmallIntegerField(_("年"), null=True, editable=False)
+    quarter = models.PositiveSmallIntegerField(_("季"), null=True, editable=False)
+    month = models.PositiveSmallIntegerField(_("月"), null=True, editable=False)
+    disaggregation = models.CharField(_("分组"), max_length=64, blank=True, default="")
+    value = models.DecimalField(_("数值"), max_digits=24, decimal_places=4)
     status = models.CharField(
-        "状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    source = models.CharField("来源", max_length=16, choices=Source.choices, default=Source.ENTRY)
-    comment = models.TextField("说明", blank=True)
-    evidence_note = models.TextField("佐证说明", blank=True)
-    evidence_file = models.FileField("佐证文件", upload_to="evidence/%Y/", blank=True)
-    evidence_document = models.CharField("来源文档", max_length=200, blank=True)
-    evidence_start = models.PositiveIntegerField("文档起始位置", null=True, blank=True)
-    evidence_end = models.PositiveIntegerField("文档结束位置", null=True, blank=True)
+    source = models.CharField(
+        _("来源"), max_length=16, choices=Source.choices, default=Source.ENTRY
+    )
+    comment = models.TextField(_("说明"), blank=True)
+    evidence_note = models.TextField(_("佐证说明"), blank=True)
+    evidence_file = models.FileField(_("佐证文件"), upload_to="evidence/%Y/", blank=True)
+    evidence_document = models.CharField(_("来源文档"), max_length=200, blank=True)
+    evidence_start = models.PositiveIntegerField(_("文档起始位置"), null=True, blank=True)
+    evidence_end = models.PositiveIntegerField(_("文档结束位置"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="提交人",
+        verbose_name=_("提交人"),
     )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -142,12 +145,12 @@ class Value(Tracked):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="审核人",
+        verbose_name=_("审核人"),
     )
 
     class Meta:
-        verbose_name = "指标值"
-        verbose_name_plural = "指标值"
+        verbose_name = _("指标值")
+        verbose_name_plural = _("指标值")
         constraints = [
             models.UniqueConstraint(
                 fields=[
@@ -176,27 +179,27 @@ class Target(Tracked):
     """A baseline or target for an indicator, organisation, optional place and period."""
 
     class Kind(models.TextChoices):
-        BASELINE = "baseline", "基线"
-        TARGET = "target", "目标"
+        BASELINE = "baseline", _("基线")
+        TARGET = "target", _("目标")
 
-    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT)
-    org = models.ForeignKey(Organisation, verbose_name="机构", on_delete=models.PROTECT)
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT)
+    org = models.ForeignKey(Organisation, verbose_name=_("机构"), on_delete=models.PROTECT)
     region = models.ForeignKey(
-        Region, verbose_name="地点", null=True, blank=True, on_delete=models.PROTECT
+        Region, verbose_name=_("地点"), null=True, blank=True, on_delete=models.PROTECT
     )
-    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.TARGET)
-    period_type = models.CharField("期间类型", max_length=8, choices=PeriodType.choices)
-    period_start = models.DateField("期间开始")
-    period_end = models.DateField("期间结束")
-    year = models.PositiveSmallIntegerField("年", null=True, editable=False)
-    quarter = models.PositiveSmallIntegerField("季", null=True, editable=False)
-    month = models.PositiveSmallIntegerField("月", null=True, editable=False)
-    value = models.DecimalField("数值", max_digits=24, decimal_places=4)
-    rationale = models.TextField("依据或调整原因", blank=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.TARGET)
+    period_type = models.CharField(_("期间类型"), max_length=8, choices=PeriodType.choices)
+    period_start = models.DateField(_("期间开始"))
+    period_end = models.DateField(_("期间结束"))
+    year = models.PositiveSmallIntegerField(_("年"), null=True, editable=False)
+    quarter = models.PositiveSmallIntegerField(_("季"), null=True, editable=False)
+    month = models.PositiveSmallIntegerField(_("月"), null=True, editable=False)
+    value = models.DecimalField(_("数值"), max_digits=24, decimal_places=4)
+    rationale = models.TextField(_("依据或调整原因"), blank=True)
 
     class Meta:
-        verbose_name = "基线与目标"
-        verbose_name_plural = "基线与目标"
+        verbose_name = _("基线与目标")
+        verbose_name_plural = _("基线与目标")
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "org", "region", "kind", "period_start", "period_end"],
@@ -230,8 +233,8 @@ class Rollup(models.Model):
     maximum = models.DecimalField(max_digits=24, decimal_places=4, null=True)
 
     class Meta:
-        verbose_name = "汇总单元"
-        verbose_name_plural = "汇总单元"
+        verbose_name = _("汇总单元")
+        verbose_name_plural = _("汇总单元")
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "axis", "node_id", "grain", "year", "period_no"],

@@ -269,7 +269,7 @@ def value_save(
         actor=actor,
         before=snapshot(before_state) if before_state else None,
         reason=comment,
-        source=Value.Source(source).label,
+        source=str(source),
     )
     rollup_value_changed(before=_counted(before_state), after=_counted(record))
     return record

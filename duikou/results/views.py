@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from duikou import policy
@@ -63,7 +64,9 @@ def _grid_save(request: HttpRequest, org, period: Period, rows) -> int:
             row.comment = request.POST.get(f"comment_{key}", "").strip()
             if not row.entered:
                 if submit and row.indicator.is_required and row.value is None:
-                    row.error = f"“{row.indicator.name_zh}”为必填指标，提交前请填写"
+                    row.error = _("“%(name)s”为必填指标，提交前请填写") % {
+                        "name": row.indicator.name_zh
+                    }
                     failed = True
                 continue
             version = request.POST.get(f"version_{key}")
@@ -86,9 +89,11 @@ def _grid_save(request: HttpRequest, org, period: Period, rows) -> int:
         if failed:
             transaction.set_rollback(True)
     if failed:
-        messages.error(request, "有数据未通过校验，本次没有保存任何数据，请按提示修改后重新提交。")
+        messages.error(
+            request, _("有数据未通过校验，本次没有保存任何数据，请按提示修改后重新提交。")
+        )
         return 400
-    messages.success(request, "已提交审核。" if submit else "已保存草稿。")
+    messages.success(request, _("已提交审核。") if submit else _("已保存草稿。"))
     return 302
 
 
@@ -119,8 +124,8 @@ def approval_act(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "unlock":
             value_unlock(value=value, reason=reason, actor=request.user)
         else:
-            raise ValidationError("未知操作")
-        messages.success(request, "操作成功。")
+            raise ValidationError(_("未知操作"))
+        messages.success(request, _("操作成功。"))
     except ValidationError as error:
         messages.error(request, _first_message(error))
     return redirect("results:approvals")
