@@ -1,0 +1,423 @@
+"""Writes for partnerships, events and sales channels.
+
+Every service validates before writing, runs in one transaction and appends to
+the change history; a refusal raises ValidationError with a Chinese message
+keyed by the offending field, and nothing is written.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from duikou.audit.services import change_record, snapshot
+from duikou.core.errors import ConflictError, refuse
+from duikou.core.money import to_money
+from duikou.geo.models import Region
+from duikou.geo.selectors import region_get_by_code
+from duikou.orgs.models import Organisation
+
+from .models import Event, EventKind, Partnership, PartnershipKind, SalesChannel, SalesRecord
+
+EVENT_COUNTS = {
+    "participants": "参加人数",
+    "exhibitors": "参展企业数",
+    "deals_signed": "签约项目数",
+    "people_served": "服务群众人次",
+}
+EVENT_AMOUNTS = {
+    "amount_traded": "成交金额",
+    "intended_orders": "意向订单金额",
+    "medicine_value": "赠送药品价值",
+}
+EVENT_FIELDS = (
+    "kind",
+    "title",
+    "on",
+    "end_on",
+    "place",
+    "region",
+    "note",
+    *EVENT_COUNTS,
+    *EVENT_AMOUNTS,
+)
+PARTNERSHIP_FIELDS = (
+    "kind",
+    "donor_party_name",
+    "local_party_name",
+    "region",
+    "planned_end",
+    "note",
+)
+CHANNEL_FIELDS = ("name", "operator", "location", "region", "is_active", "note")
+
+
+def _validate(instance) -> None:
+    """Field checks. Foreign keys arrive as saved instances and the constraints are checked
+    above with Chinese messages (and enforced by the database), so neither is read back one
+    query each, which made loading many records slow."""
+    relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
+    instance.full_clean(exclude=relations, validate_constraints=False)
+
+
+def _resolve_region(region: Region | str | None) -> Region | None:
+    if region is None or isinstance(region, Region):
+        return region
+    return region_get_by_code(code=region)
+
+
+def _count(value: object, field: str, label: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise refuse(field, f"{label}必须是整数")
+    if value < 0:
+        raise refuse(field, f"{label}不能为负数")
+    return value
+
+
+def _amount(value: object, field: str, label: str) -> Decimal:
+    try:
+        amount = to_money(value, field=label)
+    except ValidationError as error:
+        raise refuse(field, error.messages[0]) from None
+    if amount < 0:
+        raise refuse(field, f"{label}不能为负数")
+    return amount
+
+
+def _lock(model, instance, version: int | None, entity: str):
+    current = model.objects.select_for_update().get(pk=instance.pk)
+    if version is not None and current.version != version:
+        raise ConflictError(entity=entity, expected=version, current=current.version)
+    return current
+
+
+def _bump(instance, fields) -> None:
+    instance.version += 1
+    instance.updated_at = timezone.now()
+    instance.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
+
+
+def _unknown(changes: dict, allowed: tuple) -> None:
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise refuse(sorted(unknown)[0], "该字段不能在此修改")
+
+
+def _new_code(model, code: str) -> str:
+    code = code.strip()
+    if not code:
+        raise refuse("code", "编号不能为空")
+    if model.objects.filter(code=code).exists():
+        raise refuse("code", f"编号“{code}”已存在")
+    return code
+
+
+def _donor(org: Organisation, field: str = "donor_org") -> Organisation:
+    if org.side != Organisation.Side.DONOR:
+        raise refuse(field, f"“{org.name}”不是支援方机构")
+    return org
+
+
+# Partnerships ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def partnership_create(
+    *,
+    code: str,
+    kind: str,
+    donor_org: Organisation,
+    region: Region | str,
+    signed_on: date,
+    donor_party_name: str = "",
+    donor_party_org: Organisation | None = None,
+    local_party_name: str = "",
+    local_party_org: Organisation | None = None,
+    planned_end: date | None = None,
+    note: str = "",
+    is_demo: bool = False,
+    actor=None,
+    source: str = "",
+) -> Partnership:
+    """Record a partnership (医联体, 专科联盟, 学校结对 …) between two institutions.
+
+    Each party is given by name, by organisation, or both (the name defaults to the
+    organisation's).
+    """
+    code = _new_code(Partnership, code)
+    if kind not in PartnershipKind.values:
+        raise refuse("kind", f"合作类型“{kind}”无效")
+    donor_party_name = donor_party_name.strip() or (donor_party_org.name if donor_party_org else "")
+    local_party_name = local_party_name.strip() or (local_party_org.name if local_party_org else "")
+    if not donor_party_name:
+        raise refuse("donor_party_name", "请填写援方单位")
+    if not local_party_name:
+        raise refuse("local_party_name", "请填写受援方单位")
+    if planned_end is not None and planned_end < signed_on:
+        raise refuse("planned_end", "约定截止日期不能早于建立日期")
+    partnership = Partnership(
+        code=code,
+        kind=kind,
+        donor_party_name=donor_party_name,
+        donor_party_org=donor_party_org,
+        local_party_name=local_party_name,
+        local_party_org=local_party_org,
+        donor_org=_donor(donor_org),
+        region=_resolve_region(region),
+        signed_on=signed_on,
+        year=signed_on.year,
+        month=signed_on.month,
+        planned_end=planned_end,
+        note=note,
+        is_demo=is_demo,
+    )
+    _validate(partnership)
+    partnership.save()
+    change_record(instance=partnership, action="create", actor=actor, source=source)
+    return partnership
+
+
+@transaction.atomic
+def partnership_update(
+    *, partnership: Partnership, version: int, actor=None, reason: str = "", **changes
+) -> Partnership:
+    """Correct a partnership's kind, party names, place, planned end or note."""
+    _unknown(changes, PARTNERSHIP_FIELDS)
+    current = _lock(Partnership, partnership, version, "合作共建")
+    before = snapshot(current)
+    if "kind" in changes and changes["kind"] not in PartnershipKind.values:
+        raise refuse("kind", f"合作类型“{changes['kind']}”无效")
+    if "region" in changes:
+        changes["region"] = _resolve_region(changes["region"])
+    for field in ("donor_party_name", "local_party_name"):
+        if field in changes and not str(changes[field]).strip():
+            raise refuse(field, "单位名称不能为空")
+    for field, value in changes.items():
+        setattr(current, field, value)
+    if current.planned_end is not None and current.planned_end < current.signed_on:
+        raise refuse("planned_end", "约定截止日期不能早于建立日期")
+    _validate(current)
+    _bump(current, changes)
+    change_record(instance=current, action="update", actor=actor, before=before, reason=reason)
+    return current
+
+
+@transaction.atomic
+def partnership_end(
+    *, partnership: Partnership, on: date, reason: str, actor=None, version: int | None = None
+) -> Partnership:
+    """End a partnership on a date; the reason is required and kept."""
+    current = _lock(Partnership, partnership, version, "合作共建")
+    if current.status == Partnership.Status.ENDED:
+        raise refuse("status", "该合作已结束")
+    if not reason.strip():
+        raise refuse("reason", "结束合作必须说明原因")
+    if on < current.signed_on:
+        raise refuse("on", f"结束日期不能早于建立日期（{current.signed_on}）")
+    before = snapshot(current, ["status", "ended_on"])
+    current.status, current.ended_on = Partnership.Status.ENDED, on
+    _bump(current, ["status", "ended_on"])
+    change_record(
+        instance=current,
+        action="transition",
+        actor=actor,
+        before=before,
+        after=snapshot(current, ["status", "ended_on"]),
+        reason=reason,
+    )
+    return current
+
+
+# Events ----------------------------------------------------------------------------------
+
+
+def _check_event(event: Event) -> None:
+    if event.kind not in EventKind.values:
+        raise refuse("kind", f"活动类型“{event.kind}”无效")
+    if not event.title.strip():
+        raise refuse("title", "活动名称不能为空")
+    if not event.place.strip():
+        raise refuse("place", "举办地点不能为空")
+    if event.end_on is not None and event.end_on < event.on:
+        raise refuse("end_on", "结束日期不能早于活动日期")
+    for field, label in EVENT_COUNTS.items():
+        _count(getattr(event, field), field, label)
+    for field, label in EVENT_AMOUNTS.items():
+        setattr(event, field, _amount(getattr(event, field), field, label))
+    event.year, event.month = event.on.year, event.on.month
+
+
+@transaction.atomic
+def event_create(
+    *,
+    code: str,
+    kind: str,
+    title: str,
+    on: date,
+    place: str,
+    organiser: Organisation,
+    region: Region | str | None = None,
+    end_on: date | None = None,
+    participants: int = 0,
+    exhibitors: int = 0,
+    deals_signed: int = 0,
+    amount_traded: object = 0,
+    intended_orders: object = 0,
+    people_served: int = 0,
+    medicine_value: object = 0,
+    note: str = "",
+    is_demo: bool = False,
+    actor=None,
+    source: str = "",
+) -> Event:
+    """Record an event and its outcomes. Negative counts and amounts are refused."""
+    event = Event(
+        code=_new_code(Event, code),
+        kind=kind,
+        title=title.strip(),
+        on=on,
+        end_on=end_on,
+        place=place,
+        region=_resolve_region(region),
+        organiser=organiser,
+        participants=participants,
+        exhibitors=exhibitors,
+        deals_signed=deals_signed,
+        amount_traded=amount_traded,
+        intended_orders=intended_orders,
+        people_served=people_served,
+        medicine_value=medicine_value,
+        note=note,
+        is_demo=is_demo,
+    )
+    _check_event(event)
+    _validate(event)
+    event.save()
+    change_record(instance=event, action="create", actor=actor, source=source)
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, version: int, actor=None, reason: str = "", **changes) -> Event:
+    """Correct an event or add its outcomes once known."""
+    _unknown(changes, EVENT_FIELDS)
+    current = _lock(Event, event, version, "活动")
+    before = snapshot(current)
+    if "region" in changes:
+        changes["region"] = _resolve_region(changes["region"])
+    for field, value in changes.items():
+        setattr(current, field, value)
+    _check_event(current)
+    _validate(current)
+    _bump(current, [*changes, "year", "month"])
+    change_record(instance=current, action="update", actor=actor, before=before, reason=reason)
+    return current
+
+
+# Sales channels --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sales_channel_create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    operator: str,
+    donor_org: Organisation,
+    region: Region | str,
+    location: str = "",
+    opened_on: date | None = None,
+    note: str = "",
+    is_demo: bool = False,
+    actor=None,
+    source: str = "",
+) -> SalesChannel:
+    """Register a store, fair stand or online shop selling recipient-area products."""
+    code = _new_code(SalesChannel, code)
+    if kind not in SalesChannel.Kind.values:
+        raise refuse("kind", f"渠道类型“{kind}”无效，应为门店、展会或线上平台")
+    if not name.strip():
+        raise refuse("name", "渠道名称不能为空")
+    if not operator.strip():
+        raise refuse("operator", "请填写外销主体")
+    channel = SalesChannel(
+        code=code,
+        name=name.strip(),
+        kind=kind,
+        operator=operator.strip(),
+        location=location,
+        donor_org=_donor(donor_org),
+        region=_resolve_region(region),
+        opened_on=opened_on,
+        note=note,
+        is_demo=is_demo,
+    )
+    _validate(channel)
+    channel.save()
+    change_record(instance=channel, action="create", actor=actor, source=source)
+    return channel
+
+
+@transaction.atomic
+def sales_channel_update(
+    *, channel: SalesChannel, version: int, actor=None, reason: str = "", **changes
+) -> SalesChannel:
+    """Correct a channel's name, operator, location or place, or mark it closed."""
+    _unknown(changes, CHANNEL_FIELDS)
+    current = _lock(SalesChannel, channel, version, "外销渠道")
+    before = snapshot(current)
+    if "region" in changes:
+        changes["region"] = _resolve_region(changes["region"])
+    for field, value in changes.items():
+        setattr(current, field, value)
+    _validate(current)
+    _bump(current, changes)
+    change_record(instance=current, action="update", actor=actor, before=before, reason=reason)
+    return current
+
+
+@transaction.atomic
+def sales_record_create(
+    *,
+    channel: SalesChannel,
+    period_start: date,
+    period_end: date,
+    sales_amount: object,
+    subsidy_paid: object = 0,
+    note: str = "",
+    is_demo: bool = False,
+    actor=None,
+    source: str = "",
+) -> SalesRecord:
+    """Record one period's sales and subsidy for a channel; periods may not overlap."""
+    if period_end < period_start:
+        raise refuse("period_end", "期间结束不能早于期间开始")
+    sales = _amount(sales_amount, "sales_amount", "销售额")
+    subsidy = _amount(subsidy_paid, "subsidy_paid", "发放补贴")
+    _lock(SalesChannel, channel, None, "外销渠道")  # serialises overlapping entries
+    clash = SalesRecord.objects.filter(
+        channel=channel, period_start__lte=period_end, period_end__gte=period_start
+    ).first()
+    if clash is not None:
+        raise refuse(
+            "period_start",
+            f"该渠道已有{clash.period_start}至{clash.period_end}的销售记录，期间不能重叠",
+        )
+    record = SalesRecord(
+        channel=channel,
+        period_start=period_start,
+        period_end=period_end,
+        year=period_end.year,
+        month=period_end.month,
+        sales_amount=sales,
+        subsidy_paid=subsidy,
+        note=note,
+        is_demo=is_demo,
+    )
+    _validate(record)
+    record.save()
+    change_record(instance=record, action="create", actor=actor, source=source)
+    return record

@@ -1,0 +1,145 @@
+"""Reads for investment deals, scoped by the policy module: lists, the funnel and its timings."""
+
+import statistics
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max, QuerySet, Sum
+from django.http import Http404
+
+from duikou import policy
+from duikou.orgs.models import Organisation
+
+from .models import PIPELINE, RANK, Deal, DealStageChange, FundsInPlace, Stage
+
+ZERO = Decimal("0.00")
+RATE = Decimal("0.0001")
+
+
+def _ratio(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(RATE, ROUND_HALF_UP)
+
+
+def deal_list_for_user(
+    *,
+    user,
+    org: Organisation | None = None,
+    stage: str | None = None,
+    signed_year: int | None = None,
+    search: str = "",
+) -> QuerySet[Deal]:
+    """Deals the user may see; ``org`` narrows to an organisation and everything below it."""
+    qs = policy.filter_by_org_and_region(
+        user, Deal.objects.all(), org_field="donor_org_id", region_field="region_id"
+    )
+    if org is not None:
+        qs = qs.filter(donor_org__ancestor_links__ancestor=org)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if signed_year:
+        qs = qs.filter(signed_year=signed_year)
+    if search:
+        qs = qs.filter(name__icontains=search) | qs.filter(enterprise__icontains=search)
+    return qs.select_related("donor_org", "donor_province", "region", "prefecture")
+
+
+def get_deal_for_user(*, user, pk: int) -> Deal:
+    """A deal the user may see, or 404 (its existence is not revealed)."""
+    deal = deal_list_for_user(user=user).filter(pk=pk).first()
+    if deal is None:
+        raise Http404("招商项目不存在或无权查看")
+    return deal
+
+
+def get_deal_for_user_rw(*, user, pk: int) -> Deal:
+    """A deal the user may change: 404 if invisible, 403 if only readable."""
+    deal = get_deal_for_user(user=user, pk=pk)
+    if not policy.can_write_for_org(user, deal.donor_org_id):
+        raise PermissionDenied("无权修改该招商项目")
+    return deal
+
+
+def deal_stage_history(*, deal: Deal) -> QuerySet[DealStageChange]:
+    """The dated steps of one deal, oldest first."""
+    return DealStageChange.objects.filter(deal=deal).order_by("on", "id")
+
+
+def deal_funds_in_place_total(*, deal: Deal) -> Decimal:
+    """Funds in place so far, exact to the fen."""
+    total = FundsInPlace.objects.filter(deal=deal).aggregate(total=Sum("amount"))["total"]
+    return total or ZERO
+
+
+def deal_funnel(*, user, year: int, org: Organisation | None = None) -> dict:
+    """How many deals reached each stage during ``year``.
+
+    A deal counts at every stage up to the furthest one it reached by a move dated
+    in the year, so the counts never grow down the funnel (a deal signed this year
+    after being a lead last year counts as a lead, a reserve and a negotiation this
+    year too). Deals terminated in the year are counted apart.
+    """
+    deals = deal_list_for_user(user=user, org=org).values("pk")
+    moves = DealStageChange.objects.filter(deal__in=deals, year=year)
+    furthest = moves.filter(to_rank__gt=0).values("deal_id").annotate(top=Max("to_rank"))
+    reached = dict.fromkeys(range(1, len(PIPELINE) + 1), 0)
+    for row in furthest:
+        reached[row["top"]] += 1
+    stages, running = [], 0
+    for stage in reversed(PIPELINE):
+        running += reached[RANK[stage]]
+        stages.append({"stage": stage.value, "label": stage.label, "count": running})
+    stages.reverse()
+    terminated = moves.filter(to_stage=Stage.TERMINATED).values("deal_id").distinct().count()
+    return {"year": year, "stages": stages, "terminated": terminated}
+
+
+def deal_conversion_rates(*, user, year: int, org: Organisation | None = None) -> list[dict]:
+    """The share of deals reaching each stage that went on to the next one in ``year``.
+
+    ``rate`` is a fraction to four places, or None when no deal reached the earlier stage.
+    """
+    stages = deal_funnel(user=user, year=year, org=org)["stages"]
+    return [
+        {
+            "from": a["stage"],
+            "to": b["stage"],
+            "label": f"{a['label']}→{b['label']}",
+            "rate": _ratio(b["count"], a["count"]),
+        }
+        for a, b in pairwise(stages)
+    ]
+
+
+def deal_signing_to_production(*, user, year: int, org: Organisation | None = None) -> dict:
+    """For the deals signed in ``year``: days from signing to production, their median,
+    and the share signed, started and producing within that calendar year
+    (当年招商、当年建设、当年投产) among all deals signed that year."""
+    rows = list(
+        deal_list_for_user(user=user, org=org, signed_year=year)
+        .order_by("signed_on", "code")
+        .values("code", "name", "signed_on", "started_on", "producing_on")
+    )
+    produced = [
+        {"code": r["code"], "name": r["name"], "days": (r["producing_on"] - r["signed_on"]).days}
+        for r in rows
+        if r["producing_on"]
+    ]
+    days = [r["days"] for r in produced]
+    same_year = sum(
+        1
+        for r in rows
+        if r["started_on"]
+        and r["producing_on"]
+        and r["started_on"].year == r["producing_on"].year == year
+    )
+    return {
+        "year": year,
+        "signed": len(rows),
+        "produced": produced,
+        "median_days": Decimal(str(statistics.median(days))) if days else None,
+        "same_year": same_year,
+        "same_year_share": _ratio(same_year, len(rows)),
+    }

@@ -1,0 +1,413 @@
+"""Writes for investment deals: creation, edits, stage moves, funds in place and jobs.
+
+Every service validates before writing, runs in one transaction and appends to
+the change history; a refusal raises ValidationError with a Chinese message
+keyed by the offending field, and nothing is written.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from duikou.audit.services import change_record, snapshot
+from duikou.core.errors import ConflictError, refuse
+from duikou.core.money import to_money
+from duikou.geo.models import Region
+from duikou.geo.selectors import region_get_by_code
+from duikou.orgs.models import Organisation
+
+from .models import (
+    MILESTONE_FIELD,
+    PIPELINE,
+    RANK,
+    Deal,
+    DealStageChange,
+    FundsInPlace,
+    JobsReport,
+    Stage,
+)
+from .selectors import deal_funds_in_place_total
+
+EDITABLE_FIELDS = (
+    "name",
+    "enterprise",
+    "industry",
+    "industry_chain",
+    "industrial_park",
+    "description",
+    "donor_org",
+    "region",
+    "planned_investment",
+    "signed_amount",
+    "jobs_expected",
+)
+MONEY_FIELDS = {"planned_investment": "计划投资额", "signed_amount": "签约金额"}
+ZERO = Decimal("0.00")
+
+
+def _validate(instance) -> None:
+    """Field checks. Foreign keys arrive as saved instances and the constraints are checked
+    above with Chinese messages (and enforced by the database), so neither is read back one
+    query each, which made loading many records slow."""
+    relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
+    instance.full_clean(exclude=relations, validate_constraints=False)
+
+
+def _user(actor):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _resolve_region(region: Region | str) -> Region:
+    return region if isinstance(region, Region) else region_get_by_code(code=region)
+
+
+def _money_or_none(value: object, field: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    label = MONEY_FIELDS[field]
+    try:
+        amount = to_money(value, field=label)
+    except ValidationError as error:
+        raise refuse(field, error.messages[0]) from None
+    if amount < 0:
+        raise refuse(field, f"{label}不能为负数")
+    return amount
+
+
+def _check_jobs_expected(value: object) -> int:
+    if not isinstance(value, int) or value < 0:
+        raise refuse("jobs_expected", "预计带动就业人数必须是不小于0的整数")
+    return value
+
+
+def _derive(deal: Deal) -> None:
+    if deal.donor_org.side != Organisation.Side.DONOR:
+        raise refuse("donor_org", f"“{deal.donor_org.name}”不是支援方机构")
+    deal.donor_province_id = deal.donor_org.root_id or deal.donor_org.pk
+    deal.prefecture_id = deal.region.prefecture_id
+
+
+def _set_milestones(deal: Deal, stage: Stage, on: date) -> list[str]:
+    """Keep the ``*_on`` columns in step with a move to ``stage`` on ``on``.
+
+    Reaching a stage dates every earlier stage not dated yet (a skipped stage was
+    passed by then at the latest); falling back undates the stages above.
+    """
+    changed = []
+    if stage == Stage.TERMINATED:
+        deal.terminated_on = on
+        return ["terminated_on"]
+    rank = RANK[stage]
+    for other in PIPELINE:
+        field = MILESTONE_FIELD[other]
+        if RANK[other] <= rank and getattr(deal, field) is None:
+            setattr(deal, field, on)
+            changed.append(field)
+        elif RANK[other] > rank and getattr(deal, field) is not None:
+            setattr(deal, field, None)
+            changed.append(field)
+    if deal.terminated_on is not None:
+        deal.terminated_on = None
+        changed.append("terminated_on")
+    deal.signed_year = deal.signed_on.year if deal.signed_on else None
+    deal.signed_month = deal.signed_on.month if deal.signed_on else None
+    return [*changed, "signed_year", "signed_month"]
+
+
+def _stage_change(deal: Deal, here: str, there: Stage, on: date, *, irregular, actor, reason):
+    DealStageChange.objects.create(
+        deal=deal,
+        from_stage=here,
+        to_stage=there,
+        to_rank=RANK[there],
+        on=on,
+        year=on.year,
+        month=on.month,
+        is_irregular=irregular,
+        reason=reason,
+        actor=_user(actor),
+    )
+
+
+@transaction.atomic
+def deal_create(
+    *,
+    code: str,
+    name: str,
+    enterprise: str,
+    donor_org: Organisation,
+    region: Region | str,
+    stage_date: date,
+    stage: str = Stage.LEAD,
+    industry: str = "",
+    industry_chain: str = "",
+    industrial_park: str = "",
+    planned_investment: object = None,
+    signed_amount: object = None,
+    jobs_expected: int = 0,
+    description: str = "",
+    is_demo: bool = False,
+    actor=None,
+    source: str = "",
+) -> Deal:
+    """Create a deal at ``stage`` on ``stage_date`` (线索 unless entered mid-life).
+
+    A deal entered mid-life gets its earlier stages dated ``stage_date``; the first
+    dated transition is recorded either way.
+    """
+    code = code.strip()
+    if not code:
+        raise refuse("code", "项目编号不能为空")
+    if Deal.objects.filter(code=code).exists():
+        raise refuse("code", f"项目编号“{code}”已存在")
+    if not name.strip():
+        raise refuse("name", "项目名称不能为空")
+    if not enterprise.strip():
+        raise refuse("enterprise", "投资企业不能为空")
+    if stage not in Stage.values or stage == Stage.TERMINATED:
+        raise refuse("stage", f"招商项目阶段“{stage}”无效，新建项目应处于线索至投产之间")
+    deal = Deal(
+        code=code,
+        name=name.strip(),
+        enterprise=enterprise.strip(),
+        industry=industry,
+        industry_chain=industry_chain,
+        industrial_park=industrial_park,
+        description=description,
+        donor_org=donor_org,
+        region=_resolve_region(region),
+        stage=stage,
+        stage_date=stage_date,
+        planned_investment=_money_or_none(planned_investment, "planned_investment"),
+        signed_amount=_money_or_none(signed_amount, "signed_amount"),
+        jobs_expected=_check_jobs_expected(jobs_expected),
+        is_demo=is_demo,
+    )
+    _derive(deal)
+    _set_milestones(deal, Stage(stage), stage_date)
+    _validate(deal)
+    deal.save()
+    _stage_change(deal, "", Stage(stage), stage_date, irregular=False, actor=actor, reason="")
+    change_record(instance=deal, action="create", actor=actor, source=source)
+    return deal
+
+
+def _locked(deal: Deal, version: int | None) -> Deal:
+    """Re-read the deal under a row lock and check the editor saw the latest version."""
+    current = Deal.objects.select_for_update().select_related("donor_org", "region").get(pk=deal.pk)
+    if version is not None and current.version != version:
+        raise ConflictError(entity="招商项目", expected=version, current=current.version)
+    return current
+
+
+def _bump(deal: Deal, fields: list[str]) -> None:
+    deal.version += 1
+    deal.updated_at = timezone.now()
+    deal.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
+
+
+@transaction.atomic
+def deal_update(
+    *, deal: Deal, version: int, actor=None, reason: str = "", source: str = "", **changes
+) -> Deal:
+    """Edit a deal's fields. Stage, dates and jobs created have their own services."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise refuse(sorted(unknown)[0], "该字段不能在此修改")
+    current = _locked(deal, version)
+    before = snapshot(current)
+    for field in MONEY_FIELDS:
+        if field in changes:
+            changes[field] = _money_or_none(changes[field], field)
+    if "jobs_expected" in changes:
+        _check_jobs_expected(changes["jobs_expected"])
+    if "region" in changes:
+        changes["region"] = _resolve_region(changes["region"])
+    for field in ("name", "enterprise"):
+        if field in changes and not str(changes[field]).strip():
+            label = "项目名称" if field == "name" else "投资企业"
+            raise refuse(field, f"{label}不能为空")
+    for field, value in changes.items():
+        setattr(current, field, value)
+    _derive(current)
+    _validate(current)
+    _bump(current, [*changes, "donor_province", "prefecture"])
+    change_record(
+        instance=current, action="update", actor=actor, before=before, reason=reason, source=source
+    )
+    return current
+
+
+@transaction.atomic
+def deal_advance_stage(
+    *,
+    deal: Deal,
+    to_stage: str,
+    on: date,
+    reason: str = "",
+    signed_amount: object = None,
+    actor=None,
+    version: int | None = None,
+) -> Deal:
+    """Move a deal to ``to_stage`` on ``on``.
+
+    The normal move is one step along 线索 → 储备 → 洽谈 → 签约 → 开工 → 投产.
+    Skipping a stage, going back, leaving 终止 and terminating all need a
+    reason; with one they are allowed and the step is marked irregular.
+    ``signed_amount`` may be given with the move to 签约.
+    """
+    current = _locked(deal, version)
+    if to_stage not in Stage.values:
+        raise refuse("stage", f"招商项目阶段“{to_stage}”无效")
+    here, there = Stage(current.stage), Stage(to_stage)
+    reason = reason.strip()
+    if here == there:
+        raise refuse("stage", f"招商项目已处于“{here.label}”阶段")
+    if on < current.stage_date:
+        raise refuse("on", f"阶段变更日期不能早于上一次阶段日期（{current.stage_date}）")
+    amount = _money_or_none(signed_amount, "signed_amount")
+    irregular = False
+    if there == Stage.TERMINATED:
+        if not reason:
+            raise refuse("reason", "终止招商项目必须说明原因")
+    elif here == Stage.TERMINATED:
+        irregular = True
+        if not reason:
+            raise refuse("stage", f"已终止的招商项目恢复为“{there.label}”须填写原因")
+    elif RANK[there] != RANK[here] + 1:
+        irregular = True
+        if not reason:
+            if RANK[there] < RANK[here]:
+                message = f"招商项目不能从“{here.label}”退回“{there.label}”，如确需回退请填写原因"
+            else:
+                skipped = "、".join(s.label for s in PIPELINE[RANK[here] : RANK[there] - 1])
+                message = (
+                    f"招商项目不能从“{here.label}”直接变为“{there.label}”（跳过“{skipped}”），"
+                    "如确需跳过请填写原因"
+                )
+            raise refuse("stage", message)
+    before = snapshot(current)
+    current.stage, current.stage_date = there, on
+    fields = ["stage", "stage_date", *_set_milestones(current, there, on)]
+    if amount is not None:
+        current.signed_amount = amount
+        fields.append("signed_amount")
+    _bump(current, fields)
+    _stage_change(current, here, there, on, irregular=irregular, actor=actor, reason=reason)
+    change_record(instance=current, action="transition", actor=actor, before=before, reason=reason)
+    return current
+
+
+@transaction.atomic
+def deal_record_funds_in_place(
+    *,
+    deal: Deal,
+    amount: object,
+    on: date,
+    confirm_over_signed: bool = False,
+    reference: str = "",
+    note: str = "",
+    is_demo: bool = False,
+    actor=None,
+    source: str = "",
+) -> FundsInPlace:
+    """Record money put in on a date (到位资金). A deal must be signed first.
+
+    A running total above the signed amount is refused unless the caller confirms
+    it (``confirm_over_signed``, e.g. the investor added to the contract); the row
+    then carries the confirmation.
+    """
+    try:
+        amount = to_money(amount, field="到位金额")
+    except ValidationError as error:
+        raise refuse("amount", error.messages[0]) from None
+    if amount <= 0:
+        raise refuse("amount", "到位金额必须大于零")
+    current = _locked(deal, None)  # serialises concurrent entries on one deal
+    if current.signed_on is None:
+        raise refuse("deal", f"招商项目“{current.name}”尚未签约，不能登记到位资金")
+    if on < current.signed_on:
+        raise refuse("on", f"到位日期不能早于签约日期（{current.signed_on}）")
+    total = deal_funds_in_place_total(deal=current) + amount
+    signed = current.signed_amount or ZERO
+    over = total > signed
+    if over and not confirm_over_signed:
+        raise refuse(
+            "amount",
+            f"累计到位资金将达到{total}元，超过签约金额{signed}元；如属实请确认后再登记",
+        )
+    record = FundsInPlace(
+        deal=current,
+        amount=amount,
+        on=on,
+        year=on.year,
+        month=on.month,
+        over_signed=over,
+        reference=reference,
+        note=note,
+        is_demo=is_demo,
+    )
+    _validate(record)
+    record.save()
+    change_record(
+        instance=record,
+        action="create",
+        actor=actor,
+        reason="已确认累计到位资金超过签约金额" if over else "",
+        source=source,
+    )
+    return record
+
+
+@transaction.atomic
+def deal_record_jobs(
+    *,
+    deal: Deal,
+    jobs_total: int,
+    on: date,
+    note: str = "",
+    is_demo: bool = False,
+    actor=None,
+    source: str = "",
+) -> JobsReport:
+    """Record how many jobs a deal has created so far (累计吸纳就业) as of ``on``."""
+    if not isinstance(jobs_total, int) or jobs_total < 0:
+        raise refuse("jobs_total", "累计吸纳就业人数必须是不小于0的整数")
+    current = _locked(deal, None)
+    last = JobsReport.objects.filter(deal=current).aggregate(on=Max("on"))["on"]
+    if last is not None and on < last:
+        raise refuse("on", f"登记日期不能早于上一次吸纳就业登记（{last}）")
+    if jobs_total < current.jobs_created:
+        raise refuse(
+            "jobs_total",
+            f"累计吸纳就业人数不能少于上次登记的{current.jobs_created}人，更正请通过管理后台",
+        )
+    report = JobsReport(
+        deal=current,
+        on=on,
+        year=on.year,
+        month=on.month,
+        jobs_total=jobs_total,
+        jobs_added=jobs_total - current.jobs_created,
+        note=note,
+        is_demo=is_demo,
+    )
+    _validate(report)
+    report.save()
+    before = snapshot(current, ["jobs_created"])
+    current.jobs_created = jobs_total
+    _bump(current, ["jobs_created"])
+    change_record(instance=report, action="create", actor=actor, source=source)
+    change_record(
+        instance=current,
+        action="update",
+        actor=actor,
+        before=before,
+        after=snapshot(current, ["jobs_created"]),
+        source=source,
+    )
+    return report
