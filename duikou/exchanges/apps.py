@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ExchangesConfig(AppConfig):
     name = "duikou.exchanges"
-    verbose_name = "交往交流"
+    verbose_name = _("交往交流")

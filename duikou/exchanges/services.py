@@ -10,11 +10,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from duikou.audit.services import change_record, snapshot
-from duikou.core.errors import ConflictError, refuse
+from duikou.core.errors import refuse
 from duikou.core.money import to_money
+from duikou.core.services import bump_version, lock_for_update, refuse_unknown
 from duikou.geo.models import Region
 from duikou.geo.selectors import region_get_by_code
 from duikou.orgs.models import Organisation
@@ -84,25 +84,6 @@ def _amount(value: object, field: str, label: str) -> Decimal:
     if amount < 0:
         raise refuse(field, f"{label}不能为负数")
     return amount
-
-
-def _lock(model, instance, version: int | None, entity: str):
-    current = model.objects.select_for_update().get(pk=instance.pk)
-    if version is not None and current.version != version:
-        raise ConflictError(entity=entity, expected=version, current=current.version)
-    return current
-
-
-def _bump(instance, fields) -> None:
-    instance.version += 1
-    instance.updated_at = timezone.now()
-    instance.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
-
-
-def _unknown(changes: dict, allowed: tuple) -> None:
-    unknown = set(changes) - set(allowed)
-    if unknown:
-        raise refuse(sorted(unknown)[0], "该字段不能在此修改")
 
 
 def _new_code(model, code: str) -> str:
@@ -184,8 +165,8 @@ def partnership_update(
     *, partnership: Partnership, version: int, actor=None, reason: str = "", **changes
 ) -> Partnership:
     """Correct a partnership's kind, party names, place, planned end or note."""
-    _unknown(changes, PARTNERSHIP_FIELDS)
-    current = _lock(Partnership, partnership, version, "合作共建")
+    refuse_unknown(changes, PARTNERSHIP_FIELDS)
+    current = lock_for_update(Partnership, partnership, version, "合作共建")
     before = snapshot(current)
     if "kind" in changes and changes["kind"] not in PartnershipKind.values:
         raise refuse("kind", f"合作类型“{changes['kind']}”无效")
@@ -199,7 +180,7 @@ def partnership_update(
     if current.planned_end is not None and current.planned_end < current.signed_on:
         raise refuse("planned_end", "约定截止日期不能早于建立日期")
     _validate(current)
-    _bump(current, changes)
+    bump_version(current, changes)
     change_record(instance=current, action="update", actor=actor, before=before, reason=reason)
     return current
 
@@ -209,7 +190,7 @@ def partnership_end(
     *, partnership: Partnership, on: date, reason: str, actor=None, version: int | None = None
 ) -> Partnership:
     """End a partnership on a date; the reason is required and kept."""
-    current = _lock(Partnership, partnership, version, "合作共建")
+    current = lock_for_update(Partnership, partnership, version, "合作共建")
     if current.status == Partnership.Status.ENDED:
         raise refuse("status", "该合作已结束")
     if not reason.strip():
@@ -218,7 +199,7 @@ def partnership_end(
         raise refuse("on", f"结束日期不能早于建立日期（{current.signed_on}）")
     before = snapshot(current, ["status", "ended_on"])
     current.status, current.ended_on = Partnership.Status.ENDED, on
-    _bump(current, ["status", "ended_on"])
+    bump_version(current, ["status", "ended_on"])
     change_record(
         instance=current,
         action="transition",
@@ -302,8 +283,8 @@ def event_create(
 @transaction.atomic
 def event_update(*, event: Event, version: int, actor=None, reason: str = "", **changes) -> Event:
     """Correct an event or add its outcomes once known."""
-    _unknown(changes, EVENT_FIELDS)
-    current = _lock(Event, event, version, "活动")
+    refuse_unknown(changes, EVENT_FIELDS)
+    current = lock_for_update(Event, event, version, "活动")
     before = snapshot(current)
     if "region" in changes:
         changes["region"] = _resolve_region(changes["region"])
@@ -311,7 +292,7 @@ def event_update(*, event: Event, version: int, actor=None, reason: str = "", **
         setattr(current, field, value)
     _check_event(current)
     _validate(current)
-    _bump(current, [*changes, "year", "month"])
+    bump_version(current, [*changes, "year", "month"])
     change_record(instance=current, action="update", actor=actor, before=before, reason=reason)
     return current
 
@@ -366,15 +347,15 @@ def sales_channel_update(
     *, channel: SalesChannel, version: int, actor=None, reason: str = "", **changes
 ) -> SalesChannel:
     """Correct a channel's name, operator, location or place, or mark it closed."""
-    _unknown(changes, CHANNEL_FIELDS)
-    current = _lock(SalesChannel, channel, version, "外销渠道")
+    refuse_unknown(changes, CHANNEL_FIELDS)
+    current = lock_for_update(SalesChannel, channel, version, "外销渠道")
     before = snapshot(current)
     if "region" in changes:
         changes["region"] = _resolve_region(changes["region"])
     for field, value in changes.items():
         setattr(current, field, value)
     _validate(current)
-    _bump(current, changes)
+    bump_version(current, changes)
     change_record(instance=current, action="update", actor=actor, before=before, reason=reason)
     return current
 
@@ -397,7 +378,7 @@ def sales_record_create(
         raise refuse("period_end", "期间结束不能早于期间开始")
     sales = _amount(sales_amount, "sales_amount", "销售额")
     subsidy = _amount(subsidy_paid, "subsidy_paid", "发放补贴")
-    _lock(SalesChannel, channel, None, "外销渠道")  # serialises overlapping entries
+    lock_for_update(SalesChannel, channel, None, "外销渠道")  # serialises overlapping entries
     clash = SalesRecord.objects.filter(
         channel=channel, period_start__lte=period_end, period_end__gte=period_start
     ).first()

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InvestmentConfig(AppConfig):
     name = "duikou.investment"
-    verbose_name = "招商引资"
+    verbose_name = _("招商引资")

@@ -11,11 +11,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import ConflictError, refuse
 from duikou.core.money import to_money
+from duikou.core.services import acting_user, bump_version
 from duikou.geo.models import Region
 from duikou.geo.selectors import region_get_by_code
 from duikou.orgs.models import Organisation
@@ -55,10 +55,6 @@ def _validate(instance) -> None:
     query each, which made loading many records slow."""
     relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
     instance.full_clean(exclude=relations, validate_constraints=False)
-
-
-def _user(actor):
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _resolve_region(region: Region | str) -> Region:
@@ -129,7 +125,7 @@ def _stage_change(deal: Deal, here: str, there: Stage, on: date, *, irregular, a
         month=on.month,
         is_irregular=irregular,
         reason=reason,
-        actor=_user(actor),
+        actor=acting_user(actor),
     )
 
 
@@ -204,12 +200,6 @@ def _locked(deal: Deal, version: int | None) -> Deal:
     return current
 
 
-def _bump(deal: Deal, fields: list[str]) -> None:
-    deal.version += 1
-    deal.updated_at = timezone.now()
-    deal.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
-
-
 @transaction.atomic
 def deal_update(
     *, deal: Deal, version: int, actor=None, reason: str = "", source: str = "", **changes
@@ -235,7 +225,7 @@ def deal_update(
         setattr(current, field, value)
     _derive(current)
     _validate(current)
-    _bump(current, [*changes, "donor_province", "prefecture"])
+    bump_version(current, [*changes, "donor_province", "prefecture"])
     change_record(
         instance=current, action="update", actor=actor, before=before, reason=reason, source=source
     )
@@ -284,7 +274,7 @@ def deal_advance_stage(
             if RANK[there] < RANK[here]:
                 message = f"招商项目不能从“{here.label}”退回“{there.label}”，如确需回退请填写原因"
             else:
-                skipped = "、".join(s.label for s in PIPELINE[RANK[here] : RANK[there] - 1])
+                skipped = "、".join(str(s.label) for s in PIPELINE[RANK[here] : RANK[there] - 1])
                 message = (
                     f"招商项目不能从“{here.label}”直接变为“{there.label}”（跳过“{skipped}”），"
                     "如确需跳过请填写原因"
@@ -296,7 +286,7 @@ def deal_advance_stage(
     if amount is not None:
         current.signed_amount = amount
         fields.append("signed_amount")
-    _bump(current, fields)
+    bump_version(current, fields)
     _stage_change(current, here, there, on, irregular=irregular, actor=actor, reason=reason)
     change_record(instance=current, action="transition", actor=actor, before=before, reason=reason)
     return current
@@ -400,7 +390,7 @@ def deal_record_jobs(
     report.save()
     before = snapshot(current, ["jobs_created"])
     current.jobs_created = jobs_total
-    _bump(current, ["jobs_created"])
+    bump_version(current, ["jobs_created"])
     change_record(instance=report, action="create", actor=actor, source=source)
     change_record(
         instance=current,

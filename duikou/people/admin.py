@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from duikou.audit.services import change_record
 from duikou.core.admin import AuditedAdmin
@@ -33,11 +34,11 @@ class MaskedIdentity:
         )
         admin.ModelAdmin.delete_model(self, request, obj)
 
-    @admin.display(description="身份证号")
+    @admin.display(description=_("身份证号"))
     def id_number_masked(self, obj):
         return obj.id_number_masked
 
-    @admin.display(description="徒弟身份证号")
+    @admin.display(description=_("徒弟身份证号"))
     def apprentice_id_number_masked(self, obj):
         return obj.apprentice_id_number_masked
 

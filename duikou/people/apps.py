@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PeopleConfig(AppConfig):
     name = "duikou.people"
-    verbose_name = "援疆人才"
+    verbose_name = _("援疆人才")

@@ -9,10 +9,10 @@ checked here (``identity``) and never written to the change history in clear.
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 
 from duikou.audit.services import change_record, snapshot
-from duikou.core.errors import ConflictError, refuse
+from duikou.core.errors import refuse
+from duikou.core.services import bump_version, lock_for_update, refuse_unknown
 from duikou.geo.models import Region
 from duikou.geo.selectors import region_get_by_code
 from duikou.orgs.models import Organisation
@@ -95,25 +95,6 @@ def _check_count(value: object, *, field: str, label: str) -> int:
     return value
 
 
-def _lock(model, instance, version: int | None, entity: str):
-    current = model.objects.select_for_update().get(pk=instance.pk)
-    if version is not None and current.version != version:
-        raise ConflictError(entity=entity, expected=version, current=current.version)
-    return current
-
-
-def _bump(instance, fields) -> None:
-    instance.version += 1
-    instance.updated_at = timezone.now()
-    instance.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
-
-
-def _unknown(changes: dict, allowed: tuple) -> None:
-    unknown = set(changes) - set(allowed)
-    if unknown:
-        raise refuse(sorted(unknown)[0], "该字段不能在此修改")
-
-
 # Batches ---------------------------------------------------------------------------------
 
 
@@ -167,8 +148,8 @@ def batch_update(
     *, batch: AidBatch, version: int, actor=None, reason: str = "", **changes
 ) -> AidBatch:
     """Edit a batch's name, place, term dates or note."""
-    _unknown(changes, BATCH_FIELDS)
-    current = _lock(AidBatch, batch, version, "援疆批次")
+    refuse_unknown(changes, BATCH_FIELDS)
+    current = lock_for_update(AidBatch, batch, version, "援疆批次")
     before = snapshot_masked(current)
     if "region" in changes:
         changes["region"] = _resolve_region(changes["region"])
@@ -177,7 +158,7 @@ def batch_update(
     _check_dates(current.term_start, current.term_end, field="term_end")
     current.year, current.month = current.term_start.year, current.term_start.month
     _validate(current)
-    _bump(current, [*changes, "year", "month"])
+    bump_version(current, [*changes, "year", "month"])
     _record(current, "update", actor=actor, before=before, reason=reason)
     return current
 
@@ -258,8 +239,8 @@ def member_update(
     *, member: AidMember, version: int, actor=None, reason: str = "", **changes
 ) -> AidMember:
     """Edit a person's details; a new ID or phone number is checked like a new one."""
-    _unknown(changes, MEMBER_FIELDS)
-    current = _lock(AidMember, member, version, "援疆人员")
+    refuse_unknown(changes, MEMBER_FIELDS)
+    current = lock_for_update(AidMember, member, version, "援疆人员")
     before = snapshot_masked(current)
     if "region" in changes:
         changes["region"] = _resolve_region(changes["region"])
@@ -267,7 +248,7 @@ def member_update(
         setattr(current, field, value)
     _check_member(current)
     _validate(current)
-    _bump(current, [*changes, "phone", "id_number", "host_org_name"])
+    bump_version(current, [*changes, "phone", "id_number", "host_org_name"])
     _record(current, "update", actor=actor, before=before, reason=reason)
     return current
 
@@ -395,14 +376,14 @@ def mentor_pair_update(
     *, pair: MentorPair, version: int, actor=None, reason: str = "", **changes
 ) -> MentorPair:
     """Record progress: the end date and what the apprentice can now do alone."""
-    _unknown(changes, PAIR_FIELDS)
-    current = _lock(MentorPair, pair, version, "师带徒")
+    refuse_unknown(changes, PAIR_FIELDS)
+    current = lock_for_update(MentorPair, pair, version, "师带徒")
     before = snapshot_masked(current)
     for field, value in changes.items():
         setattr(current, field, value)
     _check_dates(current.start, current.end)
     _validate(current)
-    _bump(current, changes)
+    bump_version(current, changes)
     _record(current, "update", actor=actor, before=before, reason=reason)
     return current
 
@@ -485,8 +466,8 @@ def training_update(
     *, training: Training, version: int, actor=None, reason: str = "", **changes
 ) -> Training:
     """Correct a training's title, place, days, count, place of the trainees or note."""
-    _unknown(changes, TRAINING_FIELDS)
-    current = _lock(Training, training, version, "培训")
+    refuse_unknown(changes, TRAINING_FIELDS)
+    current = lock_for_update(Training, training, version, "培训")
     before = snapshot_masked(current)
     if "region" in changes:
         changes["region"] = _resolve_region(changes["region"])
@@ -500,6 +481,6 @@ def training_update(
     for field, value in changes.items():
         setattr(current, field, value)
     _validate(current)
-    _bump(current, changes)
+    bump_version(current, changes)
     _record(current, "update", actor=actor, before=before, reason=reason)
     return current

@@ -15,6 +15,7 @@ from django.utils import timezone
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import ConflictError, refuse
 from duikou.core.money import to_money
+from duikou.core.services import acting_user, bump_version
 from duikou.geo.models import Region
 from duikou.geo.selectors import region_get_by_code
 from duikou.orgs.models import Organisation, Programme
@@ -144,16 +145,16 @@ def project_create(
         BudgetLine(project=project, fund_source=s, amount=a) for s, a in amounts.items()
     )
     StatusChange.objects.create(
-        project=project, from_status="", to_status=status, on=planned_start, actor=_user(actor)
+        project=project,
+        from_status="",
+        to_status=status,
+        on=planned_start,
+        actor=acting_user(actor),
     )
     after = snapshot(project)
     after["budgets"] = {s: str(a) for s, a in amounts.items()}
     change_record(instance=project, action="create", actor=actor, after=after, source=source)
     return project
-
-
-def _user(actor):
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _locked(project: Project, version: int | None) -> Project:
@@ -164,12 +165,6 @@ def _locked(project: Project, version: int | None) -> Project:
     if version is not None and current.version != version:
         raise ConflictError(entity="项目", expected=version, current=current.version)
     return current
-
-
-def _bump(project: Project, fields: list[str]) -> None:
-    project.version += 1
-    project.updated_at = timezone.now()
-    project.save(update_fields=[*fields, "version", "updated_at"])
 
 
 @transaction.atomic
@@ -190,7 +185,7 @@ def project_update(
     _derive(current)
     current.full_clean()
     derived = ["donor_province", "prefecture", "is_county_or_below", "out_of_pairing"]
-    _bump(current, [*changes, *derived])
+    bump_version(current, [*changes, *derived])
     change_record(
         instance=current,
         action="update",
@@ -230,13 +225,13 @@ def project_transition(
         raise refuse("on", f"状态变更日期不能早于上一次状态日期（{current.status_date}）")
     before = snapshot(current, ["status", "status_date"])
     current.status, current.status_date = there, on
-    _bump(current, ["status", "status_date"])
+    bump_version(current, ["status", "status_date"])
     StatusChange.objects.create(
         project=current,
         from_status=here,
         to_status=there,
         on=on,
-        actor=_user(actor),
+        actor=acting_user(actor),
         reason=reason,
     )
     change_record(
@@ -375,7 +370,7 @@ def progress_report_submit(
     report.percent_complete = percent
     report.amount_spent = spent
     report.problems = problems
-    report.reported_by = _user(actor)
+    report.reported_by = acting_user(actor)
     report.is_demo = is_demo
     if before:
         report.version += 1

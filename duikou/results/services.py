@@ -16,6 +16,7 @@ from django.utils import timezone
 from duikou import policy
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import ConflictError, refuse
+from duikou.core.services import acting_user
 from duikou.geo.models import Region
 from duikou.orgs.models import Organisation
 
@@ -326,10 +327,6 @@ def _transition(
     return current
 
 
-def _user(actor):
-    return actor if actor is not None and actor.is_authenticated else None
-
-
 def _check_approver(value: Value, actor) -> None:
     """Approval belongs to the next level up: a user who may write for the parent organisation."""
     if actor is None:
@@ -354,7 +351,7 @@ def value_submit(*, value: Value, actor=None, version: int | None = None) -> Val
         reason="",
         allowed_from={Value.Status.DRAFT},
         version=version,
-        submitted_by=_user(actor),
+        submitted_by=acting_user(actor),
     )
 
 
@@ -368,7 +365,7 @@ def value_approve(*, value: Value, actor=None) -> Value:
         actor=actor,
         reason="",
         allowed_from={Value.Status.SUBMITTED},
-        approved_by=_user(actor),
+        approved_by=acting_user(actor),
     )
 
 
