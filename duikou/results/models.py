@@ -167,6 +167,8 @@ class Value(Tracked):
         indexes = [
             models.Index(fields=["indicator", "year", "quarter", "month"]),
             models.Index(fields=["indicator", "org", "region", "period_start"]),
+            # Leaves of the region tree (a county, an XPCC division) read their values directly.
+            models.Index(fields=["indicator", "region", "year"]),
         ]
 
     def __str__(self) -> str:
