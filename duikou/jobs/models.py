@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Job(models.Model):
+    """A piece of background work someone asked for: an import, a report, a scheduled run.
+
+    The worker runs it through the task queue; the job row is what users see: who
+    asked, when, for what, how far it has got, and how it ended.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("运行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("类型"), max_length=64, db_index=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    message = models.TextField(_("说明"), blank=True)
+    result = models.JSONField(_("结果"), null=True, blank=True)
+    output = models.FileField(_("输出文件"), upload_to="jobs/%Y/%m/", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    worker_pid = models.PositiveIntegerField(_("进程号"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}#{self.pk}"
+
+
+class ScheduledRun(models.Model):
+    """One run of a periodic schedule for one period, so a schedule never fires twice."""
+
+    name = models.CharField(_("计划"), max_length=64)
+    period_key = models.CharField(_("期间"), max_length=32)
+    job = models.ForeignKey(Job, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("定时运行")
+        verbose_name_plural = _("定时运行")
+        constraints = [
+            models.UniqueConstraint(fields=["name", "period_key"], name="scheduled_run_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.period_key}"

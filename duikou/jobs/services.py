@@ -1,0 +1,116 @@
+"""Writes for background jobs. Jobs are enqueued only after the asking transaction commits."""
+
+import logging
+import os
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import Job, ScheduledRun
+from .registry import SCHEDULES, handler_for
+
+logger = logging.getLogger(__name__)
+STALE_AFTER = timedelta(minutes=2)
+
+
+def job_enqueue(*, kind: str, params: dict | None = None, actor=None) -> Job:
+    """Record a job and hand it to the queue once the current transaction has committed."""
+    handler_for(kind)  # refuse unknown kinds now, not in the worker
+    job = Job.objects.create(
+        kind=kind,
+        params=params or {},
+        requested_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    from .tasks import run_job
+
+    transaction.on_commit(lambda: run_job.enqueue(job.pk))
+    return job
+
+
+def job_progress(*, job_id: int, percent: int, message: str = "") -> None:
+    """Move a job's progress bar; also the heartbeat that tells the worker is alive.
+
+    Runs as its own statement so it is visible while the job's work is still open.
+    """
+    Job.objects.filter(pk=job_id).update(
+        progress=max(0, min(100, percent)), message=message, heartbeat_at=timezone.now()
+    )
+
+
+def job_run(*, job_id: int) -> None:
+    """Run a job in this process (the worker calls this); failures are recorded, not raised."""
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        worker_pid=os.getpid(),
+    )
+    if not claimed:
+        return
+    job = Job.objects.get(pk=job_id)
+    try:
+        result = handler_for(job.kind)(job)
+    except Exception as error:
+        logger.exception("job %s failed", job_id)
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.FAILED,
+            finished_at=timezone.now(),
+            message=str(error) or error.__class__.__name__,
+        )
+        return
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.DONE,
+        finished_at=timezone.now(),
+        progress=100,
+        result=result,
+    )
+
+
+def jobs_reap_stale(*, now: datetime | None = None) -> int:
+    """Mark as failed the running jobs whose worker stopped beating (killed or crashed).
+
+    Their work ran in a transaction that never committed, so nothing of it was kept.
+    """
+    now = now or timezone.now()
+    stale = Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+    return stale.update(
+        status=Job.Status.FAILED,
+        finished_at=now,
+        message="后台进程中断，任务未完成，数据未作任何修改；请重新提交",
+    )
+
+
+def jobs_reap_dead_workers() -> int:
+    """Fail running jobs whose worker process on this machine no longer exists."""
+    failed = 0
+    for job in Job.objects.filter(status=Job.Status.RUNNING, worker_pid__isnull=False):
+        try:
+            os.kill(job.worker_pid, 0)
+        except ProcessLookupError:
+            failed += Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+                status=Job.Status.FAILED,
+                finished_at=timezone.now(),
+                message="后台进程中断，任务未完成，数据未作任何修改；请重新提交",
+            )
+        except PermissionError:
+            continue
+    return failed
+
+
+def schedules_tick(*, now: datetime | None = None) -> list[Job]:
+    """Enqueue every scheduled job that is due and has not run for its period yet."""
+    now = now or timezone.now()
+    started = []
+    for item in SCHEDULES:
+        key = item.due(now)
+        if key is None or ScheduledRun.objects.filter(name=item.name, period_key=key).exists():
+            continue
+        try:
+            with transaction.atomic():
+                job = job_enqueue(kind=item.kind, params=item.params(key))
+                ScheduledRun.objects.create(name=item.name, period_key=key, job=job)
+        except IntegrityError:
+            continue  # another worker took it
+        started.append(job)
+    return started
