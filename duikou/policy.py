@@ -110,3 +110,15 @@ def can_see_personal_data(user) -> bool:
     """
     scope = scope_for(user)
     return scope.writes_all or bool(scope.roles & PERSONAL_DATA_ROLES)
+
+
+HISTORY_READERS = {Membership.Role.NATIONAL, Membership.Role.AUDITOR}
+
+
+def can_read_history(user) -> bool:
+    """The whole change history, across every record: the national office and auditors only.
+
+    It holds the before and after of every record, personal data included.
+    """
+    scope = scope_for(user)
+    return scope.writes_all or bool(scope.roles & HISTORY_READERS)

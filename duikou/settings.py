@@ -5,6 +5,7 @@ Nothing here reaches the internet: every asset is served by the platform.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -21,8 +22,16 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = _env_bool("DUIKOU_DEBUG", False)
+# Production mode: DEBUG off, HTTPS only, secure cookies, a secret key from the environment.
+PRODUCTION = _env_bool("DUIKOU_PRODUCTION", False)
+DEBUG = False if PRODUCTION else _env_bool("DUIKOU_DEBUG", False)
 SECRET_KEY = os.environ.get("DUIKOU_SECRET_KEY", "")
+if PRODUCTION and len(SECRET_KEY) < 50:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "生产模式必须用环境变量 DUIKOU_SECRET_KEY 设置至少50个字符的随机密钥"
+    )
 if not SECRET_KEY:
     # A development key, stable per installation; production sets DUIKOU_SECRET_KEY.
     _key_file = VAR_DIR / "secret_key"
@@ -44,8 +53,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "template_partials",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "duikou.core",
     "duikou.audit",
+    "duikou.accounts",
     "duikou.geo",
     "duikou.orgs",
     "duikou.projects",
@@ -54,6 +70,11 @@ INSTALLED_APPS = [
     "duikou.exchanges",
     "duikou.results",
     "duikou.ingest",
+    "duikou.web",
+    "duikou.jobs",
+    "duikou.transfer",
+    "duikou.api",
+    "duikou.reports",
 ]
 
 MIDDLEWARE = [
@@ -64,8 +85,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "duikou.accounts.middleware.AdminSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "duikou.urls"
@@ -82,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "duikou.core.context_processors.access",
             ],
         },
     },
@@ -102,6 +129,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Tests that start a real worker process need the test database in a file it can open.
+DATABASES["default"].setdefault("TEST", {})
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One file per test run, so parallel runs on one machine never share it.
+    DATABASES["default"]["TEST"]["NAME"] = str(VAR_DIR / f"test_duikou_{os.getpid()}.sqlite3")
+
+# Background jobs go through the database-backed queue; `duikou worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -140,3 +176,82 @@ SHARED_DIR = Path(os.environ.get("DUIKOU_SHARED_DIR", BASE_DIR.parent / "shared"
 # The "两个80%" rule: thresholds are settings, not constants.
 DUIKOU_COUNTY_SHARE_THRESHOLD = os.environ.get("DUIKOU_COUNTY_SHARE_THRESHOLD", "0.80")
 DUIKOU_LIVELIHOOD_SHARE_THRESHOLD = os.environ.get("DUIKOU_LIVELIHOOD_SHARE_THRESHOLD", "0.80")
+# Compliance: a deal with no stage change for this many months counts as stuck.
+DUIKOU_DEAL_STUCK_MONTHS = int(os.environ.get("DUIKOU_DEAL_STUCK_MONTHS", "6"))
+
+# The map layer (a GeoJSON file among the static files). Replaceable: areas are matched to
+# regions by name, short name or alias, so another layer only needs matching names.
+DUIKOU_MAP_GEOJSON = os.environ.get("DUIKOU_MAP_GEOJSON", "geo/maps/xinjiang.json")
+
+# Sign-in and transport security (docs/security.md).
+PASSWORD_HASHERS = [
+    # Argon2 first; older hashes still verify and are upgraded at the next sign-in.
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout by account name, not address: behind one proxy or NAT every user shares an address.
+# An administrator unlocks early with `duikou axes_reset_username NAME`.
+# Off under pytest, where the test client signs in without a request; tests of lockout turn it on.
+AXES_ENABLED = _env_bool("DUIKOU_LOGIN_LOCKOUT", not os.environ.get("PYTEST_VERSION"))
+AXES_FAILURE_LIMIT = int(os.environ.get("DUIKOU_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DUIKOU_LOGIN_LOCK_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "duikou.accounts.views.locked_out"
+# axes.W006 asks for the address in the lockout key; see above for why it is left out.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Idle timeout: the session ends after 8 hours without a request, or when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("DUIKOU_SESSION_SECONDS", str(8 * 60 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+OTP_TOTP_ISSUER = "Duikou"
+
+# Every page comes from the platform itself: no inline script, no third-party origin.
+# json_script blocks (type="application/json") are data, not script, and need no exception.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("DUIKOU_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("DUIKOU_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("DUIKOU_HSTS_PRELOAD", False)
+    CSRF_TRUSTED_ORIGINS = [
+        o for o in os.environ.get("DUIKOU_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+    ]
+    if not SECURE_HSTS_PRELOAD:
+        # Intranet host names cannot join the browsers' preload list; preloading stays opt-in.
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
+    if _env_bool("DUIKOU_BEHIND_TLS_PROXY", False):
+        # The proxy ends TLS, redirects plain HTTP itself and says so in X-Forwarded-Proto.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        SECURE_SSL_REDIRECT = False
+        SILENCED_SYSTEM_CHECKS.append("security.W008")
+    else:
+        SECURE_SSL_REDIRECT = True

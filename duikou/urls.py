@@ -2,18 +2,33 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from duikou.core import views as core_views
+from duikou.api.api import api
+from duikou.web import views as web_views
 
 admin.site.site_header = "对口 Duikou 管理"
 admin.site.site_title = "对口 Duikou"
 admin.site.index_title = "援疆台账"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", web_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("results/", include("duikou.results.urls")),
     path("ingest/", include("duikou.ingest.urls")),
+    path("jobs/", include("duikou.jobs.urls")),
+    path("reports/", include("duikou.reports.urls")),
+    path("account/", include("duikou.accounts.urls")),
+    path("audit/", include("duikou.audit.urls")),
+    path("", include("duikou.web.urls")),
+    path("orgs/", include("duikou.orgs.urls")),
+    path("regions/", include("duikou.geo.urls")),
+    path("projects/", include("duikou.projects.urls")),
+    path("deals/", include("duikou.investment.urls")),
+    path("people/", include("duikou.people.urls")),
+    path("exchanges/", include("duikou.exchanges.urls")),
+    path("transfer/", include("duikou.transfer.urls")),
+    path("api/v1/", api.urls),
+    path("api/tokens/", include("duikou.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,6 @@
 """Steps every domain service shares: row locks with version checks, version bumps, actors."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -31,3 +32,24 @@ def refuse_unknown(changes: dict, allowed: tuple) -> None:
 def acting_user(actor):
     """The user to store as author: None for system jobs and anonymous callers."""
     return actor if actor is not None and actor.is_authenticated else None
+
+
+def validate(
+    instance: models.Model, *, exclude: list[str] | None = None, validate_constraints: bool = True
+) -> None:
+    """``full_clean`` whose length refusals name the field, so no string reaches a column
+    too narrow for it (PostgreSQL would fail the whole transaction with a DataError)."""
+    try:
+        instance.full_clean(exclude=exclude, validate_constraints=validate_constraints)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        for name, errors in error.error_dict.items():
+            for i, problem in enumerate(errors):
+                if problem.code == "max_length" and problem.params:
+                    label = instance._meta.get_field(name).verbose_name
+                    limit, length = problem.params["limit_value"], problem.params["show_value"]
+                    errors[i] = ValidationError(
+                        f"{label}不能超过{limit}个字（现有{length}个）", code="max_length"
+                    )
+        raise

@@ -1,5 +1,11 @@
-"""Reads for regions."""
+"""Reads for regions and the map layer."""
 
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from duikou.core.errors import refuse
@@ -37,3 +43,80 @@ def region_find(*, text: str) -> Region:
 def region_descendants(*, region: Region) -> QuerySet[Region]:
     """The region and everything below it."""
     return Region.objects.filter(ancestor_links__ancestor=region)
+
+
+@dataclass(frozen=True)
+class MapArea:
+    """One area of the map file and the region it was matched to (None when no match)."""
+
+    name: str
+    region: Region | None
+
+
+@lru_cache(maxsize=4)
+def _map_names(path: str, mtime: float) -> tuple[str, ...]:
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    return tuple(f["properties"].get("name", "") for f in data.get("features", []))
+
+
+def map_file() -> tuple[str, str]:
+    """The map layer in use: its static path (setting ``DUIKOU_MAP_GEOJSON``) and file."""
+    from django.contrib.staticfiles import finders
+
+    static_path = settings.DUIKOU_MAP_GEOJSON
+    found = finders.find(static_path)
+    if not found:
+        raise FileNotFoundError(f"找不到地图文件 {static_path}")
+    return static_path, found
+
+
+def map_areas() -> list[MapArea]:
+    """The areas of the map layer, each matched to a region by name, short name or alias.
+
+    Nothing about the map's areas is hard-coded: replacing the file (or the setting)
+    with another layer, such as one with counties, only needs its names to match regions.
+    Regions inside Xinjiang and the XPCC are preferred when a name is ambiguous.
+    """
+    _, path = map_file()
+    names = _map_names(path, os.path.getmtime(path))
+    wanted = {n for n in names if n}
+    condition = Q(name__in=wanted) | Q(short_name__in=wanted)
+    for name in wanted:
+        condition |= Q(aliases__contains=name)
+    candidates = list(
+        Region.objects.filter(condition).select_related("province").order_by("level", "code")
+    )
+
+    def score(region: Region, name: str) -> tuple | None:
+        if region.name == name:
+            rank = 0
+        elif region.short_name == name:
+            rank = 1
+        elif name in region.alias_list():
+            rank = 2
+        else:
+            return None
+        home = region.province.code if region.province else region.code
+        return (rank, home not in {"650000", "XPCC"}, region.code)
+
+    areas = []
+    for name in names:
+        scored = [(score(r, name), r) for r in candidates]
+        scored = [(s, r) for s, r in scored if s is not None]
+        areas.append(MapArea(name, min(scored, key=lambda item: item[0])[1] if scored else None))
+    return areas
+
+
+def region_list() -> QuerySet[Region]:
+    """Every region (reference data any signed-in user may read)."""
+    return Region.objects.select_related("parent")
+
+
+def get_region(*, pk: int) -> Region:
+    from django.http import Http404
+
+    region = Region.objects.select_related("parent", "province", "prefecture").filter(pk=pk).first()
+    if region is None:
+        raise Http404("地区不存在")
+    return region

@@ -32,6 +32,21 @@ def get_report_for_user(*, user, pk: int) -> Report:
     return report
 
 
+def get_figure_for_user_rw(*, user, pk: int) -> Figure:
+    """A figure the user may correct or accept: the uploader or a writer for the report's
+    organisation. 404 when invisible, 403 when only readable."""
+    from django.core.exceptions import PermissionDenied
+
+    figure = get_figure_for_user(user=user, pk=pk)
+    report = figure.report
+    may_write = report.uploaded_by_id == user.pk or (
+        report.org_id is not None and policy.can_write_for_org(user, report.org_id)
+    )
+    if not may_write and not policy.scope_for(user).writes_all:
+        raise PermissionDenied("无权处理该报道的数字")
+    return figure
+
+
 def get_figure_for_user(*, user, pk: int) -> Figure:
     figure = (
         Figure.objects.select_related("report", "indicator", "org", "region")

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import refuse
+from duikou.core.services import validate
 from duikou.extract import Gazetteer, extract, match_indicator, read_document, resolve_period
 from duikou.geo.models import Region
 from duikou.orgs.models import Organisation
@@ -97,7 +98,7 @@ def report_create(
         source_name=source_name,
         uploaded_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    report.full_clean()
+    validate(report)
     report.save()
     gazetteer, catalogue = _gazetteer(), _catalogue()
     codes = {c: pk for pk, c in Indicator.objects.values_list("pk", "code")}
@@ -155,7 +156,7 @@ def figure_update(*, figure: Figure, actor=None, **changes) -> Figure:
     if figure.period_start and figure.period_end:
         period_check(figure.period_start, figure.period_end)
     figure.version += 1
-    figure.full_clean()
+    validate(figure)
     figure.save()
     change_record(instance=figure, action="update", actor=actor, before=before)
     return figure

@@ -6,19 +6,24 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from duikou.geo.selectors import region_find
-from duikou.orgs.selectors import get_organisation_for_user_rw, organisation_list_writable
+from duikou.orgs.models import Organisation
+from duikou.orgs.selectors import (
+    get_organisation_for_user_rw,
+    organisation_list_readable,
+    organisation_list_writable,
+)
 from duikou.results.models import Indicator
 from duikou.results.periods import period_parse
 
 from .selectors import (
-    get_figure_for_user,
+    get_figure_for_user_rw,
     get_report_for_user,
     reconcile,
     report_list_for_user,
@@ -83,7 +88,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def figure_act(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct, accept or reject one figure."""
-    figure = get_figure_for_user(user=request.user, pk=pk)
+    figure = get_figure_for_user_rw(user=request.user, pk=pk)
     action = request.POST.get("action")
     try:
         if action == "reject":
@@ -112,12 +117,18 @@ def figure_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def reconciliation(request: HttpRequest) -> HttpResponse:
-    orgs = list(organisation_list_writable(user=request.user)[:500])
+    readable = organisation_list_readable(user=request.user)
+    orgs = list(readable.filter(side=Organisation.Side.DONOR)[:500])
     code = request.GET.get("org") or (orgs[0].code if orgs else "")
-    year = int(request.GET.get("year") or 2025)
+    try:
+        year = int(request.GET.get("year") or 2025)
+    except ValueError:
+        year = 2025
     rows, org = [], None
     if code:
-        org = get_organisation_for_user_rw(user=request.user, code=code)
+        org = readable.filter(code=code).first()
+        if org is None:
+            raise Http404("机构不存在或无权查看")
         rows = reconcile(user=request.user, org=org, year=year)
     return render(
         request, "ingest/reconcile.html", {"orgs": orgs, "org": org, "year": year, "rows": rows}

@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 from django.http import Http404
 
 from duikou import policy
@@ -142,4 +142,31 @@ def deal_signing_to_production(*, user, year: int, org: Organisation | None = No
         "median_days": Decimal(str(statistics.median(days))) if days else None,
         "same_year": same_year,
         "same_year_share": _ratio(same_year, len(rows)),
+    }
+
+
+def deal_totals_for_user(*, user, year: int | None = None, org=None, region=None) -> dict:
+    """Deals signed (in ``year`` when given), their signed amount, funds in place and jobs.
+
+    ``org`` and ``region`` narrow to an organisation or a place and everything below it.
+    """
+    deals = deal_list_for_user(user=user)
+    if org is not None:
+        deals = deals.filter(donor_org__ancestor_links__ancestor=org)
+    if region is not None:
+        deals = deals.filter(region__ancestor_links__ancestor=region)
+    signed = deals.filter(signed_on__isnull=False)
+    if year:
+        signed = signed.filter(signed_year=year)
+    found = signed.order_by().aggregate(n=Count("id"), amount=Sum("signed_amount"))
+    in_place = FundsInPlace.objects.filter(deal__in=deals.values("pk"))
+    if year:
+        in_place = in_place.filter(year=year)
+    jobs = deals.order_by().aggregate(jobs=Sum("jobs_created"))["jobs"] or 0
+    return {
+        "signed": found["n"],
+        "signed_amount": found["amount"] or ZERO,
+        "in_place": in_place.aggregate(total=Sum("amount"))["total"] or ZERO,
+        "jobs_created": jobs,
+        "total": deals.count(),
     }

@@ -15,7 +15,7 @@ from django.db.models import Max
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import ConflictError, refuse
 from duikou.core.money import to_money
-from duikou.core.services import acting_user, bump_version
+from duikou.core.services import acting_user, bump_version, validate
 from duikou.geo.models import Region
 from duikou.geo.selectors import region_get_by_code
 from duikou.orgs.models import Organisation
@@ -54,7 +54,7 @@ def _validate(instance) -> None:
     above with Chinese messages (and enforced by the database), so neither is read back one
     query each, which made loading many records slow."""
     relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
-    instance.full_clean(exclude=relations, validate_constraints=False)
+    validate(instance, exclude=relations, validate_constraints=False)
 
 
 def _resolve_region(region: Region | str) -> Region:

@@ -63,3 +63,50 @@ def get_organisation_for_user_rw(*, user, code: str) -> Organisation:
     if org is None:
         raise Http404("机构不存在或无权填报")
     return org
+
+
+def organisation_list() -> QuerySet[Organisation]:
+    """Every organisation, with what list pages show. Organisations are reference data that
+    every signed-in user may read; what they did is scoped by the policy elsewhere."""
+    return Organisation.objects.select_related("parent", "region", "root")
+
+
+def get_organisation(*, pk: int) -> Organisation:
+    from django.http import Http404
+
+    org = organisation_list().filter(pk=pk).first()
+    if org is None:
+        raise Http404("机构不存在")
+    return org
+
+
+def pairings_for_org(*, org: Organisation) -> QuerySet[Pairing]:
+    """Pairings held by the organisation or any organisation below it."""
+    return (
+        Pairing.objects.filter(donor__ancestor_links__ancestor=org)
+        .select_related("donor", "recipient", "parent")
+        .order_by("recipient__code")
+    )
+
+
+def pairings_for_region(*, region: Region) -> QuerySet[Pairing]:
+    """Pairings whose recipient is the region, a place inside it, or a place containing it."""
+    inside = Region.objects.filter(ancestor_links__ancestor=region).values("pk")
+    above = region.ancestor_links.values("ancestor_id")
+    return (
+        Pairing.objects.filter(Q(recipient__in=inside) | Q(recipient__in=above))
+        .select_related("donor", "recipient", "parent")
+        .order_by("donor__code", "recipient__code")
+    )
+
+
+def organisation_list_readable(*, user) -> QuerySet[Organisation]:
+    """Organisations whose own figures the user may read (their scope, or all for the
+    national office and auditors)."""
+    from duikou import policy
+
+    scope = policy.scope_for(user)
+    qs = Organisation.objects.filter(is_active=True).select_related("region")
+    if not scope.sees_all:
+        qs = qs.filter(pk__in=scope.org_ids)
+    return qs.order_by("side", "code")

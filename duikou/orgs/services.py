@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import ConflictError, refuse
+from duikou.core.services import validate
 from duikou.geo.models import Region
 from duikou.geo.selectors import region_find
 
@@ -72,7 +73,7 @@ def organisation_create(
         name_en=name_en,
         is_demo=is_demo,
     )
-    org.full_clean(exclude=["root"])
+    validate(org, exclude=["root"])
     org.save()
     _rebuild_ancestors([org])
     org.refresh_from_db()
@@ -96,7 +97,7 @@ def organisation_update(
         setattr(current, field, value)
     current.version += 1
     current.updated_at = timezone.now()
-    current.full_clean(exclude=["root"])
+    validate(current, exclude=["root"])
     current.save(update_fields=[*changes, "version", "updated_at"])
     if "parent" in changes:
         _rebuild_ancestors([current])
@@ -237,9 +238,18 @@ def membership_set(*, user, role: str, organisation=None, region=None, actor=Non
         raise refuse("organisation", "指挥部角色必须绑定机构")
     if role == Membership.Role.RECIPIENT and not (region or organisation):
         raise refuse("region", "受援地角色必须绑定地区或机构")
-    Membership.objects.filter(user=user).delete()
+    for earlier in Membership.objects.select_for_update().filter(user=user):
+        change_record(
+            instance=earlier,
+            action="delete",
+            actor=actor,
+            before=snapshot(earlier),
+            reason="角色变更，原角色被替换",
+        )
+        earlier.delete()
     membership = Membership.objects.create(
         user=user, role=role, organisation=organisation, region=region
     )
     change_record(instance=membership, action="create", actor=actor)
+    user.__dict__.pop("_duikou_scope", None)  # the scope cached on this user object is stale
     return membership

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import refuse
-from duikou.core.services import bump_version, lock_for_update, refuse_unknown
+from duikou.core.services import bump_version, lock_for_update, refuse_unknown, validate
 from duikou.geo.models import Region
 from duikou.geo.selectors import region_get_by_code
 from duikou.orgs.models import Organisation
@@ -54,7 +54,7 @@ def _validate(instance) -> None:
     above with Chinese messages (and enforced by the database), so neither is read back one
     query each, which made loading many records slow."""
     relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
-    instance.full_clean(exclude=relations, validate_constraints=False)
+    validate(instance, exclude=relations, validate_constraints=False)
 
 
 def _resolve_region(region: Region | str | None) -> Region | None:

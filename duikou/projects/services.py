@@ -15,7 +15,7 @@ from django.utils import timezone
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import ConflictError, refuse
 from duikou.core.money import to_money
-from duikou.core.services import acting_user, bump_version
+from duikou.core.services import acting_user, bump_version, validate
 from duikou.geo.models import Region
 from duikou.geo.selectors import region_get_by_code
 from duikou.orgs.models import Organisation, Programme
@@ -139,7 +139,7 @@ def project_create(
         is_demo=is_demo,
     )
     _derive(project)
-    project.full_clean()
+    validate(project)
     project.save()
     BudgetLine.objects.bulk_create(
         BudgetLine(project=project, fund_source=s, amount=a) for s, a in amounts.items()
@@ -183,7 +183,7 @@ def project_update(
         setattr(current, field, value)
     _check_dates(current.planned_start, current.planned_end)
     _derive(current)
-    current.full_clean()
+    validate(current)
     derived = ["donor_province", "prefecture", "is_county_or_below", "out_of_pairing"]
     bump_version(current, [*changes, *derived])
     change_record(
@@ -333,7 +333,7 @@ def fund_transaction_create(
         note=note,
         is_demo=is_demo,
     )
-    record.full_clean()
+    validate(record)
     record.save()
     change_record(instance=record, action="create", actor=actor, source=source)
     return record
@@ -375,7 +375,7 @@ def progress_report_submit(
     if before:
         report.version += 1
         report.updated_at = timezone.now()
-    report.full_clean()
+    validate(report)
     report.save()
     change_record(
         instance=report, action="update" if before else "create", actor=actor, before=before

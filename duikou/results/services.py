@@ -7,6 +7,7 @@ approver unlocks it with a written reason. Every step lands in the change histor
 
 import copy
 import csv
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from duikou import policy
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import ConflictError, refuse
-from duikou.core.services import acting_user
+from duikou.core.services import acting_user, validate
 from duikou.geo.models import Region
 from duikou.orgs.models import Organisation
 
@@ -262,7 +263,7 @@ def value_save(
     if before_state is not None:
         record.version += 1
         record.updated_at = timezone.now()
-    record.full_clean()
+    validate(record)
     record.save()
     change_record(
         instance=record,
@@ -472,7 +473,7 @@ def target_set(
     else:
         current.version += 1
     current.value, current.rationale = number, rationale
-    current.full_clean()
+    validate(current)
     current.save()
     change_record(
         instance=current,
@@ -482,3 +483,337 @@ def target_set(
         reason=rationale,
     )
     return current
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    """One value to import; ``line`` is where it came from (a spreadsheet row number)."""
+
+    line: int
+    indicator: Indicator
+    org: Organisation
+    period: Period
+    value: object
+    region: Region | None = None
+    unit: str | None = None
+    disaggregation: str = ""
+    comment: str = ""
+
+
+VALUE_LIMIT = Decimal("1e20")  # max_digits 24 with 4 decimal places
+
+
+def values_import(
+    *,
+    rows: list[ValueRow],
+    actor=None,
+    source: str = Value.Source.IMPORT,
+    history_source: str = "导入",
+    check_only: bool = False,
+    progress=None,
+) -> dict[str, int]:
+    """Save many values at once, checked as ``value_save`` checks one, written in bulk.
+
+    Every row is validated first (stored indicator, the actor may report for the
+    organisation, unit and number, period against frequency, bounds, overlapping
+    periods in the database or in ``rows``, locked values, large changes on last year
+    without a comment). Any refusal raises one ValidationError listing them all, each
+    with ``params`` ``{"line": …, "field": …}``, and nothing is written. Rows equal to
+    the stored value are left alone. New values are drafts, as with ``value_save``;
+    the change history gets one entry per created or changed value, and the summary
+    cells of the affected indicators are rebuilt once at the end.
+
+    ``check_only`` validates and counts without writing. ``progress(percent, message)``
+    is called now and then.
+    """
+    from django.core.exceptions import ValidationError
+
+    from duikou.audit.models import ChangeEntry
+
+    from .rollups import rollup_rebuild
+
+    problems: list[ValidationError] = []
+
+    def fail(line: int, error: ValidationError) -> None:
+        for field, messages in _error_fields(error):
+            for message in messages:
+                problems.append(
+                    ValidationError(message, code="invalid", params={"line": line, "field": field})
+                )
+
+    allowed: dict[int, bool] = {}
+    prepared = []
+    for row in rows:
+        indicator, org = row.indicator, row.org
+        try:
+            if indicator.kind != Indicator.Kind.STORED:
+                raise refuse(
+                    "indicator",
+                    f"指标“{indicator.name_zh}”由{indicator.get_kind_display()}得出，不能填报",
+                )
+            if actor is not None:
+                if org.pk not in allowed:
+                    allowed[org.pk] = policy.can_write_for_org(actor, org.pk)
+                if not allowed[org.pk]:
+                    raise refuse("org", f"您无权为“{org.name}”填报数据")
+            number = _number(row.value, row.unit, indicator)
+            if abs(number) >= VALUE_LIMIT or number != number.quantize(Decimal("0.0001")):
+                raise refuse("value", "数值过大或小数超过4位")
+            _check_period(indicator, row.period)
+            if indicator.min_value is not None and number < indicator.min_value:
+                raise refuse("value", f"数值不能小于{_plain(indicator.min_value)}{indicator.unit}")
+            if indicator.max_value is not None and number > indicator.max_value:
+                raise refuse("value", f"数值不能大于{_plain(indicator.max_value)}{indicator.unit}")
+        except ValidationError as error:
+            fail(row.line, error)
+            continue
+        region_id = row.region.pk if row.region is not None else org.region_id
+        key = (indicator.pk, org.pk, region_id, row.disaggregation)
+        prepared.append((row, key, number))
+    if progress:
+        progress(20, "已检查数值")
+
+    # Values already stored under the same keys, read in one pass per indicator.
+    indicator_ids = sorted({key[0] for _, key, _ in prepared})
+    org_ids = sorted({key[1] for _, key, _ in prepared})
+    stored: dict[tuple, list[Value]] = {}
+    for indicator_id in indicator_ids:
+        query = Value.objects.filter(indicator_id=indicator_id)
+        if len(org_ids) < 500:
+            query = query.filter(org_id__in=org_ids)
+        for value in query.iterator(chunk_size=5000):
+            key = (value.indicator_id, value.org_id, value.region_id, value.disaggregation)
+            stored.setdefault(key, []).append(value)
+    if progress:
+        progress(35, "已读取已有数据")
+
+    incoming: dict[tuple, tuple] = {}
+    for row, key, number in prepared:
+        span = (row.period.start, row.period.end)
+        if (key, span) in incoming:
+            first = incoming[(key, span)][0]
+            fail(row.line, refuse("period", f"与第{first.line}行是同一指标、机构、地点和期间"))
+            continue
+        incoming[(key, span)] = (row, number)
+
+    # Overlaps: each key's periods, stored and incoming, sorted by start.
+    spans_by_key: dict[tuple, list[tuple]] = {}
+    for (key, span), (row, _) in incoming.items():
+        spans_by_key.setdefault(key, []).append((span[0], span[1], row))
+    for key, spans in spans_by_key.items():
+        taken = {(s, e) for s, e, _ in spans}
+        for value in stored.get(key, []):
+            if (value.period_start, value.period_end) not in taken:
+                spans.append((value.period_start, value.period_end, None))
+        spans.sort(key=lambda item: (item[0], item[1]))
+        reach = None
+        for start, end, row in spans:
+            if reach is not None and start <= reach[0]:
+                other = reach[1]
+                mine = row or other
+                theirs = other if row is not None else row
+                if mine is not None:
+                    label = (
+                        f"第{theirs.line}行的期间（{theirs.period.label()}）"
+                        if theirs is not None
+                        else "已有数据"
+                    )
+                    fail(mine.line, refuse("period", f"期间与{label}重叠"))
+            if reach is None or end > reach[0]:
+                reach = (end, row)
+
+    existing_by_span = {
+        (key, (v.period_start, v.period_end)): v for key, values in stored.items() for v in values
+    }
+    creates, updates = [], []
+    for (key, span), (row, number) in incoming.items():
+        current = existing_by_span.get((key, span))
+        if current is not None and current.value == number and current.comment == row.comment:
+            continue
+        if current is not None and current.status == Value.Status.APPROVED:
+            fail(row.line, refuse("value", "该数据已审核锁定，需审核人解锁后才能修改"))
+            continue
+        if row.indicator.change_threshold is not None and not row.comment.strip():
+            last = row.period.same_period_last_year()
+            before = incoming.get((key, (last.start, last.end)))
+            previous = before[1] if before else None
+            if previous is None and (key, (last.start, last.end)) in existing_by_span:
+                previous = existing_by_span[(key, (last.start, last.end))].value
+            if previous:
+                change = abs(number - previous) / abs(previous) * 100
+                if change > row.indicator.change_threshold:
+                    fail(
+                        row.line,
+                        refuse(
+                            "comment",
+                            f"与上年同期（{_plain(previous)}）相比变动{change:.1f}%，"
+                            f"超过{_plain(row.indicator.change_threshold)}%，请填写说明",
+                        ),
+                    )
+                    continue
+        (updates if current is not None else creates).append((row, key, number, current))
+    if problems:
+        problems.sort(key=lambda e: e.params["line"])
+        raise ValidationError(problems)
+    counts = {"created": len(creates), "updated": len(updates)}
+    counts["unchanged"] = len(incoming) - counts["created"] - counts["updated"]
+    if check_only:
+        return counts
+
+    now = timezone.now()
+    user = acting_user(actor)
+    actor_id = user.pk if user is not None else None
+    value_rows, entry_rows = [], []
+    ids = _next_ids(Value, len(creates))
+    for n, (row, key, number, _) in enumerate(creates):
+        year, quarter, month = grain_keys(row.period.start, row.period.end)
+        record = {
+            "id": ids[n] if ids else None,
+            "indicator_id": key[0],
+            "org_id": key[1],
+            "region_id": key[2],
+            "disaggregation": key[3],
+            "period_type": row.period.kind,
+            "period_start": row.period.start,
+            "period_end": row.period.end,
+            "year": year,
+            "quarter": quarter,
+            "month": month,
+            "value": number,
+            "status": Value.Status.DRAFT,
+            "source": source,
+            "comment": row.comment,
+            "evidence_note": "",
+            "evidence_file": "",
+            "evidence_document": "",
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+            "is_demo": False,
+        }
+        value_rows.append(record)
+    if ids:
+        _copy_rows(Value, value_rows)
+    else:
+        made = Value.objects.bulk_create(
+            [Value(**{k: v for k, v in r.items() if k != "id"}) for r in value_rows],
+            batch_size=2000,
+        )
+        for record, value in zip(value_rows, made, strict=True):
+            record["id"] = value.pk
+    if progress:
+        progress(70, "已写入指标值")
+    stamp = now.isoformat()
+    for record in value_rows:
+        after = dict(record)
+        after.update(
+            period_start=record["period_start"].isoformat(),
+            period_end=record["period_end"].isoformat(),
+            value=str(record["value"].quantize(Decimal("0.0001"))),
+            created_at=stamp,
+            updated_at=stamp,
+            evidence_start=None,
+            evidence_end=None,
+            submitted_by_id=None,
+            approved_by_id=None,
+        )
+        entry_rows.append(
+            {
+                "entity": "results.value",
+                "entity_id": str(record["id"]),
+                "action": ChangeEntry.Action.CREATE,
+                "actor_id": actor_id,
+                "at": now,
+                "before": None,
+                "after": after,
+                "reason": record["comment"],
+                "source": history_source,
+            }
+        )
+    changed = []
+    for row, _key, number, current in updates:
+        before = snapshot(current)
+        current.value, current.comment, current.source = number, row.comment, source
+        current.version += 1
+        current.updated_at = now
+        changed.append(current)
+        entry_rows.append(
+            {
+                "entity": "results.value",
+                "entity_id": str(current.pk),
+                "action": ChangeEntry.Action.UPDATE,
+                "actor_id": actor_id,
+                "at": now,
+                "before": before,
+                "after": snapshot(current),
+                "reason": row.comment,
+                "source": history_source,
+            }
+        )
+    Value.objects.bulk_update(
+        changed, ["value", "comment", "source", "version", "updated_at"], batch_size=2000
+    )
+    entry_ids = _next_ids(ChangeEntry, len(entry_rows))
+    if entry_ids:
+        for record, pk in zip(entry_rows, entry_ids, strict=True):
+            record["id"] = pk
+        _copy_rows(ChangeEntry, entry_rows)
+    else:
+        ChangeEntry.objects.bulk_create([ChangeEntry(**r) for r in entry_rows], batch_size=2000)
+    # New values are drafts and count nowhere yet; a changed submitted value moves its cells.
+    counted = {v.indicator_id for v in changed if v.status != Value.Status.DRAFT}
+    if counted:
+        rollup_rebuild(indicator_ids=sorted(counted))
+    if progress:
+        progress(100, "写入完成")
+    return counts
+
+
+def _next_ids(model, count: int) -> list[int] | None:
+    """Ids drawn from the table's sequence on PostgreSQL (so rows can be copied in with
+    their ids known); None elsewhere, where ``bulk_create`` returns them."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not count:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _copy_rows(model, rows: list[dict]) -> None:
+    """PostgreSQL COPY of plain rows: about ten times faster than multi-row INSERTs built by
+    the ORM, which spend most of their time preparing each value in Python."""
+    import json
+
+    from django.db import connection
+
+    if not rows:
+        return
+    columns = list(rows[0])
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    json_columns = {"before", "after"}
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [
+                        json.dumps(row[c], ensure_ascii=False)
+                        if c in json_columns and row[c] is not None
+                        else row[c]
+                        for c in columns
+                    ]
+                )
+
+
+def _error_fields(error) -> list[tuple[str, list[str]]]:
+    if hasattr(error, "error_dict"):
+        return [
+            (field, [m for e in errors for m in e.messages])
+            for field, errors in error.error_dict.items()
+        ]
+    return [("", error.messages)]

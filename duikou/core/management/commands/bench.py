@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 BENCHES = {
     "rollups": "bench.rollups",
     "extract": "bench.extract",
+    "imports": "bench.imports",
+    "pages": "bench.pages",
 }
 
 

@@ -1,0 +1,141 @@
+"""Import benchmark: a 100,000-row indicator-values sheet (.xlsx) read, checked and written.
+
+Builds the sheet with a fixed seed (values of one stored indicator reported monthly by
+a few hundred organisations across Xinjiang's counties), then runs the import as a
+user would: upload, check (preview), commit. The values written are removed before and
+after each run, so runs are repeatable. Prints one JSON line with the seconds of each
+step; ``seconds`` is the import proper (upload and commit), the preview's check apart.
+"""
+
+import io
+import json
+import random
+import time
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from duikou.audit.models import ChangeEntry
+from duikou.geo.models import Region
+from duikou.orgs.models import Organisation
+from duikou.results.models import Indicator, Value
+
+SEED = 20100330
+PREFIX = "BENCHIMP"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--rows", type=int, default=100_000, help="数据行数")
+
+
+def _setup(rows: int):
+    from duikou.orgs.services import donor_province_get_or_create, organisation_create
+
+    indicator, _ = Indicator.objects.get_or_create(
+        code=f"{PREFIX}_01",
+        defaults={
+            "name_zh": "导入基准指标",
+            "unit": "人",
+            "frequency": Indicator.Frequency.MONTH,
+            "change_threshold": None,
+        },
+    )
+    province = donor_province_get_or_create(region=Region.objects.get(code="350000"))
+    counties = list(
+        Region.objects.filter(code__startswith="65", level=Region.Level.COUNTY).order_by("code")
+    )
+    orgs = list(Organisation.objects.filter(code__startswith=f"{PREFIX}-").order_by("code"))
+    wanted = max(1, rows // 300)
+    for n in range(len(orgs), wanted):
+        orgs.append(
+            organisation_create(
+                code=f"{PREFIX}-{n:04d}",
+                name=f"基准工作队{n:04d}",
+                side=Organisation.Side.DONOR,
+                kind=Organisation.Kind.WORK_TEAM,
+                region=counties[n % len(counties)],
+                parent=province,
+            )
+        )
+    return indicator, orgs[:wanted], counties
+
+
+def _sheet(rows: int, indicator, orgs, counties) -> bytes:
+    import xlsxwriter
+
+    rng = random.Random(SEED)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+    sheet = book.add_worksheet("指标值")
+    sheet.write_row(0, 0, ["指标", "填报机构", "地点", "期间", "数值", "单位", "分组", "说明"])
+    line = 1
+    for org in orgs:
+        county = counties[org.pk % len(counties)].code
+        for month in range(300):
+            if line > rows:
+                break
+            year, number = 2001 + month // 12, month % 12 + 1
+            amount = rng.randint(1, 5000)
+            cell = f"{amount / 10:g}万" if amount % 10 == 0 else amount
+            sheet.write_row(
+                line,
+                0,
+                [indicator.code, org.code, county, f"{year}-{number:02d}", cell, "人", "", ""],
+            )
+            line += 1
+    book.close()
+    return buffer.getvalue()
+
+
+def _clear(indicator) -> None:
+    ids = [str(pk) for pk in Value.objects.filter(indicator=indicator).values_list("pk", flat=True)]
+    for start in range(0, len(ids), 10_000):
+        ChangeEntry.objects.filter(
+            entity="results.value", entity_id__in=ids[start : start + 10_000]
+        ).delete()
+    Value.objects.filter(indicator=indicator).delete()
+
+
+def run(options: dict, out) -> None:
+    from duikou.transfer.models import ImportRecord
+    from duikou.transfer.services import import_run, import_upload
+
+    rows = options["rows"]
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-imports", defaults={"is_superuser": True, "is_active": True}
+    )
+    indicator, orgs, counties = _setup(rows)
+    _clear(indicator)
+    started = time.perf_counter()
+    data = _sheet(rows, indicator, orgs, counties)
+    built = time.perf_counter() - started
+
+    started = time.perf_counter()
+    record = import_upload(user=user, kind="values", file_name="bench.xlsx", data=data)
+    uploaded = time.perf_counter() - started
+    started = time.perf_counter()
+    checked = import_run(record_id=record.pk, commit=False)
+    check_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    committed = import_run(record_id=record.pk, commit=True)
+    commit_seconds = time.perf_counter() - started
+    written = Value.objects.filter(indicator=indicator).count()
+    problems = [str(p) for p in (checked.problems or committed.problems)[:3]]
+    _clear(indicator)
+    ImportRecord.objects.filter(pk=record.pk).delete()
+    result = {
+        "bench": "imports",
+        "database": connection.vendor,
+        "rows": rows,
+        "file_mb": round(len(data) / 1048576, 1),
+        "build_seconds": round(built, 2),
+        "upload_seconds": round(uploaded, 2),
+        "check_seconds": round(check_seconds, 2),
+        "commit_seconds": round(commit_seconds, 2),
+        # The import proper: upload and commit. The check (the preview) is reported apart.
+        "seconds": round(uploaded + commit_seconds, 2),
+        "created": committed.created,
+        "written": written,
+        "problems": problems,
+    }
+    out.write(json.dumps(result, ensure_ascii=False))

@@ -1,0 +1,110 @@
+"""Page-speed benchmark: sign in with the test client and time each page of the platform.
+
+Uses the demo data (``duikou loaddemo`` is run first; it is safe to run twice) and the
+national demo account, so every page shows the whole demo portfolio. Prints one JSON
+line per page with the median over ``--runs`` runs in milliseconds; the target is under
+300 ms per page.
+"""
+
+import json
+import statistics
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.test.utils import override_settings
+
+TARGET_MS = 300
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--runs", type=int, default=7, help="每个页面运行次数（取中位数）")
+    parser.add_argument("--user", default="demo-national", help="登录的演示账号")
+
+
+def _pages() -> dict[str, str]:
+    from duikou.exchanges.models import Event
+    from duikou.geo.models import Region
+    from duikou.investment.models import Deal
+    from duikou.orgs.models import Organisation
+    from duikou.people.models import AidBatch
+    from duikou.projects.models import Project
+
+    project = Project.objects.order_by("pk").first()
+    deal = Deal.objects.order_by("pk").first()
+    batch = AidBatch.objects.order_by("pk").first()
+    event = Event.objects.order_by("pk").first()
+    province = Organisation.objects.filter(kind="donor_province").order_by("code").first()
+    command = Organisation.objects.filter(kind="front_command").order_by("code").first()
+    prefecture = Region.objects.get(code="652300")
+    pages = {
+        "home": "/",
+        "map": "/map/",
+        "map/indicator": "/map/?measure=PATIENTS_TREATED",
+        "explore": "/explore/",
+        "explore/csv": "/explore/?format=csv",
+        "values": "/values/",
+        "orgs": "/orgs/",
+        "pairings": "/orgs/pairings/",
+        "regions": "/regions/",
+        "region": f"/regions/{prefecture.pk}/",
+        "projects": "/projects/",
+        "projects/search": "/projects/?q=医",
+        "deals": "/deals/",
+        "batches": "/people/batches/",
+        "members": "/people/members/",
+        "events": "/exchanges/events/",
+        "partnerships": "/exchanges/partnerships/",
+        "channels": "/exchanges/channels/",
+    }
+    if province:
+        pages["donor_province"] = f"/orgs/{province.pk}/"
+    if command:
+        pages["front_command"] = f"/orgs/{command.pk}/"
+    if project:
+        pages["project"] = f"/projects/{project.pk}/"
+        pages["project/edit"] = f"/projects/{project.pk}/edit/"
+        pages["project/transactions"] = f"/projects/{project.pk}/transactions/"
+    if deal:
+        pages["deal"] = f"/deals/{deal.pk}/"
+    if batch:
+        pages["batch"] = f"/people/batches/{batch.pk}/"
+    if event:
+        pages["event"] = f"/exchanges/events/{event.pk}/"
+    return pages
+
+
+def run(options: dict, out) -> None:
+    from duikou.core.demo import demo_load
+
+    demo_load()
+    user = get_user_model().objects.get(username=options["user"])
+    hosts = [*settings.ALLOWED_HOSTS, "testserver"]
+    storage = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # The benchmark times the application, not static-file hashing (which needs collectstatic).
+    with override_settings(ALLOWED_HOSTS=hosts, STORAGES=storage):
+        client = Client()
+        client.force_login(user)
+        for name, url in _pages().items():
+            timings, status = [], None
+            client.get(url)  # warm caches (templates, map file)
+            for _ in range(options["runs"]):
+                started = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+                status = response.status_code
+            median = statistics.median(timings)
+            line = {
+                "page": name,
+                "url": url,
+                "status": status,
+                "median_ms": round(median, 1),
+                "runs": options["runs"],
+                "target_ms": TARGET_MS,
+                "ok": status == 200 and median < TARGET_MS,
+            }
+            out.write(json.dumps(line, ensure_ascii=False))

@@ -1,0 +1,371 @@
+"""The JSON API (/api/v1/), with its OpenAPI 3 document at /api/v1/openapi.json.
+
+Every record kind of ``transfer.kinds`` gets list, read, create and (where the domain
+has an update service) change operations. Reads go through the same scoped selectors
+as the pages; writes read their fields like an import row and call the same services.
+Refusals come back as 422 with the Chinese message of each field; objects outside the
+user's scope are 404; read-only roles get 403 on writes.
+"""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.http import Http404
+from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.responses import Status
+from ninja.security import HttpBearer
+from pydantic import create_model
+
+from duikou import policy
+from duikou.transfer.kinds import KINDS, Column, Kind, Resolver
+from duikou.transfer.selectors import record_list_for_user
+from duikou.transfer.services import Problem, problems_from, row_read
+
+from .services import api_token_authenticate
+
+SOURCE = "接口"
+MAX_ID = 2**62
+NO_NUL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer dk_…``; tokens come from /api/tokens/ or ``duikou api_token``."""
+
+    def authenticate(self, request, token: str):
+        user = api_token_authenticate(raw=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="对口 Duikou API",
+    version="1",
+    description="援疆台账与成效数据接口。字段与导入模板一致；金额单位为元。",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url=None,
+    openapi_url="/openapi.json",
+)
+
+
+class FieldError(Schema):
+    field: str = Field(description="字段名")
+    column: str = Field("", description="中文列名")
+    line: int | None = None
+    message: str
+
+
+class Error(Schema):
+    detail: str
+    errors: list[FieldError] = []
+
+
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
+
+
+def _error(request, status: int, detail: str, errors: list | None = None):
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_request(request, exc):
+    errors = [
+        {
+            "field": ".".join(str(p) for p in e.get("loc", [])[1:]) or "",
+            "message": e.get("msg", ""),
+        }
+        for e in exc.errors
+    ]
+    return _error(request, 422, "请求参数有误", errors)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return _error(request, 401, "缺少有效的接口令牌（Authorization: Bearer …）")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return _error(request, 403, str(exc) or "无权进行此操作")
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, str(exc) or "不存在或无权查看")
+
+
+@api.exception_handler(DjangoValidationError)
+def _refused(request, exc):
+    return _error(request, 422, "数据未通过检查", _field_errors(exc, None))
+
+
+def _field_errors(exc: DjangoValidationError, kind: Kind | None) -> list[dict]:
+    problems = (
+        problems_from(exc, kind, None) if kind else [Problem(None, "", m) for m in exc.messages]
+    )
+    return [_problem(p, kind) for p in problems]
+
+
+def _problem(problem: Problem, kind: Kind | None) -> dict:
+    column = None
+    if kind is not None:
+        column = next((c for c in kind.columns if c.header == problem.header), None)
+    return {
+        "field": column.key if column else "",
+        "column": problem.header,
+        "line": problem.line,
+        "message": problem.message,
+    }
+
+
+# Schemas from the kinds' columns --------------------------------------------------------
+
+
+def _in_type(column: Column):
+    if column.type == "choice":
+        return Literal[tuple(column.choices.values)]
+    if column.type == "int":
+        return int
+    if column.type == "date":
+        return date
+    if column.type == "bool":
+        return bool
+    if column.type in ("decimal", "number"):
+        return Decimal
+    return str
+
+
+def _out_type(column: Column):
+    if column.type == "int":
+        return int
+    if column.type == "date":
+        return date
+    if column.type == "bool":
+        return bool
+    return str
+
+
+def _field(column: Column, *, required: bool):
+    extra: dict[str, Any] = {
+        "description": column.header + (f"；{column.help}" if column.help else "")
+    }
+    if column.type == "int":
+        extra.update(ge=0, le=2_000_000_000)
+    elif column.type in ("decimal", "number"):
+        extra.update(ge=Decimal("-1e18"), le=Decimal("1e18"), decimal_places=4)
+    elif column.type in ("text", "ref", "region", "org", "amount", "period"):
+        extra["pattern"] = NO_NUL
+        extra["max_length"] = column.max_length or 2000
+    return Field(... if required else None, **extra)
+
+
+def _schemas(kind: Kind):
+    name = "".join(part.title() for part in kind.key.split("_"))
+    out_fields: dict[str, Any] = {"id": (int, ...), "version": (int, ...)}
+    for column in kind.columns:
+        out_fields[column.key] = (_out_type(column) | None, None)
+    create_fields, patch_fields = {}, {}
+    for column in kind.input_columns():
+        typ = _in_type(column)
+        create_fields[column.key] = (
+            typ if column.required else typ | None,
+            _field(column, required=column.required),
+        )
+        patch_fields[column.key] = (typ | None, _field(column, required=False))
+    out = create_model(f"{name}Out", __base__=Schema, **out_fields)
+    create = create_model(f"{name}In", __base__=Schema, **create_fields)
+    patch = create_model(f"{name}Patch", __base__=Schema, **patch_fields)
+    page = create_model(f"{name}Page", __base__=Schema, count=(int, ...), items=(list[out], ...))
+    return out, create, patch, page
+
+
+class ListFilters(Schema):
+    limit: int = Field(50, ge=1, le=500, description="每页条数")
+    offset: int = Field(0, ge=0, le=10_000_000, description="跳过条数")
+    q: str | None = Field(None, max_length=100, pattern=NO_NUL, description="名称或编号包含")
+    year: int | None = Field(None, ge=1900, le=2200, description="年度")
+    status: str | None = Field(None, max_length=32, pattern=r"^[a-z_]*$")
+    stage: str | None = Field(None, max_length=32, pattern=r"^[a-z_]*$")
+    kind: str | None = Field(None, max_length=32, pattern=r"^[a-z_]*$")
+    term: str | None = Field(None, max_length=32, pattern=r"^[a-z_]*$")
+    category: str | None = Field(None, max_length=32, pattern=r"^[a-z_]*$")
+    indicator: str | None = Field(None, max_length=40, pattern=NO_NUL, description="指标编码")
+    period: str | None = Field(None, max_length=40, pattern=NO_NUL, description="期间，如 2025")
+
+
+# Operations ------------------------------------------------------------------------------
+
+
+def _require_writer(user) -> None:
+    scope = policy.scope_for(user)
+    if not (scope.writes_all or scope.write_org_ids):
+        raise PermissionDenied("只读角色不能修改数据")
+
+
+def _get(kind: Kind, user, pk: int):
+    obj = record_list_for_user(user=user, kind=kind.key).filter(pk=pk).first()
+    if obj is None:
+        raise Http404(f"{kind.label}不存在或无权查看")
+    return obj
+
+
+def _read(kind: Kind, payload: dict, user) -> tuple[dict, list[dict]]:
+    raw = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in payload.items()}
+    values, problems, _notes = row_read(kind, raw, Resolver(user))
+    return values, [_problem(p, kind) for p in problems]
+
+
+def _register(kind: Kind) -> None:
+    out, create, patch, page = _schemas(kind)
+    base = f"/{kind.key}"
+    tags = [kind.label]
+
+    @api.get(
+        base,
+        response={200: page, **ERRORS},
+        operation_id=f"{kind.key}_list",
+        tags=tags,
+        summary=f"{kind.label}列表",
+    )
+    def listing(request, filters: Query[ListFilters]):
+        given = filters.dict(exclude={"limit", "offset"})
+        if given.get("q") is not None:
+            given["q"] = given["q"]
+        qs = record_list_for_user(user=request.user, kind=kind.key, filters=given).order_by("pk")
+        items = list(qs[filters.offset : filters.offset + filters.limit])
+        return {"count": qs.count(), "items": [kind.api_row(o) for o in items]}
+
+    @api.get(
+        base + "/{id}",
+        response={200: out, **ERRORS},
+        operation_id=f"{kind.key}_get",
+        tags=tags,
+        summary=f"读取一条{kind.label}",
+    )
+    def read(request, id: int = Path(..., ge=1, le=MAX_ID)):
+        return kind.api_row(_get(kind, request.user, id))
+
+    @api.post(
+        base,
+        response={201: out, **ERRORS},
+        operation_id=f"{kind.key}_create",
+        tags=tags,
+        summary=f"新建{kind.label}",
+    )
+    def add(request, payload: create):
+        _require_writer(request.user)
+        values, errors = _read(kind, payload.dict(exclude_unset=True), request.user)
+        if errors:
+            return Status(422, {"detail": "数据未通过检查", "errors": errors})
+        owner = kind.values_owner(values)
+        if owner is not None and not policy.can_write_for_org(request.user, owner.pk):
+            raise PermissionDenied(f"您无权为“{owner.name}”填报数据")
+        try:
+            with transaction.atomic():
+                obj = _create(kind, values, request.user)
+        except DjangoValidationError as error:
+            return Status(422, {"detail": "数据未通过检查", "errors": _field_errors(error, kind)})
+        return Status(201, kind.api_row(_get(kind, request.user, obj.pk)))
+
+    if kind.append_only:
+        return
+
+    @api.patch(
+        base + "/{id}",
+        response={200: out, **ERRORS},
+        operation_id=f"{kind.key}_update",
+        tags=tags,
+        summary=f"修改{kind.label}",
+    )
+    def change(request, payload: patch, id: int = Path(..., ge=1, le=MAX_ID)):
+        _require_writer(request.user)
+        obj = _get(kind, request.user, id)
+        if not policy.can_write_for_org(request.user, kind.owner_id(obj)):
+            raise PermissionDenied(f"无权修改该{kind.label}")
+        given = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+        values, errors = _read(kind, given, request.user)
+        if errors:
+            return Status(422, {"detail": "数据未通过检查", "errors": errors})
+        try:
+            with transaction.atomic():
+                obj = _change(kind, obj, values, request.user)
+        except DjangoValidationError as error:
+            return Status(422, {"detail": "数据未通过检查", "errors": _field_errors(error, kind)})
+        return Status(200, kind.api_row(_get(kind, request.user, obj.pk)))
+
+
+def _create(kind: Kind, values: dict, user):
+    if kind.key == "values":
+        from duikou.results.services import value_save
+
+        number = values["value"]
+        return value_save(
+            indicator=values["indicator"],
+            org=values["org"],
+            period=values["period"],
+            value=number.value,
+            region=values.get("region"),
+            unit=values.get("unit") or number.unit or None,
+            disaggregation=values.get("disaggregation", ""),
+            comment=values.get("comment", ""),
+            actor=user,
+        )
+    return kind.create(values, actor=user, source=SOURCE)
+
+
+def _change(kind: Kind, obj, values: dict, user):
+    if kind.key == "values":
+        from duikou.results.periods import Period
+        from duikou.results.services import value_save
+
+        frozen = [k for k in kind.natural_key if k in values and k != "period"]
+        if "period" in values and values["period"] != Period(obj.period_start, obj.period_end):
+            frozen.append("period")
+        frozen = [
+            k
+            for k in frozen
+            if k == "period"
+            or getattr(values[k], "pk", values[k])
+            != getattr(getattr(obj, k), "pk", getattr(obj, k))
+        ]
+        if frozen:
+            raise DjangoValidationError({k: "不能修改，请删除后重新填报" for k in frozen})
+        number = values.get("value")
+        return value_save(
+            indicator=obj.indicator,
+            org=obj.org,
+            period=Period(obj.period_start, obj.period_end),
+            value=number.value if number is not None else obj.value,
+            region=obj.region,
+            unit=(values.get("unit") or (number.unit if number is not None else "")) or None,
+            disaggregation=obj.disaggregation,
+            comment=values.get("comment", obj.comment),
+            version=obj.version,
+            actor=user,
+        )
+    for key in kind.natural_key:
+        if key in values and _differs(values[key], kind.current(obj, kind.column(key))):
+            raise DjangoValidationError({key: "识别字段不能修改"})
+    changes, frozen = kind.changes(obj, values)
+    if frozen:
+        raise DjangoValidationError({k: "不能通过接口修改，请在页面操作" for k in frozen})
+    if not changes:
+        return obj
+    return kind.update(obj, changes, actor=user, source=SOURCE)
+
+
+def _differs(new, old) -> bool:
+    from duikou.transfer.kinds import comparable
+
+    return comparable(new) != comparable(old)
+
+
+for _kind in KINDS.values():
+    _register(_kind)

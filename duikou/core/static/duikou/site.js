@@ -1,0 +1,61 @@
+/* Behaviour shared by every page. No data is written into scripts: charts read their
+   options from <script type="application/json"> blocks produced by json_script. */
+(function () {
+  "use strict";
+
+  function readJSON(id) {
+    var node = document.getElementById(id);
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function mapTooltip(params) {
+    var d = params.data || {};
+    var text = escapeHTML(params.name);
+    if (d.value !== null && d.value !== undefined) { text += "：" + escapeHTML(d.value); }
+    if (d.donors) { text += "<br>" + escapeHTML(d.donors); }
+    return text;
+  }
+
+  function escapeHTML(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+
+  function drawChart(el) {
+    if (!window.echarts || el.dataset.drawn) { return; }
+    var option = readJSON(el.dataset.chart);
+    if (!option) { return; }
+    el.dataset.drawn = "1";
+    var chart = window.echarts.init(el);
+    if (el.dataset.map) {
+      fetch(el.dataset.map, {credentials: "same-origin"})
+        .then(function (r) { return r.json(); })
+        .then(function (geo) {
+          window.echarts.registerMap("duikou-area", geo);
+          option.tooltip = option.tooltip || {};
+          option.tooltip.formatter = mapTooltip;
+          chart.setOption(option);
+          chart.on("click", function (p) {
+            if (p.data && p.data.url) { window.location.href = p.data.url; }
+          });
+          el.setAttribute("data-ready", "1");
+        });
+    } else {
+      chart.setOption(option);
+      el.setAttribute("data-ready", "1");
+    }
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+
+  function init(root) {
+    (root || document).querySelectorAll("[data-chart]").forEach(drawChart);
+    (root || document).querySelectorAll("select[data-autosubmit]").forEach(function (s) {
+      s.addEventListener("change", function () { s.form.submit(); });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.htmx) { window.htmx.onLoad(init); } else { init(document); }
+  });
+})();

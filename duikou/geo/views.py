@@ -1,0 +1,47 @@
+"""Region pages: the list of places and one recipient place with what happened there."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from duikou.investment.selectors import deal_totals_for_user
+from duikou.orgs.selectors import pairings_for_region
+from duikou.projects.selectors import fund_totals_for_user
+from duikou.web.listing import Listing, is_htmx, list_page
+
+from . import selectors
+from .models import Region
+
+REGIONS = Listing(
+    search=("name", "short_name", "code", "aliases"),
+    sorts={"code": "code", "name": "name", "level": "level"},
+    default_sort="code",
+    filters={"level": "level", "parent": "parent_id"},
+    region_field="self",
+)
+
+
+@login_required
+def region_list(request: HttpRequest) -> HttpResponse:
+    listing = list_page(request, selectors.region_list(), REGIONS)
+    context = {"listing": listing, "levels": Region.Level.choices}
+    template = "geo/list.html#rows" if is_htmx(request) else "geo/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A place: where it sits, what lies inside it, who is paired with it, what was done."""
+    region = selectors.get_region(pk=pk)
+    context = {
+        "region": region,
+        "children": region.children.order_by("code"),
+        "pairings": pairings_for_region(region=region)[:200],
+        "funds": fund_totals_for_user(user=request.user, region=region),
+        "deals": deal_totals_for_user(user=request.user, region=region),
+        "organisations": region.organisations.order_by("code")[:100],
+        "projects_url": f"{reverse('projects:list')}?region={region.pk}",
+        "deals_url": f"{reverse('investment:list')}?region={region.pk}",
+    }
+    return render(request, "geo/detail.html", context)

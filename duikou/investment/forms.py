@@ -1,0 +1,26 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import PIPELINE
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class DealForm(forms.Form):
+    code = forms.CharField(label=_("项目编号"), max_length=40)
+    name = forms.CharField(label=_("项目名称"), max_length=200)
+    enterprise = forms.CharField(label=_("投资企业"), max_length=200)
+    donor_org = forms.ModelChoiceField(label=_("引进援疆机构"), queryset=None)
+    region = forms.CharField(label=_("落地地点"), max_length=64, help_text=_("区划名称或代码"))
+    stage = forms.ChoiceField(label=_("阶段"), choices=[(s.value, s.label) for s in PIPELINE])
+    stage_date = forms.DateField(label=_("阶段日期"), widget=DATE)
+    industry = forms.CharField(label=_("所属行业"), max_length=64, required=False)
+    industry_chain = forms.CharField(label=_("产业链"), max_length=64, required=False)
+    planned_investment = forms.CharField(label=_("计划投资额（元）"), required=False)
+    signed_amount = forms.CharField(label=_("签约金额（元）"), required=False)
+    jobs_expected = forms.IntegerField(label=_("预计带动就业（人）"), min_value=0, initial=0)
+    description = forms.CharField(label=_("项目简介"), required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["donor_org"].queryset = orgs

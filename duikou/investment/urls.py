@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "investment"
+urlpatterns = [
+    path("", views.deal_list, name="list"),
+    path("new/", views.deal_new, name="new"),
+    path("<int:pk>/", views.deal_detail, name="detail"),
+]

@@ -1,0 +1,66 @@
+"""Organisation pages: the list, pairings, and one organisation (donor province, front
+command, sub-command or recipient body) with what it and everything below it did."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from duikou.investment.selectors import deal_totals_for_user
+from duikou.projects.selectors import fund_totals_for_user
+from duikou.web.listing import Listing, is_htmx, list_page
+
+from .models import Organisation
+from .selectors import get_organisation, organisation_list, pairing_list, pairings_for_org
+
+ORGS = Listing(
+    search=("name", "short_name", "code", "name_en"),
+    sorts={"code": "code", "name": "name", "kind": "kind", "region": "region__code"},
+    default_sort="code",
+    filters={"side": "side", "kind": "kind"},
+    org_field="self",
+    region_field="region",
+)
+PAIRINGS = Listing(
+    search=("donor__name", "recipient__name"),
+    sorts={"donor": "donor__code", "recipient": "recipient__code", "start": "start_date"},
+    default_sort="donor",
+    filters={"confidence": "confidence"},
+    org_field="donor",
+    region_field="recipient",
+)
+
+
+@login_required
+def organisation_list_view(request: HttpRequest) -> HttpResponse:
+    listing = list_page(request, organisation_list(), ORGS)
+    context = {
+        "listing": listing,
+        "sides": Organisation.Side.choices,
+        "kinds": Organisation.Kind.choices,
+    }
+    template = "orgs/list.html#rows" if is_htmx(request) else "orgs/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One organisation with its children, pairings and the figures of its subtree."""
+    org = get_organisation(pk=pk)
+    context = {
+        "org": org,
+        "children": org.children.select_related("region").order_by("code"),
+        "pairings": pairings_for_org(org=org)[:200],
+        "funds": fund_totals_for_user(user=request.user, org=org),
+        "deals": deal_totals_for_user(user=request.user, org=org),
+        "projects_url": f"{reverse('projects:list')}?org={org.pk}",
+        "deals_url": f"{reverse('investment:list')}?org={org.pk}",
+    }
+    return render(request, "orgs/detail.html", context)
+
+
+@login_required
+def pairing_list_view(request: HttpRequest) -> HttpResponse:
+    listing = list_page(request, pairing_list(), PAIRINGS)
+    template = "orgs/pairings.html#rows" if is_htmx(request) else "orgs/pairings.html"
+    return render(request, template, {"listing": listing})

@@ -1,0 +1,300 @@
+"""Project pages: the list, one project's page, and the forms that change projects."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from duikou import policy
+from duikou.audit.selectors import change_history_for
+from duikou.core.errors import ConflictError
+from duikou.geo.selectors import region_find
+from duikou.orgs.models import Organisation
+from duikou.orgs.selectors import organisation_list_writable
+from duikou.results.selectors import value_list_for_user
+from duikou.web.forms import errors_onto_form
+from duikou.web.listing import Listing, is_htmx, list_page
+
+from .forms import ProgressForm, ProjectEditForm, ProjectForm, TransactionForm, TransitionForm
+from .models import FundSource, Sector, Status, TransactionKind
+from .selectors import (
+    get_project_for_user,
+    get_project_for_user_rw,
+    project_fund_totals,
+    project_list_for_user,
+)
+from .services import (
+    NEXT_STATUS,
+    TERMINABLE,
+    fund_transaction_create,
+    progress_report_submit,
+    project_create,
+    project_transition,
+    project_update,
+)
+
+PROJECTS = Listing(
+    search=("name", "code", "donor_org__name", "region__name"),
+    sorts={
+        "code": "code",
+        "name": "name",
+        "year": "plan_year",
+        "status": "status",
+        "donor": "donor_org__code",
+        "region": "region__code",
+    },
+    default_sort="-year",
+    filters={
+        "status": "status",
+        "year": "plan_year",
+        "sector": "sector",
+        "county": "is_county_or_below",
+        "livelihood": "is_livelihood",
+    },
+    org_field="donor_org",
+    region_field="region",
+)
+
+
+def _donor_orgs(user):
+    return organisation_list_writable(user=user).filter(side=Organisation.Side.DONOR)
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    """Projects in the user's scope: search, filters, sorting, pages."""
+    listing = list_page(request, project_list_for_user(user=request.user), PROJECTS)
+    context = {
+        "listing": listing,
+        "statuses": Status.choices,
+        "sectors": Sector.choices,
+        "can_create": _donor_orgs(request.user).exists(),
+    }
+    template = "projects/list.html#rows" if is_htmx(request) else "projects/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One project: status timeline, money by source, monthly progress, values, history."""
+    project = get_project_for_user(user=request.user, pk=pk)
+    totals = project_fund_totals(project=project)
+    funds = [
+        {"source": source, "label": source.label, **totals[source.value]}
+        for source in FundSource
+        if source.value in totals
+    ]
+    here = Status(project.status)
+    steps = [NEXT_STATUS[here]] if here in NEXT_STATUS else []
+    if here in TERMINABLE:
+        steps.append(Status.TERMINATED)
+    context = {
+        "project": project,
+        "changes": project.status_changes.select_related("actor"),
+        "funds": funds,
+        "kinds": TransactionKind,
+        "progress": project.progress_reports.all()[:36],
+        "values": value_list_for_user(user=request.user).filter(
+            org=project.donor_org, region=project.region
+        )[:50],
+        "history": change_history_for(project)[:50],
+        "can_edit": policy.can_write_for_org(request.user, project.donor_org_id),
+        "next_steps": steps,
+    }
+    return render(request, "projects/detail.html", context)
+
+
+def _region(form) -> object:
+    return region_find(text=form.cleaned_data["region"])
+
+
+@login_required
+def project_new(request: HttpRequest) -> HttpResponse:
+    """Create a project through ``project_create``; refusals show beside their fields."""
+    orgs = _donor_orgs(request.user)
+    if not orgs.exists():
+        raise PermissionDenied("无权新建项目")
+    form = ProjectForm(request.POST or None, orgs=orgs)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                project = project_create(
+                    code=data["code"],
+                    name=data["name"],
+                    programme=data["programme"],
+                    donor_org=data["donor_org"],
+                    region=_region(form),
+                    sector=data["sector"],
+                    is_livelihood=data["is_livelihood"],
+                    plan_year=data["plan_year"],
+                    planned_start=data["planned_start"],
+                    planned_end=data["planned_end"],
+                    budgets=form.budgets(),
+                    description=data["description"],
+                    actor=request.user,
+                    source="页面录入",
+                )
+            except ValidationError as error:
+                errors_onto_form(
+                    form, error, {"budgets": "budget_aid", "status": "sector", "__all__": None}
+                )
+            else:
+                messages.success(request, _("项目已创建。"))
+                return redirect("projects:detail", pk=project.pk)
+    return render(request, "projects/form.html", {"form": form, "creating": True}, status=status)
+
+
+@login_required
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a project. A save based on an older version is refused and shows what changed."""
+    project = get_project_for_user_rw(user=request.user, pk=pk)
+    orgs = _donor_orgs(request.user)
+    initial = {
+        "name": project.name,
+        "donor_org": project.donor_org,
+        "region": project.region.code,
+        "sector": project.sector,
+        "is_livelihood": project.is_livelihood,
+        "plan_year": project.plan_year,
+        "planned_start": project.planned_start,
+        "planned_end": project.planned_end,
+        "description": project.description,
+        "version": project.version,
+    }
+    form = ProjectEditForm(request.POST or None, orgs=orgs, initial=initial)
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            changes = {
+                k: data[k]
+                for k in (
+                    "name",
+                    "donor_org",
+                    "sector",
+                    "is_livelihood",
+                    "plan_year",
+                    "planned_start",
+                    "planned_end",
+                    "description",
+                )
+            }
+            try:
+                changes["region"] = _region(form)
+                project_update(
+                    project=project,
+                    version=data["version"],
+                    actor=request.user,
+                    reason=data["reason"],
+                    source="页面录入",
+                    **changes,
+                )
+            except ConflictError as error:
+                status = 409
+                form.add_error(None, error.messages[0])
+                current = get_project_for_user(user=request.user, pk=pk)
+                conflict = {
+                    "current": current,
+                    "history": change_history_for(current)[:5],
+                }
+            except ValidationError as error:
+                errors_onto_form(form, error)
+            else:
+                messages.success(request, _("项目已保存。"))
+                return redirect("projects:detail", pk=project.pk)
+    context = {"form": form, "project": project, "conflict": conflict, "creating": False}
+    return render(request, "projects/form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def project_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a project one step in its lifecycle (or terminate it) on a date."""
+    project = get_project_for_user_rw(user=request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写状态变更日期。"))
+        return redirect("projects:detail", pk=pk)
+    data = form.cleaned_data
+    try:
+        project_transition(
+            project=project,
+            to_status=data["to_status"],
+            on=data["on"],
+            reason=data["reason"],
+            version=data["version"],
+            actor=request.user,
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("状态已变更。"))
+    return redirect("projects:detail", pk=pk)
+
+
+@login_required
+def transactions(request: HttpRequest, pk: int) -> HttpResponse:
+    """A project's money moves, filtered by source and kind, with the form to record one."""
+    project = get_project_for_user(user=request.user, pk=pk)
+    can_edit = policy.can_write_for_org(request.user, project.donor_org_id)
+    form = TransactionForm(
+        request.POST or None,
+        initial={
+            "fund_source": request.GET.get("fund_source", FundSource.AID),
+            "kind": request.GET.get("kind", TransactionKind.RELEASE),
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        project = get_project_for_user_rw(user=request.user, pk=pk)
+        status = 400
+        if form.is_valid():
+            try:
+                fund_transaction_create(project=project, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                errors_onto_form(form, error)
+            else:
+                messages.success(request, _("资金流水已记录。"))
+                return redirect("projects:transactions", pk=pk)
+    rows = project.transactions.all()
+    for key in ("fund_source", "kind"):
+        if request.GET.get(key):
+            rows = rows.filter(**{key: request.GET[key]})
+    context = {"project": project, "rows": rows, "form": form, "can_edit": can_edit}
+    return render(request, "projects/transactions.html", context, status=status)
+
+
+@login_required
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The monthly progress reports (月调度) of a project and the form to submit one."""
+    project = get_project_for_user(user=request.user, pk=pk)
+    can_edit = policy.can_write_for_org(request.user, project.donor_org_id)
+    form = ProgressForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        project = get_project_for_user_rw(user=request.user, pk=pk)
+        status = 400
+        if form.is_valid():
+            try:
+                progress_report_submit(project=project, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                errors_onto_form(form, error)
+            else:
+                messages.success(request, _("月调度已保存。"))
+                return redirect("projects:progress", pk=pk)
+    context = {
+        "project": project,
+        "rows": project.progress_reports.select_related("reported_by"),
+        "form": form,
+        "can_edit": can_edit,
+    }
+    return render(request, "projects/progress.html", context, status=status)

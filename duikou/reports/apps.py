@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "duikou.reports"
+    verbose_name = _("报告")
+
+    def ready(self):
+        from duikou.jobs.registry import Schedule, register, schedule
+
+        from . import services, tasks
+
+        register(services.SUMMARY_JOB, "duikou.reports.tasks.generate_report")
+        register(services.DISPATCH_JOB, "duikou.reports.tasks.generate_report")
+        register(services.MONTHLY_DISPATCH_JOB, "duikou.reports.tasks.generate_monthly_dispatch")
+        schedule(
+            Schedule(
+                "reports.monthly_dispatch",
+                services.MONTHLY_DISPATCH_JOB,
+                tasks.previous_month_due,
+                tasks.monthly_dispatch_params,
+            )
+        )

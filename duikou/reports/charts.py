@@ -1,0 +1,41 @@
+"""Charts drawn offline as PNG images (matplotlib, Agg backend), for Word and PDF alike."""
+
+import io
+
+from .fonts import font_path
+from .summary import Chart
+
+
+def chart_png(chart: Chart, *, width: float = 6.4, height: float = 3.4) -> bytes:
+    """A grouped bar chart of the chart's series over its categories."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib.figure import Figure
+
+    font = font_manager.FontProperties(fname=str(font_path()), size=8)
+    small = font_manager.FontProperties(fname=str(font_path()), size=7)
+    figure = Figure(figsize=(width, height), dpi=150)
+    axes = figure.subplots()
+    count = max(1, len(chart.series))
+    bar = 0.8 / count
+    colours = ["#b03a2e", "#d68910", "#1f618d", "#117a65", "#6c3483"]
+    for n, (name, values) in enumerate(chart.series):
+        positions = [i - 0.4 + bar * (n + 0.5) for i in range(len(chart.categories))]
+        axes.bar(positions, values, bar, label=name, color=colours[n % len(colours)])
+    axes.set_xticks(range(len(chart.categories)))
+    axes.set_xlim(
+        -0.5 - max(0, 3 - len(chart.categories)) / 2,
+        len(chart.categories) - 0.5 + max(0, 3 - len(chart.categories)) / 2,
+    )
+    labels = [c.replace("福建援疆", "").replace("援疆", "") or c for c in chart.categories]
+    axes.set_xticklabels(labels, fontproperties=small, rotation=20, ha="right")
+    axes.set_ylabel(chart.unit, fontproperties=font)
+    axes.legend(prop=small, frameon=False)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.grid(axis="y", linewidth=0.3)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

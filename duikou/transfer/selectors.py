@@ -1,0 +1,76 @@
+"""Reads of the transfer app: export rows in the user's scope, and import records."""
+
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from duikou import policy
+
+from .exporters import ExportColumn
+from .kinds import KINDS, kind_get
+from .models import ImportRecord
+
+EXPORT_KINDS = {"amount": "money", "int": "int", "date": "date", "decimal": "number"}
+
+
+def export_columns(kind: str) -> list[ExportColumn]:
+    return [
+        ExportColumn(c.key, c.header, kind=EXPORT_KINDS.get(c.type, "text"), width=c.width)
+        for c in kind_get(kind).columns
+    ]
+
+
+def record_list_for_user(*, user, kind: str, filters: dict | None = None) -> QuerySet:
+    """The records of ``kind`` the user may see, narrowed by the list page's filters.
+
+    Only the filters the kind's selector knows are passed on (``?year=2025&status=building``).
+    """
+    spec = kind_get(kind)
+    given = {}
+    for param, argument in spec.filters.items():
+        value = (filters or {}).get(param)
+        if value in (None, ""):
+            continue
+        if argument in ("year", "signed_year"):
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                continue
+        given[argument] = value
+    return spec.queryset(user, **given)
+
+
+def export_rows_for_user(*, user, kind: str, filters: dict | None = None) -> Iterator[dict]:
+    spec = kind_get(kind)
+    queryset = record_list_for_user(user=user, kind=kind, filters=filters)
+    for obj in queryset.iterator(chunk_size=2000) if not _prefetches(queryset) else queryset:
+        yield spec.export_row(obj)
+
+
+def _prefetches(queryset: QuerySet) -> bool:
+    return bool(queryset._prefetch_related_lookups)
+
+
+def import_record_list_for_user(*, user) -> QuerySet[ImportRecord]:
+    """Imports the user made; the national office and auditors see everyone's."""
+    qs = ImportRecord.objects.select_related("uploaded_by")
+    if not policy.scope_for(user).sees_all:
+        qs = qs.filter(uploaded_by=user)
+    return qs
+
+
+def get_import_for_user(*, user, pk: int) -> ImportRecord:
+    from .services import import_records_reconcile
+
+    record = import_record_list_for_user(user=user).filter(pk=pk).first()
+    if record is None:
+        raise Http404("导入记录不存在或无权查看")
+    import_records_reconcile(records=[record])
+    return record
+
+
+def kinds_for_user(*, user) -> list:
+    """The kinds a user may download templates for and import (personal data needs the right)."""
+    personal = policy.can_see_personal_data(user)
+    return [k for k in KINDS.values() if personal or not k.personal]

@@ -1,0 +1,54 @@
+"""Background jobs of the transfer app. Each takes the job, whose params hold only ids."""
+
+import io
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from duikou.jobs.models import Job
+from duikou.jobs.services import job_progress
+
+from .services import import_fail, import_run
+
+
+def import_job(job: Job) -> dict:
+    """Check or commit one upload (``params``: ``record_id``, ``commit``)."""
+    record_id = job.params["record_id"]
+    try:
+        outcome = import_run(
+            record_id=record_id, commit=bool(job.params.get("commit")), job_id=job.pk
+        )
+    except Exception as error:
+        import_fail(record_id=record_id, message=f"导入失败：{error}")
+        raise
+    return {
+        "record_id": record_id,
+        "created": outcome.created,
+        "updated": outcome.updated,
+        "unchanged": outcome.unchanged,
+        "problems": len(outcome.problems),
+    }
+
+
+def export_job(job: Job) -> dict:
+    """Write one list export to the job's output file (``params``: kind, filters, format)."""
+    from .selectors import export_columns, export_rows_for_user
+
+    user = job.requested_by
+    kind, fmt = job.params["kind"], job.params.get("format", "xlsx")
+    from .exporters import export_write
+
+    rows = export_rows_for_user(user=user, kind=kind, filters=job.params.get("filters") or {})
+    job_progress(job_id=job.pk, percent=10, message="正在生成文件")
+    if fmt == "csv":
+        buffer = io.StringIO()
+        count = export_write(buffer, rows, export_columns(kind), "csv")
+        content = buffer.getvalue().encode("utf-8")
+    else:
+        binary = io.BytesIO()
+        count = export_write(binary, rows, export_columns(kind), "xlsx")
+        content = binary.getvalue()
+    name = f"{kind}-{timezone.localdate():%Y%m%d}.{fmt}"
+    job.output.save(name, ContentFile(content), save=False)
+    Job.objects.filter(pk=job.pk).update(output=job.output.name)
+    return {"rows": count, "file": name}

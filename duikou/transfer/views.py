@@ -1,0 +1,159 @@
+"""Pages of the transfer app: templates, uploads and their preview, exports, IATI."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from duikou import policy
+from duikou.orgs.selectors import organisation_list_writable
+
+from . import selectors, services
+from .conf import setting
+from .exporters import FORMATS, export_response
+from .forms import UploadForm
+from .iati import iati_for_user
+from .kinds import KINDS, kind_get
+from .readers import FileRefused, size_refusal
+from .workbooks import template_build
+
+
+def _require_writer(user) -> None:
+    scope = policy.scope_for(user)
+    if not (scope.writes_all or scope.write_org_ids):
+        raise PermissionDenied("只读角色不能导入数据")
+
+
+def _require_kind_access(user, kind) -> None:
+    if kind.personal and not policy.can_see_personal_data(user):
+        raise PermissionDenied("无权查看人员个人信息")
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    kinds = selectors.kinds_for_user(user=request.user)
+    records = selectors.import_record_list_for_user(user=request.user)[:20]
+    return render(
+        request,
+        "transfer/index.html",
+        {"kinds": kinds, "records": records, "form": UploadForm()},
+    )
+
+
+@login_required
+def template_download(request: HttpRequest, kind: str) -> HttpResponse:
+    """The import template of one kind; drop-downs list the organisations the user reports for."""
+    spec = kind_get(kind)
+    _require_kind_access(request.user, spec)
+    orgs = [o.name for o in organisation_list_writable(user=request.user)[:500]]
+    indicators = None
+    if spec.key == "values":
+        from duikou.results.models import Indicator
+
+        indicators = list(
+            Indicator.objects.filter(kind=Indicator.Kind.STORED, is_active=True).values_list(
+                "code", "name_zh"
+            )
+        )
+    content = template_build(spec, org_names=orgs, indicators=indicators)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    from .exporters import _disposition
+
+    response["Content-Disposition"] = _disposition(f"{spec.label}导入模板.xlsx")
+    return response
+
+
+@login_required
+def export(request: HttpRequest, kind: str, format: str) -> HttpResponse:
+    """A list as XLSX or CSV, with the list page's filters; large lists go to the worker."""
+    spec = kind_get(kind)
+    _require_kind_access(request.user, spec)
+    if format not in FORMATS:
+        format = "xlsx"
+    filters = {k: v for k, v in request.GET.items() if k in spec.filters}
+    queryset = selectors.record_list_for_user(user=request.user, kind=kind, filters=filters)
+    if queryset.count() > setting("DUIKOU_EXPORT_SYNC_ROWS"):
+        job = services.export_start(user=request.user, kind=kind, filters=filters, format=format)
+        return redirect("jobs:detail", pk=job.pk)
+    rows = selectors.export_rows_for_user(user=request.user, kind=kind, filters=filters)
+    filename = f"{spec.label}-{timezone.localdate():%Y%m%d}"
+    return export_response(rows, selectors.export_columns(kind), filename, format)
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    _require_writer(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, initial=request.GET)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        spec = KINDS[form.cleaned_data["kind"]]
+        _require_kind_access(request.user, spec)
+        handle = form.cleaned_data["file"]
+        limit = setting("DUIKOU_IMPORT_MAX_BYTES")
+        if handle.size > limit:
+            error = size_refusal(handle.size, limit)
+        else:
+            try:
+                record = services.import_upload(
+                    user=request.user, kind=spec.key, file_name=handle.name, data=handle.read()
+                )
+            except FileRefused as refused:
+                error = str(refused)
+            else:
+                if record.status == record.Status.UPLOADED:
+                    services.import_start(record=record, commit=False, actor=request.user)
+                return redirect("transfer:import_detail", pk=record.pk)
+    status = 400 if error or form.errors else 200
+    return render(request, "transfer/upload.html", {"form": form, "error": error}, status=status)
+
+
+@login_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    records = selectors.import_record_list_for_user(user=request.user)[:200]
+    return render(request, "transfer/imports.html", {"records": records})
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview: every problem with its row and column, the counts, and the commit button.
+    While the worker runs, htmx polls the ``status`` fragment."""
+    record = selectors.get_import_for_user(user=request.user, pk=pk)
+    template = (
+        "transfer/import_detail.html#status"
+        if request.headers.get("HX-Request")
+        else "transfer/import_detail.html"
+    )
+    context = {"record": record, "kind": KINDS.get(record.kind), "job": record.job}
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_writer(request.user)
+    record = selectors.get_import_for_user(user=request.user, pk=pk)
+    if record.uploaded_by_id != request.user.pk:
+        raise PermissionDenied("只能确认自己上传的文件")
+    try:
+        services.import_start(record=record, commit=True, actor=request.user)
+    except ValidationError as error:
+        return render(
+            request,
+            "transfer/import_detail.html",
+            {"record": record, "kind": KINDS.get(record.kind), "error": error.messages[0]},
+            status=409,
+        )
+    return redirect("transfer:import_detail", pk=record.pk)
+
+
+@login_required
+def iati(request: HttpRequest) -> HttpResponse:
+    """The user's projects and funded deals in the IATI 2.03 activity format."""
+    response = HttpResponse(iati_for_user(user=request.user), content_type="application/xml")
+    if request.GET.get("download"):
+        response["Content-Disposition"] = 'attachment; filename="iati-activities.xml"'
+    return response

@@ -1,0 +1,458 @@
+"""Reads behind the dashboard, the map and the indicator explorer.
+
+Every figure comes from the domain selectors, scoped by ``duikou.policy``; this module
+only chooses which nodes a user looks at, lays figures out, and builds the ECharts
+options the pages hand to the browser with ``json_script``. Amounts stay Decimal (the
+JSON encoder writes them as strings, which ECharts reads as numbers).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from duikou import policy
+from duikou.geo.models import Region, RegionAncestor
+from duikou.geo.selectors import map_areas, map_file
+from duikou.investment.selectors import deal_totals_for_user
+from duikou.orgs.models import Membership, Organisation, Pairing
+from duikou.projects.models import Status
+from duikou.projects.selectors import (
+    aid_shares_by_donor_province_by_year,
+    fund_totals_by_region_id,
+    fund_totals_by_year,
+    fund_totals_for_user,
+    project_list_for_user,
+    project_status_counts,
+)
+from duikou.results.models import Indicator
+from duikou.results.selectors import donor_provinces, indicator_table, recipient_prefectures
+
+WAN = Decimal("10000")
+DASHBOARD_INDICATORS = ("JOBS_CREATED", "PATIENTS_TREATED", "TRAINEES")
+FUND_MEASURES = {
+    "budget": gettext_lazy("计划援疆资金"),
+    "release": gettext_lazy("下达援疆资金"),
+    "spend": gettext_lazy("援疆资金支出"),
+}
+
+
+@dataclass(frozen=True)
+class Nodes:
+    """The organisations (axis ``o``) or regions (axis ``r``) a user's figures are about."""
+
+    axis: str
+    items: list = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[int]:
+        return [n.pk for n in self.items]
+
+
+def home_nodes(*, user) -> Nodes:
+    """Donor provinces for those who see everything; otherwise the user's own roots."""
+    scope = policy.scope_for(user)
+    if scope.sees_all:
+        return Nodes("o", list(donor_provinces()))
+    if not user.is_authenticated:
+        return Nodes("o", [])
+    memberships = list(
+        Membership.objects.filter(user=user).select_related("organisation", "region")
+    )
+    orgs = [m.organisation for m in memberships if m.organisation_id]
+    if orgs:
+        return Nodes("o", orgs)
+    return Nodes("r", [m.region for m in memberships if m.region_id])
+
+
+def node_choices(*, user, axis: str) -> list:
+    """What the explorer offers to pick: donor bodies or recipient prefectures in scope."""
+    scope = policy.scope_for(user)
+    if axis == "r":
+        regions = list(recipient_prefectures())
+        if not scope.sees_all:
+            regions = [r for r in regions if r.pk in scope.region_ids]
+        return regions
+    kinds = [
+        Organisation.Kind.DONOR_PROVINCE,
+        Organisation.Kind.FRONT_COMMAND,
+        Organisation.Kind.SUB_COMMAND,
+        Organisation.Kind.WORK_TEAM,
+    ]
+    orgs = Organisation.objects.filter(kind__in=kinds, is_active=True).order_by("code")
+    if not scope.sees_all:
+        orgs = orgs.filter(pk__in=scope.org_ids)
+    return list(orgs[:300])
+
+
+def allowed_node_ids(*, user, axis: str, node_ids: list[int]) -> list[int]:
+    """Drop the nodes outside the user's scope (the roll-up selectors would refuse them)."""
+    scope = policy.scope_for(user)
+    if scope.sees_all:
+        return node_ids
+    allowed = scope.org_ids if axis == "o" else scope.region_ids
+    return [n for n in node_ids if n in allowed]
+
+
+def explorer_url(**params) -> str:
+    return f"{reverse('web:explore')}?{urlencode(params, doseq=True)}"
+
+
+def sources_url(*, indicator: str, axis: str, node: int, grain: str, year: int, period=0) -> str:
+    params = {"indicator": indicator, "axis": axis, "node": node, "grain": grain, "year": year}
+    if period:
+        params["period"] = period
+    return f"{reverse('web:sources')}?{urlencode(params)}"
+
+
+# Dashboard ------------------------------------------------------------------------------
+
+
+def _line_option(title: str, years: list, series: dict[str, list]) -> dict:
+    return {
+        "aria": {"enabled": True, "label": {"description": title}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"left": 60, "right": 20, "top": 30, "bottom": 50},
+        "xAxis": {"type": "category", "data": [str(y) for y in years]},
+        "yAxis": {"type": "value", "name": _("万元")},
+        "series": [
+            {"name": name, "type": "line", "smooth": False, "data": data}
+            for name, data in series.items()
+        ],
+    }
+
+
+def dashboard_for_user(*, user, year: int) -> dict:
+    """Key figures, the two 80% shares and the money trend, all within the user's scope."""
+    projects_url = reverse("projects:list")
+    funds = fund_totals_for_user(user=user, year=year)
+    statuses = project_status_counts(user=user, year=year)
+    deals = deal_totals_for_user(user=user, year=year)
+    nodes = home_nodes(user=user)
+    node_ids = allowed_node_ids(user=user, axis=nodes.axis, node_ids=nodes.ids)
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=DASHBOARD_INDICATORS)}
+    results = []
+    for code in DASHBOARD_INDICATORS:
+        indicator = indicators.get(code)
+        if indicator is None:
+            continue
+        table = (
+            indicator_table(
+                user=user,
+                indicator=indicator,
+                axis=nodes.axis,
+                node_ids=node_ids,
+                grain="y",
+                years=[year],
+            )
+            if node_ids
+            else {}
+        )
+        found = [v for (_n, _y, _p), v in table.items() if v is not None]
+        results.append(
+            {
+                "indicator": indicator,
+                "value": sum(found, Decimal(0)) if found else None,
+                "url": explorer_url(
+                    indicator=code, axis=nodes.axis, node=node_ids, year_from=year, year_to=year
+                ),
+            }
+        )
+    trend = fund_totals_by_year(user=user)
+    years = list(trend)
+    chart = _line_option(
+        _("援疆资金年度趋势"),
+        years,
+        {
+            _("计划"): [(trend[y]["budget"] / WAN).quantize(Decimal("0.01")) for y in years],
+            _("下达"): [(trend[y]["release"] / WAN).quantize(Decimal("0.01")) for y in years],
+            _("支出"): [(trend[y]["spend"] / WAN).quantize(Decimal("0.01")) for y in years],
+        },
+    )
+    return {
+        "year": year,
+        "funds": funds,
+        "funds_url": f"{projects_url}?{urlencode({'year': year})}",
+        "statuses": [
+            {
+                "status": s,
+                "label": s.label,
+                "count": statuses[s.value],
+                "url": f"{projects_url}?{urlencode({'year': year, 'status': s.value})}",
+            }
+            for s in Status
+        ],
+        "deals": deals,
+        "deals_url": f"{reverse('investment:list')}?{urlencode({'signed_year': year})}",
+        "results": results,
+        "shares": aid_shares_by_donor_province_by_year(user=user),
+        "trend": trend,
+        "trend_chart": chart,
+        "nodes": nodes,
+    }
+
+
+def dashboard_years(*, user) -> list[int]:
+    years = (
+        project_list_for_user(user=user)
+        .order_by("-plan_year")
+        .values_list("plan_year", flat=True)
+        .distinct()
+    )
+    return list(years[:15])
+
+
+# Map ------------------------------------------------------------------------------------
+
+
+def map_measures() -> list[tuple[str, str]]:
+    """Fund measures first, then every active indicator of the catalogue."""
+    measures = [(f"funds:{k}", str(label)) for k, label in FUND_MEASURES.items()]
+    for code, name in (
+        Indicator.objects.filter(is_active=True).order_by("code").values_list("code", "name_zh")
+    ):
+        measures.append((code, name))
+    return measures
+
+
+def _to_areas(totals: dict[int, Decimal], area_ids: set[int]) -> dict[int, Decimal]:
+    """Add figures held by places (counties, towns…) up into the map's areas containing them."""
+    summed: dict[int, Decimal] = defaultdict(Decimal)
+    links = RegionAncestor.objects.filter(
+        region_id__in=list(totals), ancestor_id__in=area_ids
+    ).values_list("region_id", "ancestor_id")
+    for region_id, area_id in links:
+        summed[area_id] += totals[region_id]
+    return dict(summed)
+
+
+def map_for_user(*, user, measure: str, year: int) -> dict:
+    """The map layer's areas coloured by ``measure`` in ``year``, with the donors paired to
+    each area and a link to its region page."""
+    static_path, _file = map_file()
+    areas = map_areas()
+    area_ids = {a.region.pk for a in areas if a.region}
+    unit = _("元")
+    values: dict[int, Decimal] = {}
+    label = measure
+    if measure.startswith("funds:"):
+        kind = measure.split(":", 1)[1]
+        if kind not in FUND_MEASURES:
+            kind = "budget"
+        label = str(FUND_MEASURES[kind])
+        by_place = fund_totals_by_region_id(user=user, year=year)
+        values = _to_areas({r: t[kind] for r, t in by_place.items()}, area_ids)
+    else:
+        indicator = Indicator.objects.filter(code=measure).first()
+        if indicator is not None:
+            label, unit = indicator.name_zh, indicator.unit
+            nodes = allowed_node_ids(user=user, axis="r", node_ids=sorted(area_ids))
+            if nodes:
+                table = indicator_table(
+                    user=user,
+                    indicator=indicator,
+                    axis="r",
+                    node_ids=nodes,
+                    grain="y",
+                    years=[year],
+                )
+                values = {n: v for (n, _y, _p), v in table.items() if v is not None}
+    donors = _paired_donors(area_ids)
+    rows = []
+    for area in areas:
+        region = area.region
+        rows.append(
+            {
+                "name": area.name,
+                "region": region,
+                "value": values.get(region.pk) if region else None,
+                "donors": donors.get(region.pk, []) if region else [],
+                "url": reverse("geo:detail", args=[region.pk]) if region else "",
+            }
+        )
+    present = [r["value"] for r in rows if r["value"] is not None]
+    option = {
+        "title": {"text": f"{label}（{year}）", "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "item"},
+        "visualMap": {
+            "min": 0,
+            "max": max(present, default=Decimal(1)) or 1,
+            "left": 10,
+            "bottom": 10,
+            "calculable": True,
+            "text": [_("高"), _("低")],
+            "inRange": {"color": ["#fdf1e6", "#f2b27a", "#c4401b"]},
+        },
+        "series": [
+            {
+                "name": label,
+                "type": "map",
+                "map": "duikou-area",
+                "roam": True,
+                "label": {"show": True, "fontSize": 10},
+                "data": [
+                    {
+                        "name": r["name"],
+                        "value": r["value"],
+                        "url": r["url"],
+                        "donors": "、".join(r["donors"]),
+                    }
+                    for r in rows
+                ],
+            }
+        ],
+    }
+    return {
+        "rows": rows,
+        "label": label,
+        "unit": unit,
+        "is_money": measure.startswith("funds:") or unit == "元",
+        "option": option,
+        "map_path": static_path,
+        "unmatched": [a.name for a in areas if a.region is None],
+    }
+
+
+def _paired_donors(area_ids: set[int]) -> dict[int, list[str]]:
+    """Top-level pairings' donor names for each map area (recipients inside it count)."""
+    pairings = list(
+        Pairing.objects.filter(parent=None).values_list("recipient_id", "donor__name").distinct()
+    )
+    links = defaultdict(set)
+    for region_id, area_id in RegionAncestor.objects.filter(
+        region_id__in={p[0] for p in pairings}, ancestor_id__in=area_ids
+    ).values_list("region_id", "ancestor_id"):
+        links[region_id].add(area_id)
+    donors: dict[int, set[str]] = defaultdict(set)
+    for recipient_id, donor in pairings:
+        for area_id in links.get(recipient_id, ()):
+            donors[area_id].add(donor)
+    return {k: sorted(v) for k, v in donors.items()}
+
+
+def top_pairings() -> QuerySet[Pairing]:
+    """Donor provinces and the places paired with them (no sub-pairings)."""
+    return (
+        Pairing.objects.filter(parent=None)
+        .select_related("donor", "recipient", "recipient__prefecture")
+        .order_by("donor__code", "recipient__code")
+    )
+
+
+# Explorer -------------------------------------------------------------------------------
+
+DIMENSIONS = ("node", "indicator", "period")
+
+
+@dataclass
+class Cell:
+    value: Decimal | None
+    url: str
+
+
+@dataclass
+class PivotRow:
+    label: str
+    cells: list[Cell]
+
+
+@dataclass
+class Pivot:
+    columns: list[str]
+    rows: list[PivotRow]
+    units: dict[str, str]
+    chart: dict
+
+
+def _period_keys(years: list[int], grain: str) -> list[tuple[int, int]]:
+    if grain == "q":
+        return [(y, q) for y in years for q in range(1, 5)]
+    if grain == "m":
+        return [(y, m) for y in years for m in range(1, 13)]
+    return [(y, 0) for y in years]
+
+
+def _period_label(key: tuple[int, int], grain: str) -> str:
+    year, number = key
+    if grain == "q":
+        return f"{year}Q{number}"
+    if grain == "m":
+        return f"{year}-{number:02d}"
+    return str(year)
+
+
+def explore(
+    *,
+    user,
+    indicators: list[Indicator],
+    axis: str,
+    nodes: list,
+    years: list[int],
+    grain: str,
+    rows: str,
+    cols: str,
+) -> Pivot:
+    """A pivot of indicators × nodes × periods: ``rows`` and ``cols`` name two dimensions,
+    the third is folded into the row labels. Each cell links to the figures behind it."""
+    tables = {
+        i.code: indicator_table(
+            user=user,
+            indicator=i,
+            axis=axis,
+            node_ids=[n.pk for n in nodes],
+            grain=grain,
+            years=years,
+        )
+        for i in indicators
+    }
+    periods = _period_keys(years, grain)
+    members = {
+        "node": [(n.pk, n.name) for n in nodes],
+        "indicator": [(i.code, i.name_zh) for i in indicators],
+        "period": [(p, _period_label(p, grain)) for p in periods],
+    }
+    third = next(d for d in DIMENSIONS if d not in (rows, cols))
+    pivot_rows = []
+    for row_key, row_label in members[rows]:
+        for third_key, third_label in members[third]:
+            cells = []
+            for col_key, _col_label in members[cols]:
+                where = {rows: row_key, cols: col_key, third: third_key}
+                year, number = where["period"]
+                value = tables[where["indicator"]].get((where["node"], year, number))
+                url = sources_url(
+                    indicator=where["indicator"],
+                    axis=axis,
+                    node=where["node"],
+                    grain=grain,
+                    year=year,
+                    period=number,
+                )
+                cells.append(Cell(value, url))
+            label = row_label if len(members[third]) == 1 else f"{row_label} · {third_label}"
+            pivot_rows.append(PivotRow(label, cells))
+    columns = [label for _key, label in members[cols]]
+    chart = {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"type": "scroll", "bottom": 0},
+        "grid": {"left": 70, "right": 20, "top": 20, "bottom": 60},
+        "xAxis": {"type": "category", "data": columns},
+        "yAxis": {"type": "value"},
+        "series": [
+            {"name": r.label, "type": "bar", "data": [c.value for c in r.cells]}
+            for r in pivot_rows[:20]
+        ],
+    }
+    return Pivot(columns, pivot_rows, {i.code: i.unit for i in indicators}, chart)
+
+
+def explorer_nodes(*, axis: str, node_ids: list[int]) -> list:
+    model = Organisation if axis == "o" else Region
+    found = {n.pk: n for n in model.objects.filter(pk__in=node_ids)}
+    return [found[n] for n in node_ids if n in found]

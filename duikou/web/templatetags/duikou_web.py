@@ -1,0 +1,121 @@
+"""Template filters for how officials read figures: 万元/亿元, 2025年3月12日, percentages."""
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from duikou.core.money import format_money
+
+register = template.Library()
+
+
+@register.filter
+def money(amount) -> str:
+    """Yuan as 元 / 万元 / 亿元 (``—`` when unknown)."""
+    if amount is None or amount == "":
+        return "—"
+    try:
+        return format_money(Decimal(str(amount)))
+    except InvalidOperation:
+        return "—"
+
+
+@register.filter
+def cn_date(value) -> str:
+    """2025年3月12日 in Chinese, 2025-03-12 otherwise."""
+    if not value:
+        return "—"
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        day = value.date()
+        clock = value.strftime(" %H:%M")
+    elif isinstance(value, date):
+        day, clock = value, ""
+    else:
+        return str(value)
+    if (get_language() or "zh-hans").startswith("zh"):
+        return f"{day.year}年{day.month}月{day.day}日{clock}"
+    return f"{day.isoformat()}{clock}"
+
+
+@register.filter
+def num(value) -> str:
+    """A quantity with thousands separators and no trailing zeros (``—`` when unknown)."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if number == number.to_integral_value():
+        return f"{number.quantize(Decimal(1)):,}"
+    return f"{number.normalize():,f}"
+
+
+@register.filter
+def pct(fraction) -> str:
+    """A fraction (0.8123) as a percentage with one decimal (81.2%)."""
+    if fraction is None:
+        return "—"
+    return f"{(Decimal(str(fraction)) * 100).quantize(Decimal('0.1'))}%"
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` for dicts in templates (None when absent)."""
+    if mapping is None:
+        return None
+    return mapping.get(key)
+
+
+@register.simple_tag(takes_context=True)
+def sort_url(context, key: str) -> str:
+    """The current list's address sorted by ``key``, reversing the order on a second click."""
+    request = context["request"]
+    params = request.GET.copy()
+    current = params.get("sort", "")
+    params["sort"] = f"-{key}" if current == key else key
+    params.pop("page", None)
+    return f"?{params.urlencode()}"
+
+
+@register.simple_tag(takes_context=True)
+def sort_mark(context, key: str) -> str:
+    current = context["request"].GET.get("sort", "")
+    if current == key:
+        return " ▲"
+    if current == f"-{key}":
+        return " ▼"
+    return ""
+
+
+@register.filter
+def changed_fields(entry) -> list[tuple[str, object, object]]:
+    """The fields a change entry altered, as (field, before, after); all fields on creation."""
+    before, after = entry.before or {}, entry.after or {}
+    keys = list(dict.fromkeys([*after, *before]))
+    skip = {"version", "updated_at", "created_at"}
+    return [
+        (k, before.get(k, ""), after.get(k, ""))
+        for k in keys
+        if k not in skip and before.get(k) != after.get(k)
+    ]
+
+
+@register.filter
+def who(user) -> str:
+    """A user's display name, or ``—`` for system changes."""
+    if user is None:
+        return "—"
+    return user.first_name or user.username
+
+
+@register.filter
+def ind_name(indicator) -> str:
+    """An indicator's name in the page's language (the English name when there is one)."""
+    if (get_language() or "zh-hans").startswith("en") and indicator.name_en:
+        return indicator.name_en
+    return indicator.name_zh

@@ -1,0 +1,243 @@
+"""Cross-domain pages: the dashboard, the map, the indicator explorer and figures' sources."""
+
+import csv
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from duikou.results.models import Indicator, Value
+from duikou.results.selectors import rollup_sources, value_list_for_user
+
+from . import selectors
+from .listing import Listing, is_htmx, list_page
+
+
+def _year(request: HttpRequest, default: int) -> int:
+    try:
+        year = int(request.GET.get("year", default))
+    except ValueError:
+        return default
+    return year if 2000 <= year <= 2100 else default
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard of the signed-in user's scope; a sign-in prompt for everyone else."""
+    if not request.user.is_authenticated:
+        return render(request, "web/home.html", {})
+    years = selectors.dashboard_years(user=request.user)
+    year = _year(request, years[0] if years else date.today().year)
+    context = selectors.dashboard_for_user(user=request.user, year=year)
+    context["years"] = sorted(set(years) | {year}, reverse=True)
+    return render(request, "web/home.html", context)
+
+
+@login_required
+def map_page(request: HttpRequest) -> HttpResponse:
+    """Xinjiang by prefecture, coloured by funds or any indicator; click an area to drill in."""
+    recent = selectors.dashboard_years(user=request.user)
+    year = _year(request, recent[0] if recent else date.today().year)
+    measure = request.GET.get("measure", "funds:budget")
+    data = selectors.map_for_user(user=request.user, measure=measure, year=year)
+    context = {
+        **data,
+        "year": year,
+        "years": list(range(date.today().year, 2009, -1)),
+        "measure": measure,
+        "measures": selectors.map_measures(),
+        "pairings": selectors.top_pairings(),
+    }
+    if is_htmx(request):
+        return render(request, "web/map.html#figures", context)
+    return render(request, "web/map.html", context)
+
+
+def _ints(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.strip().isdigit()]
+
+
+@login_required
+def explore(request: HttpRequest) -> HttpResponse:
+    """Pick indicators, organisations or regions, periods and a pivot; see a chart; export."""
+    params = request.GET
+    this_year = date.today().year
+    axis = "r" if params.get("axis") == "r" else "o"
+    grain = params.get("grain") if params.get("grain") in ("y", "q", "m") else "y"
+    year_from, year_to = this_year - 4, this_year
+    try:
+        year_from = int(params.get("year_from", year_from))
+        year_to = int(params.get("year_to", year_to))
+    except ValueError:
+        pass
+    year_from, year_to = max(2010, min(year_from, year_to)), min(2100, max(year_from, year_to))
+    years = list(range(year_from, year_to + 1))[-15:]
+    rows = params.get("rows") if params.get("rows") in selectors.DIMENSIONS else "node"
+    cols = params.get("cols") if params.get("cols") in selectors.DIMENSIONS else "period"
+    if cols == rows:
+        cols = "period" if rows != "period" else "node"
+    codes = params.getlist("indicator") or ["FUND_SPENT"]
+    indicators = list(Indicator.objects.filter(code__in=codes[:10], is_active=True))
+    choices = selectors.node_choices(user=request.user, axis=axis)
+    node_ids = _ints(params.getlist("node")) or [
+        n.pk for n in selectors.home_nodes(user=request.user).items
+    ]
+    if axis == "r" and not params.getlist("node"):
+        node_ids = [n.pk for n in choices]
+    node_ids = selectors.allowed_node_ids(user=request.user, axis=axis, node_ids=node_ids[:60])
+    nodes = selectors.explorer_nodes(axis=axis, node_ids=node_ids)
+    pivot = selectors.explore(
+        user=request.user,
+        indicators=indicators,
+        axis=axis,
+        nodes=nodes,
+        years=years,
+        grain=grain,
+        rows=rows,
+        cols=cols,
+    )
+    if params.get("format") == "csv":
+        return _csv_response(pivot, rows, cols)
+    context = {
+        "pivot": pivot,
+        "indicators": indicators,
+        "all_indicators": Indicator.objects.filter(is_active=True).order_by("code"),
+        "choices": choices,
+        "axis": axis,
+        "grain": grain,
+        "selected_codes": [i.code for i in indicators],
+        "selected_nodes": [n.pk for n in nodes],
+        "year_from": years[0],
+        "year_to": years[-1],
+        "rows": rows,
+        "cols": cols,
+        "dimensions": [
+            ("node", _("机构/地区")),
+            ("indicator", _("指标")),
+            ("period", _("期间")),
+        ],
+        "csv_url": f"{request.path}?{_with(params, format='csv')}",
+    }
+    if is_htmx(request):
+        return render(request, "web/explore.html#result", context)
+    return render(request, "web/explore.html", context)
+
+
+def _with(params, **changes) -> str:
+    copy = params.copy()
+    for key, value in changes.items():
+        copy[key] = value
+    return copy.urlencode()
+
+
+def csv_safe(text: object) -> str:
+    """Neutralise cells a spreadsheet would run as a formula (=, +, -, @, tab, return)."""
+    text = "" if text is None else str(text)
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+def _csv_response(pivot: selectors.Pivot, rows: str, cols: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="duikou-explorer.csv"'
+    response.write("\ufeff")  # a byte-order mark so Excel reads the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow([csv_safe(""), *(csv_safe(c) for c in pivot.columns)])
+    for row in pivot.rows:
+        writer.writerow(
+            [csv_safe(row.label)]
+            + [csv_safe("" if c.value is None else format(c.value, "f")) for c in row.cells]
+        )
+    return response
+
+
+@login_required
+def sources(request: HttpRequest) -> HttpResponse:
+    """The values one rolled-up figure came from, or where a computed figure comes from."""
+    params = request.GET
+    indicator = get_object_or_404(Indicator, code=params.get("indicator", ""))
+    axis = "r" if params.get("axis") == "r" else "o"
+    grain = params.get("grain") if params.get("grain") in ("y", "q", "m") else "y"
+    try:
+        node_id = int(params.get("node", ""))
+        year = int(params.get("year", ""))
+        period_no = int(params.get("period", "0") or 0)
+    except ValueError:
+        raise Http404("参数无效") from None
+    nodes = selectors.explorer_nodes(axis=axis, node_ids=[node_id])
+    if not nodes:
+        raise Http404("机构或地区不存在")
+    context = {
+        "indicator": indicator,
+        "node": nodes[0],
+        "axis": axis,
+        "grain": grain,
+        "year": year,
+        "period_no": period_no,
+        "record_link": _record_link(indicator, axis, node_id, year),
+    }
+    if indicator.kind == Indicator.Kind.STORED:
+        values = rollup_sources(
+            user=request.user,
+            indicator=indicator,
+            axis=axis,
+            node_id=node_id,
+            grain=grain,
+            year=year,
+            period_no=period_no,
+        )
+        context["values"] = values[:500]
+    return render(request, "web/sources.html", context)
+
+
+RECORD_LISTS = {
+    "projects": "projects:list",
+    "investment": "investment:list",
+    "exchanges": "exchanges:events",
+    "people": "people:batches",
+}
+
+
+def _record_link(indicator: Indicator, axis: str, node_id: int, year: int) -> str:
+    """The list of ledger records a record-backed indicator is computed from."""
+    if indicator.kind != Indicator.Kind.RECORD or not indicator.record_source:
+        return ""
+    app = indicator.record_source.split(".", 1)[0]
+    name = RECORD_LISTS.get(app)
+    if not name:
+        return ""
+    key = "org" if axis == "o" else "region"
+    return f"{reverse(name)}?{key}={node_id}&year={year}"
+
+
+VALUES = Listing(
+    search=("indicator__name_zh", "indicator__code", "org__name", "region__name", "comment"),
+    sorts={
+        "indicator": "indicator__code",
+        "org": "org__code",
+        "region": "region__code",
+        "period": "period_start",
+        "value": "value",
+        "status": "status",
+    },
+    default_sort="-period",
+    filters={"indicator": "indicator__code", "status": "status", "year": "year"},
+    org_field="org",
+    region_field="region",
+)
+
+
+@login_required
+def value_list(request: HttpRequest) -> HttpResponse:
+    """Every indicator value the user may read, searchable and sortable."""
+    listing = list_page(request, value_list_for_user(user=request.user), VALUES)
+    context = {
+        "listing": listing,
+        "statuses": Value.Status.choices,
+        "indicators": Indicator.objects.order_by("code").values_list("code", "name_zh"),
+    }
+    template = "web/values.html#rows" if is_htmx(request) else "web/values.html"
+    return render(request, template, context)
