@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import PIPELINE
+from .models import PIPELINE, Stage
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -24,3 +24,39 @@ class DealForm(forms.Form):
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["donor_org"].queryset = orgs
+
+
+class DealEditForm(DealForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("修改说明"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Code is fixed; stage and its date move through the stage form.
+        for name in ("code", "stage", "stage_date"):
+            del self.fields[name]
+
+
+class DealStageForm(forms.Form):
+    to_stage = forms.ChoiceField(label=_("变更为"), choices=Stage.choices)
+    on = forms.DateField(label=_("日期"), widget=DATE)
+    signed_amount = forms.CharField(
+        label=_("签约金额（元）"), required=False, help_text=_("变更为签约时填写")
+    )
+    reason = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=500,
+        help_text=_("跳过、回退或终止时必填"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class FundsInPlaceForm(forms.Form):
+    amount = forms.CharField(label=_("到位金额（元）"), max_length=30)
+    on = forms.DateField(label=_("到位日期"), widget=DATE)
+    reference = forms.CharField(label=_("凭证"), required=False, max_length=100)
+    note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    confirm_over_signed = forms.BooleanField(
+        label=_("确认累计到位资金超过签约金额"), required=False
+    )

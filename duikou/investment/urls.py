@@ -7,4 +7,7 @@ urlpatterns = [
     path("", views.deal_list, name="list"),
     path("new/", views.deal_new, name="new"),
     path("<int:pk>/", views.deal_detail, name="detail"),
+    path("<int:pk>/edit/", views.deal_edit, name="edit"),
+    path("<int:pk>/stage/", views.deal_stage, name="stage"),
+    path("<int:pk>/funds/", views.deal_funds, name="funds"),
 ]

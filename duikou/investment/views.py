@@ -1,4 +1,4 @@
-"""Investment deal pages: the list, one deal's page and the form to record a deal."""
+"""Investment deal pages: the list, one deal's page and the forms that change deals."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,24 +6,32 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from duikou import policy
 from duikou.audit.selectors import change_history_for
+from duikou.core.errors import ConflictError
 from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
 from duikou.web.forms import errors_onto_form
 from duikou.web.listing import Listing, is_htmx, list_page
 
-from .forms import DealForm
-from .models import Stage
+from .forms import DealEditForm, DealForm, DealStageForm, FundsInPlaceForm
+from .models import PIPELINE, RANK, Stage
 from .selectors import (
     deal_funds_in_place_total,
     deal_list_for_user,
     deal_stage_history,
     get_deal_for_user,
+    get_deal_for_user_rw,
 )
-from .services import deal_create
+from .services import (
+    deal_advance_stage,
+    deal_create,
+    deal_record_funds_in_place,
+    deal_update,
+)
 
 DEALS = Listing(
     search=("name", "enterprise", "code", "industry", "industry_chain"),
@@ -58,10 +66,19 @@ def deal_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@login_required
-def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One deal: its dated stages, funds in place, jobs reports and change history."""
-    deal = get_deal_for_user(user=request.user, pk=pk)
+def _next_stage(deal) -> str:
+    rank = RANK[Stage(deal.stage)]
+    return PIPELINE[rank].value if 0 < rank < len(PIPELINE) else ""
+
+
+def _detail_page(request, deal, *, stage_form=None, funds_form=None, status=200):
+    """The deal page; a refused stage or funds form comes back with its errors in place."""
+    can_edit = policy.can_write_for_org(request.user, deal.donor_org_id)
+    if can_edit:
+        stage_form = stage_form or DealStageForm(
+            initial={"to_stage": _next_stage(deal), "version": deal.version}
+        )
+        funds_form = funds_form or FundsInPlaceForm()
     context = {
         "deal": deal,
         "stages": deal_stage_history(deal=deal).select_related("actor"),
@@ -69,9 +86,17 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "in_place_total": deal_funds_in_place_total(deal=deal),
         "jobs": deal.jobs_reports.all(),
         "history": change_history_for(deal)[:50],
-        "can_edit": policy.can_write_for_org(request.user, deal.donor_org_id),
+        "can_edit": can_edit,
+        "stage_form": stage_form,
+        "funds_form": funds_form,
     }
-    return render(request, "investment/detail.html", context)
+    return render(request, "investment/detail.html", context, status=status)
+
+
+@login_required
+def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One deal: its dated stages, funds in place, jobs reports and change history."""
+    return _detail_page(request, get_deal_for_user(user=request.user, pk=pk))
 
 
 @login_required
@@ -95,3 +120,109 @@ def deal_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("招商项目已创建。"))
                 return redirect("investment:detail", pk=deal.pk)
     return render(request, "investment/form.html", {"form": form}, status=status)
+
+
+def _edit_initial(deal) -> dict:
+    fields = (
+        "name",
+        "enterprise",
+        "donor_org",
+        "industry",
+        "industry_chain",
+        "planned_investment",
+        "signed_amount",
+        "jobs_expected",
+        "description",
+        "version",
+    )
+    initial = {name: getattr(deal, name) for name in fields}
+    return {**initial, "region": deal.region.code}
+
+
+@login_required
+def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a deal through ``deal_update``. A save based on an older version is refused
+    (409) and shows what the other person changed."""
+    deal = get_deal_for_user_rw(user=request.user, pk=pk)
+    form = DealEditForm(
+        request.POST or None, orgs=_donor_orgs(request.user), initial=_edit_initial(deal)
+    )
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            changes = dict(form.cleaned_data)
+            version, reason = changes.pop("version"), changes.pop("reason")
+            try:
+                changes["region"] = region_find(text=changes["region"])
+                deal_update(
+                    deal=deal,
+                    version=version,
+                    reason=reason,
+                    actor=request.user,
+                    source="页面录入",
+                    **changes,
+                )
+            except ConflictError as error:
+                status = 409
+                form.add_error(None, error.messages[0])
+                current = get_deal_for_user(user=request.user, pk=pk)
+                conflict = {"current": current, "history": change_history_for(current)[:5]}
+            except ValidationError as error:
+                errors_onto_form(form, error)
+            else:
+                messages.success(request, _("招商项目已保存。"))
+                return redirect("investment:detail", pk=deal.pk)
+    context = {"form": form, "deal": deal, "conflict": conflict}
+    return render(request, "investment/form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def deal_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a deal to another stage on a date through ``deal_advance_stage``."""
+    deal = get_deal_for_user_rw(user=request.user, pk=pk)
+    form = DealStageForm(request.POST)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            deal_advance_stage(
+                deal=deal,
+                to_stage=data["to_stage"],
+                on=data["on"],
+                reason=data["reason"],
+                signed_amount=data["signed_amount"] or None,
+                version=data["version"],
+                actor=request.user,
+            )
+        except ConflictError as error:
+            status = 409
+            form.add_error(None, error.messages[0])
+            deal = get_deal_for_user(user=request.user, pk=pk)
+        except ValidationError as error:
+            errors_onto_form(form, error, {"stage": "to_stage"})
+        else:
+            messages.success(request, _("阶段已变更。"))
+            return redirect("investment:detail", pk=pk)
+    return _detail_page(request, deal, stage_form=form, status=status)
+
+
+@login_required
+@require_POST
+def deal_funds(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record funds in place through ``deal_record_funds_in_place``."""
+    deal = get_deal_for_user_rw(user=request.user, pk=pk)
+    form = FundsInPlaceForm(request.POST)
+    if form.is_valid():
+        try:
+            deal_record_funds_in_place(
+                deal=deal, actor=request.user, source="页面录入", **form.cleaned_data
+            )
+        except ValidationError as error:
+            errors_onto_form(form, error)
+        else:
+            messages.success(request, _("到位资金已登记。"))
+            return redirect("investment:detail", pk=pk)
+    return _detail_page(request, deal, funds_form=form, status=400)

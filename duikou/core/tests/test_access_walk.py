@@ -82,14 +82,23 @@ RULES: dict[str, Rule] = {
     "deals/": Rule("signed_in"),
     "deals/new/": Rule("writers"),
     "deals/<int:pk>/": Rule("read", "deal"),
+    "deals/<int:pk>/edit/": Rule("write", "deal"),
+    "deals/<int:pk>/stage/": Rule("write", "deal", "POST"),
+    "deals/<int:pk>/funds/": Rule("write", "deal", "POST"),
     "people/batches/": Rule("signed_in"),
+    "people/batches/new/": Rule("writers"),
     "people/batches/<int:pk>/": Rule("read", "batch"),
+    "people/batches/<int:pk>/edit/": Rule("write", "batch"),
+    "people/batches/<int:pk>/members/new/": Rule("write", "batch"),
     "people/members/": Rule("personal"),
     "exchanges/partnerships/": Rule("signed_in"),
+    "exchanges/partnerships/new/": Rule("writers"),
     "exchanges/events/": Rule("signed_in"),
     "exchanges/events/new/": Rule("writers"),
     "exchanges/events/<int:pk>/": Rule("read", "event"),
+    "exchanges/events/<int:pk>/edit/": Rule("write", "event"),
     "exchanges/channels/": Rule("signed_in"),
+    "exchanges/channels/new/": Rule("writers"),
 }
 
 
