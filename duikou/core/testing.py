@@ -201,3 +201,10 @@ def sales_channel(**overrides):
     }
     fields.update(overrides)
     return sales_channel_create(**fields)
+
+
+def field_error_html(response, name: str) -> str:
+    """The rendered block of form field ``name`` (label, input and inline errors)."""
+    html = response.content.decode()
+    start = html.index(f'id="field-{name}"')
+    return html[start : html.index("</div>", start)]

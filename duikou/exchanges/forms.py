@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import EventKind
+from .models import EventKind, PartnershipKind, SalesChannel
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -29,3 +29,50 @@ class EventForm(forms.Form):
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organiser"].queryset = orgs
+
+
+class EventEditForm(EventForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("修改说明"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, orgs=None, **kwargs)
+        # The code and the organiser stay as recorded.
+        for name in ("code", "organiser"):
+            del self.fields[name]
+
+
+class PartnershipForm(forms.Form):
+    code = forms.CharField(label=_("编号"), max_length=40)
+    kind = forms.ChoiceField(label=_("类型"), choices=PartnershipKind.choices)
+    donor_org = forms.ModelChoiceField(label=_("援疆机构"), queryset=None)
+    donor_party_name = forms.CharField(label=_("援方单位"), max_length=128)
+    local_party_name = forms.CharField(label=_("受援方单位"), max_length=128)
+    region = forms.CharField(label=_("受援地"), max_length=64, help_text=_("区划名称或代码"))
+    signed_on = forms.DateField(label=_("建立日期"), widget=DATE)
+    planned_end = forms.DateField(label=_("约定截止日期"), widget=DATE, required=False)
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["donor_org"].queryset = orgs
+
+
+class SalesChannelForm(forms.Form):
+    code = forms.CharField(label=_("编号"), max_length=40)
+    name = forms.CharField(label=_("名称"), max_length=128)
+    kind = forms.ChoiceField(label=_("类型"), choices=SalesChannel.Kind.choices)
+    operator = forms.CharField(label=_("外销主体"), max_length=128, help_text=_("经营该渠道的企业"))
+    donor_org = forms.ModelChoiceField(label=_("扶持援疆机构"), queryset=None)
+    region = forms.CharField(label=_("产品来源地"), max_length=64, help_text=_("区划名称或代码"))
+    location = forms.CharField(label=_("所在地"), max_length=128, required=False)
+    opened_on = forms.DateField(label=_("开设日期"), widget=DATE, required=False)
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["donor_org"].queryset = orgs

@@ -56,7 +56,9 @@ class FundsInPlaceForm(forms.Form):
     amount = forms.CharField(label=_("到位金额（元）"), max_length=30)
     on = forms.DateField(label=_("到位日期"), widget=DATE)
     reference = forms.CharField(label=_("凭证"), required=False, max_length=100)
-    note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     confirm_over_signed = forms.BooleanField(
         label=_("确认累计到位资金超过签约金额"), required=False
     )

@@ -37,6 +37,22 @@ def batch_list_for_user(*, user, term: str | None = None) -> QuerySet[AidBatch]:
     return qs.select_related("donor_org", "region").annotate(member_count=Count("members"))
 
 
+def get_batch_for_user(*, user, pk: int) -> AidBatch:
+    """A batch the user may see, or 404 (its existence is not revealed)."""
+    batch = batch_list_for_user(user=user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404("批次不存在或无权查看")
+    return batch
+
+
+def get_batch_for_user_rw(*, user, pk: int) -> AidBatch:
+    """A batch the user may change: 404 if invisible, 403 if only readable."""
+    batch = get_batch_for_user(user=user, pk=pk)
+    if not policy.can_write_for_org(user, batch.donor_org_id):
+        raise PermissionDenied("无权修改该批次")
+    return batch
+
+
 def member_list_for_user(
     *, user, batch: AidBatch | None = None, category: str | None = None
 ) -> QuerySet[AidMember]:

@@ -1,15 +1,33 @@
 """Aid personnel pages: batches (counts for everyone in scope) and people (names only for
-those the policy lets see personal data)."""
+those the policy lets see personal data), and the forms that record them."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from duikou import policy
+from duikou.audit.selectors import change_history_for
+from duikou.core.errors import ConflictError
+from duikou.geo.selectors import region_find
+from duikou.orgs.models import Organisation
+from duikou.orgs.selectors import organisation_list_writable
+from duikou.web.forms import errors_onto_form
 from duikou.web.listing import Listing, is_htmx, list_page
 
+from .forms import BatchEditForm, BatchForm, MemberForm
 from .models import Category, Term
-from .selectors import batch_list_for_user, member_counts_for_user, member_list_for_user
+from .selectors import (
+    PERSONAL_REFUSAL,
+    batch_list_for_user,
+    get_batch_for_user,
+    get_batch_for_user_rw,
+    member_counts_for_user,
+    member_list_for_user,
+)
+from .services import batch_create, batch_update, member_create
 
 BATCHES = Listing(
     search=("name", "donor_org__name", "region__name"),
@@ -29,10 +47,22 @@ MEMBERS = Listing(
 )
 
 
+def _donor_orgs(user):
+    return organisation_list_writable(user=user).filter(side=Organisation.Side.DONOR)
+
+
+def _region_or_none(text: str):
+    return region_find(text=text) if text else None
+
+
 @login_required
 def batch_list(request: HttpRequest) -> HttpResponse:
     listing = list_page(request, batch_list_for_user(user=request.user), BATCHES)
-    context = {"listing": listing, "terms": Term.choices}
+    context = {
+        "listing": listing,
+        "terms": Term.choices,
+        "can_create": _donor_orgs(request.user).exists(),
+    }
     template = "people/batches.html#rows" if is_htmx(request) else "people/batches.html"
     return render(request, template, context)
 
@@ -40,12 +70,11 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A batch: counts for everyone in scope; the names only with the right to see them."""
-    batch = batch_list_for_user(user=request.user).filter(pk=pk).first()
-    if batch is None:
-        raise Http404("批次不存在或无权查看")
+    batch = get_batch_for_user(user=request.user, pk=pk)
     personal = policy.can_see_personal_data(request.user)
     context = {
         "batch": batch,
+        "can_edit": policy.can_write_for_org(request.user, batch.donor_org_id),
         "counts": member_counts_for_user(user=request.user, batch=batch),
         "personal": personal,
         "members": member_list_for_user(user=request.user, batch=batch)[:500] if personal else [],
@@ -60,3 +89,92 @@ def member_list(request: HttpRequest) -> HttpResponse:
     context = {"listing": listing, "categories": Category.choices}
     template = "people/members.html#rows" if is_htmx(request) else "people/members.html"
     return render(request, template, context)
+
+
+@login_required
+def batch_new(request: HttpRequest) -> HttpResponse:
+    """Create a batch through ``batch_create``; refusals show beside their fields."""
+    orgs = _donor_orgs(request.user)
+    if not orgs.exists():
+        raise PermissionDenied("无权新建批次")
+    form = BatchForm(request.POST or None, orgs=orgs)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                data["region"] = _region_or_none(data["region"])
+                batch = batch_create(actor=request.user, source="页面录入", **data)
+            except ValidationError as error:
+                errors_onto_form(form, error)
+            else:
+                messages.success(request, _("批次已创建。"))
+                return redirect("people:batch", pk=batch.pk)
+    return render(request, "people/batch_form.html", {"form": form}, status=status)
+
+
+@login_required
+def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a batch through ``batch_update``. A save based on an older version is refused
+    (409) and shows what the other person changed."""
+    batch = get_batch_for_user_rw(user=request.user, pk=pk)
+    initial = {
+        "name": batch.name,
+        "region": batch.region.code if batch.region_id else "",
+        "term_start": batch.term_start,
+        "term_end": batch.term_end,
+        "note": batch.note,
+        "version": batch.version,
+    }
+    form = BatchEditForm(request.POST or None, initial=initial)
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            changes = dict(form.cleaned_data)
+            version, reason = changes.pop("version"), changes.pop("reason")
+            try:
+                changes["region"] = _region_or_none(changes["region"])
+                batch_update(
+                    batch=batch, version=version, reason=reason, actor=request.user, **changes
+                )
+            except ConflictError as error:
+                status = 409
+                form.add_error(None, error.messages[0])
+                current = get_batch_for_user(user=request.user, pk=pk)
+                conflict = {"current": current, "history": change_history_for(current)[:5]}
+            except ValidationError as error:
+                errors_onto_form(form, error)
+            else:
+                messages.success(request, _("批次已保存。"))
+                return redirect("people:batch", pk=batch.pk)
+    context = {"form": form, "batch": batch, "conflict": conflict}
+    return render(request, "people/batch_form.html", context, status=status)
+
+
+@login_required
+def member_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Register a person in a batch through ``member_create``. Names, phone and ID numbers
+    are personal data: only roles the policy lets see them may enter them."""
+    batch = get_batch_for_user_rw(user=request.user, pk=pk)
+    if not policy.can_see_personal_data(request.user):
+        raise PermissionDenied(PERSONAL_REFUSAL)
+    initial = {"region": batch.region.code if batch.region_id else ""}
+    form = MemberForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                data["region"] = region_find(text=data["region"])
+                member_create(batch=batch, actor=request.user, source="页面录入", **data)
+            except ValidationError as error:
+                errors_onto_form(form, error)
+            else:
+                messages.success(request, _("人员已登记。"))
+                return redirect("people:batch", pk=batch.pk)
+    context = {"form": form, "batch": batch}
+    return render(request, "people/member_form.html", context, status=status)
