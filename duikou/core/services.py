@@ -53,3 +53,11 @@ def validate(
                         f"{label}不能超过{limit}个字（现有{length}个）", code="max_length"
                     )
         raise
+
+
+def validate_fields(instance: models.Model) -> None:
+    """Field checks only. Foreign keys arrive as saved instances and the constraints are
+    checked by the service with Chinese messages (and enforced by the database), so neither
+    is read back one query each — that made loading many records slow."""
+    relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
+    validate(instance, exclude=relations, validate_constraints=False)

@@ -14,9 +14,14 @@ from django.db import transaction
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import refuse
 from duikou.core.money import to_money
-from duikou.core.services import bump_version, lock_for_update, refuse_unknown, validate
+from duikou.core.services import (
+    bump_version,
+    lock_for_update,
+    refuse_unknown,
+    validate_fields,
+)
 from duikou.geo.models import Region
-from duikou.geo.selectors import region_get_by_code
+from duikou.geo.selectors import region_resolve
 from duikou.orgs.models import Organisation
 
 from .models import Event, EventKind, Partnership, PartnershipKind, SalesChannel, SalesRecord
@@ -52,20 +57,6 @@ PARTNERSHIP_FIELDS = (
     "note",
 )
 CHANNEL_FIELDS = ("name", "operator", "location", "region", "is_active", "note")
-
-
-def _validate(instance) -> None:
-    """Field checks. Foreign keys arrive as saved instances and the constraints are checked
-    above with Chinese messages (and enforced by the database), so neither is read back one
-    query each, which made loading many records slow."""
-    relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
-    validate(instance, exclude=relations, validate_constraints=False)
-
-
-def _resolve_region(region: Region | str | None) -> Region | None:
-    if region is None or isinstance(region, Region):
-        return region
-    return region_get_by_code(code=region)
 
 
 def _count(value: object, field: str, label: str) -> int:
@@ -146,7 +137,7 @@ def partnership_create(
         local_party_name=local_party_name,
         local_party_org=local_party_org,
         donor_org=_donor(donor_org),
-        region=_resolve_region(region),
+        region=region_resolve(region),
         signed_on=signed_on,
         year=signed_on.year,
         month=signed_on.month,
@@ -154,7 +145,7 @@ def partnership_create(
         note=note,
         is_demo=is_demo,
     )
-    _validate(partnership)
+    validate_fields(partnership)
     partnership.save()
     change_record(instance=partnership, action="create", actor=actor, source=source)
     return partnership
@@ -171,7 +162,7 @@ def partnership_update(
     if "kind" in changes and changes["kind"] not in PartnershipKind.values:
         raise refuse("kind", f"合作类型“{changes['kind']}”无效")
     if "region" in changes:
-        changes["region"] = _resolve_region(changes["region"])
+        changes["region"] = region_resolve(changes["region"])
     for field in ("donor_party_name", "local_party_name"):
         if field in changes and not str(changes[field]).strip():
             raise refuse(field, "单位名称不能为空")
@@ -179,7 +170,7 @@ def partnership_update(
         setattr(current, field, value)
     if current.planned_end is not None and current.planned_end < current.signed_on:
         raise refuse("planned_end", "约定截止日期不能早于建立日期")
-    _validate(current)
+    validate_fields(current)
     bump_version(current, changes)
     change_record(instance=current, action="update", actor=actor, before=before, reason=reason)
     return current
@@ -261,7 +252,7 @@ def event_create(
         on=on,
         end_on=end_on,
         place=place,
-        region=_resolve_region(region),
+        region=region_resolve(region),
         organiser=organiser,
         participants=participants,
         exhibitors=exhibitors,
@@ -274,7 +265,7 @@ def event_create(
         is_demo=is_demo,
     )
     _check_event(event)
-    _validate(event)
+    validate_fields(event)
     event.save()
     change_record(instance=event, action="create", actor=actor, source=source)
     return event
@@ -287,11 +278,11 @@ def event_update(*, event: Event, version: int, actor=None, reason: str = "", **
     current = lock_for_update(Event, event, version, "活动")
     before = snapshot(current)
     if "region" in changes:
-        changes["region"] = _resolve_region(changes["region"])
+        changes["region"] = region_resolve(changes["region"])
     for field, value in changes.items():
         setattr(current, field, value)
     _check_event(current)
-    _validate(current)
+    validate_fields(current)
     bump_version(current, [*changes, "year", "month"])
     change_record(instance=current, action="update", actor=actor, before=before, reason=reason)
     return current
@@ -331,12 +322,12 @@ def sales_channel_create(
         operator=operator.strip(),
         location=location,
         donor_org=_donor(donor_org),
-        region=_resolve_region(region),
+        region=region_resolve(region),
         opened_on=opened_on,
         note=note,
         is_demo=is_demo,
     )
-    _validate(channel)
+    validate_fields(channel)
     channel.save()
     change_record(instance=channel, action="create", actor=actor, source=source)
     return channel
@@ -351,10 +342,10 @@ def sales_channel_update(
     current = lock_for_update(SalesChannel, channel, version, "外销渠道")
     before = snapshot(current)
     if "region" in changes:
-        changes["region"] = _resolve_region(changes["region"])
+        changes["region"] = region_resolve(changes["region"])
     for field, value in changes.items():
         setattr(current, field, value)
-    _validate(current)
+    validate_fields(current)
     bump_version(current, changes)
     change_record(instance=current, action="update", actor=actor, before=before, reason=reason)
     return current
@@ -398,7 +389,7 @@ def sales_record_create(
         note=note,
         is_demo=is_demo,
     )
-    _validate(record)
+    validate_fields(record)
     record.save()
     change_record(instance=record, action="create", actor=actor, source=source)
     return record

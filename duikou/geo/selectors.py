@@ -120,3 +120,10 @@ def get_region(*, pk: int) -> Region:
     if region is None:
         raise Http404("地区不存在")
     return region
+
+
+def region_resolve(region: "Region | str | None") -> "Region | None":
+    """A Region as given, or the one with this official code (services accept either)."""
+    if region is None or isinstance(region, Region):
+        return region
+    return region_get_by_code(code=region)

@@ -15,9 +15,9 @@ from django.db.models import Max
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import ConflictError, refuse
 from duikou.core.money import to_money
-from duikou.core.services import acting_user, bump_version, validate
+from duikou.core.services import acting_user, bump_version, validate_fields
 from duikou.geo.models import Region
-from duikou.geo.selectors import region_get_by_code
+from duikou.geo.selectors import region_resolve
 from duikou.orgs.models import Organisation
 
 from .models import (
@@ -47,18 +47,6 @@ EDITABLE_FIELDS = (
 )
 MONEY_FIELDS = {"planned_investment": "计划投资额", "signed_amount": "签约金额"}
 ZERO = Decimal("0.00")
-
-
-def _validate(instance) -> None:
-    """Field checks. Foreign keys arrive as saved instances and the constraints are checked
-    above with Chinese messages (and enforced by the database), so neither is read back one
-    query each, which made loading many records slow."""
-    relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
-    validate(instance, exclude=relations, validate_constraints=False)
-
-
-def _resolve_region(region: Region | str) -> Region:
-    return region if isinstance(region, Region) else region_get_by_code(code=region)
 
 
 def _money_or_none(value: object, field: str) -> Decimal | None:
@@ -175,7 +163,7 @@ def deal_create(
         industrial_park=industrial_park,
         description=description,
         donor_org=donor_org,
-        region=_resolve_region(region),
+        region=region_resolve(region),
         stage=stage,
         stage_date=stage_date,
         planned_investment=_money_or_none(planned_investment, "planned_investment"),
@@ -185,7 +173,7 @@ def deal_create(
     )
     _derive(deal)
     _set_milestones(deal, Stage(stage), stage_date)
-    _validate(deal)
+    validate_fields(deal)
     deal.save()
     _stage_change(deal, "", Stage(stage), stage_date, irregular=False, actor=actor, reason="")
     change_record(instance=deal, action="create", actor=actor, source=source)
@@ -216,7 +204,7 @@ def deal_update(
     if "jobs_expected" in changes:
         _check_jobs_expected(changes["jobs_expected"])
     if "region" in changes:
-        changes["region"] = _resolve_region(changes["region"])
+        changes["region"] = region_resolve(changes["region"])
     for field in ("name", "enterprise"):
         if field in changes and not str(changes[field]).strip():
             label = "项目名称" if field == "name" else "投资企业"
@@ -224,7 +212,7 @@ def deal_update(
     for field, value in changes.items():
         setattr(current, field, value)
     _derive(current)
-    _validate(current)
+    validate_fields(current)
     bump_version(current, [*changes, "donor_province", "prefecture"])
     change_record(
         instance=current, action="update", actor=actor, before=before, reason=reason, source=source
@@ -341,7 +329,7 @@ def deal_record_funds_in_place(
         note=note,
         is_demo=is_demo,
     )
-    _validate(record)
+    validate_fields(record)
     record.save()
     change_record(
         instance=record,
@@ -386,7 +374,7 @@ def deal_record_jobs(
         note=note,
         is_demo=is_demo,
     )
-    _validate(report)
+    validate_fields(report)
     report.save()
     before = snapshot(current, ["jobs_created"])
     current.jobs_created = jobs_total

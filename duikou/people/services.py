@@ -12,9 +12,14 @@ from django.db import transaction
 
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import refuse
-from duikou.core.services import bump_version, lock_for_update, refuse_unknown, validate
+from duikou.core.services import (
+    bump_version,
+    lock_for_update,
+    refuse_unknown,
+    validate_fields,
+)
 from duikou.geo.models import Region
-from duikou.geo.selectors import region_get_by_code
+from duikou.geo.selectors import region_resolve
 from duikou.orgs.models import Organisation
 
 from .identity import id_number_clean, id_number_mask, phone_clean
@@ -47,20 +52,6 @@ MEMBER_FIELDS = (
 )
 PAIR_FIELDS = ("apprentice_institution", "field", "end", "can_do_alone")
 TRAINING_FIELDS = ("title", "place", "days", "participants", "region", "note")
-
-
-def _validate(instance) -> None:
-    """Field checks. Foreign keys arrive as saved instances and the constraints are checked
-    above with Chinese messages (and enforced by the database), so neither is read back one
-    query each, which made loading many records slow."""
-    relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
-    validate(instance, exclude=relations, validate_constraints=False)
-
-
-def _resolve_region(region: Region | str | None) -> Region | None:
-    if region is None or isinstance(region, Region):
-        return region
-    return region_get_by_code(code=region)
 
 
 def snapshot_masked(instance) -> dict:
@@ -129,7 +120,7 @@ def batch_create(
         number=number,
         name=name,
         term=term,
-        region=_resolve_region(region),
+        region=region_resolve(region),
         term_start=term_start,
         term_end=term_end,
         year=term_start.year,
@@ -137,7 +128,7 @@ def batch_create(
         note=note,
         is_demo=is_demo,
     )
-    _validate(batch)
+    validate_fields(batch)
     batch.save()
     _record(batch, "create", actor=actor, source=source)
     return batch
@@ -152,12 +143,12 @@ def batch_update(
     current = lock_for_update(AidBatch, batch, version, "援疆批次")
     before = snapshot_masked(current)
     if "region" in changes:
-        changes["region"] = _resolve_region(changes["region"])
+        changes["region"] = region_resolve(changes["region"])
     for field, value in changes.items():
         setattr(current, field, value)
     _check_dates(current.term_start, current.term_end, field="term_end")
     current.year, current.month = current.term_start.year, current.term_start.month
-    _validate(current)
+    validate_fields(current)
     bump_version(current, [*changes, "year", "month"])
     _record(current, "update", actor=actor, before=before, reason=reason)
     return current
@@ -223,12 +214,12 @@ def member_create(
         id_number=id_number,
         host_org=host_org,
         host_org_name=host_org_name,
-        region=_resolve_region(region),
+        region=region_resolve(region),
         note=note,
         is_demo=is_demo,
     )
     _check_member(member)
-    _validate(member)
+    validate_fields(member)
     member.save()
     _record(member, "create", actor=actor, source=source)
     return member
@@ -243,11 +234,11 @@ def member_update(
     current = lock_for_update(AidMember, member, version, "援疆人员")
     before = snapshot_masked(current)
     if "region" in changes:
-        changes["region"] = _resolve_region(changes["region"])
+        changes["region"] = region_resolve(changes["region"])
     for field, value in changes.items():
         setattr(current, field, value)
     _check_member(current)
-    _validate(current)
+    validate_fields(current)
     bump_version(current, [*changes, "phone", "id_number", "host_org_name"])
     _record(current, "update", actor=actor, before=before, reason=reason)
     return current
@@ -286,7 +277,7 @@ def assignment_create(
         member=member,
         term=term,
         batch=batch,
-        region=_resolve_region(region) or member.region,
+        region=region_resolve(region) or member.region,
         host_org_name=host_org_name or member.host_org_name,
         start=start,
         end=end,
@@ -295,7 +286,7 @@ def assignment_create(
         note=note,
         is_demo=is_demo,
     )
-    _validate(assignment)
+    validate_fields(assignment)
     assignment.save()
     _record(assignment, "create", actor=actor, source=source)
     return assignment
@@ -356,7 +347,7 @@ def mentor_pair_create(
         apprentice_name=name,
         apprentice_id_number=id_number,
         apprentice_institution=apprentice_institution.strip(),
-        region=_resolve_region(region) or mentor.region,
+        region=region_resolve(region) or mentor.region,
         field=field.strip(),
         start=start,
         end=end,
@@ -365,7 +356,7 @@ def mentor_pair_create(
         can_do_alone=can_do_alone,
         is_demo=is_demo,
     )
-    _validate(pair)
+    validate_fields(pair)
     pair.save()
     _record(pair, "create", actor=actor, source=source)
     return pair
@@ -382,7 +373,7 @@ def mentor_pair_update(
     for field, value in changes.items():
         setattr(current, field, value)
     _check_dates(current.start, current.end)
-    _validate(current)
+    validate_fields(current)
     bump_version(current, changes)
     _record(current, "update", actor=actor, before=before, reason=reason)
     return current
@@ -436,7 +427,7 @@ def training_create(
         direction=direction,
         organiser=organiser,
         batch=batch,
-        region=_resolve_region(region),
+        region=region_resolve(region),
         place=place.strip(),
         start=start,
         days=days,
@@ -446,7 +437,7 @@ def training_create(
         note=note,
         is_demo=is_demo,
     )
-    _validate(training)
+    validate_fields(training)
     training.save()
     TrainingParticipant.objects.bulk_create(
         TrainingParticipant(
@@ -470,7 +461,7 @@ def training_update(
     current = lock_for_update(Training, training, version, "培训")
     before = snapshot_masked(current)
     if "region" in changes:
-        changes["region"] = _resolve_region(changes["region"])
+        changes["region"] = region_resolve(changes["region"])
     if "days" in changes and (not isinstance(changes["days"], int) or changes["days"] < 1):
         raise refuse("days", "天数必须是正整数")
     if "participants" in changes:
@@ -480,7 +471,7 @@ def training_update(
             raise refuse("participants", f"参加人数少于学员名单人数（{listed}）")
     for field, value in changes.items():
         setattr(current, field, value)
-    _validate(current)
+    validate_fields(current)
     bump_version(current, changes)
     _record(current, "update", actor=actor, before=before, reason=reason)
     return current
