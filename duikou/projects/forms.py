@@ -8,6 +8,9 @@ from duikou.orgs.models import Programme
 from .models import FundSource, Sector, TransactionKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
+# A drop-down longer than this is cut to the branch of the donor tree the project is in:
+# rendering the 12,000 organisations of a national ledger takes seconds.
+ORG_CHOICES_LIMIT = 500
 
 
 class ProjectForm(forms.Form):
@@ -47,10 +50,21 @@ class ProjectEditForm(ProjectForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("修改说明"), required=False, max_length=500)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, branch=None, **kwargs):
+        """``branch``: the organisation whose subtree the drop-down lists when the user may
+        write for too many; any writable organisation is still accepted."""
         super().__init__(*args, **kwargs)
         for name in ("code", "programme", "budget_aid", "budget_local", "budget_social"):
             del self.fields[name]
+        field = self.fields["donor_org"]
+        if branch is not None and field.queryset.count() > ORG_CHOICES_LIMIT:
+            branch_ids = field.queryset.filter(ancestor_links__ancestor=branch).values("pk")
+            shown = set(branch_ids.values_list("pk", flat=True)[:ORG_CHOICES_LIMIT])
+            current = self.initial.get("donor_org")
+            if current is not None:  # the project's own organisation is always offered
+                shown.add(current.pk)
+            choices = forms.ModelChoiceField(queryset=field.queryset.filter(pk__in=shown))
+            field.widget.choices = choices.choices
 
 
 class TransactionForm(forms.Form):

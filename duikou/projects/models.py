@@ -103,6 +103,8 @@ class Project(Tracked):
             models.Index(fields=["donor_province", "plan_year"]),
             models.Index(fields=["prefecture", "plan_year"]),
             models.Index(fields=["status"]),
+            # The project list's default order (newest plan year first), one page at a time.
+            models.Index(fields=["plan_year", "id"], name="project_year_page"),
         ]
 
     def __str__(self) -> str:
@@ -197,3 +199,50 @@ class ProgressReport(Tracked):
         constraints = [
             models.UniqueConstraint(fields=["project", "year", "month"], name="progress_unique")
         ]
+
+
+class FundSummary(models.Model):
+    """Money planned and moved, summed per donor province × place × plan year × year moved ×
+    fund source × kind × livelihood flag; what dashboards and maps read instead of the ledger.
+
+    Kept exact by the services that write budgets and transactions (each adds its change to
+    the cells it touches) and rebuilt in bulk by ``fund_summary_rebuild``. Budget cells
+    carry the plan year in ``year``; ``prefecture`` and ``is_county_or_below`` follow from
+    ``region`` and are stored so summaries group by columns.
+    """
+
+    BUDGET = "budget"
+
+    donor_province = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    prefecture = models.ForeignKey(Region, null=True, on_delete=models.CASCADE, related_name="+")
+    is_county_or_below = models.BooleanField()
+    is_livelihood = models.BooleanField()
+    plan_year = models.PositiveSmallIntegerField()
+    year = models.PositiveSmallIntegerField()
+    fund_source = models.CharField(max_length=16, choices=FundSource.choices)
+    kind = models.CharField(max_length=16)  # "budget" or a TransactionKind
+    amount = MoneyField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "donor_province",
+                    "region",
+                    "is_livelihood",
+                    "plan_year",
+                    "year",
+                    "fund_source",
+                    "kind",
+                ],
+                name="fund_summary_cell",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["fund_source", "plan_year"]),
+            models.Index(fields=["fund_source", "kind"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.donor_province_id}/{self.region_id}/{self.year} {self.kind} {self.amount}"

@@ -11,7 +11,15 @@ from django.http import Http404
 
 from duikou import policy
 
-from .models import BudgetLine, FundSource, FundTransaction, Project, Status, TransactionKind
+from .models import (
+    BudgetLine,
+    FundSource,
+    FundSummary,
+    FundTransaction,
+    Project,
+    Status,
+    TransactionKind,
+)
 
 ZERO = Decimal("0.00")
 MEASURES = ("budget", *TransactionKind.values)
@@ -49,6 +57,17 @@ def get_project_for_user_rw(*, user, pk: int) -> Project:
     return project
 
 
+def _summary_for_user(user) -> QuerySet[FundSummary] | None:
+    """The fund summary when the user sees every project, else None (sum the ledger).
+
+    The summary is kept by donor province and place, so narrower scopes read the ledger,
+    which for them is small.
+    """
+    if not policy.scope_for(user).sees_all:
+        return None
+    return FundSummary.objects.order_by()
+
+
 def _empty() -> dict[str, Decimal]:
     return dict.fromkeys(MEASURES, ZERO)
 
@@ -73,6 +92,17 @@ def _fund_totals(projects: QuerySet[Project], key: str) -> dict[object, dict[str
     return dict(totals)
 
 
+def _summary_totals(
+    summary: QuerySet[FundSummary], year: int | None, key: str
+) -> dict[object, dict[str, Decimal]]:
+    if year:
+        summary = summary.filter(plan_year=year)
+    totals: dict[object, dict[str, Decimal]] = defaultdict(_empty)
+    for row in summary.values("kind", group=F(key)).annotate(total=Sum("amount")):
+        totals[row["group"]][row["kind"]] += row["total"]
+    return dict(totals)
+
+
 def project_fund_totals(*, project: Project) -> dict[str, dict[str, Decimal]]:
     """Per fund source: planned, released, disbursed, spent, exact to the fen."""
     totals: dict[str, dict[str, Decimal]] = defaultdict(_empty)
@@ -92,20 +122,32 @@ def fund_totals_by_donor_province(
     *, user, year: int | None = None
 ) -> dict[str, dict[str, Decimal]]:
     """Fund totals per donor province (keyed by its name) for the user's visible projects."""
+    summary = _summary_for_user(user)
+    if summary is not None:
+        return _summary_totals(summary, year, "donor_province__name")
     projects = project_list_for_user(user=user, year=year)
     return _fund_totals(projects, "donor_province__name")
 
 
 def fund_totals_by_prefecture(*, user, year: int | None = None) -> dict[str, dict[str, Decimal]]:
     """Fund totals per recipient prefecture (keyed by its name)."""
+    summary = _summary_for_user(user)
+    if summary is not None:
+        return _summary_totals(summary, year, "prefecture__name")
     projects = project_list_for_user(user=user, year=year)
     return _fund_totals(projects, "prefecture__name")
 
 
 def fund_totals_by_year(*, user) -> dict[int, dict[str, Decimal]]:
     """Planned money by plan year and moved money by the year it moved, for a trend chart."""
-    projects = project_list_for_user(user=user)
     totals: dict[int, dict[str, Decimal]] = defaultdict(_empty)
+    summary = _summary_for_user(user)
+    if summary is not None:  # budget cells carry the plan year in ``year``
+        rows = summary.filter(fund_source=FundSource.AID).values("kind", "year")
+        for row in rows.annotate(total=Sum("amount")):
+            totals[row["year"]][row["kind"]] += row["total"]
+        return dict(sorted(totals.items()))
+    projects = project_list_for_user(user=user)
     budgets = (
         BudgetLine.objects.filter(project__in=projects.values("pk"), fund_source=FundSource.AID)
         .values(group=F("project__plan_year"))
@@ -130,12 +172,24 @@ def fund_totals_for_user(*, user, year: int | None = None, org=None, region=None
 
     ``org`` and ``region`` narrow to an organisation or a place and everything below it.
     """
+    totals = _empty()
+    summary = _summary_for_user(user)
+    if summary is not None and (org is None or org.parent_id is None):
+        summary = summary.filter(fund_source=FundSource.AID)
+        if year:
+            summary = summary.filter(plan_year=year)
+        if org is not None:  # a root of the donor tree: a donor province
+            summary = summary.filter(donor_province=org)
+        if region is not None:
+            summary = summary.filter(region__ancestor_links__ancestor=region)
+        for row in summary.values("kind").annotate(total=Sum("amount")):
+            totals[row["kind"]] = row["total"]
+        return totals
     projects = project_list_for_user(user=user, year=year)
     if org is not None:
         projects = projects.filter(donor_org__ancestor_links__ancestor=org)
     if region is not None:
         projects = projects.filter(region__ancestor_links__ancestor=region)
-    totals = _empty()
     aid = {"fund_source": FundSource.AID}
     found = BudgetLine.objects.filter(project__in=projects.values("pk"), **aid).aggregate(
         total=Sum("amount")
@@ -153,8 +207,16 @@ def fund_totals_for_user(*, user, year: int | None = None, org=None, region=None
 
 def fund_totals_by_region_id(*, user, year: int | None = None) -> dict[int, dict[str, Decimal]]:
     """Aid money planned and moved per project place (region id), for maps."""
-    projects = project_list_for_user(user=user, year=year).values("pk")
     totals: dict[int, dict[str, Decimal]] = defaultdict(_empty)
+    summary = _summary_for_user(user)
+    if summary is not None:
+        summary = summary.filter(fund_source=FundSource.AID)
+        if year:
+            summary = summary.filter(plan_year=year)
+        for row in summary.values("kind", "region_id").annotate(total=Sum("amount")):
+            totals[row["region_id"]][row["kind"]] += row["total"]
+        return dict(totals)
+    projects = project_list_for_user(user=user, year=year).values("pk")
     aid = {"project__in": projects, "fund_source": FundSource.AID}
     for row in (
         BudgetLine.objects.filter(**aid).values("project__region_id").annotate(t=Sum("amount"))
@@ -202,31 +264,43 @@ def aid_shares_by_donor_province_by_year(
     """
     county_min = Decimal(str(settings.DUIKOU_COUNTY_SHARE_THRESHOLD))
     livelihood_min = Decimal(str(settings.DUIKOU_LIVELIHOOD_SHARE_THRESHOLD))
-    projects = project_list_for_user(user=user)
-    if years:
-        projects = projects.filter(plan_year__in=years)
-    rows = (
-        BudgetLine.objects.filter(project__in=projects.values("pk"), fund_source=FundSource.AID)
-        .values(
-            "project__donor_province_id",
-            "project__donor_province__name",
-            "project__plan_year",
-            "project__is_county_or_below",
-            "project__is_livelihood",
+    summary = _summary_for_user(user)
+    if summary is not None:
+        summary = summary.filter(fund_source=FundSource.AID, kind=FundSummary.BUDGET)
+        if years:
+            summary = summary.filter(plan_year__in=years)
+        rows = summary.values(
+            province_key=F("donor_province_id"),
+            province=F("donor_province__name"),
+            plan=F("plan_year"),
+            county=F("is_county_or_below"),
+            livelihood=F("is_livelihood"),
+        ).annotate(total=Sum("amount"))
+    else:
+        projects = project_list_for_user(user=user)
+        if years:
+            projects = projects.filter(plan_year__in=years)
+        rows = (
+            BudgetLine.objects.filter(project__in=projects.values("pk"), fund_source=FundSource.AID)
+            .values(
+                province_key=F("project__donor_province_id"),
+                province=F("project__donor_province__name"),
+                plan=F("project__plan_year"),
+                county=F("project__is_county_or_below"),
+                livelihood=F("project__is_livelihood"),
+            )
+            .annotate(total=Sum("amount"))
         )
-        .annotate(total=Sum("amount"))
-    )
     groups: dict[tuple, dict] = {}
     for row in rows:
-        key = (row["project__donor_province_id"], row["project__plan_year"])
+        key = (row["province_key"], row["plan"])
         group = groups.setdefault(
-            key,
-            {"name": row["project__donor_province__name"], "total": ZERO, "c": ZERO, "l": ZERO},
+            key, {"name": row["province"], "total": ZERO, "c": ZERO, "l": ZERO}
         )
         group["total"] += row["total"]
-        if row["project__is_county_or_below"]:
+        if row["county"]:
             group["c"] += row["total"]
-        if row["project__is_livelihood"]:
+        if row["livelihood"]:
             group["l"] += row["total"]
     result = []
     for (province_id, year), g in sorted(

@@ -8,8 +8,8 @@ keyed by the offending field, and nothing is written.
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BigIntegerField, F, Sum, Value
 from django.utils import timezone
 
 from duikou.audit.services import change_record, snapshot
@@ -24,6 +24,7 @@ from duikou.orgs.selectors import pairing_covers
 from .models import (
     BudgetLine,
     FundSource,
+    FundSummary,
     FundTransaction,
     ProgressReport,
     Project,
@@ -70,6 +71,94 @@ def _derive(project: Project) -> None:
     project.out_of_pairing = not pairing_covers(
         donor=project.donor_org, region=project.region, day=project.planned_start
     )
+
+
+# Fund summary ---------------------------------------------------------------------------
+# Services add each change to the summary cells it touches, in the same transaction, so
+# the dashboards read exact totals without summing the ledger. ``UPDATE … amount + x`` is
+# atomic, so concurrent writers on different projects of one cell do not lose updates.
+
+SUMMARY_FIELDS = ("donor_province_id", "region_id", "is_livelihood", "plan_year")
+
+
+def _summary_key(project: Project) -> dict:
+    return {f: getattr(project, f) for f in SUMMARY_FIELDS}
+
+
+def _summary_add(key: dict, cells: dict[tuple[str, str, int], Decimal], sign: int = 1) -> None:
+    """Add ``cells`` ((fund source, kind, year) → yuan) times ``sign`` to the summary."""
+    region = None
+    for (fund_source, kind, year), amount in cells.items():
+        if not amount:
+            continue
+        fen = int(amount * 100) * sign
+        cell = {**key, "year": year, "fund_source": fund_source, "kind": kind}
+        add = F("amount") + Value(fen, output_field=BigIntegerField())
+        if FundSummary.objects.filter(**cell).update(amount=add):
+            continue
+        if region is None:
+            region = Region.objects.only("prefecture_id", "level").get(pk=key["region_id"])
+        try:
+            with transaction.atomic():
+                FundSummary.objects.create(
+                    **cell,
+                    prefecture_id=region.prefecture_id,
+                    is_county_or_below=region.is_county_or_below,
+                    amount=amount * sign,
+                )
+        except IntegrityError:  # created meanwhile by a concurrent writer
+            FundSummary.objects.filter(**cell).update(amount=add)
+
+
+def _project_cells(project: Project) -> dict[tuple[str, str, int], Decimal]:
+    """Everything one project contributes to the summary."""
+    cells: dict[tuple[str, str, int], Decimal] = {}
+    for line in BudgetLine.objects.filter(project=project):
+        cells[(line.fund_source, FundSummary.BUDGET, project.plan_year)] = line.amount
+    moved = (
+        FundTransaction.objects.filter(project=project)
+        .values("fund_source", "kind", "year")
+        .annotate(total=Sum("amount"))
+    )
+    for row in moved:
+        cells[(row["fund_source"], row["kind"], row["year"])] = row["total"]
+    return cells
+
+
+def fund_summary_rebuild() -> int:
+    """Recompute the whole fund summary from budgets and transactions; returns the cells.
+
+    For bulk loads that bypass the services; one INSERT … SELECT per source table.
+    """
+    q = connection.ops.quote_name
+    summary, project = FundSummary._meta.db_table, Project._meta.db_table
+    columns = (
+        "donor_province_id, region_id, prefecture_id, is_county_or_below, is_livelihood,"
+        f" plan_year, {q('year')}, fund_source, kind, amount"
+    )
+    group = (
+        "p.donor_province_id, p.region_id, p.prefecture_id, p.is_county_or_below,"
+        " p.is_livelihood, p.plan_year"
+    )
+    # Table and column names come from the models, never from input.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {summary}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {summary} ({columns}) SELECT {group}, p.plan_year,"  # noqa: S608
+            " b.fund_source,"
+            f" %s, SUM(b.amount) FROM {BudgetLine._meta.db_table} b"
+            f" JOIN {project} p ON p.id = b.project_id"
+            f" GROUP BY {group}, b.fund_source",
+            [FundSummary.BUDGET],
+        )
+        cursor.execute(
+            f"INSERT INTO {summary} ({columns}) SELECT {group}, t.{q('year')},"  # noqa: S608
+            " t.fund_source,"
+            f" t.kind, SUM(t.amount) FROM {FundTransaction._meta.db_table} t"
+            f" JOIN {project} p ON p.id = t.project_id"
+            f" GROUP BY {group}, t.{q('year')}, t.fund_source, t.kind"
+        )
+    return FundSummary.objects.count()
 
 
 def _check_dates(planned_start: date, planned_end: date) -> None:
@@ -144,6 +233,10 @@ def project_create(
     BudgetLine.objects.bulk_create(
         BudgetLine(project=project, fund_source=s, amount=a) for s, a in amounts.items()
     )
+    _summary_add(
+        _summary_key(project),
+        {(s, FundSummary.BUDGET, project.plan_year): a for s, a in amounts.items()},
+    )
     StatusChange.objects.create(
         project=project,
         from_status="",
@@ -177,6 +270,7 @@ def project_update(
         raise refuse(sorted(unknown)[0], "该字段不能在此修改")
     current = _locked(project, version)
     before = snapshot(current)
+    old_key = _summary_key(current)
     if "region" in changes:
         changes["region"] = _resolve_region(changes["region"])
     for field, value in changes.items():
@@ -186,6 +280,19 @@ def project_update(
     validate(current)
     derived = ["donor_province", "prefecture", "is_county_or_below", "out_of_pairing"]
     bump_version(current, [*changes, *derived])
+    new_key = _summary_key(current)
+    if new_key != old_key:  # move the project's money to its new summary cells
+        cells = _project_cells(current)
+        old_plan, new_plan = old_key["plan_year"], new_key["plan_year"]
+        budget = FundSummary.BUDGET
+        _summary_add(
+            old_key,
+            {(s, k, old_plan if k == budget else y): a for (s, k, y), a in cells.items()},
+            -1,
+        )
+        _summary_add(
+            new_key, {(s, k, new_plan if k == budget else y): a for (s, k, y), a in cells.items()}
+        )
     change_record(
         instance=current,
         action="update",
@@ -272,6 +379,10 @@ def budget_set(
         raise refuse("amount", f"{label}计划金额不能低于已发生的资金（{largest}元）")
     line = BudgetLine.objects.filter(project=current, fund_source=fund_source).first()
     before = snapshot(line) if line else None
+    delta = amount - (line.amount if line else Decimal("0"))
+    _summary_add(
+        _summary_key(current), {(fund_source, FundSummary.BUDGET, current.plan_year): delta}
+    )
     if line is None:
         line = BudgetLine.objects.create(project=current, fund_source=fund_source, amount=amount)
     else:
@@ -335,6 +446,7 @@ def fund_transaction_create(
     )
     validate(record)
     record.save()
+    _summary_add(_summary_key(current), {(fund_source, kind, on.year): amount})
     change_record(instance=record, action="create", actor=actor, source=source)
     return record
 

@@ -167,7 +167,12 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "description": project.description,
         "version": project.version,
     }
-    form = ProjectEditForm(request.POST or None, orgs=orgs, initial=initial)
+    form = ProjectEditForm(
+        request.POST or None,
+        orgs=orgs,
+        initial=initial,
+        branch=project.donor_org.parent or project.donor_org,
+    )
     conflict = None
     status = 200
     if request.method == "POST":

@@ -169,6 +169,8 @@ class Value(Tracked):
             models.Index(fields=["indicator", "org", "region", "period_start"]),
             # Leaves of the region tree (a county, an XPCC division) read their values directly.
             models.Index(fields=["indicator", "region", "year"]),
+            # The value list's default order (newest period first), read one page at a time.
+            models.Index(fields=["period_start", "id"], name="value_period_page"),
         ]
 
     def __str__(self) -> str:

@@ -3,7 +3,10 @@
 A list view takes a permission-scoped queryset from a selector and a ``Listing`` saying
 which fields a search looks in, which parameters filter and which columns sort; the
 page then runs a bounded number of queries (a count and one page of rows) whatever the
-size of the table. Search is ``icontains`` over name fields, which works for Chinese on
+size of the table. The count stops at ``COUNT_CAP`` rows (a page shows "more than …"):
+counting millions of rows exactly costs seconds and nobody pages that far.
+
+Search is ``icontains`` over name fields, which works for Chinese on
 SQLite and PostgreSQL alike.
 """
 
@@ -12,8 +15,18 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
 PER_PAGE = 50
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count reads at most ``COUNT_CAP + 1`` rows."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
 
 @dataclass(frozen=True)
@@ -34,6 +47,7 @@ class ListPage:
     sort: str
     total: int
     params: dict
+    capped: bool = False  # more rows than ``total``
 
 
 def _int(text: str | None) -> int | None:
@@ -48,6 +62,21 @@ def _path(field_name: str, lookup: str) -> str:
     return lookup if field_name == "self" else f"{field_name}__{lookup}"
 
 
+def _contains(model, name: str, query: str) -> Q:
+    """``name__icontains``; a field one foreign key away is matched in its own table first
+    (``org_id IN (…)``), so a search over millions of rows joins nothing."""
+    # Words without letter case (Chinese, digits) need no case folding: PostgreSQL then
+    # skips UPPER() on every row, which halves the time of a scan over millions.
+    lookup = "icontains" if query.lower() != query.upper() else "contains"
+    head, sep, tail = name.partition("__")
+    if sep and "__" not in tail:
+        relation = model._meta.get_field(head)
+        if relation.many_to_one:
+            found = relation.related_model._base_manager.filter(**{f"{tail}__{lookup}": query})
+            return Q(**{f"{head}__in": found.values("pk")})
+    return Q(**{f"{name}__{lookup}": query})
+
+
 def list_page(request: HttpRequest, queryset: QuerySet, listing: Listing) -> ListPage:
     """Apply the request's search, filters and sort to ``queryset`` and cut one page."""
     params = {}
@@ -55,7 +84,7 @@ def list_page(request: HttpRequest, queryset: QuerySet, listing: Listing) -> Lis
     if query:
         condition = Q()
         for name in listing.search:
-            condition |= Q(**{f"{name}__icontains": query})
+            condition |= _contains(queryset.model, name, query)
         queryset = queryset.filter(condition)
     for param, lookup in listing.filters.items():
         value = request.GET.get(param, "").strip()
@@ -78,10 +107,31 @@ def list_page(request: HttpRequest, queryset: QuerySet, listing: Listing) -> Lis
         sort, key = listing.default_sort, listing.default_sort.lstrip("-")
     order = listing.sorts[key]
     descending = sort.startswith("-")
-    queryset = queryset.order_by(f"-{order}" if descending else order, "pk")
-    paginator = Paginator(queryset, listing.per_page)
-    page = paginator.get_page(request.GET.get("page"))
-    return ListPage(page=page, query=query, sort=sort, total=paginator.count, params=params)
+    # Ties break by pk in the same direction, so one index on (column, id) serves the page.
+    if descending:
+        queryset = queryset.order_by(f"-{order}", "-pk")
+    else:
+        queryset = queryset.order_by(order, "pk")
+    paginator = CappedPaginator(queryset, listing.per_page)
+    number = request.GET.get("page", "")
+    if number in ("", "1"):
+        # The first page is read before counting: when it is short it is the whole list,
+        # and a rare search word scans the table once instead of twice.
+        rows = list(queryset[: listing.per_page + 1])
+        if len(rows) <= listing.per_page:
+            paginator.__dict__["count"] = len(rows)
+        page = Page(rows[: listing.per_page], 1, paginator)
+    else:
+        page = paginator.get_page(number)
+    total = paginator.count
+    return ListPage(
+        page=page,
+        query=query,
+        sort=sort,
+        total=min(total, COUNT_CAP),
+        params=params,
+        capped=total > COUNT_CAP,
+    )
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -1,5 +1,6 @@
 import pytest
 
+from duikou.core import testing
 from duikou.projects.models import Project
 from duikou.projects.services import project_update
 
@@ -53,6 +54,24 @@ def test_a_stale_save_is_refused_and_shows_the_other_change(client, portfolio):
     assert "他人的修改" in page
     project.refresh_from_db()
     assert project.name == "他人的修改"
+
+
+def test_a_long_organisation_list_shows_the_project_branch_but_accepts_any(
+    client, portfolio, monkeypatch
+):
+    monkeypatch.setattr("duikou.projects.forms.ORG_CHOICES_LIMIT", 1)
+    project, team = portfolio["county"], portfolio["team"]
+    other = testing.donor_org(parent=testing.donor_province("320000"))
+    client.force_login(testing.user())
+    page = client.get(f"/projects/{project.pk}/edit/").content.decode()
+    assert team.name in page
+    assert other.name not in page
+    form = _project_form(
+        portfolio, name=project.name, region="652324", donor_org=other.pk, version=project.version
+    )
+    assert client.post(f"/projects/{project.pk}/edit/", form).status_code == 302
+    project.refresh_from_db()
+    assert project.donor_org == other
 
 
 def test_a_transaction_over_budget_is_refused_beside_the_amount(client, portfolio):

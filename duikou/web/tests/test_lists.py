@@ -72,3 +72,21 @@ def test_names_in_lists_are_escaped(client, portfolio):
     page = client.get("/projects/").content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_a_search_word_finds_rows_by_a_related_name_and_counts_them(client, many):
+    client.force_login(many["writer"])
+    team = many["team"].name
+    response = client.get("/projects/", {"q": team[-4:]})
+    assert response.status_code == 200
+    assert response.context["listing"].total == 5
+    assert response.context["listing"].page.paginator.num_pages == 1
+
+
+def test_a_long_list_counts_up_to_the_cap_and_says_so(client, many, monkeypatch):
+    monkeypatch.setattr("duikou.web.listing.COUNT_CAP", 3)
+    client.force_login(many["writer"])
+    response = client.get("/projects/", {"page": "2"})
+    listing = response.context["listing"]
+    assert (listing.total, listing.capped) == (3, True)
+    assert "超过 3 条" in response.content.decode()

@@ -11,6 +11,7 @@ BENCHES = {
     "extract": "bench.extract",
     "imports": "bench.imports",
     "pages": "bench.pages",
+    "national": "bench.national",
 }
 
 
