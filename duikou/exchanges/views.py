@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 
 from duikou import policy
 from duikou.audit.selectors import change_history_for
-from duikou.core.errors import ConflictError
 from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
-from duikou.web.forms import errors_onto_form
+from duikou.web.forms import edit_attempt, errors_onto_form
 from duikou.web.listing import Listing, is_htmx, list_page
 
 from .forms import EventEditForm, EventForm, PartnershipForm, SalesChannelForm
@@ -163,21 +162,19 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             changes = dict(form.cleaned_data)
             version, reason = changes.pop("version"), changes.pop("reason")
-            try:
+
+            def save():
                 changes["region"] = (
                     region_find(text=changes["region"]) if changes["region"] else None
                 )
                 event_update(
                     event=event, version=version, reason=reason, actor=request.user, **changes
                 )
-            except ConflictError as error:
-                status = 409
-                form.add_error(None, error.messages[0])
-                current = get_event_for_user(user=request.user, pk=pk)
-                conflict = {"current": current, "history": change_history_for(current)[:5]}
-            except ValidationError as error:
-                errors_onto_form(form, error)
-            else:
+
+            saved, status, conflict = edit_attempt(
+                form, save=save, reload=lambda: get_event_for_user(user=request.user, pk=pk)
+            )
+            if saved:
                 messages.success(request, _("活动已保存。"))
                 return redirect("exchanges:event", pk=event.pk)
     context = {"form": form, "event": event, "conflict": conflict}

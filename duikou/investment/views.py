@@ -14,7 +14,7 @@ from duikou.core.errors import ConflictError
 from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
-from duikou.web.forms import errors_onto_form
+from duikou.web.forms import edit_attempt, errors_onto_form
 from duikou.web.listing import Listing, is_htmx, list_page
 
 from .forms import DealEditForm, DealForm, DealStageForm, FundsInPlaceForm
@@ -154,7 +154,8 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             changes = dict(form.cleaned_data)
             version, reason = changes.pop("version"), changes.pop("reason")
-            try:
+
+            def save():
                 changes["region"] = region_find(text=changes["region"])
                 deal_update(
                     deal=deal,
@@ -164,14 +165,11 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     source="页面录入",
                     **changes,
                 )
-            except ConflictError as error:
-                status = 409
-                form.add_error(None, error.messages[0])
-                current = get_deal_for_user(user=request.user, pk=pk)
-                conflict = {"current": current, "history": change_history_for(current)[:5]}
-            except ValidationError as error:
-                errors_onto_form(form, error)
-            else:
+
+            saved, status, conflict = edit_attempt(
+                form, save=save, reload=lambda: get_deal_for_user(user=request.user, pk=pk)
+            )
+            if saved:
                 messages.success(request, _("招商项目已保存。"))
                 return redirect("investment:detail", pk=deal.pk)
     context = {"form": form, "deal": deal, "conflict": conflict}

@@ -9,12 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from duikou import policy
-from duikou.audit.selectors import change_history_for
-from duikou.core.errors import ConflictError
 from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
-from duikou.web.forms import errors_onto_form
+from duikou.web.forms import edit_attempt, errors_onto_form
 from duikou.web.listing import Listing, is_htmx, list_page
 
 from .forms import BatchEditForm, BatchForm, MemberForm
@@ -135,19 +133,17 @@ def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             changes = dict(form.cleaned_data)
             version, reason = changes.pop("version"), changes.pop("reason")
-            try:
+
+            def save():
                 changes["region"] = _region_or_none(changes["region"])
                 batch_update(
                     batch=batch, version=version, reason=reason, actor=request.user, **changes
                 )
-            except ConflictError as error:
-                status = 409
-                form.add_error(None, error.messages[0])
-                current = get_batch_for_user(user=request.user, pk=pk)
-                conflict = {"current": current, "history": change_history_for(current)[:5]}
-            except ValidationError as error:
-                errors_onto_form(form, error)
-            else:
+
+            saved, status, conflict = edit_attempt(
+                form, save=save, reload=lambda: get_batch_for_user(user=request.user, pk=pk)
+            )
+            if saved:
                 messages.success(request, _("批次已保存。"))
                 return redirect("people:batch", pk=batch.pk)
     context = {"form": form, "batch": batch, "conflict": conflict}

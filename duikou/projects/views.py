@@ -10,12 +10,11 @@ from django.views.decorators.http import require_POST
 
 from duikou import policy
 from duikou.audit.selectors import change_history_for
-from duikou.core.errors import ConflictError
 from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
 from duikou.results.selectors import value_list_for_user
-from duikou.web.forms import errors_onto_form
+from duikou.web.forms import edit_attempt, errors_onto_form
 from duikou.web.listing import Listing, is_htmx, list_page
 
 from .forms import ProgressForm, ProjectEditForm, ProjectForm, TransactionForm, TransitionForm
@@ -192,7 +191,8 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     "description",
                 )
             }
-            try:
+
+            def save():
                 changes["region"] = _region(form)
                 project_update(
                     project=project,
@@ -202,17 +202,11 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     source="页面录入",
                     **changes,
                 )
-            except ConflictError as error:
-                status = 409
-                form.add_error(None, error.messages[0])
-                current = get_project_for_user(user=request.user, pk=pk)
-                conflict = {
-                    "current": current,
-                    "history": change_history_for(current)[:5],
-                }
-            except ValidationError as error:
-                errors_onto_form(form, error)
-            else:
+
+            saved, status, conflict = edit_attempt(
+                form, save=save, reload=lambda: get_project_for_user(user=request.user, pk=pk)
+            )
+            if saved:
                 messages.success(request, _("项目已保存。"))
                 return redirect("projects:detail", pk=project.pk)
     context = {"form": form, "project": project, "conflict": conflict, "creating": False}

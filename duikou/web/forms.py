@@ -1,7 +1,13 @@
 """Putting a service's refusal next to the field it names."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model
+
+from duikou.audit.selectors import change_history_for
+from duikou.core.errors import ConflictError
 
 
 def errors_onto_form(form: forms.Form, error: ValidationError, aliases: dict | None = None) -> None:
@@ -16,3 +22,24 @@ def errors_onto_form(form: forms.Form, error: ValidationError, aliases: dict | N
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def edit_attempt(
+    form: forms.Form, *, save: Callable[[], object], reload: Callable[[], Model]
+) -> tuple[bool, int, dict | None]:
+    """Run an edit page's service call: (saved, status, conflict).
+
+    A stale version answers 409 with the record as it is now and its latest changes, so
+    the page can show what the other person did; a refusal answers 400 with the messages
+    beside their fields.
+    """
+    try:
+        save()
+    except ConflictError as error:
+        form.add_error(None, error.messages[0])
+        current = reload()
+        return False, 409, {"current": current, "history": change_history_for(current)[:5]}
+    except ValidationError as error:
+        errors_onto_form(form, error)
+        return False, 400, None
+    return True, 200, None
