@@ -1,6 +1,5 @@
 """Cross-domain pages: the dashboard, the map, the indicator explorer and figures' sources."""
 
-import csv
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from duikou.results.models import Indicator, Value
 from duikou.results.selectors import rollup_sources, value_list_for_user
+from duikou.transfer.exporters import pivot_export_response
 
 from . import selectors
 from .listing import Listing, is_htmx, list_page
@@ -98,8 +98,8 @@ def explore(request: HttpRequest) -> HttpResponse:
         rows=rows,
         cols=cols,
     )
-    if params.get("format") == "csv":
-        return _csv_response(pivot, rows, cols)
+    if params.get("format") in ("csv", "xlsx"):
+        return pivot_export_response(pivot, "duikou-explorer", params["format"])
     context = {
         "pivot": pivot,
         "indicators": indicators,
@@ -119,6 +119,7 @@ def explore(request: HttpRequest) -> HttpResponse:
             ("period", _("期间")),
         ],
         "csv_url": f"{request.path}?{_with(params, format='csv')}",
+        "xlsx_url": f"{request.path}?{_with(params, format='xlsx')}",
     }
     if is_htmx(request):
         return render(request, "web/explore.html#result", context)
@@ -130,28 +131,6 @@ def _with(params, **changes) -> str:
     for key, value in changes.items():
         copy[key] = value
     return copy.urlencode()
-
-
-def csv_safe(text: object) -> str:
-    """Neutralise cells a spreadsheet would run as a formula (=, +, -, @, tab, return)."""
-    text = "" if text is None else str(text)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
-
-
-def _csv_response(pivot: selectors.Pivot, rows: str, cols: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="duikou-explorer.csv"'
-    response.write("\ufeff")  # a byte-order mark so Excel reads the file as UTF-8
-    writer = csv.writer(response)
-    writer.writerow([csv_safe(""), *(csv_safe(c) for c in pivot.columns)])
-    for row in pivot.rows:
-        writer.writerow(
-            [csv_safe(row.label)]
-            + [csv_safe("" if c.value is None else format(c.value, "f")) for c in row.cells]
-        )
-    return response
 
 
 @login_required
