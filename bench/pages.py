@@ -57,6 +57,8 @@ def _pages(*, national: bool = False) -> dict[str, str]:
         "home": "/",
         "map": "/map/",
         "map/indicator": "/map/?measure=PATIENTS_TREATED",
+        "map/counties": "/map/?layer=county",
+        "map/counties/indicator": "/map/?layer=county&measure=PATIENTS_TREATED",
         "explore": "/explore/",
         "explore/csv": "/explore/?format=csv",
         "values": "/values/",
@@ -72,6 +74,11 @@ def _pages(*, national: bool = False) -> dict[str, str]:
         "events": "/exchanges/events/",
         "partnerships": "/exchanges/partnerships/",
         "channels": "/exchanges/channels/",
+        "records/fund_transactions": "/records/fund_transactions/",
+        "records/fund_transactions/search": "/records/fund_transactions/?q=医&kind=spend",
+        "records/funds_in_place": "/records/funds_in_place/",
+        "records/trainings": "/records/trainings/",
+        "records/sales_records": "/records/sales_records/",
     }
     if province:
         pages["donor_province"] = f"/orgs/{province.pk}/"

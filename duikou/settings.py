@@ -178,10 +178,18 @@ DUIKOU_COUNTY_SHARE_THRESHOLD = os.environ.get("DUIKOU_COUNTY_SHARE_THRESHOLD", 
 DUIKOU_LIVELIHOOD_SHARE_THRESHOLD = os.environ.get("DUIKOU_LIVELIHOOD_SHARE_THRESHOLD", "0.80")
 # Compliance: a deal with no stage change for this many months counts as stuck.
 DUIKOU_DEAL_STUCK_MONTHS = int(os.environ.get("DUIKOU_DEAL_STUCK_MONTHS", "6"))
+# Project documents are stored in the database (so backups hold them); the largest accepted,
+# in megabytes. A proxy in front (nginx client_max_body_size) must allow at least this.
+DUIKOU_DOCUMENT_MAX_MB = float(os.environ.get("DUIKOU_DOCUMENT_MAX_MB", "20"))
 
-# The map layer (a GeoJSON file among the static files). Replaceable: areas are matched to
-# regions by name, short name or alias, so another layer only needs matching names.
+# The map layers (GeoJSON files among the static files), prefectures and counties.
+# Replaceable (a public map needs an approved one, 审图号): areas are matched to regions by a
+# `code` property when they have one, else by name, short name or alias.
+# See duikou/geo/static/geo/maps/README.md.
 DUIKOU_MAP_GEOJSON = os.environ.get("DUIKOU_MAP_GEOJSON", "geo/maps/xinjiang.json")
+DUIKOU_MAP_COUNTY_GEOJSON = os.environ.get(
+    "DUIKOU_MAP_COUNTY_GEOJSON", "geo/maps/xinjiang_counties.json"
+)
 
 # Sign-in and transport security (docs/security.md).
 PASSWORD_HASHERS = [

@@ -25,6 +25,16 @@ def change_history_for(instance: models.Model):
     ).select_related("actor")
 
 
+def deletions_of(model: type[models.Model], **before) -> QuerySet[ChangeEntry]:
+    """The delete entries of ``model`` whose last state matches ``before`` (e.g.
+    ``project_id=5``), newest first: what is left of rows that were deleted or voided.
+    Callers have checked that the user may see the records these rows belonged to."""
+    lookups = {f"before__{name}": value for name, value in before.items()}
+    return ChangeEntry.objects.filter(
+        entity=model._meta.label_lower, action=ChangeEntry.Action.DELETE, **lookups
+    ).select_related("actor")
+
+
 def change_entry_list_for_user(
     *,
     user,

@@ -5,4 +5,8 @@ from duikou import policy
 
 def access(request) -> dict:
     user = request.user
-    return {"can_read_history": user.is_authenticated and policy.can_read_history(user)}
+    signed_in = user.is_authenticated
+    return {
+        "can_read_history": signed_in and policy.can_read_history(user),
+        "can_see_personal_data": signed_in and policy.can_see_personal_data(user),
+    }

@@ -28,11 +28,12 @@ from duikou.orgs.services import (
     pairings_load_csv,
     programme_get_or_create,
 )
-from duikou.projects.models import Project
+from duikou.projects.models import DocumentKind, Project
 from duikou.projects.services import (
     fund_transaction_create,
     progress_report_submit,
     project_create,
+    project_document_add,
     project_transition,
 )
 
@@ -467,6 +468,63 @@ def _projects_load(programme: Programme) -> int:
     return created
 
 
+# One document on one demo project, so the 文档 section shows what it is for.
+DEMO_DOCUMENT = {
+    "project": "DEMO-FJ-2023-001",
+    "file_name": "关于玛纳斯县医共体信息化建设项目的立项批复（演示）.pdf",
+    "title": "玛纳斯县医共体信息化建设项目立项批复",
+    "lines": (
+        "关于玛纳斯县医共体信息化建设项目的立项批复",
+        "",
+        "【演示数据】本文件由演示数据生成，不是正式公文。",
+        "",
+        "一、同意玛纳斯县医共体信息化建设项目立项。",
+        "二、项目使用援疆资金1510万元，由福建援疆三明分指挥部组织实施。",
+        "三、请按照援疆项目管理规定抓紧开展前期工作。",
+    ),
+}
+
+
+def _demo_pdf(lines: tuple[str, ...]) -> bytes:
+    """A one-page PDF in Chinese, the same bytes on every run (reportlab's invariant mode)."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))  # built in: no font file needed
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    page.setFont("STSong-Light", 14)
+    y = 780
+    for line in lines:
+        page.drawString(72, y, line)
+        y -= 26
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def _documents_load() -> int:
+    from django.core.files.base import ContentFile
+
+    project = Project.objects.filter(code=DEMO_DOCUMENT["project"]).first()
+    if project is None or project.documents.exists():
+        return 0
+    project_document_add(
+        project=project,
+        upload=ContentFile(_demo_pdf(DEMO_DOCUMENT["lines"]), name=DEMO_DOCUMENT["file_name"]),
+        kind=DocumentKind.APPROVAL,
+        title=DEMO_DOCUMENT["title"],
+        note=f"{DEMO_MARK}示例文件",
+        is_demo=True,
+        source="演示数据",
+    )
+    return 1
+
+
 def _users_load() -> list[tuple[str, str, str]]:
     User = get_user_model()
     accounts = []
@@ -495,6 +553,7 @@ def demo_load() -> dict:
     _organisations_load()
     _sub_pairings_load(programme)
     summary["projects_created"] = _projects_load(programme)
+    summary["documents_created"] = _documents_load()
     summary["accounts"] = _users_load()
     from duikou.exchanges import demo as exchanges_demo
     from duikou.investment import demo as investment_demo

@@ -29,6 +29,14 @@ def refuse_unknown(changes: dict, allowed: tuple) -> None:
         raise refuse(sorted(unknown)[0], "该字段不能在此修改")
 
 
+def reason_required(reason: str, message: str) -> str:
+    """The stripped reason of a correction or deletion; refused (keyed "reason") when blank."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise refuse("reason", message)
+    return reason
+
+
 def acting_user(actor):
     """The user to store as author: None for system jobs and anonymous callers."""
     return actor if actor is not None and actor.is_authenticated else None

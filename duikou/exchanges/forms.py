@@ -76,3 +76,48 @@ class SalesChannelForm(forms.Form):
     def __init__(self, *args, orgs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["donor_org"].queryset = orgs
+
+
+class PartnershipEditForm(PartnershipForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("修改说明"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, orgs=None, **kwargs)
+        # The code, the organisation and the date it was set up stay as recorded.
+        for name in ("code", "donor_org", "signed_on"):
+            del self.fields[name]
+
+
+class PartnershipEndForm(forms.Form):
+    on = forms.DateField(label=_("结束日期"), widget=DATE)
+    # Required by the service, which says so in its own words.
+    reason = forms.CharField(label=_("结束原因"), max_length=500, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SalesChannelEditForm(SalesChannelForm):
+    is_active = forms.BooleanField(label=_("经营中"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("修改说明"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, orgs=None, **kwargs)
+        # The code, type, supporting organisation and opening date stay as recorded.
+        for name in ("code", "kind", "donor_org", "opened_on"):
+            del self.fields[name]
+
+
+class SalesRecordForm(forms.Form):
+    period_start = forms.DateField(label=_("期间开始"), widget=DATE)
+    period_end = forms.DateField(label=_("期间结束"), widget=DATE)
+    sales_amount = forms.CharField(label=_("销售额（元）"), max_length=32)
+    subsidy_paid = forms.CharField(
+        label=_("发放补贴（元）"), max_length=32, initial="0", required=False
+    )
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_subsidy_paid(self) -> str:
+        return self.cleaned_data["subsidy_paid"].strip() or "0"

@@ -147,3 +147,31 @@ def sales_totals_for_user(*, user, start: date | None = None, end: date | None =
         "sales": money["sales"] or ZERO,
         "subsidies": money["subsidies"] or ZERO,
     }
+
+
+def sales_record_list_for_channel(*, channel: SalesChannel) -> QuerySet[SalesRecord]:
+    """One channel's sales, one row per period, oldest first. ``channel`` comes from
+    ``get_sales_channel_for_user``, which decided the user may see it."""
+    return SalesRecord.objects.filter(channel=channel).order_by("period_start")
+
+
+def sales_record_totals_for_channel(*, channel: SalesChannel) -> dict:
+    """One channel's sales and subsidies: in all, and per year (of the period's end)."""
+    records = SalesRecord.objects.filter(channel=channel).order_by()
+    by_year = [
+        {
+            "year": row["year"],
+            "periods": row["periods"],
+            "sales": row["sales"] or ZERO,
+            "subsidies": row["subsidies"] or ZERO,
+        }
+        for row in records.values("year")
+        .annotate(periods=Count("id"), sales=Sum("sales_amount"), subsidies=Sum("subsidy_paid"))
+        .order_by("year")
+    ]
+    return {
+        "periods": sum(row["periods"] for row in by_year),
+        "sales": sum((row["sales"] for row in by_year), ZERO),
+        "subsidies": sum((row["subsidies"] for row in by_year), ZERO),
+        "by_year": by_year,
+    }

@@ -153,7 +153,13 @@ def partnership_create(
 
 @transaction.atomic
 def partnership_update(
-    *, partnership: Partnership, version: int, actor=None, reason: str = "", **changes
+    *,
+    partnership: Partnership,
+    version: int,
+    actor=None,
+    reason: str = "",
+    source: str = "",
+    **changes,
 ) -> Partnership:
     """Correct a partnership's kind, party names, place, planned end or note."""
     refuse_unknown(changes, PARTNERSHIP_FIELDS)
@@ -172,13 +178,26 @@ def partnership_update(
         raise refuse("planned_end", "约定截止日期不能早于建立日期")
     validate_fields(current)
     bump_version(current, changes)
-    change_record(instance=current, action="update", actor=actor, before=before, reason=reason)
+    change_record(
+        instance=current,
+        action="update",
+        actor=actor,
+        before=before,
+        reason=reason,
+        source=source,
+    )
     return current
 
 
 @transaction.atomic
 def partnership_end(
-    *, partnership: Partnership, on: date, reason: str, actor=None, version: int | None = None
+    *,
+    partnership: Partnership,
+    on: date,
+    reason: str,
+    actor=None,
+    version: int | None = None,
+    source: str = "",
 ) -> Partnership:
     """End a partnership on a date; the reason is required and kept."""
     current = lock_for_update(Partnership, partnership, version, "合作共建")
@@ -198,6 +217,7 @@ def partnership_end(
         before=before,
         after=snapshot(current, ["status", "ended_on"]),
         reason=reason,
+        source=source,
     )
     return current
 
@@ -272,7 +292,9 @@ def event_create(
 
 
 @transaction.atomic
-def event_update(*, event: Event, version: int, actor=None, reason: str = "", **changes) -> Event:
+def event_update(
+    *, event: Event, version: int, actor=None, reason: str = "", source: str = "", **changes
+) -> Event:
     """Correct an event or add its outcomes once known."""
     refuse_unknown(changes, EVENT_FIELDS)
     current = lock_for_update(Event, event, version, "活动")
@@ -284,7 +306,14 @@ def event_update(*, event: Event, version: int, actor=None, reason: str = "", **
     _check_event(current)
     validate_fields(current)
     bump_version(current, [*changes, "year", "month"])
-    change_record(instance=current, action="update", actor=actor, before=before, reason=reason)
+    change_record(
+        instance=current,
+        action="update",
+        actor=actor,
+        before=before,
+        reason=reason,
+        source=source,
+    )
     return current
 
 
@@ -335,7 +364,13 @@ def sales_channel_create(
 
 @transaction.atomic
 def sales_channel_update(
-    *, channel: SalesChannel, version: int, actor=None, reason: str = "", **changes
+    *,
+    channel: SalesChannel,
+    version: int,
+    actor=None,
+    reason: str = "",
+    source: str = "",
+    **changes,
 ) -> SalesChannel:
     """Correct a channel's name, operator, location or place, or mark it closed."""
     refuse_unknown(changes, CHANNEL_FIELDS)
@@ -347,7 +382,14 @@ def sales_channel_update(
         setattr(current, field, value)
     validate_fields(current)
     bump_version(current, changes)
-    change_record(instance=current, action="update", actor=actor, before=before, reason=reason)
+    change_record(
+        instance=current,
+        action="update",
+        actor=actor,
+        before=before,
+        reason=reason,
+        source=source,
+    )
     return current
 
 

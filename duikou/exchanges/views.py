@@ -1,4 +1,4 @@
-"""Partnerships, events and sales channels: lists, one event's page and the forms that
+"""Partnerships, events and sales channels: lists, one record's page and the forms that
 record and correct them."""
 
 from django.contrib import messages
@@ -7,25 +7,53 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from duikou import policy
 from duikou.audit.selectors import change_history_for
+from duikou.core.errors import ConflictError
 from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
 from duikou.web.forms import edit_attempt, errors_onto_form
 from duikou.web.listing import Listing, is_htmx, list_page
 
-from .forms import EventEditForm, EventForm, PartnershipForm, SalesChannelForm
-from .models import EventKind, PartnershipKind, SalesChannel
+from .forms import (
+    EventEditForm,
+    EventForm,
+    PartnershipEditForm,
+    PartnershipEndForm,
+    PartnershipForm,
+    SalesChannelEditForm,
+    SalesChannelForm,
+    SalesRecordForm,
+)
+from .models import EventKind, Partnership, PartnershipKind, SalesChannel
 from .selectors import (
     event_list_for_user,
     get_event_for_user,
     get_event_for_user_rw,
+    get_partnership_for_user,
+    get_partnership_for_user_rw,
+    get_sales_channel_for_user,
+    get_sales_channel_for_user_rw,
     partnership_list_for_user,
     sales_channel_list_for_user,
+    sales_record_list_for_channel,
+    sales_record_totals_for_channel,
 )
-from .services import event_create, event_update, partnership_create, sales_channel_create
+from .services import (
+    event_create,
+    event_update,
+    partnership_create,
+    partnership_end,
+    partnership_update,
+    sales_channel_create,
+    sales_channel_update,
+    sales_record_create,
+)
+
+SOURCE = "页面录入"
 
 PARTNERSHIPS = Listing(
     search=("donor_party_name", "local_party_name", "code"),
@@ -119,7 +147,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
             data = dict(form.cleaned_data)
             try:
                 data["region"] = region_find(text=data["region"]) if data["region"] else None
-                event = event_create(actor=request.user, source="页面录入", **data)
+                event = event_create(actor=request.user, source=SOURCE, **data)
             except ValidationError as error:
                 errors_onto_form(form, error)
             else:
@@ -168,7 +196,12 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     region_find(text=changes["region"]) if changes["region"] else None
                 )
                 event_update(
-                    event=event, version=version, reason=reason, actor=request.user, **changes
+                    event=event,
+                    version=version,
+                    reason=reason,
+                    actor=request.user,
+                    source=SOURCE,
+                    **changes,
                 )
 
             saved, status, conflict = edit_attempt(
@@ -195,12 +228,12 @@ def partnership_new(request: HttpRequest) -> HttpResponse:
             data = dict(form.cleaned_data)
             try:
                 data["region"] = region_find(text=data["region"])
-                partnership_create(actor=request.user, source="页面录入", **data)
+                partnership = partnership_create(actor=request.user, source=SOURCE, **data)
             except ValidationError as error:
                 errors_onto_form(form, error)
             else:
                 messages.success(request, _("结对合作已创建。"))
-                return redirect("exchanges:partnerships")
+                return redirect("exchanges:partnership", pk=partnership.pk)
     return render(request, "exchanges/partnership_form.html", {"form": form}, status=status)
 
 
@@ -218,10 +251,187 @@ def channel_new(request: HttpRequest) -> HttpResponse:
             data = dict(form.cleaned_data)
             try:
                 data["region"] = region_find(text=data["region"])
-                sales_channel_create(actor=request.user, source="页面录入", **data)
+                channel = sales_channel_create(actor=request.user, source=SOURCE, **data)
             except ValidationError as error:
                 errors_onto_form(form, error)
             else:
                 messages.success(request, _("外销渠道已创建。"))
-                return redirect("exchanges:channels")
+                return redirect("exchanges:channel", pk=channel.pk)
     return render(request, "exchanges/channel_form.html", {"form": form}, status=status)
+
+
+# One partnership ---------------------------------------------------------------------------
+
+
+def _partnership_page(request, partnership, *, end_form=None, status=200):
+    """The partnership page; a refused end form comes back with its errors in place."""
+    can_edit = policy.can_write_for_org(request.user, partnership.donor_org_id)
+    if end_form is None and can_edit and partnership.status == Partnership.Status.ACTIVE:
+        end_form = PartnershipEndForm(initial={"version": partnership.version})
+    context = {
+        "partnership": partnership,
+        "history": change_history_for(partnership)[:50],
+        "can_edit": can_edit,
+        "end_form": end_form,
+    }
+    return render(request, "exchanges/partnership.html", context, status=status)
+
+
+@login_required
+def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One partnership: its parties, dates and status, and its change history."""
+    return _partnership_page(request, get_partnership_for_user(user=request.user, pk=pk))
+
+
+def _partnership_initial(partnership) -> dict:
+    fields = ("kind", "donor_party_name", "local_party_name", "planned_end", "note", "version")
+    initial = {name: getattr(partnership, name) for name in fields}
+    return {**initial, "region": partnership.region.code}
+
+
+@login_required
+def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a partnership through ``partnership_update``. A save based on an older version
+    is refused (409) and shows what the other person changed."""
+    partnership = get_partnership_for_user_rw(user=request.user, pk=pk)
+    form = PartnershipEditForm(request.POST or None, initial=_partnership_initial(partnership))
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            changes = dict(form.cleaned_data)
+            version, reason = changes.pop("version"), changes.pop("reason")
+
+            def save():
+                changes["region"] = region_find(text=changes["region"])
+                partnership_update(
+                    partnership=partnership,
+                    version=version,
+                    reason=reason,
+                    actor=request.user,
+                    source=SOURCE,
+                    **changes,
+                )
+
+            saved, status, conflict = edit_attempt(
+                form, save=save, reload=lambda: get_partnership_for_user(user=request.user, pk=pk)
+            )
+            if saved:
+                messages.success(request, _("结对合作已保存。"))
+                return redirect("exchanges:partnership", pk=partnership.pk)
+    context = {"form": form, "partnership": partnership, "conflict": conflict}
+    return render(request, "exchanges/partnership_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def partnership_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a partnership on a date, with its reason, through ``partnership_end``."""
+    partnership = get_partnership_for_user_rw(user=request.user, pk=pk)
+    form = PartnershipEndForm(request.POST)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            partnership_end(
+                partnership=partnership,
+                on=data["on"],
+                reason=data["reason"],
+                version=data["version"],
+                actor=request.user,
+                source=SOURCE,
+            )
+        except ConflictError as error:
+            status = 409
+            form.add_error(None, error.messages[0])
+            partnership = get_partnership_for_user(user=request.user, pk=pk)
+        except ValidationError as error:
+            errors_onto_form(form, error)
+        else:
+            messages.success(request, _("结对合作已结束。"))
+            return redirect("exchanges:partnership", pk=pk)
+    return _partnership_page(request, partnership, end_form=form, status=status)
+
+
+# One sales channel -------------------------------------------------------------------------
+
+
+def _channel_page(request, channel, *, sales_form=None, status=200):
+    """The channel page; a refused sales record comes back with its errors in place."""
+    can_edit = policy.can_write_for_org(request.user, channel.donor_org_id)
+    context = {
+        "channel": channel,
+        "records": sales_record_list_for_channel(channel=channel),
+        "totals": sales_record_totals_for_channel(channel=channel),
+        "history": change_history_for(channel)[:50],
+        "can_edit": can_edit,
+        "sales_form": (sales_form or SalesRecordForm()) if can_edit else None,
+    }
+    return render(request, "exchanges/channel.html", context, status=status)
+
+
+@login_required
+def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One sales channel: its sales and subsidies per period, with totals, and its history."""
+    return _channel_page(request, get_sales_channel_for_user(user=request.user, pk=pk))
+
+
+def _channel_initial(channel) -> dict:
+    fields = ("name", "operator", "location", "is_active", "note", "version")
+    initial = {name: getattr(channel, name) for name in fields}
+    return {**initial, "region": channel.region.code}
+
+
+@login_required
+def channel_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a channel through ``sales_channel_update``. A save based on an older version
+    is refused (409) and shows what the other person changed."""
+    channel = get_sales_channel_for_user_rw(user=request.user, pk=pk)
+    form = SalesChannelEditForm(request.POST or None, initial=_channel_initial(channel))
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            changes = dict(form.cleaned_data)
+            version, reason = changes.pop("version"), changes.pop("reason")
+
+            def save():
+                changes["region"] = region_find(text=changes["region"])
+                sales_channel_update(
+                    channel=channel,
+                    version=version,
+                    reason=reason,
+                    actor=request.user,
+                    source=SOURCE,
+                    **changes,
+                )
+
+            saved, status, conflict = edit_attempt(
+                form, save=save, reload=lambda: get_sales_channel_for_user(user=request.user, pk=pk)
+            )
+            if saved:
+                messages.success(request, _("外销渠道已保存。"))
+                return redirect("exchanges:channel", pk=channel.pk)
+    context = {"form": form, "channel": channel, "conflict": conflict}
+    return render(request, "exchanges/channel_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def sales_record_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record one period's sales and subsidy through ``sales_record_create``."""
+    channel = get_sales_channel_for_user_rw(user=request.user, pk=pk)
+    form = SalesRecordForm(request.POST)
+    if form.is_valid():
+        try:
+            sales_record_create(
+                channel=channel, actor=request.user, source=SOURCE, **form.cleaned_data
+            )
+        except ValidationError as error:
+            errors_onto_form(form, error)
+        else:
+            messages.success(request, _("销售记录已登记。"))
+            return redirect("exchanges:channel", pk=pk)
+    return _channel_page(request, channel, sales_form=form, status=400)

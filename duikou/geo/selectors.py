@@ -45,6 +45,10 @@ def region_descendants(*, region: Region) -> QuerySet[Region]:
     return Region.objects.filter(ancestor_links__ancestor=region)
 
 
+# The map's layers and the setting naming each one's file.
+MAP_LAYERS = {"prefecture": "DUIKOU_MAP_GEOJSON", "county": "DUIKOU_MAP_COUNTY_GEOJSON"}
+
+
 @dataclass(frozen=True)
 class MapArea:
     """One area of the map file and the region it was matched to (None when no match)."""
@@ -53,40 +57,48 @@ class MapArea:
     region: Region | None
 
 
-@lru_cache(maxsize=4)
-def _map_names(path: str, mtime: float) -> tuple[str, ...]:
+@lru_cache(maxsize=8)
+def _map_features(path: str, mtime: float) -> tuple[tuple[str, str], ...]:
+    """(name, code) of each feature of a map file; code is "" when it has none."""
     with open(path, encoding="utf-8") as handle:
         data = json.load(handle)
-    return tuple(f["properties"].get("name", "") for f in data.get("features", []))
+    return tuple(
+        (str(p.get("name") or ""), str(p.get("code") or "").strip())
+        for p in (f.get("properties") or {} for f in data.get("features", []))
+    )
 
 
-def map_file() -> tuple[str, str]:
-    """The map layer in use: its static path (setting ``DUIKOU_MAP_GEOJSON``) and file."""
+def map_file(*, layer: str = "prefecture") -> tuple[str, str]:
+    """A map layer's file: its static path (the layer's setting) and where it lies on disk."""
     from django.contrib.staticfiles import finders
 
-    static_path = settings.DUIKOU_MAP_GEOJSON
+    setting = MAP_LAYERS[layer]
+    static_path = getattr(settings, setting)
     found = finders.find(static_path)
     if not found:
-        raise FileNotFoundError(f"找不到地图文件 {static_path}")
+        raise FileNotFoundError(f"找不到地图文件 {static_path}（设置 {setting}）")
     return static_path, found
 
 
-def map_areas() -> list[MapArea]:
-    """The areas of the map layer, each matched to a region by name, short name or alias.
+def map_areas(*, layer: str = "prefecture") -> list[MapArea]:
+    """The areas of a map layer, each matched to a region.
 
-    Nothing about the map's areas is hard-coded: replacing the file (or the setting)
-    with another layer, such as one with counties, only needs its names to match regions.
-    Regions inside Xinjiang and the XPCC are preferred when a name is ambiguous.
+    A feature with a ``code`` property that is a region's code is that region; the others
+    are matched by name, short name or alias, regions inside Xinjiang and the XPCC first
+    when a name is ambiguous. Nothing about the areas is hard-coded: another file (the
+    layer's setting) only needs codes or names that match regions.
     """
-    _, path = map_file()
-    names = _map_names(path, os.path.getmtime(path))
-    wanted = {n for n in names if n}
-    condition = Q(name__in=wanted) | Q(short_name__in=wanted)
-    for name in wanted:
-        condition |= Q(aliases__contains=name)
-    candidates = list(
-        Region.objects.filter(condition).select_related("province").order_by("level", "code")
-    )
+    _, path = map_file(layer=layer)
+    features = _map_features(path, os.path.getmtime(path))
+    regions = Region.objects.select_related("province", "prefecture", "twin")
+    by_code = {r.code: r for r in regions.filter(code__in={c for _, c in features if c})}
+    wanted = {n for n, c in features if n and c not in by_code}
+    candidates = []
+    if wanted:
+        condition = Q(name__in=wanted) | Q(short_name__in=wanted)
+        for name in wanted:
+            condition |= Q(aliases__contains=name)
+        candidates = list(regions.filter(condition).order_by("level", "code"))
 
     def score(region: Region, name: str) -> tuple | None:
         if region.name == name:
@@ -101,7 +113,10 @@ def map_areas() -> list[MapArea]:
         return (rank, home not in {"650000", "XPCC"}, region.code)
 
     areas = []
-    for name in names:
+    for name, code in features:
+        if code in by_code:
+            areas.append(MapArea(name, by_code[code]))
+            continue
         scored = [(score(r, name), r) for r in candidates]
         scored = [(s, r) for s, r in scored if s is not None]
         areas.append(MapArea(name, min(scored, key=lambda item: item[0])[1] if scored else None))

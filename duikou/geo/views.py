@@ -8,7 +8,8 @@ from django.urls import reverse
 from duikou.investment.selectors import deal_totals_for_user
 from duikou.orgs.selectors import pairings_for_region
 from duikou.projects.selectors import fund_totals_for_user
-from duikou.web.listing import Listing, is_htmx, list_page
+from duikou.transfer.exporters import ExportColumn
+from duikou.web.listing import Listing, is_htmx, list_export, list_page
 
 from . import selectors
 from .models import Region
@@ -20,10 +21,23 @@ REGIONS = Listing(
     filters={"level": "level", "parent": "parent_id"},
     region_field="self",
 )
+REGION_COLUMNS = [
+    ExportColumn("code", "区划代码"),
+    ExportColumn("name", "名称", width=24),
+    ExportColumn("short_name", "简称"),
+    ExportColumn(lambda r: r.get_level_display(), "层级"),
+    ExportColumn("kind", "类型"),
+    ExportColumn("parent.code", "上级代码"),
+    ExportColumn("parent.name", "上级名称", width=24),
+    ExportColumn("aliases", "别称", width=30),
+]
 
 
 @login_required
 def region_list(request: HttpRequest) -> HttpResponse:
+    exported = list_export(request, selectors.region_list(), REGIONS, REGION_COLUMNS, "行政区划")
+    if exported:
+        return exported
     listing = list_page(request, selectors.region_list(), REGIONS)
     context = {"listing": listing, "levels": Region.Level.choices}
     template = "geo/list.html#rows" if is_htmx(request) else "geo/list.html"

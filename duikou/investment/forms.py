@@ -62,3 +62,25 @@ class FundsInPlaceForm(forms.Form):
     confirm_over_signed = forms.BooleanField(
         label=_("确认累计到位资金超过签约金额"), required=False
     )
+
+
+class FundsCorrectForm(forms.Form):
+    """A correction of recorded funds in place, with the reason the history keeps."""
+
+    amount = forms.CharField(label=_("到位金额（元）"), max_length=30)
+    on = forms.DateField(label=_("到位日期"), widget=DATE)
+    reference = forms.CharField(label=_("凭证"), required=False, max_length=100)
+    note = forms.CharField(
+        label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    confirm_over_signed = forms.BooleanField(
+        label=_("确认累计到位资金超过签约金额"), required=False
+    )
+    # Required by the service, which says so in its words beside the field.
+    reason = forms.CharField(label=_("更正原因"), required=False, max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class FundsVoidForm(forms.Form):
+    reason = forms.CharField(label=_("作废原因"), required=False, max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,6 +1,8 @@
 """Reads for investment deals, scoped by the policy module: lists, the funnel and its timings."""
 
 import statistics
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
@@ -9,6 +11,7 @@ from django.db.models import Count, Max, QuerySet, Sum
 from django.http import Http404
 
 from duikou import policy
+from duikou.audit.selectors import deletions_of
 from duikou.orgs.models import Organisation
 
 from .models import PIPELINE, RANK, Deal, DealStageChange, FundsInPlace, Stage
@@ -60,6 +63,52 @@ def get_deal_for_user_rw(*, user, pk: int) -> Deal:
     if not policy.can_write_for_org(user, deal.donor_org_id):
         raise PermissionDenied("无权修改该招商项目")
     return deal
+
+
+def get_funds_in_place_for_user(*, user, pk: int) -> FundsInPlace:
+    """Funds in place of a deal the user may see, or 404."""
+    deals = deal_list_for_user(user=user).values("pk")
+    record = FundsInPlace.objects.filter(deal__in=deals, pk=pk).select_related("deal").first()
+    if record is None:
+        raise Http404("到位资金不存在或无权查看")
+    return record
+
+
+def get_funds_in_place_for_user_rw(*, user, pk: int) -> FundsInPlace:
+    """Funds in place the user may correct or void: 404 if invisible, 403 if only readable."""
+    record = get_funds_in_place_for_user(user=user, pk=pk)
+    if not policy.can_write_for_org(user, record.deal.donor_org_id):
+        raise PermissionDenied("无权修改该招商项目的到位资金")
+    return record
+
+
+@dataclass(frozen=True)
+class VoidedFunds:
+    """Voided (作废) funds in place as the delete entry in the history keeps them."""
+
+    on: date
+    amount: Decimal
+    reference: str
+    note: str
+    voided_at: datetime
+    voided_by: object
+    reason: str
+
+
+def funds_in_place_voided_list(*, deal: Deal, limit: int = 100) -> list[VoidedFunds]:
+    """The voided funds in place of a deal the caller may see, newest first."""
+    return [
+        VoidedFunds(
+            on=date.fromisoformat(entry.before["on"]),
+            amount=Decimal(str(entry.before["amount"])),
+            reference=entry.before.get("reference", ""),
+            note=entry.before.get("note", ""),
+            voided_at=entry.at,
+            voided_by=entry.actor,
+            reason=entry.reason,
+        )
+        for entry in deletions_of(FundsInPlace, deal_id=deal.pk)[:limit]
+    ]
 
 
 def deal_stage_history(*, deal: Deal) -> QuerySet[DealStageChange]:

@@ -10,12 +10,19 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import ConflictError, refuse
 from duikou.core.money import to_money
-from duikou.core.services import acting_user, bump_version, validate_fields
+from duikou.core.services import (
+    acting_user,
+    bump_version,
+    lock_for_update,
+    reason_required,
+    refuse_unknown,
+    validate_fields,
+)
 from duikou.geo.models import Region
 from duikou.geo.selectors import region_resolve
 from duikou.orgs.models import Organisation
@@ -47,6 +54,7 @@ EDITABLE_FIELDS = (
 )
 MONEY_FIELDS = {"planned_investment": "计划投资额", "signed_amount": "签约金额"}
 ZERO = Decimal("0.00")
+OVER_SIGNED_CONFIRMED = "已确认累计到位资金超过签约金额"
 
 
 def _money_or_none(value: object, field: str) -> Decimal | None:
@@ -280,6 +288,16 @@ def deal_advance_stage(
     return current
 
 
+def _funds_amount(amount: object) -> Decimal:
+    try:
+        amount = to_money(amount, field="到位金额")
+    except ValidationError as error:
+        raise refuse("amount", error.messages[0]) from None
+    if amount <= 0:
+        raise refuse("amount", "到位金额必须大于零")
+    return amount
+
+
 @transaction.atomic
 def deal_record_funds_in_place(
     *,
@@ -299,12 +317,7 @@ def deal_record_funds_in_place(
     it (``confirm_over_signed``, e.g. the investor added to the contract); the row
     then carries the confirmation.
     """
-    try:
-        amount = to_money(amount, field="到位金额")
-    except ValidationError as error:
-        raise refuse("amount", error.messages[0]) from None
-    if amount <= 0:
-        raise refuse("amount", "到位金额必须大于零")
+    amount = _funds_amount(amount)
     current = _locked(deal, None)  # serialises concurrent entries on one deal
     if current.signed_on is None:
         raise refuse("deal", f"招商项目“{current.name}”尚未签约，不能登记到位资金")
@@ -335,10 +348,116 @@ def deal_record_funds_in_place(
         instance=record,
         action="create",
         actor=actor,
-        reason="已确认累计到位资金超过签约金额" if over else "",
+        reason=OVER_SIGNED_CONFIRMED if over else "",
         source=source,
     )
     return record
+
+
+FUNDS_CORRECTABLE = ("amount", "on", "reference", "note")
+
+
+def _locked_funds(record: FundsInPlace, version: int | None) -> FundsInPlace:
+    """Re-read a funds row under a row lock (its deal already locked) and check the editor
+    saw its latest version; a row voided meanwhile is refused, not a server error."""
+    try:
+        return lock_for_update(FundsInPlace, record, version, "到位资金")
+    except FundsInPlace.DoesNotExist:
+        raise refuse("record", "该笔到位资金已被作废，请刷新页面后查看") from None
+
+
+@transaction.atomic
+def funds_in_place_correct(
+    *,
+    record: FundsInPlace,
+    version: int | None,
+    reason: str,
+    confirm_over_signed: bool = False,
+    actor=None,
+    source: str = "",
+    **changes,
+) -> FundsInPlace:
+    """Correct the amount, date, reference or note of recorded funds in place, with a reason.
+
+    A new date may not precede the signing. A larger amount that takes the running total
+    (this row counted once) above the signed amount needs ``confirm_over_signed``, as a new
+    entry does; the row's ``over_signed`` flag then says so, and clears when a smaller
+    amount brings the total back within the contract. The history keeps the old values.
+    """
+    refuse_unknown(changes, FUNDS_CORRECTABLE)
+    reason = reason_required(reason, "更正到位资金必须说明原因")
+    if "amount" in changes:
+        changes["amount"] = _funds_amount(changes["amount"])
+    if "on" in changes and not isinstance(changes["on"], date):
+        raise refuse("on", "到位日期无效")
+    deal = _locked(record.deal, None)  # serialises money writes on one deal
+    current = _locked_funds(record, version)
+    changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
+    if not changes:
+        raise ValidationError("没有需要更正的内容：金额、日期、凭证和备注都与原记录相同")
+    if ("amount" in changes or "on" in changes) and deal.signed_on is None:
+        raise refuse("deal", f"招商项目“{deal.name}”尚未签约，不能更正到位金额或日期")
+    if "on" in changes and changes["on"] < deal.signed_on:
+        raise refuse("on", f"到位日期不能早于签约日期（{deal.signed_on}）")
+    before = snapshot(current)
+    old_amount, new_amount = current.amount, changes.get("amount", current.amount)
+    over_signed = current.over_signed
+    confirmed = False
+    if new_amount != old_amount:
+        others = FundsInPlace.objects.filter(deal=deal).exclude(pk=current.pk)
+        total = (others.aggregate(total=Sum("amount"))["total"] or ZERO) + new_amount
+        signed = deal.signed_amount or ZERO
+        over = total > signed
+        if over and new_amount > old_amount:
+            if not confirm_over_signed:
+                raise refuse(
+                    "amount",
+                    f"更正后累计到位资金将达到{total}元，超过签约金额{signed}元；"
+                    "如属实请确认后再更正",
+                )
+            over_signed = confirmed = True
+        else:  # a smaller amount never newly confirms an excess, but may end one
+            over_signed = over_signed and over
+    for field, value in changes.items():
+        setattr(current, field, value)
+    current.year, current.month = current.on.year, current.on.month
+    current.over_signed = over_signed
+    validate_fields(current)
+    bump_version(current, [*changes, "year", "month", "over_signed"])
+    change_record(
+        instance=current,
+        action="update",
+        actor=actor,
+        before=before,
+        reason=f"{reason}（{OVER_SIGNED_CONFIRMED}）" if confirmed else reason,
+        source=source,
+    )
+    return current
+
+
+@transaction.atomic
+def funds_in_place_void(
+    *,
+    record: FundsInPlace,
+    version: int | None,
+    reason: str,
+    actor=None,
+    source: str = "",
+) -> None:
+    """Void (作废) mistaken funds in place: the row goes, the deal's running total drops, and
+    the history keeps every old value with who voided it and why."""
+    reason = reason_required(reason, "作废到位资金必须说明原因")
+    _locked(record.deal, None)
+    current = _locked_funds(record, version)
+    change_record(
+        instance=current,
+        action="delete",
+        actor=actor,
+        before=snapshot(current),
+        reason=reason,
+        source=source,
+    )
+    current.delete()
 
 
 @transaction.atomic

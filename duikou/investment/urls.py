@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.deal_edit, name="edit"),
     path("<int:pk>/stage/", views.deal_stage, name="stage"),
     path("<int:pk>/funds/", views.deal_funds, name="funds"),
+    path("funds/<int:pk>/correct/", views.funds_correct, name="funds_correct"),
+    path("funds/<int:pk>/void/", views.funds_void, name="funds_void"),
 ]

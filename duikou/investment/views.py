@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,23 +15,35 @@ from duikou.core.errors import ConflictError
 from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
-from duikou.web.forms import edit_attempt, errors_onto_form
+from duikou.web.forms import carry_current_version, edit_attempt, errors_onto_form
 from duikou.web.listing import Listing, is_htmx, list_page
 
-from .forms import DealEditForm, DealForm, DealStageForm, FundsInPlaceForm
+from .forms import (
+    DealEditForm,
+    DealForm,
+    DealStageForm,
+    FundsCorrectForm,
+    FundsInPlaceForm,
+    FundsVoidForm,
+)
 from .models import PIPELINE, RANK, Stage
 from .selectors import (
     deal_funds_in_place_total,
     deal_list_for_user,
     deal_stage_history,
+    funds_in_place_voided_list,
     get_deal_for_user,
     get_deal_for_user_rw,
+    get_funds_in_place_for_user,
+    get_funds_in_place_for_user_rw,
 )
 from .services import (
     deal_advance_stage,
     deal_create,
     deal_record_funds_in_place,
     deal_update,
+    funds_in_place_correct,
+    funds_in_place_void,
 )
 
 DEALS = Listing(
@@ -84,6 +97,11 @@ def _detail_page(request, deal, *, stage_form=None, funds_form=None, status=200)
         "stages": deal_stage_history(deal=deal).select_related("actor"),
         "in_place": deal.funds_in_place.all(),
         "in_place_total": deal_funds_in_place_total(deal=deal),
+        "in_place_voided": (
+            funds_in_place_voided_list(deal=deal)
+            if can_edit or policy.can_read_history(request.user)
+            else None
+        ),
         "jobs": deal.jobs_reports.all(),
         "history": change_history_for(deal)[:50],
         "can_edit": can_edit,
@@ -224,3 +242,91 @@ def deal_funds(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("到位资金已登记。"))
             return redirect("investment:detail", pk=pk)
     return _detail_page(request, deal, funds_form=form, status=400)
+
+
+def _funds_change_page(request, record, form, *, mode, conflict=None, status=200):
+    """The page that corrects or voids one entry of funds in place, with its own history."""
+    carry_current_version(form, conflict)
+    context = {
+        "record": conflict["current"] if conflict else record,
+        "deal": record.deal,
+        "form": form,
+        "mode": mode,
+        "conflict": conflict,
+        "reload_url": reverse(f"investment:funds_{mode}", args=[record.pk]),
+        "history": change_history_for(record)[:20],
+    }
+    return render(request, "investment/funds_change.html", context, status=status)
+
+
+def _funds_done(deal_pk: int) -> str:
+    return reverse("investment:detail", args=[deal_pk]) + "#in-place"
+
+
+@login_required
+def funds_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the amount, date, reference or note of funds in place, with a reason. A
+    refusal shows beside its field (400); a save on an older version shows what changed
+    (409)."""
+    record = get_funds_in_place_for_user_rw(user=request.user, pk=pk)
+    initial = {
+        "amount": record.amount,
+        "on": record.on,
+        "reference": record.reference,
+        "note": record.note,
+        "version": record.version,
+    }
+    form = FundsCorrectForm(request.POST or None, initial=initial)
+    conflict, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            changes = dict(form.cleaned_data)
+            version, reason = changes.pop("version"), changes.pop("reason")
+            confirm = changes.pop("confirm_over_signed")
+            saved, status, conflict = edit_attempt(
+                form,
+                save=lambda: funds_in_place_correct(
+                    record=record,
+                    version=version,
+                    reason=reason,
+                    confirm_over_signed=confirm,
+                    actor=request.user,
+                    source="页面录入",
+                    **changes,
+                ),
+                reload=lambda: get_funds_in_place_for_user(user=request.user, pk=pk),
+            )
+            if saved:
+                messages.success(request, _("到位资金已更正。"))
+                return redirect(_funds_done(record.deal_id))
+    return _funds_change_page(
+        request, record, form, mode="correct", conflict=conflict, status=status
+    )
+
+
+@login_required
+def funds_void(request: HttpRequest, pk: int) -> HttpResponse:
+    """Void (作废) mistaken funds in place, with a reason; the history keeps their values."""
+    record = get_funds_in_place_for_user_rw(user=request.user, pk=pk)
+    form = FundsVoidForm(request.POST or None, initial={"version": record.version})
+    conflict, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            saved, status, conflict = edit_attempt(
+                form,
+                save=lambda: funds_in_place_void(
+                    record=record,
+                    version=data["version"],
+                    reason=data["reason"],
+                    actor=request.user,
+                    source="页面录入",
+                ),
+                reload=lambda: get_funds_in_place_for_user(user=request.user, pk=pk),
+            )
+            if saved:
+                messages.success(request, _("到位资金已作废。"))
+                return redirect(_funds_done(record.deal_id))
+    return _funds_change_page(request, record, form, mode="void", conflict=conflict, status=status)

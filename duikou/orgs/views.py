@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from duikou.investment.selectors import deal_totals_for_user
 from duikou.projects.selectors import fund_totals_for_user
-from duikou.web.listing import Listing, is_htmx, list_page
+from duikou.transfer.exporters import ExportColumn
+from duikou.web.listing import Listing, is_htmx, list_export, list_page
 
 from .models import Organisation
 from .selectors import get_organisation, organisation_list, pairing_list, pairings_for_org
@@ -29,10 +30,35 @@ PAIRINGS = Listing(
     org_field="donor",
     region_field="recipient",
 )
+ORG_COLUMNS = [
+    ExportColumn("code", "机构编码"),
+    ExportColumn("name", "名称", width=32),
+    ExportColumn("short_name", "简称"),
+    ExportColumn(lambda o: o.get_kind_display(), "类型"),
+    ExportColumn(lambda o: o.get_side_display(), "所属方"),
+    ExportColumn("parent.name", "上级机构", width=28),
+    ExportColumn("region.code", "所在地区代码"),
+    ExportColumn("region.name", "所在地区"),
+    ExportColumn("is_active", "有效", kind="bool"),
+]
+PAIRING_COLUMNS = [
+    ExportColumn("donor.code", "支援方编码"),
+    ExportColumn("donor.name", "支援方", width=28),
+    ExportColumn("recipient.code", "受援地代码"),
+    ExportColumn("recipient.name", "受援地"),
+    ExportColumn(lambda p: str(p.parent or ""), "上级结对", width=32),
+    ExportColumn("start_date", "开始日期", kind="date"),
+    ExportColumn("end_date", "结束日期", kind="date"),
+    ExportColumn(lambda p: p.get_confidence_display(), "可信度"),
+    ExportColumn("source", "来源", width=40),
+]
 
 
 @login_required
 def organisation_list_view(request: HttpRequest) -> HttpResponse:
+    exported = list_export(request, organisation_list(), ORGS, ORG_COLUMNS, "机构")
+    if exported:
+        return exported
     listing = list_page(request, organisation_list(), ORGS)
     context = {
         "listing": listing,
@@ -61,6 +87,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def pairing_list_view(request: HttpRequest) -> HttpResponse:
+    exported = list_export(request, pairing_list(), PAIRINGS, PAIRING_COLUMNS, "结对关系")
+    if exported:
+        return exported
     listing = list_page(request, pairing_list(), PAIRINGS)
     template = "orgs/pairings.html#rows" if is_htmx(request) else "orgs/pairings.html"
     return render(request, template, {"listing": listing})

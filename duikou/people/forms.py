@@ -57,3 +57,29 @@ class MemberForm(forms.Form):
     note = forms.CharField(
         label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class MemberEditForm(MemberForm):
+    """A person's details. The ID number is shown masked, as everywhere: sent back unchanged
+    it stands for the number on file (``cleaned_data["id_number"]`` is None); a new number
+    replaces it and an empty field removes it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("修改说明"), required=False, max_length=500)
+
+    def __init__(self, *args, id_number_masked: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.id_number_masked = id_number_masked
+        self.initial["id_number"] = id_number_masked
+        if id_number_masked:
+            self.fields["id_number"].help_text = _(
+                "已打码显示；保留原样则不修改，如需更正请填写完整号码"
+            )
+
+    def clean_id_number(self) -> str | None:
+        value = self.cleaned_data["id_number"].strip()
+        if "*" not in value:
+            return value
+        if value != self.id_number_masked:
+            raise forms.ValidationError(_("身份证号已打码显示，如需更正请填写完整的18位号码"))
+        return None

@@ -136,7 +136,13 @@ def batch_create(
 
 @transaction.atomic
 def batch_update(
-    *, batch: AidBatch, version: int, actor=None, reason: str = "", **changes
+    *,
+    batch: AidBatch,
+    version: int,
+    actor=None,
+    reason: str = "",
+    source: str = "",
+    **changes,
 ) -> AidBatch:
     """Edit a batch's name, place, term dates or note."""
     refuse_unknown(changes, BATCH_FIELDS)
@@ -150,7 +156,7 @@ def batch_update(
     current.year, current.month = current.term_start.year, current.term_start.month
     validate_fields(current)
     bump_version(current, [*changes, "year", "month"])
-    _record(current, "update", actor=actor, before=before, reason=reason)
+    _record(current, "update", actor=actor, before=before, reason=reason, source=source)
     return current
 
 
@@ -227,7 +233,13 @@ def member_create(
 
 @transaction.atomic
 def member_update(
-    *, member: AidMember, version: int, actor=None, reason: str = "", **changes
+    *,
+    member: AidMember,
+    version: int,
+    actor=None,
+    reason: str = "",
+    source: str = "",
+    **changes,
 ) -> AidMember:
     """Edit a person's details; a new ID or phone number is checked like a new one."""
     refuse_unknown(changes, MEMBER_FIELDS)
@@ -240,7 +252,7 @@ def member_update(
     _check_member(current)
     validate_fields(current)
     bump_version(current, [*changes, "phone", "id_number", "host_org_name"])
-    _record(current, "update", actor=actor, before=before, reason=reason)
+    _record(current, "update", actor=actor, before=before, reason=reason, source=source)
     return current
 
 
@@ -364,7 +376,13 @@ def mentor_pair_create(
 
 @transaction.atomic
 def mentor_pair_update(
-    *, pair: MentorPair, version: int, actor=None, reason: str = "", **changes
+    *,
+    pair: MentorPair,
+    version: int,
+    actor=None,
+    reason: str = "",
+    source: str = "",
+    **changes,
 ) -> MentorPair:
     """Record progress: the end date and what the apprentice can now do alone."""
     refuse_unknown(changes, PAIR_FIELDS)
@@ -375,7 +393,7 @@ def mentor_pair_update(
     _check_dates(current.start, current.end)
     validate_fields(current)
     bump_version(current, changes)
-    _record(current, "update", actor=actor, before=before, reason=reason)
+    _record(current, "update", actor=actor, before=before, reason=reason, source=source)
     return current
 
 
@@ -454,7 +472,13 @@ def training_create(
 
 @transaction.atomic
 def training_update(
-    *, training: Training, version: int, actor=None, reason: str = "", **changes
+    *,
+    training: Training,
+    version: int,
+    actor=None,
+    reason: str = "",
+    source: str = "",
+    **changes,
 ) -> Training:
     """Correct a training's title, place, days, count, place of the trainees or note."""
     refuse_unknown(changes, TRAINING_FIELDS)
@@ -473,5 +497,5 @@ def training_update(
         setattr(current, field, value)
     validate_fields(current)
     bump_version(current, changes)
-    _record(current, "update", actor=actor, before=before, reason=reason)
+    _record(current, "update", actor=actor, before=before, reason=reason, source=source)
     return current

@@ -10,4 +10,6 @@ urlpatterns = [
     path("batches/<int:pk>/edit/", views.batch_edit, name="batch_edit"),
     path("batches/<int:pk>/members/new/", views.member_new, name="member_new"),
     path("members/", views.member_list, name="members"),
+    path("members/<int:pk>/", views.member_detail, name="member"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
 ]

@@ -9,23 +9,28 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from duikou import policy
+from duikou.audit.selectors import change_history_for
 from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
 from duikou.web.forms import edit_attempt, errors_onto_form
 from duikou.web.listing import Listing, is_htmx, list_page
 
-from .forms import BatchEditForm, BatchForm, MemberForm
+from .forms import BatchEditForm, BatchForm, MemberEditForm, MemberForm
 from .models import Category, Term
 from .selectors import (
     PERSONAL_REFUSAL,
     batch_list_for_user,
     get_batch_for_user,
     get_batch_for_user_rw,
+    get_member_for_user,
+    get_member_for_user_rw,
     member_counts_for_user,
     member_list_for_user,
 )
-from .services import batch_create, batch_update, member_create
+from .services import batch_create, batch_update, member_create, member_update
+
+SOURCE = "页面录入"
 
 BATCHES = Listing(
     search=("name", "donor_org__name", "region__name"),
@@ -76,6 +81,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": member_counts_for_user(user=request.user, batch=batch),
         "personal": personal,
         "members": member_list_for_user(user=request.user, batch=batch)[:500] if personal else [],
+        "can_edit_members": personal and policy.can_write_for_org(request.user, batch.donor_org_id),
     }
     return render(request, "people/batch.html", context)
 
@@ -103,7 +109,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
             data = dict(form.cleaned_data)
             try:
                 data["region"] = _region_or_none(data["region"])
-                batch = batch_create(actor=request.user, source="页面录入", **data)
+                batch = batch_create(actor=request.user, source=SOURCE, **data)
             except ValidationError as error:
                 errors_onto_form(form, error)
             else:
@@ -137,7 +143,12 @@ def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
             def save():
                 changes["region"] = _region_or_none(changes["region"])
                 batch_update(
-                    batch=batch, version=version, reason=reason, actor=request.user, **changes
+                    batch=batch,
+                    version=version,
+                    reason=reason,
+                    actor=request.user,
+                    source=SOURCE,
+                    **changes,
                 )
 
             saved, status, conflict = edit_attempt(
@@ -166,11 +177,86 @@ def member_new(request: HttpRequest, pk: int) -> HttpResponse:
             data = dict(form.cleaned_data)
             try:
                 data["region"] = region_find(text=data["region"])
-                member_create(batch=batch, actor=request.user, source="页面录入", **data)
+                member_create(batch=batch, actor=request.user, source=SOURCE, **data)
             except ValidationError as error:
                 errors_onto_form(form, error)
             else:
                 messages.success(request, _("人员已登记。"))
                 return redirect("people:batch", pk=batch.pk)
     context = {"form": form, "batch": batch}
+    return render(request, "people/member_form.html", context, status=status)
+
+
+@login_required
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One person, their stints, apprentices and change history. Only for roles the policy
+    lets see personal data (403 otherwise); the ID number is shown masked even then."""
+    member = get_member_for_user(user=request.user, pk=pk)
+    context = {
+        "member": member,
+        "assignments": member.assignments.select_related("batch", "region"),
+        "apprentices": member.apprentices.select_related("region"),
+        "history": change_history_for(member)[:50],
+        "can_edit": policy.can_write_for_org(request.user, member.donor_org_id),
+    }
+    return render(request, "people/member.html", context)
+
+
+def _member_initial(member) -> dict:
+    fields = (
+        "name",
+        "sex",
+        "category",
+        "home_organisation",
+        "post",
+        "role",
+        "host_org_name",
+        "phone",
+        "note",
+        "version",
+    )
+    initial = {name: getattr(member, name) for name in fields}
+    return {**initial, "region": member.region.code}
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a person through ``member_update``. Like registering one, it needs the right to
+    personal data (the selector refuses without it). The ID number is never shown in clear:
+    the masked value sent back leaves it as it is. A save based on an older version is
+    refused (409) and shows what the other person changed."""
+    member = get_member_for_user_rw(user=request.user, pk=pk)
+    form = MemberEditForm(
+        request.POST or None,
+        initial=_member_initial(member),
+        id_number_masked=member.id_number_masked,
+    )
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            changes = dict(form.cleaned_data)
+            version, reason = changes.pop("version"), changes.pop("reason")
+            if changes["id_number"] is None:
+                del changes["id_number"]
+
+            def save():
+                changes["region"] = region_find(text=changes["region"])
+                member_update(
+                    member=member,
+                    version=version,
+                    reason=reason,
+                    actor=request.user,
+                    source=SOURCE,
+                    **changes,
+                )
+
+            saved, status, conflict = edit_attempt(
+                form, save=save, reload=lambda: get_member_for_user(user=request.user, pk=pk)
+            )
+            if saved:
+                messages.success(request, _("人员信息已保存。"))
+                return redirect("people:member", pk=member.pk)
+    context = {"form": form, "member": member, "batch": member.batch, "conflict": conflict}
     return render(request, "people/member_form.html", context, status=status)

@@ -3,9 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from duikou.core.filetypes import ALLOWED
 from duikou.orgs.models import Programme
 
-from .models import FundSource, Sector, TransactionKind
+from .models import DocumentKind, FundSource, Sector, TransactionKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
 # A drop-down longer than this is cut to the branch of the donor tree the project is in:
@@ -78,6 +79,25 @@ class TransactionForm(forms.Form):
     )
 
 
+class TransactionCorrectForm(forms.Form):
+    """A correction of a recorded transaction; source and kind stay (void and re-enter)."""
+
+    amount = forms.CharField(label=_("金额（元）"), max_length=30)
+    on = forms.DateField(label=_("日期"), widget=DATE)
+    reference = forms.CharField(label=_("文号/凭证"), required=False, max_length=100)
+    note = forms.CharField(
+        label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    # Required by the service, which says so in its words beside the field.
+    reason = forms.CharField(label=_("更正原因"), required=False, max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TransactionVoidForm(forms.Form):
+    reason = forms.CharField(label=_("作废原因"), required=False, max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class ProgressForm(forms.Form):
     year = forms.IntegerField(label=_("年"), min_value=2010, max_value=2100)
     month = forms.IntegerField(label=_("月"))
@@ -92,4 +112,25 @@ class TransitionForm(forms.Form):
     to_status = forms.CharField(max_length=16)
     on = forms.DateField(label=_("日期"), widget=DATE)
     reason = forms.CharField(label=_("说明"), required=False, max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(
+        label=_("文件"),
+        # Empty files reach the service, which says so in its own words.
+        allow_empty_file=True,
+        widget=forms.FileInput(attrs={"accept": ",".join(f".{e}" for e in ALLOWED)}),
+    )
+    kind = forms.ChoiceField(label=_("类别"), choices=DocumentKind.choices)
+    title = forms.CharField(
+        label=_("标题"), required=False, max_length=200, help_text=_("不填则用文件名")
+    )
+    note = forms.CharField(
+        label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DocumentRemoveForm(forms.Form):
+    reason = forms.CharField(label=_("删除原因"), max_length=500)
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -4,10 +4,14 @@ from datetime import date
 
 from django.db.models import Count, F, Sum
 
-from .models import BudgetLine, FundSource, FundTransaction, Project, Status
+from duikou.orgs.models import Organisation
+
+from .models import BudgetLine, FundSource, FundSummary, FundTransaction, Project, Status
 
 
 def _transactions(kind: str, fund_source: str = FundSource.AID):
+    """Money moved counts in the month it moved."""
+
     def rows(*, start: date, end: date) -> list[dict]:
         return list(
             FundTransaction.objects.filter(
@@ -22,6 +26,28 @@ def _transactions(kind: str, fund_source: str = FundSource.AID):
             .annotate(value=Sum("amount"))
         )
 
+    def table(*, axis: str, node_ids: list[int], grain: str, years: list[int]) -> dict | None:
+        """Yearly sums per donor province or per place from the fund summary, which keeps
+        them by donor province, place and year moved; None for other questions."""
+        if grain != "y":
+            return None
+        cells = FundSummary.objects.filter(kind=kind, fund_source=fund_source, year__in=years)
+        if axis == "o":
+            roots = Organisation.objects.filter(pk__in=node_ids, parent=None).count()
+            if roots != len(set(node_ids)):
+                return None
+            cells = cells.filter(donor_province_id__in=node_ids).values(
+                node=F("donor_province_id"), moved=F("year")
+            )
+        else:
+            node = "region__ancestor_links__ancestor_id"
+            cells = cells.filter(**{f"{node}__in": node_ids}).values(node=F(node), moved=F("year"))
+        return {
+            (row["node"], row["moved"], 0): row["total"]
+            for row in cells.order_by().annotate(total=Sum("amount"))
+        }
+
+    rows.table = table
     return rows
 
 

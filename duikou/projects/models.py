@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.models import Tracked
@@ -43,6 +44,17 @@ class TransactionKind(models.TextChoices):
     RELEASE = "release", _("下达")
     DISBURSE = "disburse", _("拨付")
     SPEND = "spend", _("支出")
+
+
+class DocumentKind(models.TextChoices):
+    APPROVAL = "approval", _("立项批复")
+    FEASIBILITY = "feasibility", _("可行性研究")
+    TENDER = "tender", _("招投标")
+    CONTRACT = "contract", _("合同")
+    PHOTO = "photo", _("进度照片")
+    ACCEPTANCE = "acceptance", _("验收报告")
+    AUDIT = "audit", _("审计报告")
+    OTHER = "other", _("其他")
 
 
 class Project(Tracked):
@@ -173,7 +185,11 @@ class FundTransaction(Tracked):
         verbose_name = _("资金流水")
         verbose_name_plural = _("资金流水")
         ordering = ["on", "id"]
-        indexes = [models.Index(fields=["project", "fund_source", "kind"])]
+        indexes = [
+            models.Index(fields=["project", "fund_source", "kind"]),
+            # The ledger-wide list (``/records/fund_transactions/``), newest first.
+            models.Index(fields=["on", "id"], name="transaction_on_id"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="transaction_positive"),
         ]
@@ -202,17 +218,21 @@ class ProgressReport(Tracked):
 
 
 class FundSummary(models.Model):
-    """Money planned and moved, summed per donor province × place × plan year × year moved ×
-    fund source × kind × livelihood flag; what dashboards and maps read instead of the ledger.
+    """Money planned and moved, summed per donor organisation × place × plan year × year
+    moved × fund source × kind × livelihood flag; what dashboards, maps and organisation
+    pages read instead of the ledger.
 
     Kept exact by the services that write budgets and transactions (each adds its change to
     the cells it touches) and rebuilt in bulk by ``fund_summary_rebuild``. Budget cells
-    carry the plan year in ``year``; ``prefecture`` and ``is_county_or_below`` follow from
-    ``region`` and are stored so summaries group by columns.
+    carry the plan year in ``year``. ``donor_province`` follows from ``donor_org``, and
+    ``prefecture`` and ``is_county_or_below`` from ``region``; they are stored so summaries
+    group by columns. Cells carry the project's organisation and place, the two columns
+    the policy scopes projects by, so every user's figures can be read from here.
     """
 
     BUDGET = "budget"
 
+    donor_org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     donor_province = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     prefecture = models.ForeignKey(Region, null=True, on_delete=models.CASCADE, related_name="+")
@@ -228,7 +248,7 @@ class FundSummary(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=[
-                    "donor_province",
+                    "donor_org",
                     "region",
                     "is_livelihood",
                     "plan_year",
@@ -246,3 +266,84 @@ class FundSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.donor_province_id}/{self.region_id}/{self.year} {self.kind} {self.amount}"
+
+
+class ProjectDocument(models.Model):
+    """A file kept with a project: 立项批复, 可研报告, 合同, 验收报告, photos…
+
+    The bytes live in ``ProjectDocumentContent`` so lists never load them. A document is
+    never deleted by the platform: removal sets ``removed`` with who, when and why, and
+    the change history keeps both states.
+    """
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="documents"
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    kind = models.CharField(
+        _("类别"), max_length=16, choices=DocumentKind.choices, default=DocumentKind.OTHER
+    )
+    file_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=120)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256校验值"), max_length=64)
+    note = models.TextField(_("备注"), blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    removed = models.BooleanField(_("已删除"), default=False)
+    removed_at = models.DateTimeField(_("删除时间"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("删除人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    removed_reason = models.TextField(_("删除原因"), blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    is_demo = models.BooleanField(
+        _("演示数据"), default=False, help_text=_("由 loaddemo 生成的演示数据")
+    )
+
+    class Meta:
+        verbose_name = _("项目文档")
+        verbose_name_plural = _("项目文档")
+        ordering = ["-uploaded_at", "-id"]
+        indexes = [models.Index(fields=["project", "removed", "uploaded_at"])]
+        constraints = [
+            # The same file twice on one project is a mistake; once removed, it may return.
+            models.UniqueConstraint(
+                fields=["project", "sha256"],
+                condition=models.Q(removed=False),
+                name="project_document_once",
+            ),
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="document_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProjectDocumentContent(models.Model):
+    """The bytes of one document, in a table of their own: in the database, so backups and
+    restores carry them with everything else, and apart, so listing documents reads none."""
+
+    document = models.OneToOneField(
+        ProjectDocument, primary_key=True, on_delete=models.CASCADE, related_name="content"
+    )
+    data = models.BinaryField(_("内容"))
+
+    class Meta:
+        verbose_name = _("文档内容")
+        verbose_name_plural = _("文档内容")
+
+    def __str__(self) -> str:
+        return f"{self.document_id}"

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,13 +11,16 @@ from django.db.models import Count, F, QuerySet, Sum
 from django.http import Http404
 
 from duikou import policy
+from duikou.audit.selectors import deletions_of
+from duikou.orgs.models import OrgAncestor
 
 from .models import (
-    BudgetLine,
     FundSource,
     FundSummary,
     FundTransaction,
     Project,
+    ProjectDocument,
+    ProjectDocumentContent,
     Status,
     TransactionKind,
 )
@@ -57,39 +61,134 @@ def get_project_for_user_rw(*, user, pk: int) -> Project:
     return project
 
 
-def _summary_for_user(user) -> QuerySet[FundSummary] | None:
-    """The fund summary when the user sees every project, else None (sum the ledger).
+def _transactions_for_user(user) -> QuerySet[FundTransaction]:
+    """Money moves of the projects the user may see: the project's own scope rule."""
+    return policy.filter_by_org_and_region(
+        user,
+        FundTransaction.objects.all(),
+        org_field="project__donor_org_id",
+        region_field="project__region_id",
+    )
 
-    The summary is kept by donor province and place, so narrower scopes read the ledger,
-    which for them is small.
+
+def get_fund_transaction_for_user(*, user, pk: int) -> FundTransaction:
+    """A transaction of a project the user may see, or 404."""
+    record = _transactions_for_user(user).select_related("project").filter(pk=pk).first()
+    if record is None:
+        raise Http404("资金流水不存在或无权查看")
+    return record
+
+
+def get_fund_transaction_for_user_rw(*, user, pk: int) -> FundTransaction:
+    """A transaction the user may correct or void: 404 if invisible, 403 if only readable."""
+    record = get_fund_transaction_for_user(user=user, pk=pk)
+    if not policy.can_write_for_org(user, record.project.donor_org_id):
+        raise PermissionDenied("无权修改该项目的资金流水")
+    return record
+
+
+@dataclass(frozen=True)
+class VoidedTransaction:
+    """A voided (作废) transaction as its delete entry in the history keeps it."""
+
+    on: date
+    fund_source: str
+    kind: str
+    amount: Decimal
+    reference: str
+    note: str
+    voided_at: datetime
+    voided_by: object
+    reason: str
+
+
+def fund_transaction_voided_list(*, project: Project, limit: int = 100) -> list[VoidedTransaction]:
+    """The voided transactions of a project the caller may see, newest first."""
+    rows = []
+    for entry in deletions_of(FundTransaction, project_id=project.pk)[:limit]:
+        old = entry.before or {}
+        rows.append(
+            VoidedTransaction(
+                on=date.fromisoformat(old["on"]),
+                fund_source=_label(FundSource, old.get("fund_source")),
+                kind=_label(TransactionKind, old.get("kind")),
+                amount=Decimal(str(old["amount"])),
+                reference=old.get("reference", ""),
+                note=old.get("note", ""),
+                voided_at=entry.at,
+                voided_by=entry.actor,
+                reason=entry.reason,
+            )
+        )
+    return rows
+
+
+def _label(choices, value) -> str:
+    return str(choices(value).label) if value in choices.values else str(value or "")
+
+
+def _documents_for_user(user) -> QuerySet[ProjectDocument]:
+    """Documents of the projects the user may see: the project's own scope rule."""
+    return policy.filter_by_org_and_region(
+        user,
+        ProjectDocument.objects.all(),
+        org_field="project__donor_org_id",
+        region_field="project__region_id",
+    )
+
+
+def project_document_list_for_user(
+    *, user, project_pk: int, removed: bool = False
+) -> QuerySet[ProjectDocument]:
+    """The documents of a project the user may see (404 otherwise), newest first; their
+    bytes are not read. ``removed=True`` lists the removed ones instead."""
+    get_project_for_user(user=user, pk=project_pk)
+    return ProjectDocument.objects.filter(project_id=project_pk, removed=removed).select_related(
+        "uploaded_by", "removed_by"
+    )
+
+
+def get_project_document_for_user(
+    *, user, pk: int, include_removed: bool = False
+) -> ProjectDocument:
+    """A document of a project the user may see, or 404. A removed document is found only
+    with ``include_removed`` (what the history readers get)."""
+    documents = _documents_for_user(user).select_related("project")
+    if not include_removed:
+        documents = documents.filter(removed=False)
+    document = documents.filter(pk=pk).first()
+    if document is None:
+        raise Http404("文档不存在或无权查看")
+    return document
+
+
+def get_project_document_for_user_rw(*, user, pk: int) -> ProjectDocument:
+    """A document the user may remove: 404 if invisible or removed, 403 if only readable."""
+    document = get_project_document_for_user(user=user, pk=pk)
+    if not policy.can_write_for_org(user, document.project.donor_org_id):
+        raise PermissionDenied("无权修改该项目的文档")
+    return document
+
+
+def project_document_content(*, document: ProjectDocument) -> bytes:
+    """The stored bytes of a document the caller has already been allowed to read."""
+    data = ProjectDocumentContent.objects.values_list("data", flat=True).get(document=document)
+    return bytes(data)  # PostgreSQL hands back a memoryview
+
+
+def _summary_for_user(user) -> QuerySet[FundSummary]:
+    """The fund summary cells of the projects the user may see.
+
+    Cells carry the project's organisation and place, the two columns the policy scopes
+    projects by, so this is exactly the summary of ``project_list_for_user``.
     """
-    if not policy.scope_for(user).sees_all:
-        return None
-    return FundSummary.objects.order_by()
+    return policy.filter_by_org_and_region(
+        user, FundSummary.objects.order_by(), org_field="donor_org_id", region_field="region_id"
+    )
 
 
 def _empty() -> dict[str, Decimal]:
     return dict.fromkeys(MEASURES, ZERO)
-
-
-def _fund_totals(projects: QuerySet[Project], key: str) -> dict[object, dict[str, Decimal]]:
-    """Budget and moved money per ``key`` (a Project field path), two grouped queries."""
-    totals: dict[object, dict[str, Decimal]] = defaultdict(_empty)
-    budgets = (
-        BudgetLine.objects.filter(project__in=projects)
-        .values(group=F("project__" + key))
-        .annotate(total=Sum("amount"))
-    )
-    for row in budgets:
-        totals[row["group"]]["budget"] += row["total"]
-    moved = (
-        FundTransaction.objects.filter(project__in=projects)
-        .values("kind", group=F("project__" + key))
-        .annotate(total=Sum("amount"))
-    )
-    for row in moved:
-        totals[row["group"]][row["kind"]] += row["total"]
-    return dict(totals)
 
 
 def _summary_totals(
@@ -122,47 +221,20 @@ def fund_totals_by_donor_province(
     *, user, year: int | None = None
 ) -> dict[str, dict[str, Decimal]]:
     """Fund totals per donor province (keyed by its name) for the user's visible projects."""
-    summary = _summary_for_user(user)
-    if summary is not None:
-        return _summary_totals(summary, year, "donor_province__name")
-    projects = project_list_for_user(user=user, year=year)
-    return _fund_totals(projects, "donor_province__name")
+    return _summary_totals(_summary_for_user(user), year, "donor_province__name")
 
 
 def fund_totals_by_prefecture(*, user, year: int | None = None) -> dict[str, dict[str, Decimal]]:
     """Fund totals per recipient prefecture (keyed by its name)."""
-    summary = _summary_for_user(user)
-    if summary is not None:
-        return _summary_totals(summary, year, "prefecture__name")
-    projects = project_list_for_user(user=user, year=year)
-    return _fund_totals(projects, "prefecture__name")
+    return _summary_totals(_summary_for_user(user), year, "prefecture__name")
 
 
 def fund_totals_by_year(*, user) -> dict[int, dict[str, Decimal]]:
     """Planned money by plan year and moved money by the year it moved, for a trend chart."""
     totals: dict[int, dict[str, Decimal]] = defaultdict(_empty)
-    summary = _summary_for_user(user)
-    if summary is not None:  # budget cells carry the plan year in ``year``
-        rows = summary.filter(fund_source=FundSource.AID).values("kind", "year")
-        for row in rows.annotate(total=Sum("amount")):
-            totals[row["year"]][row["kind"]] += row["total"]
-        return dict(sorted(totals.items()))
-    projects = project_list_for_user(user=user)
-    budgets = (
-        BudgetLine.objects.filter(project__in=projects.values("pk"), fund_source=FundSource.AID)
-        .values(group=F("project__plan_year"))
-        .annotate(total=Sum("amount"))
-    )
-    for row in budgets:
-        totals[row["group"]]["budget"] += row["total"]
-    moved = (
-        FundTransaction.objects.filter(
-            project__in=projects.values("pk"), fund_source=FundSource.AID
-        )
-        .values("kind", "year")
-        .annotate(total=Sum("amount"))
-    )
-    for row in moved:
+    # Budget cells carry the plan year in ``year``, moved money the year it moved.
+    rows = _summary_for_user(user).filter(fund_source=FundSource.AID).values("kind", "year")
+    for row in rows.annotate(total=Sum("amount")):
         totals[row["year"]][row["kind"]] += row["total"]
     return dict(sorted(totals.items()))
 
@@ -173,34 +245,17 @@ def fund_totals_for_user(*, user, year: int | None = None, org=None, region=None
     ``org`` and ``region`` narrow to an organisation or a place and everything below it.
     """
     totals = _empty()
-    summary = _summary_for_user(user)
-    if summary is not None and (org is None or org.parent_id is None):
-        summary = summary.filter(fund_source=FundSource.AID)
-        if year:
-            summary = summary.filter(plan_year=year)
-        if org is not None:  # a root of the donor tree: a donor province
-            summary = summary.filter(donor_province=org)
-        if region is not None:
-            summary = summary.filter(region__ancestor_links__ancestor=region)
-        for row in summary.values("kind").annotate(total=Sum("amount")):
-            totals[row["kind"]] = row["total"]
-        return totals
-    projects = project_list_for_user(user=user, year=year)
-    if org is not None:
-        projects = projects.filter(donor_org__ancestor_links__ancestor=org)
+    summary = _summary_for_user(user).filter(fund_source=FundSource.AID)
+    if year:
+        summary = summary.filter(plan_year=year)
+    if org is not None and org.parent_id is None:  # a root of the donor tree
+        summary = summary.filter(donor_province=org)
+    elif org is not None:
+        below = OrgAncestor.objects.filter(ancestor=org).values("org_id")
+        summary = summary.filter(donor_org_id__in=below)
     if region is not None:
-        projects = projects.filter(region__ancestor_links__ancestor=region)
-    aid = {"fund_source": FundSource.AID}
-    found = BudgetLine.objects.filter(project__in=projects.values("pk"), **aid).aggregate(
-        total=Sum("amount")
-    )
-    totals["budget"] = found["total"] or ZERO
-    moved = (
-        FundTransaction.objects.filter(project__in=projects.values("pk"), **aid)
-        .values("kind")
-        .annotate(total=Sum("amount"))
-    )
-    for row in moved:
+        summary = summary.filter(region__ancestor_links__ancestor=region)
+    for row in summary.values("kind").annotate(total=Sum("amount")):
         totals[row["kind"]] = row["total"]
     return totals
 
@@ -208,23 +263,11 @@ def fund_totals_for_user(*, user, year: int | None = None, org=None, region=None
 def fund_totals_by_region_id(*, user, year: int | None = None) -> dict[int, dict[str, Decimal]]:
     """Aid money planned and moved per project place (region id), for maps."""
     totals: dict[int, dict[str, Decimal]] = defaultdict(_empty)
-    summary = _summary_for_user(user)
-    if summary is not None:
-        summary = summary.filter(fund_source=FundSource.AID)
-        if year:
-            summary = summary.filter(plan_year=year)
-        for row in summary.values("kind", "region_id").annotate(total=Sum("amount")):
-            totals[row["region_id"]][row["kind"]] += row["total"]
-        return dict(totals)
-    projects = project_list_for_user(user=user, year=year).values("pk")
-    aid = {"project__in": projects, "fund_source": FundSource.AID}
-    for row in (
-        BudgetLine.objects.filter(**aid).values("project__region_id").annotate(t=Sum("amount"))
-    ):
-        totals[row["project__region_id"]]["budget"] += row["t"]
-    moved = FundTransaction.objects.filter(**aid).values("kind", "project__region_id")
-    for row in moved.annotate(t=Sum("amount")):
-        totals[row["project__region_id"]][row["kind"]] += row["t"]
+    summary = _summary_for_user(user).filter(fund_source=FundSource.AID)
+    if year:
+        summary = summary.filter(plan_year=year)
+    for row in summary.values("kind", "region_id").annotate(total=Sum("amount")):
+        totals[row["region_id"]][row["kind"]] += row["total"]
     return dict(totals)
 
 
@@ -264,33 +307,16 @@ def aid_shares_by_donor_province_by_year(
     """
     county_min = Decimal(str(settings.DUIKOU_COUNTY_SHARE_THRESHOLD))
     livelihood_min = Decimal(str(settings.DUIKOU_LIVELIHOOD_SHARE_THRESHOLD))
-    summary = _summary_for_user(user)
-    if summary is not None:
-        summary = summary.filter(fund_source=FundSource.AID, kind=FundSummary.BUDGET)
-        if years:
-            summary = summary.filter(plan_year__in=years)
-        rows = summary.values(
-            province_key=F("donor_province_id"),
-            province=F("donor_province__name"),
-            plan=F("plan_year"),
-            county=F("is_county_or_below"),
-            livelihood=F("is_livelihood"),
-        ).annotate(total=Sum("amount"))
-    else:
-        projects = project_list_for_user(user=user)
-        if years:
-            projects = projects.filter(plan_year__in=years)
-        rows = (
-            BudgetLine.objects.filter(project__in=projects.values("pk"), fund_source=FundSource.AID)
-            .values(
-                province_key=F("project__donor_province_id"),
-                province=F("project__donor_province__name"),
-                plan=F("project__plan_year"),
-                county=F("project__is_county_or_below"),
-                livelihood=F("project__is_livelihood"),
-            )
-            .annotate(total=Sum("amount"))
-        )
+    summary = _summary_for_user(user).filter(fund_source=FundSource.AID, kind=FundSummary.BUDGET)
+    if years:
+        summary = summary.filter(plan_year__in=years)
+    rows = summary.values(
+        province_key=F("donor_province_id"),
+        province=F("donor_province__name"),
+        plan=F("plan_year"),
+        county=F("is_county_or_below"),
+        livelihood=F("is_livelihood"),
+    ).annotate(total=Sum("amount"))
     groups: dict[tuple, dict] = {}
     for row in rows:
         key = (row["province_key"], row["plan"])

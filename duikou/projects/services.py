@@ -5,17 +5,31 @@ to the change history; a refusal raises ValidationError with a Chinese message
 keyed by the offending field, and nothing is written.
 """
 
+import hashlib
+import unicodedata
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import BigIntegerField, F, Sum, Value
 from django.utils import timezone
 
+from duikou import policy
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import ConflictError, refuse
+from duikou.core.filetypes import FileTypeRefused, sniff
 from duikou.core.money import to_money
-from duikou.core.services import acting_user, bump_version, validate
+from duikou.core.services import (
+    acting_user,
+    bump_version,
+    lock_for_update,
+    reason_required,
+    refuse_unknown,
+    validate,
+)
 from duikou.geo.models import Region
 from duikou.geo.selectors import region_get_by_code
 from duikou.orgs.models import Organisation, Programme
@@ -23,11 +37,14 @@ from duikou.orgs.selectors import pairing_covers
 
 from .models import (
     BudgetLine,
+    DocumentKind,
     FundSource,
     FundSummary,
     FundTransaction,
     ProgressReport,
     Project,
+    ProjectDocument,
+    ProjectDocumentContent,
     Sector,
     Status,
     StatusChange,
@@ -78,7 +95,7 @@ def _derive(project: Project) -> None:
 # the dashboards read exact totals without summing the ledger. ``UPDATE … amount + x`` is
 # atomic, so concurrent writers on different projects of one cell do not lose updates.
 
-SUMMARY_FIELDS = ("donor_province_id", "region_id", "is_livelihood", "plan_year")
+SUMMARY_FIELDS = ("donor_org_id", "donor_province_id", "region_id", "is_livelihood", "plan_year")
 
 
 def _summary_key(project: Project) -> dict:
@@ -133,12 +150,12 @@ def fund_summary_rebuild() -> int:
     q = connection.ops.quote_name
     summary, project = FundSummary._meta.db_table, Project._meta.db_table
     columns = (
-        "donor_province_id, region_id, prefecture_id, is_county_or_below, is_livelihood,"
-        f" plan_year, {q('year')}, fund_source, kind, amount"
+        "donor_org_id, donor_province_id, region_id, prefecture_id, is_county_or_below,"
+        f" is_livelihood, plan_year, {q('year')}, fund_source, kind, amount"
     )
     group = (
-        "p.donor_province_id, p.region_id, p.prefecture_id, p.is_county_or_below,"
-        " p.is_livelihood, p.plan_year"
+        "p.donor_org_id, p.donor_province_id, p.region_id, p.prefecture_id,"
+        " p.is_county_or_below, p.is_livelihood, p.plan_year"
     )
     # Table and column names come from the models, never from input.
     with transaction.atomic(), connection.cursor() as cursor:
@@ -399,6 +416,30 @@ def budget_set(
     return line
 
 
+def _check_budget(
+    project: Project,
+    fund_source: str,
+    kind: str,
+    amount: Decimal,
+    exclude: FundTransaction | None = None,
+) -> None:
+    """Refuse ``amount`` more of ``kind`` when the running total would pass the budget line;
+    ``exclude`` is a row being corrected, which the total must not count twice."""
+    line = BudgetLine.objects.filter(project=project, fund_source=fund_source).first()
+    label, kind_label = FundSource(fund_source).label, TransactionKind(kind).label
+    if line is None:
+        raise refuse("fund_source", f"项目“{project.code}”没有{label}计划，不能记录{kind_label}")
+    moved = FundTransaction.objects.filter(project=project, fund_source=fund_source, kind=kind)
+    if exclude is not None:
+        moved = moved.exclude(pk=exclude.pk)
+    already = moved.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    if already + amount > line.amount:
+        raise refuse(
+            "amount",
+            f"{label}累计{kind_label}将达到{already + amount}元，超过计划金额{line.amount}元",
+        )
+
+
 @transaction.atomic
 def fund_transaction_create(
     *,
@@ -422,16 +463,7 @@ def fund_transaction_create(
     if amount <= 0:
         raise refuse("amount", "金额必须大于零")
     current = _locked(project, None)  # serialises concurrent transactions on one project
-    line = BudgetLine.objects.filter(project=current, fund_source=fund_source).first()
-    label, kind_label = FundSource(fund_source).label, TransactionKind(kind).label
-    if line is None:
-        raise refuse("fund_source", f"项目“{current.code}”没有{label}计划，不能记录{kind_label}")
-    already = _spent_by_kind(current, fund_source).get(kind, Decimal("0"))
-    if already + amount > line.amount:
-        raise refuse(
-            "amount",
-            f"{label}累计{kind_label}将达到{already + amount}元，超过计划金额{line.amount}元",
-        )
+    _check_budget(current, fund_source, kind, amount)
     record = FundTransaction(
         project=current,
         fund_source=fund_source,
@@ -449,6 +481,107 @@ def fund_transaction_create(
     _summary_add(_summary_key(current), {(fund_source, kind, on.year): amount})
     change_record(instance=record, action="create", actor=actor, source=source)
     return record
+
+
+TRANSACTION_CORRECTABLE = ("amount", "on", "reference", "note")
+
+
+def _locked_transaction(record: FundTransaction, version: int | None) -> FundTransaction:
+    """Re-read a transaction under a row lock (its project already locked) and check the
+    editor saw its latest version; a row voided meanwhile is refused, not a server error."""
+    try:
+        return lock_for_update(FundTransaction, record, version, "资金流水")
+    except FundTransaction.DoesNotExist:
+        raise refuse("record", "该资金流水已被作废，请刷新页面后查看") from None
+
+
+@transaction.atomic
+def fund_transaction_correct(
+    *,
+    record: FundTransaction,
+    version: int | None,
+    reason: str,
+    actor=None,
+    source: str = "",
+    **changes,
+) -> FundTransaction:
+    """Correct the amount, date, reference or note of a recorded transaction, with a reason.
+
+    Source and kind cannot change: a row on the wrong line is voided and entered again.
+    A larger amount is checked against the budget like a new transaction (the row itself
+    not counted twice); the fund summary moves the old amount out of its cell and the new
+    one in (the year follows the date). The history keeps the old values and the reason.
+    """
+    refuse_unknown(changes, TRANSACTION_CORRECTABLE)
+    reason = reason_required(reason, "更正资金流水必须说明原因")
+    if "amount" in changes:
+        try:
+            changes["amount"] = to_money(changes["amount"], field="金额")
+        except ValidationError as error:  # beside the amount, not above the form
+            raise refuse("amount", error.messages[0]) from None
+        if changes["amount"] <= 0:
+            raise refuse("amount", "金额必须大于零")
+    if "on" in changes and not isinstance(changes["on"], date):
+        raise refuse("on", "日期无效")
+    # The project first, as fund_transaction_create does: one money writer per project.
+    project = _locked(record.project, None)
+    current = _locked_transaction(record, version)
+    changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
+    if not changes:
+        raise ValidationError("没有需要更正的内容：金额、日期、文号和备注都与原记录相同")
+    before = snapshot(current)
+    old_amount, old_year = current.amount, current.year
+    new_amount = changes.get("amount", old_amount)
+    if new_amount > old_amount:
+        _check_budget(project, current.fund_source, current.kind, new_amount, exclude=current)
+    for field, value in changes.items():
+        setattr(current, field, value)
+    current.year, current.month = current.on.year, current.on.month
+    validate(current, exclude=["project"], validate_constraints=False)
+    bump_version(current, [*changes, "year", "month"])
+    cells: dict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
+    cells[(current.fund_source, current.kind, old_year)] -= old_amount
+    cells[(current.fund_source, current.kind, current.year)] += current.amount
+    _summary_add(_summary_key(project), cells)
+    change_record(
+        instance=current,
+        action="update",
+        actor=actor,
+        before=before,
+        reason=reason,
+        source=source,
+    )
+    return current
+
+
+@transaction.atomic
+def fund_transaction_void(
+    *,
+    record: FundTransaction,
+    version: int | None,
+    reason: str,
+    actor=None,
+    source: str = "",
+) -> None:
+    """Void (作废) a mistaken transaction: the row goes, its amount leaves the fund summary,
+    and the history keeps every old value with who voided it and why."""
+    reason = reason_required(reason, "作废资金流水必须说明原因")
+    project = _locked(record.project, None)
+    current = _locked_transaction(record, version)
+    _summary_add(
+        _summary_key(project),
+        {(current.fund_source, current.kind, current.year): current.amount},
+        -1,
+    )
+    change_record(
+        instance=current,
+        action="delete",
+        actor=actor,
+        before=snapshot(current),
+        reason=reason,
+        source=source,
+    )
+    current.delete()
 
 
 @transaction.atomic
@@ -493,3 +626,137 @@ def progress_report_submit(
         instance=report, action="update" if before else "create", actor=actor, before=before
     )
     return report
+
+
+# Documents -------------------------------------------------------------------------------
+
+
+def _document_limit_bytes() -> int:
+    return int(settings.DUIKOU_DOCUMENT_MAX_MB * 1024 * 1024)
+
+
+def _limit_text() -> str:
+    return f"{settings.DUIKOU_DOCUMENT_MAX_MB:g}MB"
+
+
+def _clean_file_name(name: str) -> str:
+    """The file's own name: browsers on Windows may send the whole path, and a name may
+    carry control characters or quotes that do not belong in a download header."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C" and c not in '"<>|')
+    name = name.strip(" .") or "未命名"
+    if len(name) > 255:  # keep the extension, which decides how the reader's computer opens it
+        stem, dot, ext = name.rpartition(".")
+        name = f"{stem[: 254 - len(ext)]}.{ext}" if dot and len(ext) < 20 else name[:255]
+    return name
+
+
+def _check_can_write(actor, project: Project) -> None:
+    if actor is not None and not policy.can_write_for_org(actor, project.donor_org_id):
+        raise refuse("project", f"您无权修改项目“{project.name}”的文档")
+
+
+@transaction.atomic
+def project_document_add(
+    *,
+    project: Project,
+    upload,
+    kind: str = DocumentKind.OTHER,
+    title: str = "",
+    note: str = "",
+    actor=None,
+    is_demo: bool = False,
+    source: str = "",
+) -> ProjectDocument:
+    """Keep a file with a project; its bytes are stored in the database with the record.
+
+    ``upload`` is a Django ``File`` (an uploaded file, or ``ContentFile(data, name=...)``).
+    Refused: a user who may not edit the project, an empty file, a file over
+    ``DUIKOU_DOCUMENT_MAX_MB``, a type not allowed or whose content does not match its
+    extension (programs, web pages and SVG never), and a file already on the project.
+    Without ``title`` the file name (without extension) is used.
+    """
+    _check_can_write(actor, project)
+    if kind not in DocumentKind.values:
+        raise refuse("kind", f"文档类别“{kind}”无效")
+    file_name = _clean_file_name(getattr(upload, "name", "") or "")
+    size = upload.size or 0
+    if size == 0:
+        raise refuse("file", f"文件“{file_name}”是空的，请选择有内容的文件")
+    if size > _document_limit_bytes():
+        raise refuse("file", f"文件超过{_limit_text()}，请压缩或拆分后上传")
+    data = b"".join(upload.chunks())
+    if not data:  # the size was claimed, the bytes never came
+        raise refuse("file", f"文件“{file_name}”是空的，请选择有内容的文件")
+    if len(data) > _document_limit_bytes():
+        raise refuse("file", f"文件超过{_limit_text()}，请压缩或拆分后上传")
+    try:
+        found = sniff(data, file_name)
+    except FileTypeRefused as error:
+        raise refuse("file", str(error)) from None
+    digest = hashlib.sha256(data).hexdigest()
+    current = _locked(project, None)  # serialises uploads to one project: no duplicate slips in
+    existing = (
+        ProjectDocument.objects.filter(project=current, sha256=digest, removed=False)
+        .only("title", "uploaded_at")
+        .first()
+    )
+    if existing is not None:
+        day = timezone.localdate(existing.uploaded_at)
+        raise refuse(
+            "file",
+            f"该文件已上传过：“{existing.title}”（{day.year}年{day.month}月{day.day}日），"
+            "无需重复上传",
+        )
+    document = ProjectDocument(
+        project=current,
+        title=title.strip() or file_name.rsplit(".", 1)[0][:200],
+        kind=kind,
+        file_name=file_name,
+        content_type=found.content_type,
+        size=len(data),
+        sha256=digest,
+        note=note.strip(),
+        uploaded_by=acting_user(actor),
+        is_demo=is_demo,
+    )
+    validate(document, exclude=["project", "uploaded_by", "removed_by"], validate_constraints=False)
+    document.save()
+    ProjectDocumentContent.objects.create(document=document, data=data)
+    change_record(instance=document, action="create", actor=actor, source=source)
+    return document
+
+
+@transaction.atomic
+def project_document_remove(
+    *, document: ProjectDocument, reason: str, version: int | None = None, actor=None
+) -> ProjectDocument:
+    """Take a document off the project's list. Nothing is deleted: the record and its bytes
+    stay, marked removed with who, when and why, and the history shows the change."""
+    current = (
+        ProjectDocument.objects.select_for_update().select_related("project").get(pk=document.pk)
+    )
+    _check_can_write(actor, current.project)
+    if version is not None and current.version != version:
+        raise ConflictError(entity="文档", expected=version, current=current.version)
+    if current.removed:
+        raise refuse("document", f"文档“{current.title}”已删除")
+    reason = reason.strip()
+    if not reason:
+        raise refuse("reason", "删除文档必须说明原因")
+    before = snapshot(current)
+    current.removed = True
+    current.removed_at = timezone.now()
+    current.removed_by = acting_user(actor)
+    current.removed_reason = reason
+    current.version += 1
+    current.save(update_fields=["removed", "removed_at", "removed_by", "removed_reason", "version"])
+    change_record(
+        instance=current,
+        action="delete",
+        actor=actor,
+        before=before,
+        after=snapshot(current),
+        reason=reason,
+    )
+    return current

@@ -1,10 +1,15 @@
 """Project pages: the list, one project's page, and the forms that change projects."""
 
+import io
+from urllib.parse import quote
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,23 +19,44 @@ from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
 from duikou.results.selectors import value_list_for_user
-from duikou.web.forms import edit_attempt, errors_onto_form
+from duikou.web.forms import carry_current_version, edit_attempt, errors_onto_form
 from duikou.web.listing import Listing, is_htmx, list_page
 
-from .forms import ProgressForm, ProjectEditForm, ProjectForm, TransactionForm, TransitionForm
-from .models import FundSource, Sector, Status, TransactionKind
+from .forms import (
+    DocumentForm,
+    DocumentRemoveForm,
+    ProgressForm,
+    ProjectEditForm,
+    ProjectForm,
+    TransactionCorrectForm,
+    TransactionForm,
+    TransactionVoidForm,
+    TransitionForm,
+)
+from .models import FundSource, Project, Sector, Status, TransactionKind
 from .selectors import (
+    fund_transaction_voided_list,
+    get_fund_transaction_for_user,
+    get_fund_transaction_for_user_rw,
+    get_project_document_for_user,
+    get_project_document_for_user_rw,
     get_project_for_user,
     get_project_for_user_rw,
+    project_document_content,
+    project_document_list_for_user,
     project_fund_totals,
     project_list_for_user,
 )
 from .services import (
     NEXT_STATUS,
     TERMINABLE,
+    fund_transaction_correct,
     fund_transaction_create,
+    fund_transaction_void,
     progress_report_submit,
     project_create,
+    project_document_add,
+    project_document_remove,
     project_transition,
     project_update,
 )
@@ -78,8 +104,13 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One project: status timeline, money by source, monthly progress, values, history."""
+    """One project: status timeline, money by source, monthly progress, values, documents,
+    history."""
     project = get_project_for_user(user=request.user, pk=pk)
+    return render(request, "projects/detail.html", _detail_context(request, project))
+
+
+def _detail_context(request: HttpRequest, project: Project, document_form=None) -> dict:
     totals = project_fund_totals(project=project)
     funds = [
         {"source": source, "label": source.label, **totals[source.value]}
@@ -90,7 +121,15 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     steps = [NEXT_STATUS[here]] if here in NEXT_STATUS else []
     if here in TERMINABLE:
         steps.append(Status.TERMINATED)
-    context = {
+    can_edit = policy.can_write_for_org(request.user, project.donor_org_id)
+    documents = project_document_list_for_user(user=request.user, project_pk=project.pk)
+    # Removed documents stay readable for those who read the whole history.
+    removed = None
+    if policy.can_read_history(request.user):
+        removed = project_document_list_for_user(
+            user=request.user, project_pk=project.pk, removed=True
+        )
+    return {
         "project": project,
         "changes": project.status_changes.select_related("actor"),
         "funds": funds,
@@ -100,10 +139,13 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             org=project.donor_org, region=project.region
         )[:50],
         "history": change_history_for(project)[:50],
-        "can_edit": policy.can_write_for_org(request.user, project.donor_org_id),
+        "can_edit": can_edit,
         "next_steps": steps,
+        "documents": documents,
+        "removed_documents": removed,
+        "document_form": document_form or (DocumentForm() if can_edit else None),
+        "document_limit": f"{settings.DUIKOU_DOCUMENT_MAX_MB:g}",
     }
-    return render(request, "projects/detail.html", context)
 
 
 def _region(form) -> object:
@@ -268,8 +310,100 @@ def transactions(request: HttpRequest, pk: int) -> HttpResponse:
     for key in ("fund_source", "kind"):
         if request.GET.get(key):
             rows = rows.filter(**{key: request.GET[key]})
-    context = {"project": project, "rows": rows, "form": form, "can_edit": can_edit}
+    voided = None
+    if can_edit or policy.can_read_history(request.user):
+        voided = fund_transaction_voided_list(project=project)
+    context = {
+        "project": project,
+        "rows": rows,
+        "form": form,
+        "can_edit": can_edit,
+        "voided": voided,
+    }
     return render(request, "projects/transactions.html", context, status=status)
+
+
+def _transaction_change_page(request, record, form, *, mode, conflict=None, status=200):
+    """The page that corrects or voids one transaction, with the row's own history."""
+    carry_current_version(form, conflict)
+    context = {
+        "record": conflict["current"] if conflict else record,
+        "project": record.project,
+        "form": form,
+        "mode": mode,
+        "conflict": conflict,
+        "reload_url": reverse(f"projects:transaction_{mode}", args=[record.pk]),
+        "history": change_history_for(record)[:20],
+    }
+    return render(request, "projects/transaction_change.html", context, status=status)
+
+
+@login_required
+def transaction_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a transaction's amount, date, reference or note, with a reason. A refusal
+    shows beside its field (400); a save on an older version shows what changed (409)."""
+    record = get_fund_transaction_for_user_rw(user=request.user, pk=pk)
+    initial = {
+        "amount": record.amount,
+        "on": record.on,
+        "reference": record.reference,
+        "note": record.note,
+        "version": record.version,
+    }
+    form = TransactionCorrectForm(request.POST or None, initial=initial)
+    conflict, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            changes = dict(form.cleaned_data)
+            version, reason = changes.pop("version"), changes.pop("reason")
+            saved, status, conflict = edit_attempt(
+                form,
+                save=lambda: fund_transaction_correct(
+                    record=record,
+                    version=version,
+                    reason=reason,
+                    actor=request.user,
+                    source="页面录入",
+                    **changes,
+                ),
+                reload=lambda: get_fund_transaction_for_user(user=request.user, pk=pk),
+            )
+            if saved:
+                messages.success(request, _("资金流水已更正。"))
+                return redirect("projects:transactions", pk=record.project_id)
+    return _transaction_change_page(
+        request, record, form, mode="correct", conflict=conflict, status=status
+    )
+
+
+@login_required
+def transaction_void(request: HttpRequest, pk: int) -> HttpResponse:
+    """Void (作废) a mistaken transaction, with a reason; the history keeps its values."""
+    record = get_fund_transaction_for_user_rw(user=request.user, pk=pk)
+    form = TransactionVoidForm(request.POST or None, initial={"version": record.version})
+    conflict, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            saved, status, conflict = edit_attempt(
+                form,
+                save=lambda: fund_transaction_void(
+                    record=record,
+                    version=data["version"],
+                    reason=data["reason"],
+                    actor=request.user,
+                    source="页面录入",
+                ),
+                reload=lambda: get_fund_transaction_for_user(user=request.user, pk=pk),
+            )
+            if saved:
+                messages.success(request, _("资金流水已作废。"))
+                return redirect("projects:transactions", pk=record.project_id)
+    return _transaction_change_page(
+        request, record, form, mode="void", conflict=conflict, status=status
+    )
 
 
 @login_required
@@ -297,3 +431,87 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit,
     }
     return render(request, "projects/progress.html", context, status=status)
+
+
+def _detail_documents(pk: int) -> str:
+    return reverse("projects:detail", args=[pk]) + "#documents"
+
+
+@login_required
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Keep a file with a project; a refusal shows beside the file on the project's page."""
+    project = get_project_for_user_rw(user=request.user, pk=pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            project_document_add(
+                project=project,
+                upload=data["file"],
+                kind=data["kind"],
+                title=data["title"],
+                note=data["note"],
+                actor=request.user,
+                source="页面录入",
+            )
+        except ValidationError as error:
+            errors_onto_form(form, error, {"__all__": None})
+        else:
+            messages.success(request, _("文档已上传。"))
+            return redirect(_detail_documents(pk))
+    context = _detail_context(request, project, document_form=form)
+    return render(request, "projects/detail.html", context, status=400)
+
+
+def attachment_disposition(file_name: str, fallback: str) -> str:
+    """``Content-Disposition`` for a download under its own (often Chinese) name: RFC 6266
+    with the UTF-8 name in ``filename*`` (RFC 5987) and an ASCII ``filename`` for old clients."""
+    plain = file_name.isascii() and file_name.isprintable() and not set('"\\') & set(file_name)
+    encoded = quote(file_name, safe="")
+    return (
+        f"attachment; filename=\"{file_name if plain else fallback}\"; filename*=UTF-8''{encoded}"
+    )
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored bytes of a document, as an attachment under its original name."""
+    document = get_project_document_for_user(
+        user=request.user, pk=pk, include_removed=policy.can_read_history(request.user)
+    )
+    data = project_document_content(document=document)
+    response = FileResponse(io.BytesIO(data), content_type=document.content_type)
+    ext = document.file_name.rsplit(".", 1)[-1] if "." in document.file_name else "bin"
+    response["Content-Disposition"] = attachment_disposition(
+        document.file_name, f"document-{document.pk}.{ext}"
+    )
+    response["Content-Length"] = str(len(data))
+    # The browser must not guess a type (a text file read as a page), nor a proxy keep a copy.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private"
+    return response
+
+
+@login_required
+@require_POST
+def document_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a document off the project's list, with a reason; it stays in the history."""
+    document = get_project_document_for_user_rw(user=request.user, pk=pk)
+    form = DocumentRemoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("删除文档必须说明原因。"))
+        return redirect(_detail_documents(document.project_id))
+    try:
+        project_document_remove(
+            document=document,
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+            actor=request.user,
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("文档“%(title)s”已删除。") % {"title": document.title})
+    return redirect(_detail_documents(document.project_id))

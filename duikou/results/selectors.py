@@ -22,7 +22,7 @@ from duikou.orgs.models import OrgAncestor, Organisation
 from .formulas import formula_eval, formula_refs
 from .models import Indicator, Rollup, Target, Value
 from .periods import Period
-from .records import record_rows
+from .records import record_rows, record_table
 
 Key = tuple[int, int, int]
 Table = dict[Key, Decimal | None]
@@ -136,6 +136,11 @@ def _derived_table(indicator, axis, node_ids, grain, years, depth) -> Table:
 
 
 def _record_table(indicator: Indicator, axis: str, node_ids, grain: str, years) -> Table:
+    summed = record_table(
+        indicator.record_source, axis=axis, node_ids=node_ids, grain=grain, years=years
+    )
+    if summed is not None:
+        return summed
     rows = (
         record_rows(
             indicator.record_source, start=date(min(years), 1, 1), end=date(max(years), 12, 31)

@@ -149,6 +149,9 @@ class Kind:
     columns: list[Column] = []
     natural_key: tuple[str, ...] = ()
     append_only = False  # no update service: a changed row is refused, not applied
+    # Columns of an append-only kind that a re-import may still correct: ``update`` applies
+    # them through the kind's correction service, which keeps the reason in the history.
+    correctable: tuple[str, ...] = ()
     personal = False  # holds names and ID numbers: only roles that may see personal data
     filters: dict[str, str] = {}  # query parameter → selector argument
     field_columns: dict[str, str] = {}  # service field name → column key, where they differ
@@ -246,11 +249,15 @@ class Kind:
             new = values[column.key]
             if comparable(new) == comparable(self.current(obj, column)):
                 continue
-            if column.editable and not self.append_only:
+            if column.editable and (not self.append_only or column.key in self.correctable):
                 changed[column.key] = new
             else:
                 frozen.append(column.key)
         return changed, frozen
+
+
+# The reason a correction made by re-importing a row carries in the history.
+IMPORT_CORRECTION = "导入更正"
 
 
 class LinkError(CellError):
@@ -451,10 +458,12 @@ class FundTransactionKind(Kind):
     label = "资金流水"
     model = FundTransaction
     append_only = True
+    correctable = ("note",)
     natural_key = ("project", "fund_source", "kind", "on", "reference", "amount")
     instructions = (
         "每行一笔下达、拨付或支出。已登记的流水按项目、资金来源、类型、日期、文号和金额识别，"
-        "重复导入不会重复登记；流水登记后不能通过导入修改。"
+        "重复导入不会重复登记；重复导入时只有备注可以更正（记为“导入更正”），"
+        "金额、日期等有误请在项目的资金流水页面更正或作废。"
     )
     columns = [
         Column("project", "项目编号", type="ref", required=True),
@@ -526,6 +535,18 @@ class FundTransactionKind(Kind):
             note=values.get("note", ""),
             actor=actor,
             source=source,
+        )
+
+    def update(self, obj, changes, *, actor, source):
+        from duikou.projects.services import fund_transaction_correct
+
+        return fund_transaction_correct(
+            record=obj,
+            version=obj.version,
+            reason=IMPORT_CORRECTION,
+            actor=actor,
+            source=source,
+            **changes,
         )
 
 
@@ -648,9 +669,14 @@ class FundsInPlaceKind(Kind):
     label = "到位资金"
     model = FundsInPlace
     append_only = True
+    correctable = ("note",)
     natural_key = ("deal", "on", "reference", "amount")
     note_column = "note"
-    instructions = "每行一笔到位资金；按招商项目、日期、凭证和金额识别，重复导入不会重复登记。"
+    instructions = (
+        "每行一笔到位资金；按招商项目、日期、凭证和金额识别，重复导入不会重复登记；"
+        "重复导入时只有备注可以更正（记为“导入更正”），金额、日期等有误请在招商项目页面"
+        "更正或作废。"
+    )
     columns = [
         Column("deal", "招商项目编号", type="ref", required=True),
         Column("amount", "到位金额（元）", type="amount", required=True),
@@ -728,6 +754,18 @@ class FundsInPlaceKind(Kind):
             source=source,
         )
 
+    def update(self, obj, changes, *, actor, source):
+        from duikou.investment.services import funds_in_place_correct
+
+        return funds_in_place_correct(
+            record=obj,
+            version=obj.version,
+            reason=IMPORT_CORRECTION,
+            actor=actor,
+            source=source,
+            **changes,
+        )
+
 
 # People --------------------------------------------------------------------------------
 
@@ -774,7 +812,7 @@ class BatchKind(Kind):
     def update(self, obj, changes, *, actor, source):
         from duikou.people.services import batch_update
 
-        return batch_update(batch=obj, version=obj.version, actor=actor, reason=source, **changes)
+        return batch_update(batch=obj, version=obj.version, actor=actor, source=source, **changes)
 
 
 def _batch(resolver: Resolver, org: Organisation | None, name: str) -> AidBatch:
@@ -856,7 +894,7 @@ class MemberKind(Kind):
     def update(self, obj, changes, *, actor, source):
         from duikou.people.services import member_update
 
-        return member_update(member=obj, version=obj.version, actor=actor, reason=source, **changes)
+        return member_update(member=obj, version=obj.version, actor=actor, source=source, **changes)
 
 
 class MentorPairKind(Kind):
@@ -952,7 +990,7 @@ class MentorPairKind(Kind):
         from duikou.people.services import mentor_pair_update
 
         return mentor_pair_update(
-            pair=obj, version=obj.version, actor=actor, reason=source, **changes
+            pair=obj, version=obj.version, actor=actor, source=source, **changes
         )
 
 
@@ -1010,7 +1048,7 @@ class TrainingKind(Kind):
         from duikou.people.services import training_update
 
         return training_update(
-            training=obj, version=obj.version, actor=actor, reason=source, **changes
+            training=obj, version=obj.version, actor=actor, source=source, **changes
         )
 
 
@@ -1055,7 +1093,7 @@ class PartnershipKind_(Kind):
         from duikou.exchanges.services import partnership_update
 
         return partnership_update(
-            partnership=obj, version=obj.version, actor=actor, reason=source, **changes
+            partnership=obj, version=obj.version, actor=actor, source=source, **changes
         )
 
 
@@ -1107,7 +1145,7 @@ class EventKind_(Kind):
     def update(self, obj, changes, *, actor, source):
         from duikou.exchanges.services import event_update
 
-        return event_update(event=obj, version=obj.version, actor=actor, reason=source, **changes)
+        return event_update(event=obj, version=obj.version, actor=actor, source=source, **changes)
 
 
 class SalesChannelKind(Kind):
@@ -1154,7 +1192,7 @@ class SalesChannelKind(Kind):
         from duikou.exchanges.services import sales_channel_update
 
         return sales_channel_update(
-            channel=obj, version=obj.version, actor=actor, reason=source, **changes
+            channel=obj, version=obj.version, actor=actor, source=source, **changes
         )
 
 

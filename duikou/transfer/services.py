@@ -345,9 +345,12 @@ def _write_records(kind: Kind, parsed, user, outcome: Outcome, report) -> None:
                     used = consumed.get(key, 0)
                     if used < len(same):
                         consumed[key] = used + 1
-                        _, frozen = kind.changes(same[used], values)
+                        changes, frozen = kind.changes(same[used], values)
                         if frozen:
                             _frozen(kind, frozen, line, outcome)
+                        elif changes:  # only what ``correctable`` lets a re-import correct
+                            kind.update(same[used], changes, actor=user, source=SOURCE)
+                            outcome.updated += 1
                         else:
                             outcome.unchanged += 1
                         continue

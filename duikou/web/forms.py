@@ -43,3 +43,12 @@ def edit_attempt(
         errors_onto_form(form, error)
         return False, 400, None
     return True, 200, None
+
+
+def carry_current_version(form: forms.Form, conflict: dict | None) -> None:
+    """After a conflict, let the re-shown form carry the version it was refused against, so
+    the user who has merged the other person's change into it can save it (once)."""
+    if conflict is None or not form.is_bound or "version" not in form.fields:
+        return
+    form.data = form.data.copy()
+    form.data[form.add_prefix("version")] = conflict["current"].version

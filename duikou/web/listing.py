@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 PER_PAGE = 50
@@ -77,8 +78,10 @@ def _contains(model, name: str, query: str) -> Q:
     return Q(**{f"{name}__{lookup}": query})
 
 
-def list_page(request: HttpRequest, queryset: QuerySet, listing: Listing) -> ListPage:
-    """Apply the request's search, filters and sort to ``queryset`` and cut one page."""
+def list_filter(
+    request: HttpRequest, queryset: QuerySet, listing: Listing
+) -> tuple[QuerySet, str, dict, str]:
+    """Apply the request's search, filters and sort: (rows, search words, filters, sort)."""
     params = {}
     query = request.GET.get("q", "").strip()[:100]
     if query:
@@ -106,12 +109,17 @@ def list_page(request: HttpRequest, queryset: QuerySet, listing: Listing) -> Lis
     if key not in listing.sorts:
         sort, key = listing.default_sort, listing.default_sort.lstrip("-")
     order = listing.sorts[key]
-    descending = sort.startswith("-")
     # Ties break by pk in the same direction, so one index on (column, id) serves the page.
-    if descending:
+    if sort.startswith("-"):
         queryset = queryset.order_by(f"-{order}", "-pk")
     else:
         queryset = queryset.order_by(order, "pk")
+    return queryset, query, params, sort
+
+
+def list_page(request: HttpRequest, queryset: QuerySet, listing: Listing) -> ListPage:
+    """Apply the request's search, filters and sort to ``queryset`` and cut one page."""
+    queryset, query, params, sort = list_filter(request, queryset, listing)
     paginator = CappedPaginator(queryset, listing.per_page)
     number = request.GET.get("page", "")
     if number in ("", "1"):
@@ -136,3 +144,21 @@ def list_page(request: HttpRequest, queryset: QuerySet, listing: Listing) -> Lis
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def list_export(
+    request: HttpRequest, queryset: QuerySet, listing: Listing, columns: list, filename: str
+) -> HttpResponse | None:
+    """``?format=xlsx|csv``: every row the page would list (all pages), else None.
+
+    For reference lists (organisations, places, pairings), which are small; record lists
+    export through ``transfer`` so their files can be imported again.
+    """
+    from duikou.transfer.exporters import FORMATS, export_response
+
+    format = request.GET.get("format", "")
+    if format not in FORMATS:
+        return None
+    rows, *_ = list_filter(request, queryset, listing)
+    name = f"{filename}-{timezone.localdate():%Y%m%d}"
+    return export_response(rows.iterator(chunk_size=2000), columns, name, format)

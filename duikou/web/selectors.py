@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -210,6 +210,8 @@ def dashboard_years(*, user) -> list[int]:
 
 # Map ------------------------------------------------------------------------------------
 
+MAP_LAYERS = {"prefecture": gettext_lazy("地州"), "county": gettext_lazy("县市")}
+
 
 def map_measures() -> list[tuple[str, str]]:
     """Fund measures first, then every active indicator of the catalogue."""
@@ -232,11 +234,26 @@ def _to_areas(totals: dict[int, Decimal], area_ids: set[int]) -> dict[int, Decim
     return dict(summed)
 
 
-def map_for_user(*, user, measure: str, year: int) -> dict:
-    """The map layer's areas coloured by ``measure`` in ``year``, with the donors paired to
-    each area and a link to its region page."""
-    static_path, _file = map_file()
-    areas = map_areas()
+def map_for_user(
+    *, user, measure: str, year: int, layer: str = "prefecture", within: Region | None = None
+) -> dict:
+    """A map layer's areas (those inside ``within`` when given) coloured by ``measure`` in
+    ``year``, with the donors paired to each area and a link to its region page.
+
+    Figures are summed per place in a fixed number of queries, whatever the layer's size.
+    """
+    static_path, _file = map_file(layer=layer)
+    areas = map_areas(layer=layer)
+    # The prefectures holding the layer's areas: what ``within`` may name, and on the
+    # prefecture layer (a prefecture's stored prefecture is itself) the areas to drill into.
+    prefectures = {a.region.prefecture for a in areas if a.region and a.region.prefecture}
+    if within is not None:
+        inside = set(
+            RegionAncestor.objects.filter(
+                ancestor=within, region_id__in=[a.region.pk for a in areas if a.region]
+            ).values_list("region_id", flat=True)
+        )
+        areas = [a for a in areas if a.region and a.region.pk in inside]
     area_ids = {a.region.pk for a in areas if a.region}
     unit = _("元")
     values: dict[int, Decimal] = {}
@@ -267,18 +284,30 @@ def map_for_user(*, user, measure: str, year: int) -> dict:
     rows = []
     for area in areas:
         region = area.region
+        paired, inherited = donors.get(region.pk, ([], False)) if region else ([], False)
         rows.append(
             {
                 "name": area.name,
                 "region": region,
+                # The prefecture a county lies in; for an XPCC city, its division (师市合一).
+                "prefecture": (region.prefecture or region.twin) if region else None,
                 "value": values.get(region.pk) if region else None,
-                "donors": donors.get(region.pk, []) if region else [],
+                "donors": paired,
+                "inherited": inherited,
                 "url": reverse("geo:detail", args=[region.pk]) if region else "",
+                "counties_url": _counties_url(region, measure, year)
+                if region in prefectures
+                else "",
             }
         )
     present = [r["value"] for r in rows if r["value"] is not None]
+    title = f"{label}（{year}）"
     option = {
-        "title": {"text": f"{label}（{year}）", "left": "center", "textStyle": {"fontSize": 14}},
+        "title": {
+            "text": f"{within.name} · {title}" if within else title,
+            "left": "center",
+            "textStyle": {"fontSize": 14},
+        },
         "tooltip": {"trigger": "item"},
         "visualMap": {
             "min": 0,
@@ -295,7 +324,8 @@ def map_for_user(*, user, measure: str, year: int) -> dict:
                 "type": "map",
                 "map": "duikou-area",
                 "roam": True,
-                "label": {"show": True, "fontSize": 10},
+                # A hundred county names at once cannot be read: names on hover there.
+                "label": {"show": layer != "county" or within is not None, "fontSize": 10},
                 "data": [
                     {
                         "name": r["name"],
@@ -315,25 +345,57 @@ def map_for_user(*, user, measure: str, year: int) -> dict:
         "is_money": measure.startswith("funds:") or unit == "元",
         "option": option,
         "map_path": static_path,
+        # Only the areas listed are drawn when the map shows part of its file.
+        "map_only_listed": within is not None,
         "unmatched": [a.name for a in areas if a.region is None],
+        "within_choices": sorted(prefectures, key=lambda r: r.code),
     }
 
 
-def _paired_donors(area_ids: set[int]) -> dict[int, list[str]]:
-    """Top-level pairings' donor names for each map area (recipients inside it count)."""
-    pairings = list(
-        Pairing.objects.filter(parent=None).values_list("recipient_id", "donor__name").distinct()
-    )
-    links = defaultdict(set)
-    for region_id, area_id in RegionAncestor.objects.filter(
-        region_id__in={p[0] for p in pairings}, ancestor_id__in=area_ids
-    ).values_list("region_id", "ancestor_id"):
-        links[region_id].add(area_id)
-    donors: dict[int, set[str]] = defaultdict(set)
-    for recipient_id, donor in pairings:
-        for area_id in links.get(recipient_id, ()):
-            donors[area_id].add(donor)
-    return {k: sorted(v) for k, v in donors.items()}
+def _counties_url(region: Region, measure: str, year: int) -> str:
+    query = urlencode({"layer": "county", "within": region.code, "measure": measure, "year": year})
+    return f"{reverse('web:map')}?{query}"
+
+
+def _paired_donors(area_ids: set[int]) -> dict[int, tuple[list[str], bool]]:
+    """Donors of the top-level pairings of each map area, and whether they are inherited.
+
+    An area's own pairings are those of places inside it; an area with none inherits those
+    of the nearest place containing it (a county its prefecture's). An XPCC division and
+    its city (师市合一) count as one place. Three queries, whatever the number of areas.
+    """
+    donors_at: dict[int, set[str]] = defaultdict(set)
+    for recipient_id, twin_id, donor in (
+        Pairing.objects.filter(parent=None)
+        .values_list("recipient_id", "recipient__twin_id", "donor__name")
+        .distinct()
+    ):
+        donors_at[recipient_id].add(donor)
+        if twin_id:
+            donors_at[twin_id].add(donor)
+    places = set(donors_at)
+    own: dict[int, set[str]] = defaultdict(set)
+    nearest: dict[int, tuple[int, set[str]]] = {}
+    links = RegionAncestor.objects.filter(
+        Q(region_id__in=places, ancestor_id__in=area_ids)
+        | Q(region_id__in=area_ids, ancestor_id__in=places, depth__gt=0)
+    ).values_list("region_id", "ancestor_id", "depth")
+    for region_id, ancestor_id, depth in links:
+        if ancestor_id in area_ids and region_id in places:
+            own[ancestor_id] |= donors_at[region_id]
+        if depth and region_id in area_ids and ancestor_id in places:
+            found = nearest.get(region_id)
+            if found is None or depth < found[0]:
+                nearest[region_id] = (depth, set(donors_at[ancestor_id]))
+            elif depth == found[0]:
+                found[1].update(donors_at[ancestor_id])
+    result = {}
+    for area_id in area_ids:
+        if own.get(area_id):
+            result[area_id] = (sorted(own[area_id]), False)
+        elif area_id in nearest:
+            result[area_id] = (sorted(nearest[area_id][1]), True)
+    return result
 
 
 def top_pairings() -> QuerySet[Pairing]:

@@ -3,11 +3,13 @@
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from duikou.geo.selectors import region_get_by_code
 from duikou.results.models import Indicator, Value
 from duikou.results.selectors import rollup_sources, value_list_for_user
 from duikou.transfer.exporters import pivot_export_response
@@ -37,19 +39,37 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def map_page(request: HttpRequest) -> HttpResponse:
-    """Xinjiang by prefecture, coloured by funds or any indicator; click an area to drill in."""
+    """Xinjiang by prefecture or county (``layer``), or the counties of one prefecture
+    (``within``), coloured by funds or any indicator; click an area to drill in."""
     recent = selectors.dashboard_years(user=request.user)
     year = _year(request, recent[0] if recent else date.today().year)
     measure = request.GET.get("measure", "funds:budget")
-    data = selectors.map_for_user(user=request.user, measure=measure, year=year)
+    layer = request.GET.get("layer", "prefecture")
+    if layer not in selectors.MAP_LAYERS:
+        layer = "prefecture"
+    within = None
+    if layer == "county" and request.GET.get("within", "").strip():
+        try:
+            within = region_get_by_code(code=request.GET["within"])
+        except ValidationError:
+            raise Http404("地区不存在") from None
     context = {
-        **data,
         "year": year,
         "years": list(range(date.today().year, 2009, -1)),
         "measure": measure,
         "measures": selectors.map_measures(),
+        "layer": layer,
+        "layers": list(selectors.MAP_LAYERS.items()),
+        "within": within,
         "pairings": selectors.top_pairings(),
     }
+    try:
+        context |= selectors.map_for_user(
+            user=request.user, measure=measure, year=year, layer=layer, within=within
+        )
+    except FileNotFoundError as error:
+        # A layer's file missing or misnamed in the settings: say which, keep the page.
+        context["map_error"] = str(error)
     if is_htmx(request):
         return render(request, "web/map.html#figures", context)
     return render(request, "web/map.html", context)

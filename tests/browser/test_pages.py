@@ -22,6 +22,32 @@ def test_an_official_reads_the_dashboard_map_project_and_explorer(browser_page):
     assert "昌吉回族自治州" in page.locator("#map-table").inner_text()
     shot(page, "map")
 
+    page.select_option("select[name=layer]", "county")
+    page.wait_for_function("document.querySelector('#map-table').innerText.includes('所属地州')")
+    page.wait_for_selector("#map[data-ready]")
+    assert page.locator("#map canvas").count() >= 1
+    assert page.locator("#map-table tbody tr").count() == 108
+    shot(page, "map-counties")
+
+    page.select_option("select[name=within]", "652300")
+    page.wait_for_function(
+        "document.querySelector('h1').innerText.includes('昌吉回族自治州各县市')"
+    )
+    page.wait_for_selector("#map[data-ready]")
+    table = page.locator("#map-table").inner_text()
+    assert "玛纳斯县" in table and "巴楚县" not in table
+    shot(page, "map-changji-counties")
+
+    # Click a county on the map itself: it opens the county's page.
+    x, y = page.evaluate(
+        "window.echarts.getInstanceByDom(document.getElementById('map'))"
+        ".convertToPixel({seriesIndex: 0}, '玛纳斯县')"
+    )
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_url("**/regions/*/")
+    assert "玛纳斯县" in page.locator("h1").inner_text()
+
     page.goto(f"{page.base}/projects/")
     page.fill("input[name=q]", "玛纳斯")
     page.wait_for_function(

@@ -59,9 +59,16 @@ RULES: dict[str, Rule] = {
     "jobs/": Rule("signed_in"),
     "jobs/<int:pk>/": Rule("own", "job"),
     "jobs/<int:pk>/download/": Rule("own", "job"),
-    "map/": Rule("signed_in"),
+    # The county layer of one prefecture, coloured by an indicator (scoped roll-ups).
+    "map/": Rule("signed_in", query="?layer=county&within=652300&measure=PATIENTS_TREATED"),
     "explore/": Rule("signed_in"),
     "values/": Rule("signed_in"),
+    "records/fund_transactions/": Rule("signed_in"),
+    "records/progress_reports/": Rule("signed_in"),
+    "records/funds_in_place/": Rule("signed_in"),
+    "records/mentor_pairs/": Rule("personal"),
+    "records/trainings/": Rule("signed_in"),
+    "records/sales_records/": Rule("signed_in"),
     "values/sources/": Rule(
         "read_org_figures",
         "org",
@@ -79,26 +86,42 @@ RULES: dict[str, Rule] = {
     "projects/<int:pk>/transition/": Rule("write", "project", "POST"),
     "projects/<int:pk>/transactions/": Rule("write", "project", "POST"),
     "projects/<int:pk>/progress/": Rule("write", "project", "POST"),
+    "projects/transactions/<int:pk>/correct/": Rule("write", "transaction"),
+    "projects/transactions/<int:pk>/void/": Rule("write", "transaction", "POST"),
+    "projects/<int:pk>/documents/": Rule("write", "project", "POST"),
+    "projects/documents/<int:pk>/": Rule("read", "document"),
+    "projects/documents/<int:pk>/remove/": Rule("write", "document", "POST"),
     "deals/": Rule("signed_in"),
     "deals/new/": Rule("writers"),
     "deals/<int:pk>/": Rule("read", "deal"),
     "deals/<int:pk>/edit/": Rule("write", "deal"),
     "deals/<int:pk>/stage/": Rule("write", "deal", "POST"),
     "deals/<int:pk>/funds/": Rule("write", "deal", "POST"),
+    "deals/funds/<int:pk>/correct/": Rule("write", "funds"),
+    "deals/funds/<int:pk>/void/": Rule("write", "funds", "POST"),
     "people/batches/": Rule("signed_in"),
     "people/batches/new/": Rule("writers"),
     "people/batches/<int:pk>/": Rule("read", "batch"),
     "people/batches/<int:pk>/edit/": Rule("write", "batch"),
     "people/batches/<int:pk>/members/new/": Rule("write", "batch"),
     "people/members/": Rule("personal"),
+    # One person's page answers like the API's read of a person: personal data, in scope.
+    "people/members/<int:pk>/": Rule("api_personal_read", "member"),
+    "people/members/<int:pk>/edit/": Rule("write", "member"),
     "exchanges/partnerships/": Rule("signed_in"),
     "exchanges/partnerships/new/": Rule("writers"),
+    "exchanges/partnerships/<int:pk>/": Rule("read", "partnership"),
+    "exchanges/partnerships/<int:pk>/edit/": Rule("write", "partnership"),
+    "exchanges/partnerships/<int:pk>/end/": Rule("write", "partnership", "POST"),
     "exchanges/events/": Rule("signed_in"),
     "exchanges/events/new/": Rule("writers"),
     "exchanges/events/<int:pk>/": Rule("read", "event"),
     "exchanges/events/<int:pk>/edit/": Rule("write", "event"),
     "exchanges/channels/": Rule("signed_in"),
     "exchanges/channels/new/": Rule("writers"),
+    "exchanges/channels/<int:pk>/": Rule("read", "channel"),
+    "exchanges/channels/<int:pk>/edit/": Rule("write", "channel"),
+    "exchanges/channels/<int:pk>/sales/": Rule("write", "channel", "POST"),
 }
 
 
@@ -233,6 +256,14 @@ def _objects(team: Organisation, place: str, reporter) -> dict:
     }
 
 
+def _document(project):
+    from django.core.files.base import ContentFile
+
+    from duikou.projects.services import project_document_add
+
+    return project_document_add(project=project, upload=ContentFile(b"%PDF-1.4\n", name="批复.pdf"))
+
+
 def _generated_report(team: Organisation, owner):
     from django.core.files.base import ContentFile
 
@@ -275,6 +306,7 @@ def _more_objects(team: Organisation, place: str, reporter) -> dict:
         "transaction": fund_transaction_create(
             project=project, fund_source="aid", kind="release", amount="100.00", on=date(2025, 4, 1)
         ),
+        "document": _document(project),
         "progress": progress_report_submit(
             project=project, year=2025, month=4, percent_complete="10", amount_spent="0"
         ),

@@ -6,10 +6,11 @@ from django.db import migrations, models
 
 
 def fill_summary(apps, schema_editor):
-    """Sum the budgets and transactions already in the ledger into the new summary."""
-    from duikou.projects.services import fund_summary_rebuild
+    """Nothing: 0006 keys the summary by organisation and fills it from the ledger.
 
-    fund_summary_rebuild()
+    (This step once called the live ``fund_summary_rebuild``, which writes the newest
+    columns; a migration must not depend on code that moves on.)
+    """
 
 
 class Migration(migrations.Migration):

@@ -83,6 +83,15 @@ def sort_url(context, key: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def export_url(context, format: str) -> str:
+    """The current list's address asking for every row as a file (``web.listing.list_export``)."""
+    params = context["request"].GET.copy()
+    params["format"] = format
+    params.pop("page", None)
+    return f"?{params.urlencode()}"
+
+
+@register.simple_tag(takes_context=True)
 def sort_mark(context, key: str) -> str:
     current = context["request"].GET.get("sort", "")
     if current == key:

@@ -1,6 +1,13 @@
+import io
+from datetime import date
+
 import pytest
 
 from duikou.core import testing
+from duikou.geo.models import Region
+from duikou.orgs.models import Organisation
+from duikou.orgs.services import pairing_create, programme_get_or_create
+from duikou.projects.services import fund_transaction_create
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +23,12 @@ LISTS = [
     "/orgs/pairings/",
     "/regions/",
     "/values/",
+    "/records/fund_transactions/",
+    "/records/progress_reports/",
+    "/records/funds_in_place/",
+    "/records/mentor_pairs/",
+    "/records/trainings/",
+    "/records/sales_records/",
 ]
 
 
@@ -90,3 +103,74 @@ def test_a_long_list_counts_up_to_the_cap_and_says_so(client, many, monkeypatch)
     listing = response.context["listing"]
     assert (listing.total, listing.capped) == (3, True)
     assert "超过 3 条" in response.content.decode()
+
+
+def _sheet(response) -> list[list]:
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    return book.get_sheet_by_index(0).to_python()
+
+
+def test_reference_lists_export_every_filtered_row_not_one_page(client, portfolio, monkeypatch):
+    monkeypatch.setattr("duikou.web.listing.PER_PAGE", 2)
+    client.force_login(portfolio["recipient"])
+    shown = client.get("/orgs/", {"side": "donor", "sort": "-code"})
+    assert "format=xlsx" in shown.content.decode()
+    response = client.get("/orgs/", {"side": "donor", "sort": "-code", "format": "xlsx"})
+    rows = _sheet(response)
+    donors = Organisation.objects.filter(side="donor").order_by("-code")
+    assert rows[0][:2] == ["机构编码", "名称"]
+    assert [r[0] for r in rows[1:]] == [o.code for o in donors]
+    assert "filename*=UTF-8" in response["Content-Disposition"]
+
+
+def test_the_pairing_export_is_a_csv_excel_opens(client, portfolio):
+    pairing = pairing_create(
+        programme=programme_get_or_create(
+            code="XJ", name="对口援疆", name_en="Xinjiang", start_date=date(2010, 1, 1)
+        ),
+        donor=portfolio["command"],
+        recipient=Region.objects.get(code="652324"),
+        start_date=date(2010, 5, 1),
+    )
+    client.force_login(portfolio["recipient"])
+    response = client.get("/orgs/pairings/", {"format": "csv"})
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff支援方编码,支援方")
+    assert f"{pairing.donor.code},{pairing.donor.name}" in body
+
+
+def test_a_record_list_shows_money_rows_across_projects_searchable_and_scoped(client, portfolio):
+    other = testing.project(name="巴楚县学校", region="653130", budgets={"aid": "500000.00"})
+    fund_transaction_create(
+        project=other, fund_source="aid", kind="spend", amount="1000.00", on=date(2025, 6, 1)
+    )
+    client.force_login(portfolio["writer"])
+    page = client.get("/records/fund_transactions/").content.decode()
+    assert portfolio["county"].code in page and other.code not in page
+    assert "300.00万元" in page
+    client.force_login(portfolio["national"])
+    found = client.get("/records/fund_transactions/", {"q": "巴楚", "kind": "spend"})
+    rows = found.context["rows"]
+    assert [r["cells"][0][0] for r in rows] == [other.code]
+    assert rows[0]["parent"] == f"/projects/{other.pk}/"
+    assert (
+        client.get("/records/fund_transactions/", {"q": "巴楚", "kind": "release"}).context["rows"]
+        == []
+    )
+
+
+def test_mentor_pairs_are_listed_only_for_roles_that_see_personal_data(client, portfolio):
+    client.force_login(portfolio["recipient"])
+    assert client.get("/records/mentor_pairs/").status_code == 403
+    client.force_login(portfolio["writer"])
+    assert client.get("/records/mentor_pairs/").status_code == 200
+
+
+def test_the_region_export_keeps_the_level_filter(client, portfolio):
+    client.force_login(portfolio["writer"])
+    response = client.get("/regions/", {"level": "prefecture", "q": "昌吉", "format": "xlsx"})
+    rows = _sheet(response)
+    assert rows[0][0] == "区划代码"
+    assert [r[0] for r in rows[1:]] == ["652300"]

@@ -16,6 +16,17 @@
     return text;
   }
 
+  /* A map showing part of its layer (one prefecture's counties): keep the features the
+     server listed in the series, so the map zooms to them. */
+  function onlyListed(geo, option) {
+    var names = {};
+    option.series[0].data.forEach(function (d) { names[d.name] = true; });
+    return {
+      type: geo.type,
+      features: geo.features.filter(function (f) { return names[(f.properties || {}).name]; })
+    };
+  }
+
   function escapeHTML(text) {
     return String(text).replace(/[&<>"']/g, function (c) {
       return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
@@ -32,6 +43,7 @@
       fetch(el.dataset.map, {credentials: "same-origin"})
         .then(function (r) { return r.json(); })
         .then(function (geo) {
+          if (el.dataset.mapOnlyListed) { geo = onlyListed(geo, option); }
           window.echarts.registerMap("duikou-area", geo);
           option.tooltip = option.tooltip || {};
           option.tooltip.formatter = mapTooltip;
