@@ -1,4 +1,5 @@
-"""Test set-up shared by every app: reference data is loaded once per test database."""
+"""Test set-up shared by every app: reference data is loaded once per test database, and
+test accounts get a cheap password hash."""
 
 import pytest
 
@@ -22,3 +23,15 @@ def reference_data(db):
 
     if not Region.objects.exists():
         reference_load()
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(request, settings):
+    """Argon2 costs about 0.16 s per password, and most tests make several accounts; they
+    get MD5 instead (hashes already stored still verify). ``@pytest.mark.argon2`` keeps the
+    production hashers for the tests of hashing itself."""
+    if request.node.get_closest_marker("argon2") is None:
+        settings.PASSWORD_HASHERS = [
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            *settings.PASSWORD_HASHERS,
+        ]

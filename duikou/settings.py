@@ -129,6 +129,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Page queries read a few rows through indexes; PostgreSQL's JIT compiler, triggered by
+    # cost estimates, would spend more time compiling them than running them.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 # Tests that start a real worker process need the test database in a file it can open.
 DATABASES["default"].setdefault("TEST", {})

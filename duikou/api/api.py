@@ -3,18 +3,20 @@
 Every record kind of ``transfer.kinds`` gets list, read, create and (where the domain
 has an update service) change operations. Reads go through the same scoped selectors
 as the pages; writes read their fields like an import row and call the same services.
+A project's documents are listed (metadata only) and downloaded as on the project page.
 Refusals come back as 422 with the Chinese message of each field; objects outside the
 user's scope are 404; read-only roles get 403 on writes.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.urls import reverse
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -23,6 +25,14 @@ from ninja.security import HttpBearer
 from pydantic import create_model
 
 from duikou import policy
+from duikou.core import filetypes
+from duikou.projects.models import DocumentKind
+from duikou.projects.selectors import (
+    get_project_document_for_user,
+    project_document_content,
+    project_document_list_for_user,
+)
+from duikou.projects.views import attachment_disposition
 from duikou.transfer.kinds import KINDS, Column, Kind, Resolver
 from duikou.transfer.selectors import record_list_for_user
 from duikou.transfer.services import Problem, problems_from, row_read
@@ -369,3 +379,143 @@ def _differs(new, old) -> bool:
 
 for _kind in KINDS.values():
     _register(_kind)
+
+
+# Project documents -----------------------------------------------------------------------
+
+DOCUMENT_TAGS = ["项目文档"]
+# What a stored document can be: ``core.filetypes`` decides it at upload.
+DOCUMENT_TYPES = sorted(
+    {
+        *(t.content_type for t in (filetypes.PDF, filetypes.OFD, filetypes.JPEG, filetypes.PNG)),
+        *(t.content_type for t in (*filetypes.OOXML.values(), *filetypes.OLE.values())),
+        *filetypes.TEXT.values(),
+    }
+)
+
+
+class DocumentOut(Schema):
+    id: int
+    project: int = Field(description="项目ID")
+    title: str = Field(description="标题")
+    kind: Literal[tuple(DocumentKind.values)] = Field(
+        description="类别：" + "、".join(f"{v}={label}" for v, label in DocumentKind.choices)
+    )
+    file_name: str = Field(description="文件名")
+    size: int = Field(description="大小（字节）")
+    content_type: str = Field(description="文件类型")
+    sha256: str = Field(description="SHA-256校验值")
+    note: str = Field(description="备注")
+    uploaded_at: datetime = Field(description="上传时间")
+    uploaded_by: str | None = Field(description="上传人")
+    removed: bool = Field(description="已删除")
+    removed_at: datetime | None = Field(description="删除时间")
+    removed_by: str | None = Field(description="删除人")
+    removed_reason: str = Field(description="删除原因")
+    version: int
+    download_url: str = Field(description="下载地址")
+
+
+class DocumentPage(Schema):
+    count: int
+    items: list[DocumentOut]
+
+
+class DocumentFilters(Schema):
+    limit: int = Field(50, ge=1, le=500, description="每页条数")
+    offset: int = Field(0, ge=0, le=10_000_000, description="跳过条数")
+    removed: bool = Field(
+        False, description="为 true 时列出已删除的文档（仅国家援疆办和审计人员可查看）"
+    )
+
+
+def _who(user) -> str | None:
+    # As the project page shows people (``who``): the display name, or the user name.
+    return (user.first_name or user.username) if user is not None else None
+
+
+def _document_row(request, document) -> dict:
+    url = reverse("api:project_document_download", kwargs={"id": document.pk})
+    return {
+        "id": document.pk,
+        "project": document.project_id,
+        "title": document.title,
+        "kind": document.kind,
+        "file_name": document.file_name,
+        "size": document.size,
+        "content_type": document.content_type,
+        "sha256": document.sha256,
+        "note": document.note,
+        "uploaded_at": document.uploaded_at,
+        "uploaded_by": _who(document.uploaded_by),
+        "removed": document.removed,
+        "removed_at": document.removed_at,
+        "removed_by": _who(document.removed_by),
+        "removed_reason": document.removed_reason,
+        "version": document.version,
+        "download_url": request.build_absolute_uri(url),
+    }
+
+
+@api.get(
+    "/projects/{id}/documents",
+    response={200: DocumentPage, **ERRORS},
+    operation_id="project_documents_list",
+    tags=DOCUMENT_TAGS,
+    summary="项目的文档列表",
+    description="文档的说明信息，不含文件内容；内容从 download_url 下载。已删除的文档不在列表中，"
+    "国家援疆办和审计人员可用 removed=true 列出。",
+)
+def project_documents(
+    request, filters: Query[DocumentFilters], id: int = Path(..., ge=1, le=MAX_ID)
+):
+    # 404 for a project the user may not see, before anything else is said about it.
+    qs = project_document_list_for_user(user=request.user, project_pk=id, removed=filters.removed)
+    if filters.removed and not policy.can_read_history(request.user):
+        raise PermissionDenied("无权查看已删除的文档")
+    items = list(qs[filters.offset : filters.offset + filters.limit])
+    return {"count": qs.count(), "items": [_document_row(request, d) for d in items]}
+
+
+@api.get(
+    "/project_documents/{id}/download",
+    response={200: None, **ERRORS},
+    operation_id="project_document_download",
+    url_name="project_document_download",
+    tags=DOCUMENT_TAGS,
+    summary="下载项目文档",
+    description="文件内容，以附件形式按原文件名（RFC 5987 filename*）下载。",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "文件内容",
+                "content": {
+                    media: {"schema": {"type": "string", "format": "binary"}}
+                    for media in DOCUMENT_TYPES
+                },
+                "headers": {
+                    "Content-Disposition": {
+                        "description": "attachment，含 UTF-8 文件名（filename*）",
+                        "schema": {"type": "string"},
+                    },
+                    "X-Content-Type-Options": {"schema": {"type": "string", "enum": ["nosniff"]}},
+                },
+            }
+        }
+    },
+)
+def project_document_download(request, id: int = Path(..., ge=1, le=MAX_ID)):
+    # Removed documents stay readable for those who read the whole history, as on the page.
+    document = get_project_document_for_user(
+        user=request.user, pk=id, include_removed=policy.can_read_history(request.user)
+    )
+    data = project_document_content(document=document)
+    response = HttpResponse(data, content_type=document.content_type)
+    ext = document.file_name.rsplit(".", 1)[-1] if "." in document.file_name else "bin"
+    response["Content-Disposition"] = attachment_disposition(
+        document.file_name, f"document-{document.pk}.{ext}"
+    )
+    response["Content-Length"] = str(len(data))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private"
+    return response

@@ -1,8 +1,13 @@
 """Steps every domain service shares: row locks with version checks, version bumps, actors."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+
+from duikou.audit.services import change_record
+from duikou.audit.services import snapshot as full_snapshot
 
 from .errors import ConflictError, refuse
 
@@ -69,3 +74,65 @@ def validate_fields(instance: models.Model) -> None:
     is read back one query each — that made loading many records slow."""
     relations = [f.name for f in instance._meta.concrete_fields if f.is_relation]
     validate(instance, exclude=relations, validate_constraints=False)
+
+
+def record_update(
+    model: type[models.Model],
+    record: models.Model,
+    *,
+    version: int | None,
+    changes: dict,
+    allowed: tuple,
+    entity: str,
+    actor=None,
+    reason: str = "",
+    source: str = "",
+    reason_message: str | None = None,
+    prepare: Callable[[models.Model, dict], None] | None = None,
+    check: Callable[[models.Model], None] | None = None,
+    also: tuple[str, ...] = (),
+    snapshot: Callable[[models.Model], dict] = full_snapshot,
+    gone: str | None = None,
+):
+    """The common part of an edit or correction of one record; call it inside the
+    service's transaction.
+
+    In order: refuse a field outside ``allowed``; when ``reason_message`` is given,
+    refuse a blank reason with it (keyed "reason"); re-read the record under a row lock
+    and refuse with ConflictError if it moved past ``version`` (with ``gone``, a record
+    deleted meanwhile is refused keyed "record" instead of raising DoesNotExist); take the
+    before-snapshot; ``prepare(current, changes)`` checks and normalises the new values
+    before they are applied (it may edit ``changes`` in place); apply them;
+    ``check(current)`` checks the record as a whole and sets derived fields; field checks;
+    save the changed fields and ``also`` with the version moved on; append an "update"
+    entry with before, after, reason and source. ``snapshot`` pictures the record for the
+    history (people's services mask identifiers). Returns the saved record.
+    """
+    refuse_unknown(changes, allowed)
+    if reason_message is not None:
+        reason = reason_required(reason, reason_message)
+    try:
+        current = lock_for_update(model, record, version, entity)
+    except model.DoesNotExist:
+        if gone is None:
+            raise
+        raise refuse("record", gone) from None
+    before = snapshot(current)
+    if prepare is not None:
+        prepare(current, changes)
+    for field, value in changes.items():
+        setattr(current, field, value)
+    if check is not None:
+        check(current)
+    validate_fields(current)
+    bump_version(current, [*changes, *also])
+    change_record(
+        instance=current,
+        action="update",
+        actor=actor,
+        before=before,
+        after=snapshot(current),
+        reason=reason,
+        source=source,
+    )
+    return current

@@ -121,3 +121,17 @@ class SalesRecordForm(forms.Form):
 
     def clean_subsidy_paid(self) -> str:
         return self.cleaned_data["subsidy_paid"].strip() or "0"
+
+
+class SalesRecordCorrectForm(SalesRecordForm):
+    """A correction of a recorded period, with the reason the history keeps. The channel
+    cannot change: a record on the wrong channel is voided and entered again."""
+
+    # Required by the service, which says so in its words beside the field.
+    reason = forms.CharField(label=_("更正原因"), required=False, max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SalesRecordVoidForm(forms.Form):
+    reason = forms.CharField(label=_("作废原因"), required=False, max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput)

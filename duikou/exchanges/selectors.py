@@ -1,6 +1,7 @@
 """Reads for partnerships, events and sales channels, scoped by the policy module."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -8,6 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from duikou import policy
+from duikou.audit.selectors import deletions_of
 
 from .models import Event, EventKind, Partnership, SalesChannel, SalesRecord
 
@@ -153,6 +155,61 @@ def sales_record_list_for_channel(*, channel: SalesChannel) -> QuerySet[SalesRec
     """One channel's sales, one row per period, oldest first. ``channel`` comes from
     ``get_sales_channel_for_user``, which decided the user may see it."""
     return SalesRecord.objects.filter(channel=channel).order_by("period_start")
+
+
+def get_sales_record_for_user(*, user, pk: int) -> SalesRecord:
+    """A sales record of a channel the user may see, or 404."""
+    channels = sales_channel_list_for_user(user=user).values("pk")
+    record = (
+        SalesRecord.objects.filter(channel__in=channels, pk=pk)
+        .select_related("channel", "channel__donor_org", "channel__region")
+        .first()
+    )
+    if record is None:
+        raise Http404("销售记录不存在或无权查看")
+    return record
+
+
+def get_sales_record_for_user_rw(*, user, pk: int) -> SalesRecord:
+    """A sales record the user may correct or void: 404 if invisible, 403 if only readable."""
+    record = get_sales_record_for_user(user=user, pk=pk)
+    if not policy.can_write_for_org(user, record.channel.donor_org_id):
+        raise PermissionDenied("无权修改该外销渠道的销售记录")
+    return record
+
+
+@dataclass(frozen=True)
+class VoidedSalesRecord:
+    """A voided (作废) sales record as its delete entry in the history keeps it."""
+
+    period_start: date
+    period_end: date
+    sales_amount: Decimal
+    subsidy_paid: Decimal
+    note: str
+    voided_at: datetime
+    voided_by: object
+    reason: str
+
+
+def sales_record_voided_list(*, channel: SalesChannel, limit: int = 100) -> list[VoidedSalesRecord]:
+    """The voided sales records of a channel the caller may see, newest first."""
+    rows = []
+    for entry in deletions_of(SalesRecord, channel_id=channel.pk)[:limit]:
+        old = entry.before or {}
+        rows.append(
+            VoidedSalesRecord(
+                period_start=date.fromisoformat(old["period_start"]),
+                period_end=date.fromisoformat(old["period_end"]),
+                sales_amount=Decimal(str(old["sales_amount"])),
+                subsidy_paid=Decimal(str(old.get("subsidy_paid") or "0")),
+                note=old.get("note", ""),
+                voided_at=entry.at,
+                voided_by=entry.actor,
+                reason=entry.reason,
+            )
+        )
+    return rows
 
 
 def sales_record_totals_for_channel(*, channel: SalesChannel) -> dict:

@@ -5,7 +5,7 @@ the change history; a refusal raises ValidationError with a Chinese message
 keyed by the offending field, and nothing is written.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -17,7 +17,8 @@ from duikou.core.money import to_money
 from duikou.core.services import (
     bump_version,
     lock_for_update,
-    refuse_unknown,
+    reason_required,
+    record_update,
     validate_fields,
 )
 from duikou.geo.models import Region
@@ -57,6 +58,9 @@ PARTNERSHIP_FIELDS = (
     "note",
 )
 CHANNEL_FIELDS = ("name", "operator", "location", "region", "is_active", "note")
+SALES_AMOUNTS = {"sales_amount": "销售额", "subsidy_paid": "发放补贴"}
+SALES_DATES = {"period_start": "期间开始", "period_end": "期间结束"}
+SALES_CORRECTABLE = (*SALES_DATES, *SALES_AMOUNTS, "note")
 
 
 def _count(value: object, field: str, label: str) -> int:
@@ -84,6 +88,11 @@ def _new_code(model, code: str) -> str:
     if model.objects.filter(code=code).exists():
         raise refuse("code", f"编号“{code}”已存在")
     return code
+
+
+def _resolve_region(current, changes: dict) -> None:
+    if "region" in changes:
+        changes["region"] = region_resolve(changes["region"])
 
 
 def _donor(org: Organisation, field: str = "donor_org") -> Organisation:
@@ -162,31 +171,32 @@ def partnership_update(
     **changes,
 ) -> Partnership:
     """Correct a partnership's kind, party names, place, planned end or note."""
-    refuse_unknown(changes, PARTNERSHIP_FIELDS)
-    current = lock_for_update(Partnership, partnership, version, "合作共建")
-    before = snapshot(current)
-    if "kind" in changes and changes["kind"] not in PartnershipKind.values:
-        raise refuse("kind", f"合作类型“{changes['kind']}”无效")
-    if "region" in changes:
-        changes["region"] = region_resolve(changes["region"])
-    for field in ("donor_party_name", "local_party_name"):
-        if field in changes and not str(changes[field]).strip():
-            raise refuse(field, "单位名称不能为空")
-    for field, value in changes.items():
-        setattr(current, field, value)
-    if current.planned_end is not None and current.planned_end < current.signed_on:
-        raise refuse("planned_end", "约定截止日期不能早于建立日期")
-    validate_fields(current)
-    bump_version(current, changes)
-    change_record(
-        instance=current,
-        action="update",
+
+    def prepare(current: Partnership, changes: dict) -> None:
+        if "kind" in changes and changes["kind"] not in PartnershipKind.values:
+            raise refuse("kind", f"合作类型“{changes['kind']}”无效")
+        _resolve_region(current, changes)
+        for field in ("donor_party_name", "local_party_name"):
+            if field in changes and not str(changes[field]).strip():
+                raise refuse(field, "单位名称不能为空")
+
+    def check(current: Partnership) -> None:
+        if current.planned_end is not None and current.planned_end < current.signed_on:
+            raise refuse("planned_end", "约定截止日期不能早于建立日期")
+
+    return record_update(
+        Partnership,
+        partnership,
+        version=version,
+        changes=changes,
+        allowed=PARTNERSHIP_FIELDS,
+        entity="合作共建",
         actor=actor,
-        before=before,
         reason=reason,
         source=source,
+        prepare=prepare,
+        check=check,
     )
-    return current
 
 
 @transaction.atomic
@@ -296,25 +306,20 @@ def event_update(
     *, event: Event, version: int, actor=None, reason: str = "", source: str = "", **changes
 ) -> Event:
     """Correct an event or add its outcomes once known."""
-    refuse_unknown(changes, EVENT_FIELDS)
-    current = lock_for_update(Event, event, version, "活动")
-    before = snapshot(current)
-    if "region" in changes:
-        changes["region"] = region_resolve(changes["region"])
-    for field, value in changes.items():
-        setattr(current, field, value)
-    _check_event(current)
-    validate_fields(current)
-    bump_version(current, [*changes, "year", "month"])
-    change_record(
-        instance=current,
-        action="update",
+    return record_update(
+        Event,
+        event,
+        version=version,
+        changes=changes,
+        allowed=EVENT_FIELDS,
+        entity="活动",
         actor=actor,
-        before=before,
         reason=reason,
         source=source,
+        prepare=_resolve_region,
+        check=_check_event,
+        also=("year", "month"),
     )
-    return current
 
 
 # Sales channels --------------------------------------------------------------------------
@@ -373,24 +378,36 @@ def sales_channel_update(
     **changes,
 ) -> SalesChannel:
     """Correct a channel's name, operator, location or place, or mark it closed."""
-    refuse_unknown(changes, CHANNEL_FIELDS)
-    current = lock_for_update(SalesChannel, channel, version, "外销渠道")
-    before = snapshot(current)
-    if "region" in changes:
-        changes["region"] = region_resolve(changes["region"])
-    for field, value in changes.items():
-        setattr(current, field, value)
-    validate_fields(current)
-    bump_version(current, changes)
-    change_record(
-        instance=current,
-        action="update",
+    return record_update(
+        SalesChannel,
+        channel,
+        version=version,
+        changes=changes,
+        allowed=CHANNEL_FIELDS,
+        entity="外销渠道",
         actor=actor,
-        before=before,
         reason=reason,
         source=source,
+        prepare=_resolve_region,
     )
-    return current
+
+
+def _check_sales_period(channel_id: int, start: date, end: date, *, exclude=None) -> None:
+    """Refuse a period that ends before it starts or overlaps another of the channel's
+    records (the channel locked by the caller, so two writers cannot both pass)."""
+    if end < start:
+        raise refuse("period_end", "期间结束不能早于期间开始")
+    clash = SalesRecord.objects.filter(
+        channel_id=channel_id, period_start__lte=end, period_end__gte=start
+    )
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude.pk)
+    clash = clash.first()
+    if clash is not None:
+        raise refuse(
+            "period_start",
+            f"该渠道已有{clash.period_start}至{clash.period_end}的销售记录，期间不能重叠",
+        )
 
 
 @transaction.atomic
@@ -412,14 +429,7 @@ def sales_record_create(
     sales = _amount(sales_amount, "sales_amount", "销售额")
     subsidy = _amount(subsidy_paid, "subsidy_paid", "发放补贴")
     lock_for_update(SalesChannel, channel, None, "外销渠道")  # serialises overlapping entries
-    clash = SalesRecord.objects.filter(
-        channel=channel, period_start__lte=period_end, period_end__gte=period_start
-    ).first()
-    if clash is not None:
-        raise refuse(
-            "period_start",
-            f"该渠道已有{clash.period_start}至{clash.period_end}的销售记录，期间不能重叠",
-        )
+    _check_sales_period(channel.pk, period_start, period_end)
     record = SalesRecord(
         channel=channel,
         period_start=period_start,
@@ -435,3 +445,96 @@ def sales_record_create(
     record.save()
     change_record(instance=record, action="create", actor=actor, source=source)
     return record
+
+
+SALES_RECORD_GONE = "该销售记录已被作废，请刷新页面后查看"
+
+
+def _lock_sales_channel(record: SalesRecord) -> None:
+    """Lock the record's channel first, as ``sales_record_create`` does: one writer of a
+    channel's periods at a time, always taking the locks in the same order."""
+    lock_for_update(SalesChannel, SalesChannel(pk=record.channel_id), None, "外销渠道")
+
+
+@transaction.atomic
+def sales_record_correct(
+    *,
+    record: SalesRecord,
+    version: int | None,
+    reason: str,
+    actor=None,
+    source: str = "",
+    **changes,
+) -> SalesRecord:
+    """Correct the period, sales, subsidy or note of a recorded period, with a reason.
+
+    The channel cannot change: a record on the wrong channel is voided and entered again.
+    The corrected period is checked like a new one (this record not counted against
+    itself); the year and month follow the period's end. The history keeps the old values
+    and the reason.
+    """
+
+    def prepare(current: SalesRecord, changes: dict) -> None:
+        for field, label in SALES_DATES.items():
+            value = changes.get(field, getattr(current, field))
+            if not isinstance(value, date) or isinstance(value, datetime):
+                raise refuse(field, f"{label}日期无效")
+        for field, label in SALES_AMOUNTS.items():
+            if field in changes:
+                changes[field] = _amount(changes[field], field, label)
+        for field in [k for k, v in changes.items() if getattr(current, k) == v]:
+            del changes[field]
+        if not changes:
+            raise ValidationError("没有需要更正的内容：期间、销售额、发放补贴和说明都与原记录相同")
+
+    def check(current: SalesRecord) -> None:
+        _check_sales_period(
+            current.channel_id, current.period_start, current.period_end, exclude=current
+        )
+        current.year, current.month = current.period_end.year, current.period_end.month
+
+    _lock_sales_channel(record)
+    return record_update(
+        SalesRecord,
+        record,
+        version=version,
+        changes=changes,
+        allowed=SALES_CORRECTABLE,
+        entity="外销销售记录",
+        actor=actor,
+        reason=reason,
+        source=source,
+        reason_message="更正销售记录必须说明原因",
+        prepare=prepare,
+        check=check,
+        also=("year", "month"),
+        gone=SALES_RECORD_GONE,
+    )
+
+
+@transaction.atomic
+def sales_record_void(
+    *,
+    record: SalesRecord,
+    version: int | None,
+    reason: str,
+    actor=None,
+    source: str = "",
+) -> None:
+    """Void (作废) a mistaken sales record: the row goes, and the history keeps every old
+    value with who voided it and why (``deletions_of(SalesRecord, channel_id=…)``)."""
+    reason = reason_required(reason, "作废销售记录必须说明原因")
+    _lock_sales_channel(record)
+    try:
+        current = lock_for_update(SalesRecord, record, version, "外销销售记录")
+    except SalesRecord.DoesNotExist:
+        raise refuse("record", SALES_RECORD_GONE) from None
+    change_record(
+        instance=current,
+        action="delete",
+        actor=actor,
+        before=snapshot(current),
+        reason=reason,
+        source=source,
+    )
+    current.delete()

@@ -18,4 +18,6 @@ urlpatterns = [
     path("channels/<int:pk>/", views.channel_detail, name="channel"),
     path("channels/<int:pk>/edit/", views.channel_edit, name="channel_edit"),
     path("channels/<int:pk>/sales/", views.sales_record_new, name="sales_record_new"),
+    path("sales/<int:pk>/correct/", views.sales_record_correct_view, name="sales_record_correct"),
+    path("sales/<int:pk>/void/", views.sales_record_void_view, name="sales_record_void"),
 ]

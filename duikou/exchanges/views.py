@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,7 @@ from duikou.core.errors import ConflictError
 from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
-from duikou.web.forms import edit_attempt, errors_onto_form
+from duikou.web.forms import change_page, edit_submit, errors_onto_form
 from duikou.web.listing import Listing, is_htmx, list_page
 
 from .forms import (
@@ -26,7 +27,9 @@ from .forms import (
     PartnershipForm,
     SalesChannelEditForm,
     SalesChannelForm,
+    SalesRecordCorrectForm,
     SalesRecordForm,
+    SalesRecordVoidForm,
 )
 from .models import EventKind, Partnership, PartnershipKind, SalesChannel
 from .selectors import (
@@ -37,10 +40,13 @@ from .selectors import (
     get_partnership_for_user_rw,
     get_sales_channel_for_user,
     get_sales_channel_for_user_rw,
+    get_sales_record_for_user,
+    get_sales_record_for_user_rw,
     partnership_list_for_user,
     sales_channel_list_for_user,
     sales_record_list_for_channel,
     sales_record_totals_for_channel,
+    sales_record_voided_list,
 )
 from .services import (
     event_create,
@@ -50,7 +56,9 @@ from .services import (
     partnership_update,
     sales_channel_create,
     sales_channel_update,
+    sales_record_correct,
     sales_record_create,
+    sales_record_void,
 )
 
 SOURCE = "页面录入"
@@ -183,33 +191,21 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     older version is refused (409) and shows what the other person changed."""
     event = get_event_for_user_rw(user=request.user, pk=pk)
     form = EventEditForm(request.POST or None, initial=_event_initial(event))
-    conflict = None
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            changes = dict(form.cleaned_data)
-            version, reason = changes.pop("version"), changes.pop("reason")
 
-            def save():
-                changes["region"] = (
-                    region_find(text=changes["region"]) if changes["region"] else None
-                )
-                event_update(
-                    event=event,
-                    version=version,
-                    reason=reason,
-                    actor=request.user,
-                    source=SOURCE,
-                    **changes,
-                )
+    def save(data):
+        data["region"] = region_find(text=data["region"]) if data["region"] else None
+        event_update(event=event, actor=request.user, source=SOURCE, **data)
 
-            saved, status, conflict = edit_attempt(
-                form, save=save, reload=lambda: get_event_for_user(user=request.user, pk=pk)
-            )
-            if saved:
-                messages.success(request, _("活动已保存。"))
-                return redirect("exchanges:event", pk=event.pk)
+    response, status, conflict = edit_submit(
+        request,
+        form,
+        save=save,
+        reload=lambda: get_event_for_user(user=request.user, pk=pk),
+        done=reverse("exchanges:event", args=[pk]),
+        message=_("活动已保存。"),
+    )
+    if response:
+        return response
     context = {"form": form, "event": event, "conflict": conflict}
     return render(request, "exchanges/event_form.html", context, status=status)
 
@@ -295,31 +291,21 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     is refused (409) and shows what the other person changed."""
     partnership = get_partnership_for_user_rw(user=request.user, pk=pk)
     form = PartnershipEditForm(request.POST or None, initial=_partnership_initial(partnership))
-    conflict = None
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            changes = dict(form.cleaned_data)
-            version, reason = changes.pop("version"), changes.pop("reason")
 
-            def save():
-                changes["region"] = region_find(text=changes["region"])
-                partnership_update(
-                    partnership=partnership,
-                    version=version,
-                    reason=reason,
-                    actor=request.user,
-                    source=SOURCE,
-                    **changes,
-                )
+    def save(data):
+        data["region"] = region_find(text=data["region"])
+        partnership_update(partnership=partnership, actor=request.user, source=SOURCE, **data)
 
-            saved, status, conflict = edit_attempt(
-                form, save=save, reload=lambda: get_partnership_for_user(user=request.user, pk=pk)
-            )
-            if saved:
-                messages.success(request, _("结对合作已保存。"))
-                return redirect("exchanges:partnership", pk=partnership.pk)
+    response, status, conflict = edit_submit(
+        request,
+        form,
+        save=save,
+        reload=lambda: get_partnership_for_user(user=request.user, pk=pk),
+        done=reverse("exchanges:partnership", args=[pk]),
+        message=_("结对合作已保存。"),
+    )
+    if response:
+        return response
     context = {"form": form, "partnership": partnership, "conflict": conflict}
     return render(request, "exchanges/partnership_form.html", context, status=status)
 
@@ -358,11 +344,17 @@ def partnership_end_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _channel_page(request, channel, *, sales_form=None, status=200):
-    """The channel page; a refused sales record comes back with its errors in place."""
+    """The channel page; a refused sales record comes back with its errors in place.
+    Writers and those who may read the history also see the voided records."""
     can_edit = policy.can_write_for_org(request.user, channel.donor_org_id)
     context = {
         "channel": channel,
         "records": sales_record_list_for_channel(channel=channel),
+        "voided": (
+            sales_record_voided_list(channel=channel)
+            if can_edit or policy.can_read_history(request.user)
+            else None
+        ),
         "totals": sales_record_totals_for_channel(channel=channel),
         "history": change_history_for(channel)[:50],
         "can_edit": can_edit,
@@ -389,31 +381,21 @@ def channel_edit(request: HttpRequest, pk: int) -> HttpResponse:
     is refused (409) and shows what the other person changed."""
     channel = get_sales_channel_for_user_rw(user=request.user, pk=pk)
     form = SalesChannelEditForm(request.POST or None, initial=_channel_initial(channel))
-    conflict = None
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            changes = dict(form.cleaned_data)
-            version, reason = changes.pop("version"), changes.pop("reason")
 
-            def save():
-                changes["region"] = region_find(text=changes["region"])
-                sales_channel_update(
-                    channel=channel,
-                    version=version,
-                    reason=reason,
-                    actor=request.user,
-                    source=SOURCE,
-                    **changes,
-                )
+    def save(data):
+        data["region"] = region_find(text=data["region"])
+        sales_channel_update(channel=channel, actor=request.user, source=SOURCE, **data)
 
-            saved, status, conflict = edit_attempt(
-                form, save=save, reload=lambda: get_sales_channel_for_user(user=request.user, pk=pk)
-            )
-            if saved:
-                messages.success(request, _("外销渠道已保存。"))
-                return redirect("exchanges:channel", pk=channel.pk)
+    response, status, conflict = edit_submit(
+        request,
+        form,
+        save=save,
+        reload=lambda: get_sales_channel_for_user(user=request.user, pk=pk),
+        done=reverse("exchanges:channel", args=[pk]),
+        message=_("外销渠道已保存。"),
+    )
+    if response:
+        return response
     context = {"form": form, "channel": channel, "conflict": conflict}
     return render(request, "exchanges/channel_form.html", context, status=status)
 
@@ -435,3 +417,76 @@ def sales_record_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("销售记录已登记。"))
             return redirect("exchanges:channel", pk=pk)
     return _channel_page(request, channel, sales_form=form, status=400)
+
+
+# Correcting or voiding one sales record ----------------------------------------------------
+
+
+def _sales_change_page(request, record, form, *, mode, conflict=None, status=200):
+    """The page that corrects or voids one sales record."""
+    return change_page(
+        request,
+        "exchanges/sales_record_change.html",
+        record,
+        form,
+        mode=mode,
+        url_name="exchanges:sales_record_",
+        conflict=conflict,
+        status=status,
+        channel=record.channel,
+    )
+
+
+def _sales_done(channel_pk: int) -> str:
+    return reverse("exchanges:channel", args=[channel_pk]) + "#sales"
+
+
+@login_required
+def sales_record_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a period's dates, sales, subsidy or note, with a reason. A refusal shows
+    beside its field (400); a save on an older version shows what changed (409)."""
+    record = get_sales_record_for_user_rw(user=request.user, pk=pk)
+    initial = {
+        "period_start": record.period_start,
+        "period_end": record.period_end,
+        "sales_amount": record.sales_amount,
+        "subsidy_paid": record.subsidy_paid,
+        "note": record.note,
+        "version": record.version,
+    }
+    form = SalesRecordCorrectForm(request.POST or None, initial=initial)
+    response, status, conflict = edit_submit(
+        request,
+        form,
+        save=lambda data: sales_record_correct(
+            record=record, actor=request.user, source=SOURCE, **data
+        ),
+        reload=lambda: get_sales_record_for_user(user=request.user, pk=pk),
+        done=_sales_done(record.channel_id),
+        message=_("销售记录已更正。"),
+    )
+    if response:
+        return response
+    return _sales_change_page(
+        request, record, form, mode="correct", conflict=conflict, status=status
+    )
+
+
+@login_required
+def sales_record_void_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Void (作废) a mistaken sales record, with a reason; the history keeps its values."""
+    record = get_sales_record_for_user_rw(user=request.user, pk=pk)
+    form = SalesRecordVoidForm(request.POST or None, initial={"version": record.version})
+    response, status, conflict = edit_submit(
+        request,
+        form,
+        save=lambda data: sales_record_void(
+            record=record, actor=request.user, source=SOURCE, **data
+        ),
+        reload=lambda: get_sales_record_for_user(user=request.user, pk=pk),
+        done=_sales_done(record.channel_id),
+        message=_("销售记录已作废。"),
+    )
+    if response:
+        return response
+    return _sales_change_page(request, record, form, mode="void", conflict=conflict, status=status)

@@ -12,6 +12,7 @@ from django.http import Http404
 
 from duikou import policy
 from duikou.audit.selectors import deletions_of
+from duikou.core.search import text_match
 from duikou.orgs.models import Organisation
 
 from .models import PIPELINE, RANK, Deal, DealStageChange, FundsInPlace, Stage
@@ -45,7 +46,7 @@ def deal_list_for_user(
     if signed_year:
         qs = qs.filter(signed_year=signed_year)
     if search:
-        qs = qs.filter(name__icontains=search) | qs.filter(enterprise__icontains=search)
+        qs = qs.filter(text_match(Deal, ("name", "enterprise"), search))
     return qs.select_related("donor_org", "donor_province", "region", "prefecture")
 
 

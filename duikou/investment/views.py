@@ -15,7 +15,7 @@ from duikou.core.errors import ConflictError
 from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
-from duikou.web.forms import carry_current_version, edit_attempt, errors_onto_form
+from duikou.web.forms import change_page, edit_submit, errors_onto_form
 from duikou.web.listing import Listing, is_htmx, list_page
 
 from .forms import (
@@ -165,31 +165,21 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = DealEditForm(
         request.POST or None, orgs=_donor_orgs(request.user), initial=_edit_initial(deal)
     )
-    conflict = None
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            changes = dict(form.cleaned_data)
-            version, reason = changes.pop("version"), changes.pop("reason")
 
-            def save():
-                changes["region"] = region_find(text=changes["region"])
-                deal_update(
-                    deal=deal,
-                    version=version,
-                    reason=reason,
-                    actor=request.user,
-                    source="页面录入",
-                    **changes,
-                )
+    def save(data):
+        data["region"] = region_find(text=data["region"])
+        deal_update(deal=deal, actor=request.user, source="页面录入", **data)
 
-            saved, status, conflict = edit_attempt(
-                form, save=save, reload=lambda: get_deal_for_user(user=request.user, pk=pk)
-            )
-            if saved:
-                messages.success(request, _("招商项目已保存。"))
-                return redirect("investment:detail", pk=deal.pk)
+    response, status, conflict = edit_submit(
+        request,
+        form,
+        save=save,
+        reload=lambda: get_deal_for_user(user=request.user, pk=pk),
+        done=reverse("investment:detail", args=[pk]),
+        message=_("招商项目已保存。"),
+    )
+    if response:
+        return response
     context = {"form": form, "deal": deal, "conflict": conflict}
     return render(request, "investment/form.html", context, status=status)
 
@@ -245,18 +235,18 @@ def deal_funds(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _funds_change_page(request, record, form, *, mode, conflict=None, status=200):
-    """The page that corrects or voids one entry of funds in place, with its own history."""
-    carry_current_version(form, conflict)
-    context = {
-        "record": conflict["current"] if conflict else record,
-        "deal": record.deal,
-        "form": form,
-        "mode": mode,
-        "conflict": conflict,
-        "reload_url": reverse(f"investment:funds_{mode}", args=[record.pk]),
-        "history": change_history_for(record)[:20],
-    }
-    return render(request, "investment/funds_change.html", context, status=status)
+    """The page that corrects or voids one entry of funds in place."""
+    return change_page(
+        request,
+        "investment/funds_change.html",
+        record,
+        form,
+        mode=mode,
+        url_name="investment:funds_",
+        conflict=conflict,
+        status=status,
+        deal=record.deal,
+    )
 
 
 def _funds_done(deal_pk: int) -> str:
@@ -277,29 +267,18 @@ def funds_correct(request: HttpRequest, pk: int) -> HttpResponse:
         "version": record.version,
     }
     form = FundsCorrectForm(request.POST or None, initial=initial)
-    conflict, status = None, 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            changes = dict(form.cleaned_data)
-            version, reason = changes.pop("version"), changes.pop("reason")
-            confirm = changes.pop("confirm_over_signed")
-            saved, status, conflict = edit_attempt(
-                form,
-                save=lambda: funds_in_place_correct(
-                    record=record,
-                    version=version,
-                    reason=reason,
-                    confirm_over_signed=confirm,
-                    actor=request.user,
-                    source="页面录入",
-                    **changes,
-                ),
-                reload=lambda: get_funds_in_place_for_user(user=request.user, pk=pk),
-            )
-            if saved:
-                messages.success(request, _("到位资金已更正。"))
-                return redirect(_funds_done(record.deal_id))
+    response, status, conflict = edit_submit(
+        request,
+        form,
+        save=lambda data: funds_in_place_correct(
+            record=record, actor=request.user, source="页面录入", **data
+        ),
+        reload=lambda: get_funds_in_place_for_user(user=request.user, pk=pk),
+        done=_funds_done(record.deal_id),
+        message=_("到位资金已更正。"),
+    )
+    if response:
+        return response
     return _funds_change_page(
         request, record, form, mode="correct", conflict=conflict, status=status
     )
@@ -310,23 +289,16 @@ def funds_void(request: HttpRequest, pk: int) -> HttpResponse:
     """Void (作废) mistaken funds in place, with a reason; the history keeps their values."""
     record = get_funds_in_place_for_user_rw(user=request.user, pk=pk)
     form = FundsVoidForm(request.POST or None, initial={"version": record.version})
-    conflict, status = None, 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            saved, status, conflict = edit_attempt(
-                form,
-                save=lambda: funds_in_place_void(
-                    record=record,
-                    version=data["version"],
-                    reason=data["reason"],
-                    actor=request.user,
-                    source="页面录入",
-                ),
-                reload=lambda: get_funds_in_place_for_user(user=request.user, pk=pk),
-            )
-            if saved:
-                messages.success(request, _("到位资金已作废。"))
-                return redirect(_funds_done(record.deal_id))
+    response, status, conflict = edit_submit(
+        request,
+        form,
+        save=lambda data: funds_in_place_void(
+            record=record, actor=request.user, source="页面录入", **data
+        ),
+        reload=lambda: get_funds_in_place_for_user(user=request.user, pk=pk),
+        done=_funds_done(record.deal_id),
+        message=_("到位资金已作废。"),
+    )
+    if response:
+        return response
     return _funds_change_page(request, record, form, mode="void", conflict=conflict, status=status)

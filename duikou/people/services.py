@@ -12,12 +12,7 @@ from django.db import transaction
 
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import refuse
-from duikou.core.services import (
-    bump_version,
-    lock_for_update,
-    refuse_unknown,
-    validate_fields,
-)
+from duikou.core.services import record_update, validate_fields
 from duikou.geo.models import Region
 from duikou.geo.selectors import region_resolve
 from duikou.orgs.models import Organisation
@@ -78,6 +73,11 @@ def _record(instance, action: str, *, actor, before=None, reason="", source="") 
 def _check_dates(start: date, end: date | None, *, field: str = "end") -> None:
     if end is not None and end < start:
         raise refuse(field, "结束日期不能早于开始日期")
+
+
+def _resolve_region(current, changes: dict) -> None:
+    if "region" in changes:
+        changes["region"] = region_resolve(changes["region"])
 
 
 def _check_count(value: object, *, field: str, label: str) -> int:
@@ -145,19 +145,26 @@ def batch_update(
     **changes,
 ) -> AidBatch:
     """Edit a batch's name, place, term dates or note."""
-    refuse_unknown(changes, BATCH_FIELDS)
-    current = lock_for_update(AidBatch, batch, version, "援疆批次")
-    before = snapshot_masked(current)
-    if "region" in changes:
-        changes["region"] = region_resolve(changes["region"])
-    for field, value in changes.items():
-        setattr(current, field, value)
-    _check_dates(current.term_start, current.term_end, field="term_end")
-    current.year, current.month = current.term_start.year, current.term_start.month
-    validate_fields(current)
-    bump_version(current, [*changes, "year", "month"])
-    _record(current, "update", actor=actor, before=before, reason=reason, source=source)
-    return current
+
+    def check(current: AidBatch) -> None:
+        _check_dates(current.term_start, current.term_end, field="term_end")
+        current.year, current.month = current.term_start.year, current.term_start.month
+
+    return record_update(
+        AidBatch,
+        batch,
+        version=version,
+        changes=changes,
+        allowed=BATCH_FIELDS,
+        entity="援疆批次",
+        actor=actor,
+        reason=reason,
+        source=source,
+        prepare=_resolve_region,
+        check=check,
+        also=("year", "month"),
+        snapshot=snapshot_masked,
+    )
 
 
 # Members ---------------------------------------------------------------------------------
@@ -242,18 +249,21 @@ def member_update(
     **changes,
 ) -> AidMember:
     """Edit a person's details; a new ID or phone number is checked like a new one."""
-    refuse_unknown(changes, MEMBER_FIELDS)
-    current = lock_for_update(AidMember, member, version, "援疆人员")
-    before = snapshot_masked(current)
-    if "region" in changes:
-        changes["region"] = region_resolve(changes["region"])
-    for field, value in changes.items():
-        setattr(current, field, value)
-    _check_member(current)
-    validate_fields(current)
-    bump_version(current, [*changes, "phone", "id_number", "host_org_name"])
-    _record(current, "update", actor=actor, before=before, reason=reason, source=source)
-    return current
+    return record_update(
+        AidMember,
+        member,
+        version=version,
+        changes=changes,
+        allowed=MEMBER_FIELDS,
+        entity="援疆人员",
+        actor=actor,
+        reason=reason,
+        source=source,
+        prepare=_resolve_region,
+        check=_check_member,
+        also=("phone", "id_number", "host_org_name"),
+        snapshot=snapshot_masked,
+    )
 
 
 @transaction.atomic
@@ -385,16 +395,19 @@ def mentor_pair_update(
     **changes,
 ) -> MentorPair:
     """Record progress: the end date and what the apprentice can now do alone."""
-    refuse_unknown(changes, PAIR_FIELDS)
-    current = lock_for_update(MentorPair, pair, version, "师带徒")
-    before = snapshot_masked(current)
-    for field, value in changes.items():
-        setattr(current, field, value)
-    _check_dates(current.start, current.end)
-    validate_fields(current)
-    bump_version(current, changes)
-    _record(current, "update", actor=actor, before=before, reason=reason, source=source)
-    return current
+    return record_update(
+        MentorPair,
+        pair,
+        version=version,
+        changes=changes,
+        allowed=PAIR_FIELDS,
+        entity="师带徒",
+        actor=actor,
+        reason=reason,
+        source=source,
+        check=lambda current: _check_dates(current.start, current.end),
+        snapshot=snapshot_masked,
+    )
 
 
 # Training and study visits ---------------------------------------------------------------
@@ -481,21 +494,27 @@ def training_update(
     **changes,
 ) -> Training:
     """Correct a training's title, place, days, count, place of the trainees or note."""
-    refuse_unknown(changes, TRAINING_FIELDS)
-    current = lock_for_update(Training, training, version, "培训")
-    before = snapshot_masked(current)
-    if "region" in changes:
-        changes["region"] = region_resolve(changes["region"])
-    if "days" in changes and (not isinstance(changes["days"], int) or changes["days"] < 1):
-        raise refuse("days", "天数必须是正整数")
-    if "participants" in changes:
-        _check_count(changes["participants"], field="participants", label="参加人数")
-        listed = current.participant_list.count()
-        if changes["participants"] < listed:
-            raise refuse("participants", f"参加人数少于学员名单人数（{listed}）")
-    for field, value in changes.items():
-        setattr(current, field, value)
-    validate_fields(current)
-    bump_version(current, changes)
-    _record(current, "update", actor=actor, before=before, reason=reason, source=source)
-    return current
+
+    def prepare(current: Training, changes: dict) -> None:
+        _resolve_region(current, changes)
+        if "days" in changes and (not isinstance(changes["days"], int) or changes["days"] < 1):
+            raise refuse("days", "天数必须是正整数")
+        if "participants" in changes:
+            _check_count(changes["participants"], field="participants", label="参加人数")
+            listed = current.participant_list.count()
+            if changes["participants"] < listed:
+                raise refuse("participants", f"参加人数少于学员名单人数（{listed}）")
+
+    return record_update(
+        Training,
+        training,
+        version=version,
+        changes=changes,
+        allowed=TRAINING_FIELDS,
+        entity="培训",
+        actor=actor,
+        reason=reason,
+        source=source,
+        prepare=prepare,
+        snapshot=snapshot_masked,
+    )

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from duikou import policy
@@ -13,7 +14,7 @@ from duikou.audit.selectors import change_history_for
 from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
-from duikou.web.forms import edit_attempt, errors_onto_form
+from duikou.web.forms import edit_submit, errors_onto_form
 from duikou.web.listing import Listing, is_htmx, list_page
 
 from .forms import BatchEditForm, BatchForm, MemberEditForm, MemberForm
@@ -132,31 +133,21 @@ def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "version": batch.version,
     }
     form = BatchEditForm(request.POST or None, initial=initial)
-    conflict = None
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            changes = dict(form.cleaned_data)
-            version, reason = changes.pop("version"), changes.pop("reason")
 
-            def save():
-                changes["region"] = _region_or_none(changes["region"])
-                batch_update(
-                    batch=batch,
-                    version=version,
-                    reason=reason,
-                    actor=request.user,
-                    source=SOURCE,
-                    **changes,
-                )
+    def save(data):
+        data["region"] = _region_or_none(data["region"])
+        batch_update(batch=batch, actor=request.user, source=SOURCE, **data)
 
-            saved, status, conflict = edit_attempt(
-                form, save=save, reload=lambda: get_batch_for_user(user=request.user, pk=pk)
-            )
-            if saved:
-                messages.success(request, _("批次已保存。"))
-                return redirect("people:batch", pk=batch.pk)
+    response, status, conflict = edit_submit(
+        request,
+        form,
+        save=save,
+        reload=lambda: get_batch_for_user(user=request.user, pk=pk),
+        done=reverse("people:batch", args=[pk]),
+        message=_("批次已保存。"),
+    )
+    if response:
+        return response
     context = {"form": form, "batch": batch, "conflict": conflict}
     return render(request, "people/batch_form.html", context, status=status)
 
@@ -231,32 +222,22 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=_member_initial(member),
         id_number_masked=member.id_number_masked,
     )
-    conflict = None
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            changes = dict(form.cleaned_data)
-            version, reason = changes.pop("version"), changes.pop("reason")
-            if changes["id_number"] is None:
-                del changes["id_number"]
 
-            def save():
-                changes["region"] = region_find(text=changes["region"])
-                member_update(
-                    member=member,
-                    version=version,
-                    reason=reason,
-                    actor=request.user,
-                    source=SOURCE,
-                    **changes,
-                )
+    def save(data):
+        if data["id_number"] is None:  # the masked number sent back: keep the one on file
+            del data["id_number"]
+        data["region"] = region_find(text=data["region"])
+        member_update(member=member, actor=request.user, source=SOURCE, **data)
 
-            saved, status, conflict = edit_attempt(
-                form, save=save, reload=lambda: get_member_for_user(user=request.user, pk=pk)
-            )
-            if saved:
-                messages.success(request, _("人员信息已保存。"))
-                return redirect("people:member", pk=member.pk)
+    response, status, conflict = edit_submit(
+        request,
+        form,
+        save=save,
+        reload=lambda: get_member_for_user(user=request.user, pk=pk),
+        done=reverse("people:member", args=[pk]),
+        message=_("人员信息已保存。"),
+    )
+    if response:
+        return response
     context = {"form": form, "member": member, "batch": member.batch, "conflict": conflict}
     return render(request, "people/member_form.html", context, status=status)

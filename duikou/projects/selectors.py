@@ -12,6 +12,7 @@ from django.http import Http404
 
 from duikou import policy
 from duikou.audit.selectors import deletions_of
+from duikou.core.search import text_match
 from duikou.orgs.models import OrgAncestor
 
 from .models import (
@@ -41,7 +42,7 @@ def project_list_for_user(
     if status:
         qs = qs.filter(status=status)
     if search:
-        qs = qs.filter(name__icontains=search) | qs.filter(code__icontains=search)
+        qs = qs.filter(text_match(Project, ("name", "code"), search))
     return qs.select_related("donor_org", "donor_province", "region", "prefecture")
 
 

@@ -19,7 +19,7 @@ from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
 from duikou.results.selectors import value_list_for_user
-from duikou.web.forms import carry_current_version, edit_attempt, errors_onto_form
+from duikou.web.forms import change_page, edit_submit, errors_onto_form
 from duikou.web.listing import Listing, is_htmx, list_page
 
 from .forms import (
@@ -214,43 +214,21 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=initial,
         branch=project.donor_org.parent or project.donor_org,
     )
-    conflict = None
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            changes = {
-                k: data[k]
-                for k in (
-                    "name",
-                    "donor_org",
-                    "sector",
-                    "is_livelihood",
-                    "plan_year",
-                    "planned_start",
-                    "planned_end",
-                    "description",
-                )
-            }
 
-            def save():
-                changes["region"] = _region(form)
-                project_update(
-                    project=project,
-                    version=data["version"],
-                    actor=request.user,
-                    reason=data["reason"],
-                    source="页面录入",
-                    **changes,
-                )
+    def save(data):
+        data["region"] = _region(form)
+        project_update(project=project, actor=request.user, source="页面录入", **data)
 
-            saved, status, conflict = edit_attempt(
-                form, save=save, reload=lambda: get_project_for_user(user=request.user, pk=pk)
-            )
-            if saved:
-                messages.success(request, _("项目已保存。"))
-                return redirect("projects:detail", pk=project.pk)
+    response, status, conflict = edit_submit(
+        request,
+        form,
+        save=save,
+        reload=lambda: get_project_for_user(user=request.user, pk=pk),
+        done=reverse("projects:detail", args=[pk]),
+        message=_("项目已保存。"),
+    )
+    if response:
+        return response
     context = {"form": form, "project": project, "conflict": conflict, "creating": False}
     return render(request, "projects/form.html", context, status=status)
 
@@ -324,18 +302,18 @@ def transactions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _transaction_change_page(request, record, form, *, mode, conflict=None, status=200):
-    """The page that corrects or voids one transaction, with the row's own history."""
-    carry_current_version(form, conflict)
-    context = {
-        "record": conflict["current"] if conflict else record,
-        "project": record.project,
-        "form": form,
-        "mode": mode,
-        "conflict": conflict,
-        "reload_url": reverse(f"projects:transaction_{mode}", args=[record.pk]),
-        "history": change_history_for(record)[:20],
-    }
-    return render(request, "projects/transaction_change.html", context, status=status)
+    """The page that corrects or voids one transaction."""
+    return change_page(
+        request,
+        "projects/transaction_change.html",
+        record,
+        form,
+        mode=mode,
+        url_name="projects:transaction_",
+        conflict=conflict,
+        status=status,
+        project=record.project,
+    )
 
 
 @login_required
@@ -351,27 +329,18 @@ def transaction_correct(request: HttpRequest, pk: int) -> HttpResponse:
         "version": record.version,
     }
     form = TransactionCorrectForm(request.POST or None, initial=initial)
-    conflict, status = None, 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            changes = dict(form.cleaned_data)
-            version, reason = changes.pop("version"), changes.pop("reason")
-            saved, status, conflict = edit_attempt(
-                form,
-                save=lambda: fund_transaction_correct(
-                    record=record,
-                    version=version,
-                    reason=reason,
-                    actor=request.user,
-                    source="页面录入",
-                    **changes,
-                ),
-                reload=lambda: get_fund_transaction_for_user(user=request.user, pk=pk),
-            )
-            if saved:
-                messages.success(request, _("资金流水已更正。"))
-                return redirect("projects:transactions", pk=record.project_id)
+    response, status, conflict = edit_submit(
+        request,
+        form,
+        save=lambda data: fund_transaction_correct(
+            record=record, actor=request.user, source="页面录入", **data
+        ),
+        reload=lambda: get_fund_transaction_for_user(user=request.user, pk=pk),
+        done=reverse("projects:transactions", args=[record.project_id]),
+        message=_("资金流水已更正。"),
+    )
+    if response:
+        return response
     return _transaction_change_page(
         request, record, form, mode="correct", conflict=conflict, status=status
     )
@@ -382,25 +351,18 @@ def transaction_void(request: HttpRequest, pk: int) -> HttpResponse:
     """Void (作废) a mistaken transaction, with a reason; the history keeps its values."""
     record = get_fund_transaction_for_user_rw(user=request.user, pk=pk)
     form = TransactionVoidForm(request.POST or None, initial={"version": record.version})
-    conflict, status = None, 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            saved, status, conflict = edit_attempt(
-                form,
-                save=lambda: fund_transaction_void(
-                    record=record,
-                    version=data["version"],
-                    reason=data["reason"],
-                    actor=request.user,
-                    source="页面录入",
-                ),
-                reload=lambda: get_fund_transaction_for_user(user=request.user, pk=pk),
-            )
-            if saved:
-                messages.success(request, _("资金流水已作废。"))
-                return redirect("projects:transactions", pk=record.project_id)
+    response, status, conflict = edit_submit(
+        request,
+        form,
+        save=lambda data: fund_transaction_void(
+            record=record, actor=request.user, source="页面录入", **data
+        ),
+        reload=lambda: get_fund_transaction_for_user(user=request.user, pk=pk),
+        done=reverse("projects:transactions", args=[record.project_id]),
+        message=_("资金流水已作废。"),
+    )
+    if response:
+        return response
     return _transaction_change_page(
         request, record, form, mode="void", conflict=conflict, status=status
     )

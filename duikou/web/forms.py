@@ -3,8 +3,12 @@
 from collections.abc import Callable
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from duikou.audit.selectors import change_history_for
 from duikou.core.errors import ConflictError
@@ -52,3 +56,59 @@ def carry_current_version(form: forms.Form, conflict: dict | None) -> None:
         return
     form.data = form.data.copy()
     form.data[form.add_prefix("version")] = conflict["current"].version
+
+
+def edit_submit(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    save: Callable[[dict], object],
+    reload: Callable[[], Model],
+    done: str,
+    message: str,
+) -> tuple[HttpResponse | None, int, dict | None]:
+    """Handle an edit page's submission: (response, status, conflict).
+
+    A GET answers (None, 200, None) and an invalid form (None, 400, None). A valid form's
+    ``cleaned_data`` is copied to a dict (``version`` and ``reason`` included) and handed to
+    ``save``, run through ``edit_attempt``: on success the ``message`` is shown and the
+    response redirects to ``done``; otherwise the page re-renders with the status and
+    conflict, and after a conflict the form carries the current version.
+    """
+    if request.method != "POST":
+        return None, 200, None
+    if not form.is_valid():
+        return None, 400, None
+    data = dict(form.cleaned_data)
+    saved, status, conflict = edit_attempt(form, save=lambda: save(data), reload=reload)
+    if saved:
+        messages.success(request, message)
+        return redirect(done), 200, None
+    carry_current_version(form, conflict)
+    return None, status, conflict
+
+
+def change_page(
+    request: HttpRequest,
+    template: str,
+    record: Model,
+    form: forms.Form,
+    *,
+    mode: str,
+    url_name: str,
+    conflict: dict | None = None,
+    status: int = 200,
+    **context,
+) -> HttpResponse:
+    """A page that corrects (``mode="correct"``) or voids (``"void"``) one money row: the
+    row as it is now (after a conflict, as the other person left it), the form, and the
+    row's own latest changes. ``url_name`` is the page's URL name without the mode."""
+    context |= {
+        "record": conflict["current"] if conflict else record,
+        "form": form,
+        "mode": mode,
+        "conflict": conflict,
+        "reload_url": reverse(f"{url_name}{mode}", args=[record.pk]),
+        "history": change_history_for(record)[:20],
+    }
+    return render(request, template, context, status=status)

@@ -36,6 +36,10 @@ def _deal_url(row) -> str:
     return reverse("investment:detail", args=[row.deal_id])
 
 
+def _channel_url(row) -> str:
+    return reverse("exchanges:channel", args=[row.channel_id])
+
+
 def _batch_url(row) -> str:
     return reverse("people:batch", args=[row.mentor.batch_id])
 
@@ -107,6 +111,7 @@ RECORD_LISTS: dict[str, RecordList] = {
             org_field="channel__donor_org",
             region_field="channel__region",
         ),
+        parent=_channel_url,
     ),
 }
 

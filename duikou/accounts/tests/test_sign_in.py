@@ -31,12 +31,14 @@ def sign_in(client, username, password=PASSWORD):
     return client.post(reverse("login"), {"username": username, "password": password})
 
 
+@pytest.mark.argon2
 def test_passwords_are_hashed_with_argon2():
     account = testing.user()
     assert account.password.startswith("argon2")
     assert account.check_password(PASSWORD)
 
 
+@pytest.mark.argon2
 def test_an_older_hash_is_upgraded_to_argon2_at_sign_in(client):
     account = testing.user()
     account.password = PBKDF2PasswordHasher().encode(PASSWORD, "somesalt1234")

@@ -122,6 +122,8 @@ RULES: dict[str, Rule] = {
     "exchanges/channels/<int:pk>/": Rule("read", "channel"),
     "exchanges/channels/<int:pk>/edit/": Rule("write", "channel"),
     "exchanges/channels/<int:pk>/sales/": Rule("write", "channel", "POST"),
+    "exchanges/sales/<int:pk>/correct/": Rule("write", "sales"),
+    "exchanges/sales/<int:pk>/void/": Rule("write", "sales", "POST"),
 }
 
 
@@ -188,6 +190,9 @@ PERSONAL_KINDS = {"members", "mentor_pairs"}
 API_RULES: dict[str, Rule] = {
     "api/v1/": Rule("not_served"),
     "api/v1/openapi.json": Rule("open"),
+    # A project's documents (metadata), and a document's bytes: scoped as on the project page.
+    "api/v1/projects/<id>/documents": Rule("read", "project"),
+    "api/v1/project_documents/<id>/download": Rule("read", "document"),
 }
 for _kind, _obj in API_KINDS.items():
     _personal = _kind in PERSONAL_KINDS

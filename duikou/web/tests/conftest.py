@@ -7,12 +7,6 @@ from duikou.orgs.models import Membership, Organisation
 from duikou.projects.services import fund_transaction_create
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Test accounts need no strong hashing; the default one costs a third of a second each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def portfolio(db):
     """A front command with a team, two projects with money, and their users."""

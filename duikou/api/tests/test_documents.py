@@ -1,0 +1,227 @@
+"""Project documents in the JSON API: scoped like the project page, listed without reading
+the bytes, downloaded as an attachment under the Chinese file name."""
+
+from urllib.parse import quote
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from duikou.api.services import api_token_create
+from duikou.core import testing
+from duikou.orgs.models import Membership
+from duikou.projects.models import DocumentKind, ProjectDocumentContent
+from duikou.projects.services import project_document_add, project_document_remove
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+NAME = "关于医院信息化项目的立项批复.pdf"
+
+
+@pytest.fixture
+def world():
+    team = testing.donor_org(base="652301")
+    elsewhere = testing.donor_org(parent=testing.donor_province("140000"), base="653130")
+    writer = testing.user(role=Membership.Role.SUB_COMMAND, organisation=team)
+    writer.first_name = "张三"
+    writer.save(update_fields=["first_name"])
+    return {
+        "project": testing.project(donor_org=team, region="652301"),
+        "writer": writer,
+        "reader": testing.user(role=Membership.Role.RECIPIENT, region_code="652300"),
+        "outsider": testing.user(role=Membership.Role.SUB_COMMAND, organisation=elsewhere),
+        "auditor": testing.user(role=Membership.Role.AUDITOR),
+    }
+
+
+def auth(user) -> dict:
+    _token, raw = api_token_create(user=user, name="测试")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def add(project, data=PDF, name=NAME, **fields):
+    return project_document_add(project=project, upload=ContentFile(data, name=name), **fields)
+
+
+def listing(client, project, headers, query=""):
+    return client.get(f"/api/v1/projects/{project.pk}/documents{query}", **headers)
+
+
+def test_a_project_s_documents_are_listed_with_their_metadata(client, world):
+    project = world["project"]
+    document = add(project, kind=DocumentKind.APPROVAL, note="州发改委批复", actor=world["writer"])
+    response = listing(client, project, auth(world["reader"]))
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["count"] == 1
+    item = body["items"][0]
+    assert item["id"] == document.pk and item["project"] == project.pk
+    assert (item["title"], item["kind"], item["file_name"]) == (
+        "关于医院信息化项目的立项批复",
+        "approval",
+        NAME,
+    )
+    assert (item["size"], item["content_type"]) == (len(PDF), "application/pdf")
+    assert item["sha256"] == document.sha256 and item["note"] == "州发改委批复"
+    assert item["uploaded_by"] == "张三" and item["uploaded_at"]
+    assert item["removed"] is False and item["removed_at"] is None
+    assert item["download_url"] == (
+        f"http://testserver/api/v1/project_documents/{document.pk}/download"
+    )
+
+
+def test_the_list_is_paged_newest_first(client, world):
+    project = world["project"]
+    first = add(project, data=PDF + b"1", name="一.pdf")
+    second = add(project, data=PDF + b"2", name="二.pdf")
+    headers = auth(world["writer"])
+    body = listing(client, project, headers, "?limit=1").json()
+    assert body["count"] == 2 and [i["id"] for i in body["items"]] == [second.pk]
+    body = listing(client, project, headers, "?limit=1&offset=1").json()
+    assert [i["id"] for i in body["items"]] == [first.pk]
+
+
+def test_a_document_downloads_as_the_same_bytes_under_its_chinese_name(client, world):
+    document = add(world["project"])
+    headers = auth(world["reader"])
+    url = listing(client, world["project"], headers).json()["items"][0]["download_url"]
+    response = client.get(url, **headers)
+    assert response.status_code == 200
+    assert response.content == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Length"] == str(len(PDF))
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert f'filename="document-{document.pk}.pdf"' in disposition  # for clients without RFC 5987
+    assert f"filename*=UTF-8''{quote(NAME, safe='')}" in disposition
+
+
+def test_a_text_file_keeps_its_charset(client, world):
+    document = add(world["project"], data="援疆资金明细\n".encode(), name="明细.txt")
+    response = client.get(
+        f"/api/v1/project_documents/{document.pk}/download", **auth(world["writer"])
+    )
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == "援疆资金明细\n"
+
+
+def test_another_organisation_s_user_finds_neither_list_nor_file(client, world):
+    document = add(world["project"])
+    headers = auth(world["outsider"])
+    assert listing(client, world["project"], headers).status_code == 404
+    response = client.get(f"/api/v1/project_documents/{document.pk}/download", **headers)
+    assert response.status_code == 404
+    assert response.json()["detail"] == "文档不存在或无权查看"
+    assert listing(client, world["project"], {}).status_code == 401
+
+
+def test_a_removed_document_is_hidden_except_from_history_readers(client, world):
+    project = world["project"]
+    kept = add(project, data=PDF + b"kept", name="合同.pdf")
+    gone = add(project)
+    project_document_remove(document=gone, reason="上传错了", actor=world["writer"])
+    download = f"/api/v1/project_documents/{gone.pk}/download"
+    for role in ("writer", "reader"):
+        headers = auth(world[role])
+        body = listing(client, project, headers).json()
+        assert [i["id"] for i in body["items"]] == [kept.pk] and body["count"] == 1, role
+        assert client.get(download, **headers).status_code == 404, role
+        assert listing(client, project, headers, "?removed=true").status_code == 403, role
+
+    headers = auth(world["auditor"])
+    assert [i["id"] for i in listing(client, project, headers).json()["items"]] == [kept.pk]
+    item = listing(client, project, headers, "?removed=true").json()["items"][0]
+    assert item["id"] == gone.pk and item["removed"] is True
+    assert (item["removed_by"], item["removed_reason"]) == ("张三", "上传错了")
+    assert item["removed_at"]
+    response = client.get(download, **headers)
+    assert response.status_code == 200 and response.content == PDF
+
+
+def _queries(client, project, headers) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert listing(client, project, headers).status_code == 200
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def test_the_list_runs_few_queries_and_never_reads_the_bytes(client, world):
+    project = world["project"]
+    writer = world["writer"]
+    headers = auth(world["reader"])
+    add(project, actor=writer)
+    listing(client, project, headers)  # the token's first use is noted once
+    one = _queries(client, project, headers)
+    for n in range(5):
+        add(project, data=PDF + str(n).encode(), name=f"照片{n}.pdf", actor=writer)
+    six = _queries(client, project, headers)
+    assert len(six) == len(one) <= 10
+    table = ProjectDocumentContent._meta.db_table
+    assert not [sql for sql in six if table in sql]
+
+
+def test_the_openapi_document_describes_both_operations(client):
+    document = client.get("/api/v1/openapi.json").json()
+    listing_op = document["paths"]["/api/v1/projects/{id}/documents"]["get"]
+    assert listing_op["operationId"] == "project_documents_list"
+    assert {p["name"] for p in listing_op["parameters"]} >= {"id", "limit", "offset", "removed"}
+    download = document["paths"]["/api/v1/project_documents/{id}/download"]["get"]
+    content = download["responses"]["200"]["content"]
+    assert "application/pdf" in content and "image/jpeg" in content
+    assert content["application/pdf"]["schema"] == {"type": "string", "format": "binary"}
+    assert {"404", "401"} <= set(download["responses"])
+
+
+@pytest.fixture
+def keep_connection():
+    """As in test_openapi_fuzz: inside a test transaction the WSGI handler must not close the
+    database connection after each request."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_real_answers_conform_to_the_openapi_document(keep_connection, world):
+    import schemathesis
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    from duikou.wsgi import application
+
+    project = world["project"]
+    document = add(project, actor=world["writer"])
+    removed = add(project, data=PDF + b"x", name="旧.pdf")
+    project_document_remove(document=removed, reason="重复", actor=world["writer"])
+    raw = api_token_create(user=world["auditor"], name="测试")[1]
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+    ]
+    listing_op = schema["/api/v1/projects/{id}/documents"]["GET"]
+    download = schema["/api/v1/project_documents/{id}/download"]["GET"]
+    cases = [
+        listing_op.Case(path_parameters={"id": project.pk}),
+        listing_op.Case(path_parameters={"id": project.pk}, query={"removed": "true"}),
+        download.Case(path_parameters={"id": document.pk}),
+        download.Case(path_parameters={"id": removed.pk}),
+        download.Case(path_parameters={"id": removed.pk + 100}),
+    ]
+    for case in cases:
+        response = case.call(headers={"Authorization": f"Bearer {raw}"})
+        assert response.status_code in (200, 404)
+        case.validate_response(response, checks=checks)
