@@ -117,6 +117,8 @@ class Project(Tracked):
             models.Index(fields=["status"]),
             # The project list's default order (newest plan year first), one page at a time.
             models.Index(fields=["plan_year", "id"], name="project_year_page"),
+            # The dashboard's projects-by-status for a year, read from the index alone.
+            models.Index(fields=["plan_year", "status"], name="project_year_status"),
         ]
 
     def __str__(self) -> str:

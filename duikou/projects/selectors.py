@@ -276,7 +276,7 @@ def project_status_counts(*, user, year: int | None = None) -> dict[str, int]:
     """How many visible projects stand at each status."""
     counts = dict.fromkeys(Status.values, 0)
     rows = project_list_for_user(user=user, year=year).order_by().values("status")
-    for row in rows.annotate(n=Count("id")):
+    for row in rows.annotate(n=Count("*")):  # COUNT(*): the (plan_year, status) index alone
         counts[row["status"]] = row["n"]
     return counts
 
