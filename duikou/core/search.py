@@ -15,7 +15,8 @@ means the same on every PostgreSQL. SQLite (demo and tests) has no such index an
 matches with ``LIKE`` alone, which is quick at that size.
 
 ``GRAM_INDEXES`` names the indexed columns per model; a migration creates each index
-with ``gram_index_create``. A search over a subset of a model's indexed columns uses it.
+with ``gram_index_create`` over the same columns. A search over a subset of a model's
+indexed columns uses it.
 """
 
 from django.db import connection
@@ -57,12 +58,13 @@ $$
 """
 
 
-def gram_index_create(schema_editor, model, name: str) -> None:
-    """Create the functions and ``model``'s gram index (PostgreSQL only; for migrations)."""
+def gram_index_create(schema_editor, model, name: str, columns: tuple[str, ...]) -> None:
+    """Create the functions and a gram index over ``columns`` of ``model`` (PostgreSQL only;
+    for migrations, which name the columns themselves so they stay as they were written)."""
     if schema_editor.connection.vendor != "postgresql":
         return
     q = schema_editor.quote_name
-    columns = ", ".join(q(column) for column in GRAM_INDEXES[model._meta.label_lower])
+    columns = ", ".join(q(column) for column in columns)
     schema_editor.execute(GRAMS_SQL)
     schema_editor.execute(QUERY_GRAMS_SQL)
     schema_editor.execute(

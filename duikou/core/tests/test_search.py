@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 
 from duikou.core import testing
-from duikou.core.search import text_match
+from duikou.core.search import GRAM_INDEXES, text_match
 from duikou.projects.models import Project
 from duikou.projects.services import fund_transaction_create
 from duikou.results.models import Value
@@ -95,3 +95,17 @@ def test_list_pages_search_names_codes_and_related_names(projects, client: Clien
         )
     page = client.get("/records/fund_transactions/", {"q": "中医"}).content.decode()
     assert projects[1].code in page and projects[0].code not in page
+
+
+def test_every_gram_index_is_created_by_a_migration_over_the_same_columns():
+    """A search trusts ``GRAM_INDEXES``; the migrations must have built those indexes."""
+    from pathlib import Path
+
+    from django.apps import apps
+
+    for label, columns in GRAM_INDEXES.items():
+        migrations = Path(apps.get_app_config(label.split(".")[0]).path, "migrations")
+        calls = [
+            p.read_text() for p in migrations.glob("*.py") if "gram_index_create(" in p.read_text()
+        ]
+        assert any(repr(columns).replace("'", '"') in text for text in calls), label

@@ -8,7 +8,7 @@ INDEX = "project_name_grams"
 
 
 def _create(apps, schema_editor):
-    gram_index_create(schema_editor, apps.get_model("projects", "Project"), INDEX)
+    gram_index_create(schema_editor, apps.get_model("projects", "Project"), INDEX, ("name", "code"))
 
 
 def _drop(apps, schema_editor):

@@ -8,7 +8,7 @@ INDEX = "value_comment_grams"
 
 
 def _create(apps, schema_editor):
-    gram_index_create(schema_editor, apps.get_model("results", "Value"), INDEX)
+    gram_index_create(schema_editor, apps.get_model("results", "Value"), INDEX, ("comment",))
 
 
 def _drop(apps, schema_editor):
