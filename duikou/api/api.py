@@ -26,13 +26,13 @@ from pydantic import create_model
 
 from duikou import policy
 from duikou.core import filetypes
+from duikou.core.filetypes import attachment_disposition
 from duikou.projects.models import DocumentKind
 from duikou.projects.selectors import (
     get_project_document_for_user,
     project_document_content,
     project_document_list_for_user,
 )
-from duikou.projects.views import attachment_disposition
 from duikou.transfer.kinds import KINDS, Column, Kind, Resolver
 from duikou.transfer.selectors import record_list_for_user
 from duikou.transfer.services import Problem, problems_from, row_read

@@ -10,6 +10,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from urllib.parse import quote
 
 
 class FileTypeRefused(ValueError):
@@ -231,3 +232,13 @@ def _text(data: bytes, ext: str) -> FileType | FileTypeRefused | None:
         return None
     label = "CSV表格" if ext == "csv" else "文本文件"
     return FileType(label, f"{TEXT[ext]}; charset={charset}")
+
+
+def attachment_disposition(file_name: str, fallback: str) -> str:
+    """``Content-Disposition`` for a download under its own (often Chinese) name: RFC 6266
+    with the UTF-8 name in ``filename*`` (RFC 5987) and an ASCII ``filename`` for old clients."""
+    plain = file_name.isascii() and file_name.isprintable() and not set('"\\') & set(file_name)
+    encoded = quote(file_name, safe="")
+    return (
+        f"attachment; filename=\"{file_name if plain else fallback}\"; filename*=UTF-8''{encoded}"
+    )

@@ -1,7 +1,6 @@
 """Project pages: the list, one project's page, and the forms that change projects."""
 
 import io
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from duikou import policy
 from duikou.audit.selectors import change_history_for
+from duikou.core.filetypes import attachment_disposition
 from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
@@ -424,16 +424,6 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(_detail_documents(pk))
     context = _detail_context(request, project, document_form=form)
     return render(request, "projects/detail.html", context, status=400)
-
-
-def attachment_disposition(file_name: str, fallback: str) -> str:
-    """``Content-Disposition`` for a download under its own (often Chinese) name: RFC 6266
-    with the UTF-8 name in ``filename*`` (RFC 5987) and an ASCII ``filename`` for old clients."""
-    plain = file_name.isascii() and file_name.isprintable() and not set('"\\') & set(file_name)
-    encoded = quote(file_name, safe="")
-    return (
-        f"attachment; filename=\"{file_name if plain else fallback}\"; filename*=UTF-8''{encoded}"
-    )
 
 
 @login_required
