@@ -16,7 +16,7 @@ from duikou.core.errors import ConflictError
 from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
-from duikou.web.forms import change_page, edit_submit, errors_onto_form
+from duikou.web.forms import RowPages, edit_submit, errors_onto_form, row_change
 from duikou.web.listing import Listing, is_htmx, list_page
 
 from .forms import (
@@ -422,71 +422,41 @@ def sales_record_new(request: HttpRequest, pk: int) -> HttpResponse:
 # Correcting or voiding one sales record ----------------------------------------------------
 
 
-def _sales_change_page(request, record, form, *, mode, conflict=None, status=200):
-    """The page that corrects or voids one sales record."""
-    return change_page(
-        request,
-        "exchanges/sales_record_change.html",
-        record,
-        form,
-        mode=mode,
-        url_name="exchanges:sales_record_",
-        conflict=conflict,
-        status=status,
-        channel=record.channel,
-    )
-
-
-def _sales_done(channel_pk: int) -> str:
-    return reverse("exchanges:channel", args=[channel_pk]) + "#sales"
+SALES_PAGES = RowPages(
+    read=get_sales_record_for_user,
+    read_rw=get_sales_record_for_user_rw,
+    template="exchanges/sales_record_change.html",
+    url_name="exchanges:sales_record_",
+    parent="channel",
+    done=lambda record: reverse("exchanges:channel", args=[record.channel_id]) + "#sales",
+    fields=("period_start", "period_end", "sales_amount", "subsidy_paid", "note"),
+)
 
 
 @login_required
 def sales_record_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a period's dates, sales, subsidy or note, with a reason. A refusal shows
     beside its field (400); a save on an older version shows what changed (409)."""
-    record = get_sales_record_for_user_rw(user=request.user, pk=pk)
-    initial = {
-        "period_start": record.period_start,
-        "period_end": record.period_end,
-        "sales_amount": record.sales_amount,
-        "subsidy_paid": record.subsidy_paid,
-        "note": record.note,
-        "version": record.version,
-    }
-    form = SalesRecordCorrectForm(request.POST or None, initial=initial)
-    response, status, conflict = edit_submit(
+    return row_change(
         request,
-        form,
-        save=lambda data: sales_record_correct(
-            record=record, actor=request.user, source=SOURCE, **data
-        ),
-        reload=lambda: get_sales_record_for_user(user=request.user, pk=pk),
-        done=_sales_done(record.channel_id),
+        pk,
+        SALES_PAGES,
+        mode="correct",
+        form_class=SalesRecordCorrectForm,
+        service=sales_record_correct,
         message=_("销售记录已更正。"),
-    )
-    if response:
-        return response
-    return _sales_change_page(
-        request, record, form, mode="correct", conflict=conflict, status=status
     )
 
 
 @login_required
 def sales_record_void_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Void (作废) a mistaken sales record, with a reason; the history keeps its values."""
-    record = get_sales_record_for_user_rw(user=request.user, pk=pk)
-    form = SalesRecordVoidForm(request.POST or None, initial={"version": record.version})
-    response, status, conflict = edit_submit(
+    return row_change(
         request,
-        form,
-        save=lambda data: sales_record_void(
-            record=record, actor=request.user, source=SOURCE, **data
-        ),
-        reload=lambda: get_sales_record_for_user(user=request.user, pk=pk),
-        done=_sales_done(record.channel_id),
+        pk,
+        SALES_PAGES,
+        mode="void",
+        form_class=SalesRecordVoidForm,
+        service=sales_record_void,
         message=_("销售记录已作废。"),
     )
-    if response:
-        return response
-    return _sales_change_page(request, record, form, mode="void", conflict=conflict, status=status)

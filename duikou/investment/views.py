@@ -15,7 +15,7 @@ from duikou.core.errors import ConflictError
 from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
-from duikou.web.forms import change_page, edit_submit, errors_onto_form
+from duikou.web.forms import RowPages, edit_submit, errors_onto_form, row_change
 from duikou.web.listing import Listing, is_htmx, list_page
 
 from .forms import (
@@ -234,23 +234,15 @@ def deal_funds(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, deal, funds_form=form, status=400)
 
 
-def _funds_change_page(request, record, form, *, mode, conflict=None, status=200):
-    """The page that corrects or voids one entry of funds in place."""
-    return change_page(
-        request,
-        "investment/funds_change.html",
-        record,
-        form,
-        mode=mode,
-        url_name="investment:funds_",
-        conflict=conflict,
-        status=status,
-        deal=record.deal,
-    )
-
-
-def _funds_done(deal_pk: int) -> str:
-    return reverse("investment:detail", args=[deal_pk]) + "#in-place"
+FUNDS_PAGES = RowPages(
+    read=get_funds_in_place_for_user,
+    read_rw=get_funds_in_place_for_user_rw,
+    template="investment/funds_change.html",
+    url_name="investment:funds_",
+    parent="deal",
+    done=lambda record: reverse("investment:detail", args=[record.deal_id]) + "#in-place",
+    fields=("amount", "on", "reference", "note"),
+)
 
 
 @login_required
@@ -258,47 +250,26 @@ def funds_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct the amount, date, reference or note of funds in place, with a reason. A
     refusal shows beside its field (400); a save on an older version shows what changed
     (409)."""
-    record = get_funds_in_place_for_user_rw(user=request.user, pk=pk)
-    initial = {
-        "amount": record.amount,
-        "on": record.on,
-        "reference": record.reference,
-        "note": record.note,
-        "version": record.version,
-    }
-    form = FundsCorrectForm(request.POST or None, initial=initial)
-    response, status, conflict = edit_submit(
+    return row_change(
         request,
-        form,
-        save=lambda data: funds_in_place_correct(
-            record=record, actor=request.user, source="页面录入", **data
-        ),
-        reload=lambda: get_funds_in_place_for_user(user=request.user, pk=pk),
-        done=_funds_done(record.deal_id),
+        pk,
+        FUNDS_PAGES,
+        mode="correct",
+        form_class=FundsCorrectForm,
+        service=funds_in_place_correct,
         message=_("到位资金已更正。"),
-    )
-    if response:
-        return response
-    return _funds_change_page(
-        request, record, form, mode="correct", conflict=conflict, status=status
     )
 
 
 @login_required
 def funds_void(request: HttpRequest, pk: int) -> HttpResponse:
     """Void (作废) mistaken funds in place, with a reason; the history keeps their values."""
-    record = get_funds_in_place_for_user_rw(user=request.user, pk=pk)
-    form = FundsVoidForm(request.POST or None, initial={"version": record.version})
-    response, status, conflict = edit_submit(
+    return row_change(
         request,
-        form,
-        save=lambda data: funds_in_place_void(
-            record=record, actor=request.user, source="页面录入", **data
-        ),
-        reload=lambda: get_funds_in_place_for_user(user=request.user, pk=pk),
-        done=_funds_done(record.deal_id),
+        pk,
+        FUNDS_PAGES,
+        mode="void",
+        form_class=FundsVoidForm,
+        service=funds_in_place_void,
         message=_("到位资金已作废。"),
     )
-    if response:
-        return response
-    return _funds_change_page(request, record, form, mode="void", conflict=conflict, status=status)

@@ -19,7 +19,7 @@ from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
 from duikou.results.selectors import value_list_for_user
-from duikou.web.forms import change_page, edit_submit, errors_onto_form
+from duikou.web.forms import RowPages, edit_submit, errors_onto_form, row_change
 from duikou.web.listing import Listing, is_htmx, list_page
 
 from .forms import (
@@ -301,70 +301,43 @@ def transactions(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/transactions.html", context, status=status)
 
 
-def _transaction_change_page(request, record, form, *, mode, conflict=None, status=200):
-    """The page that corrects or voids one transaction."""
-    return change_page(
-        request,
-        "projects/transaction_change.html",
-        record,
-        form,
-        mode=mode,
-        url_name="projects:transaction_",
-        conflict=conflict,
-        status=status,
-        project=record.project,
-    )
+TRANSACTION_PAGES = RowPages(
+    read=get_fund_transaction_for_user,
+    read_rw=get_fund_transaction_for_user_rw,
+    template="projects/transaction_change.html",
+    url_name="projects:transaction_",
+    parent="project",
+    done=lambda record: reverse("projects:transactions", args=[record.project_id]),
+    fields=("amount", "on", "reference", "note"),
+)
 
 
 @login_required
 def transaction_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a transaction's amount, date, reference or note, with a reason. A refusal
     shows beside its field (400); a save on an older version shows what changed (409)."""
-    record = get_fund_transaction_for_user_rw(user=request.user, pk=pk)
-    initial = {
-        "amount": record.amount,
-        "on": record.on,
-        "reference": record.reference,
-        "note": record.note,
-        "version": record.version,
-    }
-    form = TransactionCorrectForm(request.POST or None, initial=initial)
-    response, status, conflict = edit_submit(
+    return row_change(
         request,
-        form,
-        save=lambda data: fund_transaction_correct(
-            record=record, actor=request.user, source="页面录入", **data
-        ),
-        reload=lambda: get_fund_transaction_for_user(user=request.user, pk=pk),
-        done=reverse("projects:transactions", args=[record.project_id]),
+        pk,
+        TRANSACTION_PAGES,
+        mode="correct",
+        form_class=TransactionCorrectForm,
+        service=fund_transaction_correct,
         message=_("资金流水已更正。"),
-    )
-    if response:
-        return response
-    return _transaction_change_page(
-        request, record, form, mode="correct", conflict=conflict, status=status
     )
 
 
 @login_required
 def transaction_void(request: HttpRequest, pk: int) -> HttpResponse:
     """Void (作废) a mistaken transaction, with a reason; the history keeps its values."""
-    record = get_fund_transaction_for_user_rw(user=request.user, pk=pk)
-    form = TransactionVoidForm(request.POST or None, initial={"version": record.version})
-    response, status, conflict = edit_submit(
+    return row_change(
         request,
-        form,
-        save=lambda data: fund_transaction_void(
-            record=record, actor=request.user, source="页面录入", **data
-        ),
-        reload=lambda: get_fund_transaction_for_user(user=request.user, pk=pk),
-        done=reverse("projects:transactions", args=[record.project_id]),
+        pk,
+        TRANSACTION_PAGES,
+        mode="void",
+        form_class=TransactionVoidForm,
+        service=fund_transaction_void,
         message=_("资金流水已作废。"),
-    )
-    if response:
-        return response
-    return _transaction_change_page(
-        request, record, form, mode="void", conflict=conflict, status=status
     )
 
 

@@ -1,6 +1,7 @@
 """Putting a service's refusal next to the field it names."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -112,3 +113,57 @@ def change_page(
         "history": change_history_for(record)[:20],
     }
     return render(request, template, context, status=status)
+
+
+@dataclass(frozen=True)
+class RowPages:
+    """How one kind of recorded row (a fund transaction, funds in place, a sales record) is
+    corrected and voided from its own pages."""
+
+    read: Callable  # (user=, pk=) -> the row, 404 if the user may not see it
+    read_rw: Callable  # the same, 403 if the user may only read it
+    template: str
+    url_name: str  # the pages' URL name without the mode: "projects:transaction_"
+    parent: str  # the row's attribute the page shows it under: "project", "deal"…
+    done: Callable[[Model], str]  # where a saved change returns to
+    fields: tuple[str, ...]  # what a correction may change, shown as the form's start
+
+
+def row_change(
+    request: HttpRequest,
+    pk: int,
+    pages: RowPages,
+    *,
+    mode: str,
+    form_class: type[forms.Form],
+    service: Callable,
+    message: str,
+) -> HttpResponse:
+    """A correct (``mode="correct"``) or void (``"void"``) page of one row: the form, the
+    service called through ``edit_submit`` (400 beside the field, 409 with the other
+    person's change), then back to the row's parent page."""
+    record = pages.read_rw(user=request.user, pk=pk)
+    shown = pages.fields if mode == "correct" else ()
+    initial = {name: getattr(record, name) for name in (*shown, "version")}
+    form = form_class(request.POST or None, initial=initial)
+    response, status, conflict = edit_submit(
+        request,
+        form,
+        save=lambda data: service(record=record, actor=request.user, source="页面录入", **data),
+        reload=lambda: pages.read(user=request.user, pk=pk),
+        done=pages.done(record),
+        message=message,
+    )
+    if response:
+        return response
+    return change_page(
+        request,
+        pages.template,
+        record,
+        form,
+        mode=mode,
+        url_name=pages.url_name,
+        conflict=conflict,
+        status=status,
+        **{pages.parent: getattr(record, pages.parent)},
+    )
