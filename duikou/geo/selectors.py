@@ -142,3 +142,57 @@ def region_resolve(region: "Region | str | None") -> "Region | None":
     if region is None or isinstance(region, Region):
         return region
     return region_get_by_code(code=region)
+
+
+_DEPTH = {"province": 1, "prefecture": 2, "county": 3, "township": 4}
+
+
+def _region_names() -> dict[str, list[tuple[int, str, str]]]:
+    """Every name, short form and alias (two characters or more) → (id, level, code)."""
+    marker = (Region.objects.count(), Region.objects.order_by("-pk").values_list("pk").first())
+    if _NAMES.get("marker") != marker:
+        names: dict[str, list[tuple[int, str, str]]] = {}
+        for pk, name, short, aliases, level, code in Region.objects.values_list(
+            "pk", "name", "short_name", "aliases", "level", "code"
+        ):
+            for text in {name, short, *(aliases or "").split("|")}:
+                text = (text or "").strip()
+                if len(text) >= 2:
+                    names.setdefault(text, []).append((pk, level, code))
+        _NAMES.clear()
+        _NAMES.update(marker=marker, names=names, longest=max(map(len, names), default=0))
+    return _NAMES["names"]
+
+
+_NAMES: dict = {}
+
+
+def region_in_text(*, text: str) -> tuple[Region, str] | None:
+    """The finest region named inside a text (玛纳斯县塔西河乡 → 玛纳斯县; 昌吉州人民医院 副院长
+    → 昌吉州), and the name as found; None when no region or several equally fine ones."""
+    text = "".join(str(text).split())
+    names = _region_names()
+    longest = _NAMES["longest"]
+    found = []
+    for start in range(len(text)):
+        for length in range(min(longest, len(text) - start), 1, -1):
+            piece = text[start : start + length]
+            for pk, level, code in names.get(piece, ()):
+                found.append((pk, level, code, piece, start))
+    if not found:
+        return None
+    xinjiang = [f for f in found if f[2].startswith(("65", "XPCC"))]
+    found = xinjiang or found
+    found.sort(key=lambda f: (-_DEPTH.get(f[1], 0), -len(f[3]), f[4]))
+    best = found[0]
+    rivals = {
+        f[0]
+        for f in found
+        if _DEPTH.get(f[1], 0) == _DEPTH.get(best[1], 0)
+        and len(f[3]) == len(best[3])
+        and f[0] != best[0]
+        and f[4] == best[4]
+    }
+    if rivals:
+        return None
+    return Region.objects.get(pk=best[0]), best[3]

@@ -70,6 +70,8 @@ class Deal(Tracked):
     region = models.ForeignKey(
         Region, verbose_name=_("落地地点"), on_delete=models.PROTECT, related_name="deals"
     )
+    # The place as the office wrote it when it is finer than a county (昌吉市三工镇).
+    location = models.CharField(_("具体地点"), max_length=200, blank=True)
     prefecture = models.ForeignKey(
         Region,
         verbose_name=_("所属地州"),

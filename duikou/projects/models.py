@@ -82,6 +82,8 @@ class Project(Tracked):
     region = models.ForeignKey(
         Region, verbose_name=_("项目地点"), on_delete=models.PROTECT, related_name="projects"
     )
+    # The place as the office wrote it when it is finer than a county (玛纳斯县塔西河乡).
+    location = models.CharField(_("具体地点"), max_length=200, blank=True)
     prefecture = models.ForeignKey(
         Region,
         verbose_name=_("所属地州"),

@@ -45,6 +45,14 @@ class Indicator(Tracked):
     frequency = models.CharField(
         _("填报频率"), max_length=8, choices=Frequency.choices, default=Frequency.ANY
     )
+    # Figures reported at a finer grain than the frequency (monthly figures of a quarterly
+    # indicator): summed into the indicator's own period as its aggregation says, or kept.
+    finer_periods = models.CharField(
+        _("更细期间的数据"),
+        max_length=8,
+        choices=[("combine", _("按汇总方式并入填报期间")), ("keep", _("按原期间保存"))],
+        default="combine",
+    )
     sector = models.CharField(_("领域"), max_length=16, blank=True)
     synonyms = models.TextField(_("同义词"), blank=True, help_text=_("报道中的说法，以 | 分隔"))
     record_source = models.CharField(_("台账来源"), max_length=64, blank=True)

@@ -170,9 +170,19 @@ def _plain(number) -> str:
     return text
 
 
+# Periods from finest to coarsest: a value kept at a finer grain than its indicator's
+# frequency is allowed when the catalogue says to keep such figures.
+_GRAIN = {"month": 1, "quarter": 2, "year": 3}
+
+
 def _check_period(indicator: Indicator, period: Period) -> None:
     wanted = indicator.frequency
-    if wanted != Indicator.Frequency.ANY and period.kind != wanted:
+    finer = (
+        indicator.finer_periods == "keep"
+        and period.kind in _GRAIN
+        and _GRAIN[period.kind] < _GRAIN.get(wanted, 0)
+    )
+    if wanted != Indicator.Frequency.ANY and period.kind != wanted and not finer:
         label = Indicator.Frequency(wanted).label
         raise refuse(
             "period", f"指标“{indicator.name_zh}”按{label}填报，期间“{period.label()}”不是整{label}"
@@ -511,6 +521,7 @@ def values_import(
     history_source: str = "导入",
     check_only: bool = False,
     progress=None,
+    actions: dict | None = None,
 ) -> dict[str, int]:
     """Save many values at once, checked as ``value_save`` checks one, written in bulk.
 
@@ -524,7 +535,8 @@ def values_import(
     cells of the affected indicators are rebuilt once at the end.
 
     ``check_only`` validates and counts without writing. ``progress(percent, message)``
-    is called now and then.
+    is called now and then. ``actions``, when given, receives "create", "update" or
+    "unchanged" for each row, keyed by ``(line, period)``.
     """
     from django.core.exceptions import ValidationError
 
@@ -657,6 +669,12 @@ def values_import(
         raise ValidationError(problems)
     counts = {"created": len(creates), "updated": len(updates)}
     counts["unchanged"] = len(incoming) - counts["created"] - counts["updated"]
+    if actions is not None:  # what happens to each row, keyed by (line, period), for previews
+        for row, _ in incoming.values():
+            actions[(row.line, row.period)] = "unchanged"
+        for found, action in ((creates, "create"), (updates, "update")):
+            for row, *_ in found:
+                actions[(row.line, row.period)] = action
     if check_only:
         return counts
 

@@ -54,6 +54,7 @@ class Number:
     value: Decimal
     approximate: bool
     unit: str = ""
+    multiplied: bool = False  # the cell wrote its own 万/亿
 
 
 def is_blank(raw) -> bool:
@@ -104,24 +105,37 @@ def number(raw) -> Number:
     if unit.startswith(APPROX_AFTER):
         approximate, unit = True, unit[1:]
     return Number(
-        amount.normalize() if amount == amount.to_integral() else amount, approximate, unit
+        amount.normalize() if amount == amount.to_integral() else amount,
+        approximate,
+        unit,
+        bool(match["mult"]),
     )
 
 
-def amount(raw) -> Number:
-    """Yuan exact to the fen: 238.05亿元, 1.2万, 4200余万元, 1,234.50元."""
+def amount(raw, scale: Decimal = Decimal(1)) -> Number:
+    """Yuan exact to the fen: 238.05亿元, 1.2万, 4200余万元, 1,234.50元. A plain number is
+    multiplied by ``scale`` (10000 under a 万元 header); a cell that writes its own unit
+    (300万元, 1200元) keeps it."""
     parsed = number(raw)
     unit = parsed.unit.removeprefix("人民币")
     if unit not in ("", "元", "元人民币"):
         raise CellError(f"金额单位“{parsed.unit}”无法识别，请写元、万元或亿元")
     value = parsed.value
     if isinstance(raw, float):
-        value = value.quantize(Decimal("0.01"))  # a float cell carries binary noise past the fen
+        # A float cell carries binary noise: round to what the cell can mean in its unit.
+        value = Decimal(repr(raw)).quantize(Decimal("0.000001")).normalize()
+    if not parsed.multiplied and not unit:
+        value = value * scale
     if value != value.quantize(Decimal("0.01")):
-        raise CellError("金额最多精确到分（两位小数）")
+        if isinstance(raw, float) and abs(value - value.quantize(Decimal("0.01"))) < Decimal(
+            "0.0001"
+        ):
+            value = value.quantize(Decimal("0.01"))
+        else:
+            raise CellError(f"“{raw}”换算为{value}元，金额最多精确到分（两位小数）")
     if abs(value) >= MAX_YUAN:
         raise CellError("金额过大")
-    return Number(value.quantize(Decimal("0.01")), parsed.approximate, "元")
+    return Number(value.quantize(Decimal("0.01")), parsed.approximate, "元", parsed.multiplied)
 
 
 def integer(raw, *, minimum: int = 0, maximum: int = 2_000_000_000) -> Number:
@@ -135,23 +149,96 @@ def integer(raw, *, minimum: int = 0, maximum: int = 2_000_000_000) -> Number:
 
 
 def day(raw) -> date:
-    """2025-03-12, 2025年3月12日, 2025/3/12, 2025.3.12, 20250312; 2025.3 or 2025年3月 is the 1st."""
+    """A date; a year-month or year alone is the first day. ``day_read`` also says so."""
+    return day_read(raw)[0]
+
+
+def day_read(raw) -> tuple[date, str]:
+    """A date as typed, and a warning when the cell was not a whole date.
+
+    2025-03-12, 2025年3月12日, 2025/3/12, 2025.3.12, 20250312, a date cell. A number like
+    2025.7 in a General cell is Excel's keeping of "2025.7" (a year-month), never a serial
+    date; 2025.1 may have been typed 2025.10, which Excel keeps as 2025.1: the warning says
+    so. A number between 20000 and 80000 is an Excel serial date whose format was lost.
+    """
     if isinstance(raw, datetime):
-        return raw.date()
+        return raw.date(), _early(raw.date())
     if isinstance(raw, date):
-        return raw
+        return raw, _early(raw)
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        if 1 <= raw < 2_958_466:  # an Excel serial date left without a date format
-            return EXCEL_EPOCH + timedelta(days=int(raw))
-        raise CellError(f"“{raw}”不是日期")
+        return _numeric_day(raw)
     value = _normal(raw)
     match = _DATE.match(value) or _COMPACT.match(value)
     if not match:
         raise CellError(f"“{raw}”不是日期，请写成 2025-03-12 或 2025年3月12日")
     try:
-        return date(int(match[1]), int(match[2]), int(match[3] or 1))
+        found = date(int(match[1]), int(match[2]), int(match[3] or 1))
     except ValueError:
         raise CellError(f"“{raw}”不是有效日期") from None
+    if match[3] is None:
+        return found, f"“{raw}”只有年月，按{found:%Y年%-m月}1日导入"
+    return found, _early(found)
+
+
+_RANGE_SPLIT = re.compile(r"\s*(?:—+|－|–|~|～|至|到|-(?=\d{1,4}[.\-/年月]))\s*")
+
+
+def day_range(text: str) -> tuple[str, str] | None:
+    """A cell holding two dates (2023.02—2026.02, 2025.6.9-6.13, 2025年4月1日至6月30日):
+    the first and the second, the second completed with the first's year (and month)."""
+    value = unicodedata.normalize("NFKC", str(text)).strip()
+    parts = _RANGE_SPLIT.split(value)
+    if len(parts) != 2 or not all(parts):
+        return None
+    first, second = parts
+    head = re.match(r"^(\d{4})\s*[.\-/年]\s*(\d{1,2})", first)
+    if head is None:
+        return None
+    if not re.match(r"^\d{4}", second):
+        pieces = re.findall(r"\d+", second)
+        if len(pieces) == 1:
+            second = f"{head[1]}.{head[2]}.{pieces[0]}"
+        elif len(pieces) == 2:
+            second = f"{head[1]}.{pieces[0]}.{pieces[1]}"
+        else:
+            return None
+    return first, second
+
+
+def _numeric_day(raw) -> tuple[date, str]:
+    if 1900 <= raw < 2100:
+        text = repr(float(raw))
+        year, _, fraction = text.partition(".")
+        fraction = fraction.rstrip("0")
+        if not fraction:
+            return date(int(year), 1, 1), f"“{raw:g}”只有年份，按{year}年1月1日导入，请核对"
+        if len(fraction) in (1, 2):
+            month = int(fraction)
+            if len(fraction) == 1 and fraction == "1":
+                found = date(int(year), 1, 1)
+                return found, (
+                    f"“{raw}”按{year}年1月导入；若原写的是{year}.10（10月），"
+                    "Excel 会存成同一个数，请核对"
+                )
+            if 1 <= month <= 12:
+                return date(int(year), month, 1), f"“{raw}”只有年月，按{year}年{month}月1日导入"
+        if len(fraction) in (3, 4):
+            month, rest = int(fraction[:2]), fraction[2:].ljust(2, "0")
+            try:
+                return date(
+                    int(year), month, int(rest)
+                ), f"“{raw}”按{year}年{month}月{int(rest)}日导入"
+            except ValueError:
+                pass
+        raise CellError(f"“{raw}”不是日期，请写成 2025-03-12 或 2025年3月12日")
+    if 20_000 <= raw < 80_000:
+        found = EXCEL_EPOCH + timedelta(days=int(raw))
+        return found, f"“{raw:g}”按 Excel 日期序号读作{found:%Y-%m-%d}"
+    raise CellError(f"“{raw}”不是日期，请写成 2025-03-12 或 2025年3月12日")
+
+
+def _early(found: date) -> str:
+    return f"日期{found:%Y-%m-%d}早于2000年，请核对" if found.year < 2000 else ""
 
 
 def period(raw) -> Period:

@@ -40,6 +40,15 @@ from duikou.results.models import Indicator, Value
 
 from . import cells
 from .cells import CellError
+from .mapping import (
+    ContextIndicator,
+    Generated,
+    OwnOrg,
+    RegionFromText,
+    TitleBatch,
+    TitleMonth,
+    TitleYear,
+)
 
 
 @dataclass(frozen=True)
@@ -80,20 +89,35 @@ class Resolver:
         self._refs: dict[tuple, object] = {}
 
     def region(self, raw) -> Region:
-        from duikou.geo.selectors import region_find
+        return self.region_read(raw)[0]
+
+    def region_read(self, raw) -> tuple[Region, str]:
+        """A place and, when it was found inside a finer place (玛纳斯县塔西河乡), a warning."""
+        from duikou.geo.selectors import region_find, region_in_text
 
         text = cells.text(raw)
         if text not in self._regions:
             try:
-                self._regions[text] = region_find(text=text)
+                self._regions[text] = (region_find(text=text), "")
             except ValidationError as error:
-                raise CellError(error.messages[0]) from None
+                found = region_in_text(text=text)
+                if found is None:
+                    raise CellError(
+                        f"{error.messages[0]}；乡镇、村、园区等请连同所在县市一起写，"
+                        "如“玛纳斯县塔西河乡”"
+                    ) from None
+                region, _name = found
+                self._regions[text] = (
+                    region,
+                    f"“{text}”按{region.get_level_display()}“{region.name}”（{region.code}）导入，"
+                    "原文记在具体地点中",
+                )
         return self._regions[text]
 
     def org(self, raw) -> Organisation:
         text = cells.text(raw)
         if text not in self._orgs:
-            found = list(Organisation.objects.filter(code=text))
+            found = list(Organisation.objects.filter(code=text.upper()))
             if not found:
                 found = list(Organisation.objects.filter(name=text)) or list(
                     Organisation.objects.filter(short_name=text)
@@ -105,6 +129,54 @@ class Resolver:
                 raise CellError(f"机构“{text}”有多个匹配（{codes}），请填写机构编码")
             self._orgs[text] = found[0]
         return self._orgs[text]
+
+    def owner_for(self, region: Region | None) -> Organisation | None:
+        """The organisation a row is reported for when the file does not say: among those
+        the user writes for, the one whose pairing covers the place, else the user's own."""
+        from duikou.orgs.selectors import organisation_list_writable, pairing_covers
+
+        if "writable" not in self._refs:
+            self._refs["writable"] = list(organisation_list_writable(user=self.user)[:200])
+        writable = self._refs["writable"]
+        if region is not None:
+            key = ("owner", region.pk)
+            if key not in self._refs:
+                from django.utils import timezone
+
+                today = timezone.localdate()
+                covering = [
+                    o
+                    for o in writable
+                    if o.side == Organisation.Side.DONOR
+                    and pairing_covers(donor=o, region=region, day=today)
+                ]
+                # The most specific organisation: one with no other covering one below it.
+                deepest = [o for o in covering if not any(p.parent_id == o.pk for p in covering)]
+                self._refs[key] = deepest[0] if len(deepest) == 1 else None
+            if self._refs[key] is not None:
+                return self._refs[key]
+        from .mapping import _own_org
+
+        return _own_org(self.user, writable)
+
+    def new_code(self, kind, values: dict) -> str:
+        """A fresh record code: the organisation's code, the year and a number."""
+        org = values.get(kind.owner_column)
+        prefix = getattr(org, "code", "") or "IMP"
+        year = values.get("plan_year") or getattr(
+            values.get("planned_start") or values.get("stage_date"), "year", ""
+        )
+        stem = f"{prefix}-{year}" if year else prefix
+        taken = self._refs.setdefault(("codes", kind.key), set())
+        existing = set(
+            kind.model.objects.filter(code__startswith=f"{stem}-").values_list("code", flat=True)
+        )
+        n = 1
+        while f"{stem}-{n:03d}" in existing or f"{stem}-{n:03d}" in taken:
+            n += 1
+        code = f"{stem}-{n:03d}"
+        taken.add(code)
+        return code
 
     def ref(self, key: tuple, find):
         """A cached lookup: ``find()`` returns the record or raises CellError."""
@@ -158,6 +230,20 @@ class Kind:
     note_column = ""  # where "this amount was approximate" is written
     owner_column = "donor_org"  # the column naming who reports the record
     instructions = ""
+    # How columns a file lacks are filled (``mapping.Derivation``), in order.
+    derivations: list = []
+    # Records named rather than coded: the column whose text finds a record in the
+    # user's scope when the file has no code column; a new one gets a generated code.
+    name_column = ""
+    # Money columns where amounts all under 10,000 yuan look like 万元 typed under 元.
+    large_amounts: tuple[str, ...] = ()
+    # Where a place finer than a county is kept as written.
+    location_column = ""
+    # A start date column whose cell may hold a whole range (2023.02—2026.02), and the end
+    # column the range's second date fills when the file has none of its own.
+    date_pairs: dict[str, str | None] = {}
+    # Yes/no columns a section heading answers (一、民生类项目): (word, value), first match wins.
+    section_flags: dict[str, tuple[tuple[str, bool], ...]] = {}
 
     # Reading ---------------------------------------------------------------------------
 
@@ -229,8 +315,75 @@ class Kind:
     def key_of(self, values: dict) -> tuple:
         return tuple(comparable(values.get(k)) for k in self.natural_key)
 
+    def prepare(self, raw: dict, words: dict) -> list[str]:
+        """Cells rewritten before they are read (a date range split in two); warnings."""
+        notes = []
+        for start, end in self.date_pairs.items():
+            cell = raw.get(start)
+            split = cells.day_range(cell) if isinstance(cell, str) else None
+            if split is None:
+                continue
+            raw[start] = split[0]
+            if end and cells.is_blank(raw.get(end)):
+                raw[end] = split[1]
+                notes.append(f"“{cell}”拆为{self.header_for(start)}和{self.header_for(end)}")
+        return notes
+
+    def derive(self, values: dict, mapping, resolver: Resolver) -> list[str]:
+        """Apply the row-level rules of ``mapping.derived``; returns warnings."""
+        warnings: list[str] = []
+        if self.owner_column in mapping.derived and self.owner_column not in values:
+            column = self.column(self.owner_column)
+            if column is not None and column.type == "org":
+                org = resolver.owner_for(values.get("region"))
+                if org is not None:
+                    values[self.owner_column] = org
+        for hook in self.derivations:
+            if isinstance(hook, RegionFromText) and hook.key in mapping.derived:
+                if values.get(hook.key) is not None:
+                    continue
+                for source in hook.sources:
+                    text = values.get(source) or ""
+                    if not text:
+                        continue
+                    from duikou.geo.selectors import region_in_text
+
+                    found = region_in_text(text=text)
+                    if found is not None:
+                        values[hook.key] = found[0]
+                        warnings.append(
+                            f"{self.header_for(hook.key)}按“{self.header_for(source)}”中的"
+                            f"“{found[1]}”取为{found[0].name}"
+                        )
+                        break
+        if (
+            self.name_column
+            and "code" not in mapping.mapped_keys()
+            and values.get(self.name_column)
+        ):
+            self.name_match(values, resolver)
+        return warnings
+
+    def name_match(self, values: dict, resolver: Resolver) -> None:
+        """A record named, not coded: the one of that name in the user's scope, or a new
+        code. ``values["_matched"]`` says which, for the preview."""
+        name = values[self.name_column]
+        found = list(self.queryset(resolver.user).filter(**{self.name_column: name})[:2])
+        if len(found) > 1:
+            raise LinkError(self.name_column, f"您可见的范围内有多条名为“{name}”的记录，请填写编号")
+        if found:
+            values["code"] = found[0].code
+            values["_matched"] = f"按名称匹配到已有记录 {found[0].code}"
+            return
+        values["code"] = resolver.new_code(self, values)
+        values["_matched"] = f"新记录，生成编号 {values['code']}"
+
     def find(self, values: dict):
         raise NotImplementedError
+
+    def same(self, obj, values: dict) -> bool:
+        """Append-only kinds: whether a stored row with the row's key is this very row."""
+        return True
 
     # Writing ---------------------------------------------------------------------------
 
@@ -287,15 +440,25 @@ def _find_one(queryset, message: str):
     return found[0]
 
 
+def _by_code_or_name(queryset, text: str, what: str):
+    """A record named by its code or, failing that, by its name in the user's scope."""
+    found = list(queryset.filter(code=text)[:1])
+    if found:
+        return found[0]
+    named = list(queryset.filter(name=text)[:2])
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise CellError(f"您可见的范围内有多个名为“{text}”的{what}，请填写{what}编号")
+    raise CellError(f"找不到{what}“{text}”（按编号和名称都没有找到，或无权查看）")
+
+
 def _scoped_project(resolver: Resolver, code: str) -> Project:
     from duikou.projects.selectors import project_list_for_user
 
     return resolver.ref(
         ("project", code),
-        lambda: _find_one(
-            project_list_for_user(user=resolver.user).filter(code=code),
-            f"找不到项目编号“{code}”（或无权查看）",
-        ),
+        lambda: _by_code_or_name(project_list_for_user(user=resolver.user), code, "项目"),
     )
 
 
@@ -304,10 +467,7 @@ def _scoped_deal(resolver: Resolver, code: str) -> Deal:
 
     return resolver.ref(
         ("deal", code),
-        lambda: _find_one(
-            deal_list_for_user(user=resolver.user).filter(code=code),
-            f"找不到招商项目编号“{code}”（或无权查看）",
-        ),
+        lambda: _by_code_or_name(deal_list_for_user(user=resolver.user), code, "招商项目"),
     )
 
 
@@ -330,6 +490,17 @@ class ProjectKind(Kind):
     natural_key = ("code",)
     filters = {"year": "year", "status": "status", "q": "search"}
     field_columns = {"budgets": "budget_aid", "amount": "budget_aid"}
+    name_column = "name"
+    large_amounts = ("budget_aid", "budget_local", "budget_social")
+    section_flags = {
+        "is_livelihood": (("非民生", False), ("民生", True), ("产业", False), ("基础设施", False))
+    }
+    location_column = "location"
+    derivations = [
+        OwnOrg("donor_org"),
+        TitleYear("plan_year"),
+        Generated("code", "按项目名称在本人可见范围内匹配已有项目；没有的新建并生成编号"),
+    ]
     instructions = (
         "每行一个项目，以“项目编号”识别；状态只在新建时生效，之后请在项目页面按流程变更。"
     )
@@ -341,6 +512,7 @@ class ProjectKind(Kind):
         Column("programme", "援助计划", type="ref", help="不填为对口援疆", editable=False),
         Column("donor_org", "实施援疆机构", type="org", required=True, help="机构全称、简称或编码"),
         Column("region", "项目地点", type="region", required=True, help="区划名称或代码"),
+        Column("location", "具体地点", max_length=200, help="乡镇、村、园区等，可不填"),
         Column("sector", "行业领域", type="choice", choices=Sector, required=True),
         Column("is_livelihood", "民生项目", type="bool", default=False),
         Column(
@@ -412,6 +584,7 @@ class ProjectKind(Kind):
             programme=values["programme"],
             donor_org=values["donor_org"],
             region=values["region"],
+            location=values.get("location", ""),
             sector=values["sector"],
             is_livelihood=bool(values.get("is_livelihood")),
             status=values.get("status") or Status.RESERVE,
@@ -458,12 +631,13 @@ class FundTransactionKind(Kind):
     label = "资金流水"
     model = FundTransaction
     append_only = True
-    correctable = ("note",)
-    natural_key = ("project", "fund_source", "kind", "on", "reference", "amount")
+    correctable = ("amount", "note")
+    natural_key = ("project", "fund_source", "kind", "on", "reference")
+    derivations = [OwnOrg("donor_org")]
     instructions = (
-        "每行一笔下达、拨付或支出。已登记的流水按项目、资金来源、类型、日期、文号和金额识别，"
-        "重复导入不会重复登记；重复导入时只有备注可以更正（记为“导入更正”），"
-        "金额、日期等有误请在项目的资金流水页面更正或作废。"
+        "每行一笔下达、拨付或支出。已登记的流水按项目、资金来源、类型、日期和文号识别，"
+        "重复导入不会重复登记；改正了金额或备注的行再次导入即更正该笔流水（记为“导入更正”）；"
+        "日期、类型有误请在项目的资金流水页面更正或作废。"
     )
     columns = [
         Column("project", "项目编号", type="ref", required=True),
@@ -519,8 +693,10 @@ class FundTransactionKind(Kind):
         ).select_related("project")
 
     def find(self, values):
-        same = [t for t in self.candidates(values) if t.amount == values["amount"]]
-        return same
+        return list(self.candidates(values).order_by("pk"))
+
+    def same(self, obj, values) -> bool:
+        return obj.amount == values["amount"]
 
     def create(self, values, *, actor, source):
         from duikou.projects.services import fund_transaction_create
@@ -559,6 +735,7 @@ class ProgressReportKind(Kind):
     label = "月调度"
     model = ProgressReport
     natural_key = ("project", "year", "month")
+    derivations = [TitleMonth("year", "year"), TitleMonth("month", "month")]
     instructions = "每个项目每月一行；同一项目同一月份再次导入即更正该月的填报。"
     columns = [
         Column("project", "项目编号", type="ref", required=True),
@@ -623,6 +800,13 @@ class DealKind(Kind):
     model = Deal
     natural_key = ("code",)
     filters = {"stage": "stage", "year": "signed_year", "q": "search"}
+    name_column = "name"
+    large_amounts = ("planned_investment", "signed_amount")
+    location_column = "location"
+    derivations = [
+        OwnOrg("donor_org"),
+        Generated("code", "按项目名称在本人可见范围内匹配已有招商项目；没有的新建并生成编号"),
+    ]
     instructions = "每行一个招商项目，以“项目编号”识别；阶段只在新建时生效，之后请在页面推进。"
     columns = [
         Column("code", "项目编号", required=True, max_length=40, editable=False),
@@ -634,6 +818,7 @@ class DealKind(Kind):
         Column("description", "项目简介", width=30),
         Column("donor_org", "引进援疆机构", type="org", required=True),
         Column("region", "落地地点", type="region", required=True),
+        Column("location", "具体地点", max_length=200, help="乡镇、园区等，可不填"),
         Column("stage", "阶段", type="choice", choices=Stage, editable=False, default=Stage.LEAD),
         Column("stage_date", "阶段日期", type="date", required=True, editable=False),
         Column("planned_investment", "计划投资额（元）", type="amount"),
@@ -647,6 +832,35 @@ class DealKind(Kind):
         from duikou.investment.selectors import deal_list_for_user
 
         return deal_list_for_user(user=user, **filters)
+
+    # Milestone date columns an office keeps instead of one stage date (时间节点 / 签约时间…).
+    milestones = {
+        Stage.LEAD: ("对接时间", "接洽时间", "线索时间"),
+        Stage.RESERVE: ("储备时间", "入库时间"),
+        Stage.NEGOTIATING: ("洽谈时间", "对接时间", "在谈时间"),
+        Stage.SIGNED: ("签约时间", "签约日期"),
+        Stage.STARTED: ("开工时间", "开工日期"),
+        Stage.PRODUCING: ("投产时间", "投产日期"),
+    }
+
+    def prepare(self, raw, words):
+        """With milestone columns, the stage date is the date of the row's own stage."""
+        notes = super().prepare(raw, words)
+        dates = raw.pop("_milestones", None)
+        if not dates or not cells.is_blank(raw.get("stage_date")):
+            return notes
+        from .tables import normal
+
+        word = normal(raw.get("stage"))
+        stage = (words.get("stage") or {}).get(word) or next(
+            (code for code, label in Stage.choices if normal(label) == word or code == word), None
+        )
+        for header in self.milestones.get(stage, ()):
+            if header in dates and not cells.is_blank(dates[header]):
+                raw["stage_date"] = dates[header]
+                notes.append(f"阶段日期取“{header}”")
+                break
+        return notes
 
     def find(self, values):
         return Deal.objects.filter(code=values["code"]).first()
@@ -669,13 +883,13 @@ class FundsInPlaceKind(Kind):
     label = "到位资金"
     model = FundsInPlace
     append_only = True
-    correctable = ("note",)
-    natural_key = ("deal", "on", "reference", "amount")
+    correctable = ("amount", "note")
+    natural_key = ("deal", "on", "reference")
     note_column = "note"
     instructions = (
-        "每行一笔到位资金；按招商项目、日期、凭证和金额识别，重复导入不会重复登记；"
-        "重复导入时只有备注可以更正（记为“导入更正”），金额、日期等有误请在招商项目页面"
-        "更正或作废。"
+        "每行一笔到位资金；按招商项目、日期和凭证识别，重复导入不会重复登记；"
+        "改正了金额或备注的行再次导入即更正该笔到位资金（记为“导入更正”），"
+        "日期有误请在招商项目页面更正或作废。"
     )
     columns = [
         Column("deal", "招商项目编号", type="ref", required=True),
@@ -728,13 +942,16 @@ class FundsInPlaceKind(Kind):
             raise LinkError("deal", str(error)) from None
 
     def find(self, values):
-        return [
-            f
-            for f in FundsInPlace.objects.filter(
+        return list(
+            FundsInPlace.objects.filter(
                 deal=values["deal"], on=values["on"], reference=values.get("reference", "")
-            ).select_related("deal")
-            if f.amount == values["amount"]
-        ]
+            )
+            .select_related("deal")
+            .order_by("pk")
+        )
+
+    def same(self, obj, values) -> bool:
+        return obj.amount == values["amount"]
 
     def changes(self, obj, values):
         values = {k: v for k, v in values.items() if k != "confirm_over_signed"}
@@ -776,6 +993,8 @@ class BatchKind(Kind):
     model = AidBatch
     natural_key = ("donor_org", "name")
     filters = {"term": "term"}
+    derivations = [OwnOrg("donor_org")]
+    date_pairs = {"term_start": "term_end"}
     instructions = "每行一个批次，按选派机构和批次名称识别；名称不填时为“第N批”。"
     columns = [
         Column("donor_org", "选派机构", type="org", required=True),
@@ -792,6 +1011,23 @@ class BatchKind(Kind):
         from duikou.people.selectors import batch_list_for_user
 
         return batch_list_for_user(user=user, **filters)
+
+    def prepare(self, raw, words):
+        """批次 written as 第十一批 or 2025年第一批柔性援疆: the number from it, the text as
+        the batch's name."""
+        from .mapping import cn_number
+
+        notes = super().prepare(raw, words)
+        cell = raw.get("number")
+        if isinstance(cell, str) and not cell.strip().isdigit():
+            import re
+
+            found = re.search(r"第\s*([一二三四五六七八九十]+|\d+)\s*批", cell)
+            if found and cn_number(found[1]):
+                if cells.is_blank(raw.get("name")):
+                    raw["name"] = cell.strip()
+                raw["number"] = cn_number(found[1])
+        return notes
 
     def key_of(self, values):
         if not values.get("name") and values.get("number"):
@@ -832,6 +1068,11 @@ class MemberKind(Kind):
     personal = True
     natural_key = ("donor_org", "batch", "name")
     filters = {"category": "category"}
+    derivations = [
+        OwnOrg("donor_org"),
+        TitleBatch("batch"),
+        RegionFromText("region", ("host_org_name", "post", "home_organisation")),
+    ]
     instructions = (
         "每行一名援疆人员，按选派机构、批次和姓名识别。导出的身份证号已打码，"
         "原样导入时不会改动已登记的号码。"
@@ -846,11 +1087,22 @@ class MemberKind(Kind):
         Column("post", "援疆职务", max_length=128),
         Column("role", "队内角色", max_length=64),
         Column("phone", "联系电话", max_length=24),
-        Column("id_number", "身份证号", max_length=18, width=22),
+        Column("id_number", "身份证号", type="idno", max_length=18, width=22),
         Column("host_org_name", "受援单位名称", max_length=128),
         Column("region", "服务地", type="region", required=True),
         Column("note", "备注", width=24),
     ]
+
+    def prepare(self, raw, words):
+        """挂职单位及职务 "昌吉州人民医院 副院长": the unit and the post, when the file has
+        no post column of its own."""
+        notes = super().prepare(raw, words)
+        host = raw.get("host_org_name")
+        if isinstance(host, str) and cells.is_blank(raw.get("post")):
+            parts = host.strip().replace("\u3000", " ").rsplit(" ", 1)
+            if len(parts) == 2 and parts[0].strip() and parts[1].strip():
+                raw["host_org_name"], raw["post"] = parts[0].strip(), parts[1].strip()
+        return notes
 
     def queryset(self, user, **filters):
         from duikou.people.selectors import member_list_for_user
@@ -909,7 +1161,14 @@ class MentorPairKind(Kind):
         Column("mentor", "师傅姓名", type="ref", required=True),
         Column("mentor_batch", "师傅所属批次", type="ref", help="师傅重名时填写"),
         Column("apprentice_name", "徒弟姓名", required=True, max_length=64),
-        Column("apprentice_id_number", "徒弟身份证号", max_length=18, editable=False, width=22),
+        Column(
+            "apprentice_id_number",
+            "徒弟身份证号",
+            type="idno",
+            max_length=18,
+            editable=False,
+            width=22,
+        ),
         Column("apprentice_institution", "徒弟所在单位", required=True, max_length=128),
         Column("region", "所在地", type="region"),
         Column("field", "专业领域", required=True, max_length=64),
@@ -1001,6 +1260,8 @@ class TrainingKind(Kind):
     model = Training
     natural_key = ("organiser", "title", "start")
     filters = {"kind": "kind", "year": "year"}
+    derivations = [OwnOrg("organiser")]
+    date_pairs = {"start": None}
     instructions = "每行一次培训或考察，按组织机构、名称和开始日期识别。"
     columns = [
         Column("title", "名称", required=True, max_length=200, width=30),
@@ -1061,6 +1322,7 @@ class PartnershipKind_(Kind):
     model = Partnership
     natural_key = ("code",)
     filters = {"kind": "kind"}
+    derivations = [OwnOrg("donor_org")]
     instructions = "每行一项合作（医联体、学校结对等），以“编号”识别。"
     columns = [
         Column("code", "编号", required=True, max_length=40, editable=False),
@@ -1104,6 +1366,8 @@ class EventKind_(Kind):
     model = Event
     natural_key = ("code",)
     filters = {"kind": "kind", "year": "year"}
+    derivations = [OwnOrg("organiser")]
+    date_pairs = {"on": "end_on"}
     instructions = "每行一场活动（研学、展销会、义诊等），以“编号”识别；成效可在之后补充导入。"
     columns = [
         Column("code", "编号", required=True, max_length=40, editable=False),
@@ -1154,6 +1418,7 @@ class SalesChannelKind(Kind):
     model = SalesChannel
     natural_key = ("code",)
     filters = {"kind": "kind"}
+    derivations = [OwnOrg("donor_org")]
     instructions = "每行一个门店、展会或线上平台，以“编号”识别。"
     columns = [
         Column("code", "编号", required=True, max_length=40, editable=False),
@@ -1202,9 +1467,14 @@ class SalesRecordKind(Kind):
     label = "销售记录"
     model = SalesRecord
     append_only = True
+    correctable = ("period_end", "sales_amount", "subsidy_paid", "note")
+    date_pairs = {"period_start": "period_end"}
     natural_key = ("channel", "period_start")
     note_column = "note"
-    instructions = "每行一个渠道一个期间的销售额和补贴，按渠道编号和期间开始识别；期间不能重叠。"
+    instructions = (
+        "每行一个渠道一个期间的销售额和补贴，按渠道编号和期间开始识别；期间不能重叠。"
+        "改正后再次导入即更正该期间的记录（记为“导入更正”）。"
+    )
     columns = [
         Column("channel", "渠道编号", type="ref", required=True),
         Column("period_start", "期间开始", type="date", required=True),
@@ -1257,12 +1527,17 @@ class SalesRecordKind(Kind):
             raise LinkError("channel", str(error)) from None
 
     def find(self, values):
-        return (
+        return list(
             SalesRecord.objects.filter(
                 channel=values["channel"], period_start=values["period_start"]
-            )
-            .select_related("channel")
-            .first()
+            ).select_related("channel")
+        )
+
+    def same(self, obj, values) -> bool:
+        return all(
+            comparable(values[k]) == comparable(getattr(obj, k))
+            for k in ("period_end", "sales_amount", "subsidy_paid")
+            if k in values
         )
 
     def create(self, values, *, actor, source):
@@ -1270,6 +1545,18 @@ class SalesRecordKind(Kind):
 
         fields = {c.key: values.get(c.key, c.blank_value) for c in self.input_columns()}
         return sales_record_create(**fields, actor=actor, source=source)
+
+    def update(self, obj, changes, *, actor, source):
+        from duikou.exchanges.services import sales_record_correct
+
+        return sales_record_correct(
+            record=obj,
+            version=obj.version,
+            reason=IMPORT_CORRECTION,
+            actor=actor,
+            source=source,
+            **changes,
+        )
 
 
 # Indicator values ----------------------------------------------------------------------
@@ -1282,6 +1569,7 @@ class ValueKind(Kind):
     model = Value
     natural_key = ("indicator", "org", "region", "period", "disaggregation")
     note_column = "comment"
+    derivations = [OwnOrg("org"), ContextIndicator()]
     field_columns = {"unit": "unit"}
     instructions = (
         "每行一个指标值：指标 × 填报机构 × 地点 × 期间（× 分组）。同一键再次导入即更正该值；"

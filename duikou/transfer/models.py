@@ -34,6 +34,16 @@ class ImportRecord(models.Model):
     )
     errors = models.JSONField(_("问题"), default=list, blank=True)
     notes = models.JSONField(_("提示"), default=list, blank=True)
+    # What the mapping step decided (proposed, then confirmed): ``mapping.Mapping.as_dict``.
+    sheet = models.CharField(_("工作表"), max_length=128, blank=True)
+    sheets = models.JSONField(_("文件中的工作表"), default=list, blank=True)
+    mapping = models.JSONField(_("列的对应"), default=dict, blank=True)
+    mapping_confirmed = models.BooleanField(_("已确认对应"), default=False)
+    # What the check found: skipped rows, every row as it will be stored (up to a cap),
+    # totals of each money column, to compare with the sheet's own 合计.
+    skipped = models.JSONField(_("跳过的行"), default=list, blank=True)
+    preview = models.JSONField(_("预览"), default=list, blank=True)
+    totals = models.JSONField(_("合计"), default=dict, blank=True)
     job = models.ForeignKey(
         "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -55,3 +65,76 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name}（{self.get_status_display()}）"
+
+
+class HeaderSynonym(models.Model):
+    """Another name an office gives a column (建设地点 for 项目地点), added by users.
+
+    The shipped list is ``fixtures/header_synonyms.csv``; rows here extend it.
+    ``kind`` is a record kind's key, or ``*`` for every kind that has the column.
+    """
+
+    kind = models.CharField(_("数据类型"), max_length=32, default="*")
+    column = models.CharField(_("字段"), max_length=64)
+    synonym = models.CharField(_("表头写法"), max_length=128)
+
+    class Meta:
+        verbose_name = _("表头同义词")
+        verbose_name_plural = _("表头同义词")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "column", "synonym"], name="header_synonym_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.synonym} → {self.column}"
+
+
+class ValueSynonym(models.Model):
+    """An office's own word for one of a column's choices (已投产 → 投产), added by users.
+
+    The shipped list is ``fixtures/value_synonyms.csv``; rows here extend it.
+    """
+
+    kind = models.CharField(_("数据类型"), max_length=32, default="*")
+    column = models.CharField(_("字段"), max_length=64)
+    text = models.CharField(_("表中写法"), max_length=128)
+    value = models.CharField(_("对应选项（代码）"), max_length=64)
+
+    class Meta:
+        verbose_name = _("选项同义词")
+        verbose_name_plural = _("选项同义词")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "column", "text"], name="value_synonym_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text} → {self.value}"
+
+
+class SavedMapping(models.Model):
+    """A confirmed mapping, offered again for the next file with the same headers."""
+
+    kind = models.CharField(_("数据类型"), max_length=32)
+    signature = models.CharField(_("表头指纹"), max_length=64)
+    mapping = models.JSONField(_("列的对应"), default=dict)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("保存人"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    saved_at = models.DateTimeField(_("保存时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("保存的对应关系")
+        verbose_name_plural = _("保存的对应关系")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "signature", "saved_by"], name="saved_mapping_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.saved_by}"

@@ -1,9 +1,13 @@
 """Writes of the transfer app: uploads, the import check and commit, export files.
 
-An import reads the file (``readers``), reads every cell (``cells``) against the kind's
-columns (``kinds``), then runs every row through the kind's domain services inside one
-transaction. The check runs the same path and rolls it back, so the preview shows what
-the commit will do; the commit keeps the transaction only when no row was refused.
+An import is a pipeline of small steps, shared by the web page, ``duikou import`` and the
+API: read the workbook (``readers``) → find the table (``tables``) → map its columns
+(``mapping``: proposed at upload, confirmed or changed by the user) → read every cell
+(``cells``, with the header's unit and the office's words for choices) → derive what the
+file lacks → match records (code, natural key, name in scope) → run every row through the
+kind's domain services inside one transaction. The check runs the same path and rolls it
+back, so the preview shows every row as the commit will store it; the commit keeps the
+transaction only when no row was refused.
 """
 
 import hashlib
@@ -22,11 +26,15 @@ from . import cells
 from .cells import CellError
 from .conf import setting
 from .kinds import KINDS, Column, Kind, LinkError, Resolver
-from .models import ImportRecord
-from .readers import FileRefused, Sheet, iter_rows, sheet_read
+from .mapping import Mapping, header_score, mapping_apply_user, mapping_propose, scale_for
+from .models import ImportRecord, SavedMapping
+from .preview import api_form, shown_form
+from .readers import FileRefused, Workbook, workbook_read
+from .tables import Table, normal, table_find
 
 SOURCE = "导入"
 MAX_STORED_ERRORS = 1000
+MAX_STORED_PREVIEW = 2000  # rows kept on the record for the page; the command prints all
 
 
 @dataclass
@@ -52,69 +60,157 @@ class Outcome:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+    preview: list[dict] = field(default_factory=list)  # every row as it will be stored
+    totals: dict[str, str] = field(default_factory=dict)
+    mapping: Mapping | None = None
 
 
 # Reading one row -----------------------------------------------------------------------
 
 
-def cell_read(column: Column, raw, resolver: Resolver):
-    """The typed value of one cell, and whether it was an approximate figure."""
+@dataclass
+class Cell:
+    """How to read one cell beyond its column's type: the header's unit, office words."""
+
+    scale: object = None  # Decimal multiplier for plain numbers (万元 → 10000)
+    words: dict | None = None  # normalised office word → choice code
+
+
+def cell_read(column: Column, raw, resolver: Resolver, how: Cell | None = None):
+    """The typed value of one cell, whether it was approximate, and a warning ("" if none)."""
+    how = how or Cell()
     if cells.is_blank(raw):
         if column.required:
             raise CellError("不能为空")
-        return column.blank_value, False
+        return column.blank_value, False, ""
     kind = column.type
     if kind in ("text", "ref"):
-        return cells.text(raw, max_length=column.max_length), False
+        return cells.text(raw, max_length=column.max_length), False, ""
+    if kind == "idno":
+        value = cells.text(raw, max_length=column.max_length).upper().replace(" ", "")
+        return value, False, ""
     if kind == "amount":
-        parsed = cells.amount(raw)
-        return parsed.value, parsed.approximate
+        from decimal import Decimal
+
+        parsed = cells.amount(raw, how.scale or Decimal(1))
+        return parsed.value, parsed.approximate, ""
     if kind == "int":
-        parsed = cells.integer(raw)
-        return int(parsed.value), parsed.approximate
+        parsed = cells.integer(raw) if not how.scale or how.scale == 1 else None
+        if parsed is None:
+            number = cells.number(raw)
+            parsed = cells.integer(number.value * (1 if number.multiplied else how.scale))
+        return int(parsed.value), parsed.approximate, ""
     if kind == "decimal":
         parsed = cells.number(raw)
         if parsed.unit not in ("", "%"):
             raise CellError(f"“{raw}”不是数字")
-        return parsed.value, parsed.approximate
+        return parsed.value, parsed.approximate, ""
     if kind == "number":
-        return cells.number(raw), False
+        return cells.number(raw), False, ""
     if kind == "date":
-        return cells.day(raw), False
+        value, warning = cells.day_read(raw)
+        return value, False, warning
     if kind == "bool":
-        return cells.boolean(raw), False
+        return cells.boolean(raw), False, ""
     if kind == "choice":
-        return cells.choice(raw, column.choices), False
+        word = normal(raw)
+        if how.words and word in how.words:
+            code = how.words[word]
+            if not code:
+                labels = "、".join(str(label) for _, label in column.choices.choices)
+                raise CellError(f"“{raw}”不是可选的值，请在“选项对应”中为它选择（可选：{labels}）")
+            return code, False, ""
+        return cells.choice(raw, column.choices), False, ""
     if kind == "region":
-        return resolver.region(raw), False
+        region, warning = resolver.region_read(raw)
+        return region, False, warning
     if kind == "org":
-        return resolver.org(raw), False
+        return resolver.org(raw), False, ""
     if kind == "period":
-        return resolver.ref(("period", raw), lambda: cells.period(raw)), False
+        return resolver.ref(("period", raw), lambda: cells.period(raw)), False, ""
     raise CellError("无法识别的列类型")
 
 
 def row_read(
-    kind: Kind, raw: dict, resolver: Resolver, line: int | None = None
+    kind: Kind,
+    raw: dict,
+    resolver: Resolver,
+    line: int | None = None,
+    *,
+    how: dict[str, Cell] | None = None,
+    keep_blanks: bool = True,
+    mapping: Mapping | None = None,
+    context: str = "",
 ) -> tuple[dict, list[Problem], list[Problem]]:
-    """Typed values of one row (by column key), its problems, and notes on approximations."""
+    """Typed values of one row (by column key), its problems, and its warnings.
+
+    ``how`` gives each column's unit and office words. With ``keep_blanks`` false a blank
+    cell is left out (so it never clears a stored value); required ones are still refused.
+    ``mapping`` brings the rules that fill columns the file lacks. ``context`` is the row's
+    text, which settles a date typed 2025.10 that Excel kept as 2025.1 when the row says
+    "10月" elsewhere (a 备注 like 计划10月开工).
+    """
     values, problems, notes = {}, [], []
     approximate = []
+    how = how or {}
+    raw = dict(raw)
+    for note in kind.prepare(raw, {k: c.words or {} for k, c in how.items()}):
+        notes.append(Problem(line, "", note))
     for column in kind.input_columns():
         if column.key not in raw:
             continue
+        cell = raw[column.key]
         try:
-            value, rough = cell_read(column, raw[column.key], resolver)
+            value, rough, warning = cell_read(column, cell, resolver, how.get(column.key))
         except CellError as error:
-            problems.append(Problem(line, column.header, str(error)))
+            problems.append(
+                Problem(
+                    line,
+                    column.header,
+                    f"{error}（原值“{_as_read(cell)}”）"
+                    if not cells.is_blank(cell) and "“" not in str(error)
+                    else str(error),
+                )
+            )
             continue
+        if cells.is_blank(cell) and not keep_blanks:
+            continue
+        if warning and column.type == "date" and isinstance(cell, float) and "10月" in context:
+            if repr(cell).endswith(".1") and value.month == 1:
+                value = value.replace(month=10)
+                warning = (
+                    f"“{cell}”读作{value.year}年10月1日"
+                    "（Excel 把2025.10存成了2025.1，本行写有“10月”），请核对"
+                )
         values[column.key] = value
+        if warning:
+            notes.append(Problem(line, column.header, warning))
+            if (
+                column.type == "region"
+                and kind.location_column
+                and not raw.get(kind.location_column)
+            ):
+                values[kind.location_column] = cells.text(cell)
+                values.setdefault("_derived", set()).add(kind.location_column)
         if rough:
-            approximate.append(cells.approximate_note(column.header, raw[column.key]))
-            notes.append(Problem(line, column.header, f"“{raw[column.key]}”为约数，按{value}导入"))
+            approximate.append(cells.approximate_note(column.header, cell))
+            notes.append(Problem(line, column.header, f"“{cell}”为约数，按{value}导入"))
     if problems:
         return values, problems, notes
     try:
+        if mapping is not None:
+            for warning in kind.derive(values, mapping, resolver):
+                notes.append(Problem(line, "", warning))
+            missing = [
+                c for c in kind.input_columns() if c.required and values.get(c.key) in (None, "")
+            ]
+            for column in missing:
+                problems.append(
+                    Problem(line, column.header, "不能为空（文件中没有这一列，也无法推断）")
+                )
+            if problems:
+                return values, problems, notes
         kind.link(values, resolver)
     except LinkError as error:
         problems.append(Problem(line, kind.header_for(error.key), str(error)))
@@ -123,6 +219,12 @@ def row_read(
         note = values.get(kind.note_column) or ""
         values[kind.note_column] = "；".join([note, *approximate] if note else approximate)
     return values, problems, notes
+
+
+def _as_read(cell) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
 
 
 def problems_from(error: ValidationError, kind: Kind, line: int | None) -> list[Problem]:
@@ -137,47 +239,138 @@ def problems_from(error: ValidationError, kind: Kind, line: int | None) -> list[
     return [Problem(line, "", message) for message in error.messages]
 
 
-# Uploads -------------------------------------------------------------------------------
+# Uploads and the mapping step ----------------------------------------------------------
 
 
-def import_upload(*, user, kind: str, file_name: str, data: bytes) -> ImportRecord:
-    """Keep an uploaded file and open it once, so a file that is no spreadsheet is refused
-    at once. Raises FileRefused (nothing is kept) for unreadable, oversized or unsafe files."""
+def _table(kind: Kind, workbook: Workbook, sheet: str | None) -> Table:
+    """The table of the chosen sheet; a sheet that is no table of this kind says what it
+    looks like instead."""
+    grid = workbook.sheet(sheet)
+    try:
+        return table_find(grid, header_score(kind), label=kind.label)
+    except FileRefused as refused:
+        best = _looks_like(grid, kind)
+        hint = f"；它看起来是“{best.label}”表格，请选择相应的数据类型" if best else ""
+        others = [g.name for g in workbook.sheets if g.name != grid.name and not g.blank]
+        sheets = f"；文件中还有工作表：{'、'.join(others)}" if others else ""
+        raise FileRefused(f"{refused}{hint}{sheets}") from None
+
+
+def _looks_like(grid, kind: Kind) -> Kind | None:
+    best, best_score = None, 1
+    for other in KINDS.values():
+        if other.key == kind.key:
+            continue
+        try:
+            table = table_find(grid, header_score(other))
+        except FileRefused:
+            continue
+        score = sum(1 for c in table.columns if header_score(other)([normal(c.header)]))
+        if score > best_score:
+            best, best_score = other, score
+    return best
+
+
+def import_upload(
+    *, user, kind: str, file_name: str, data: bytes, sheet: str | None = None
+) -> ImportRecord:
+    """Keep an uploaded file, find its table and propose the mapping. Raises FileRefused
+    (nothing is kept) for unreadable, oversized or unsafe files; a sheet with no table of
+    this kind is kept as an invalid record that says why."""
     if kind not in KINDS:
         raise FileRefused("没有这种数据类型")
-    sheet = sheet_read(data, file_name)
-    checked = _check_headers(KINDS[kind], sheet)
+    spec = KINDS[kind]
+    workbook = workbook_read(data, file_name)
     record = ImportRecord(
         kind=kind,
         file_name=file_name[:255],
         checksum=hashlib.sha256(data).hexdigest(),
         size=len(data),
-        rows=sum(1 for _ in iter_rows(sheet)),
         uploaded_by=user if user is not None and user.is_authenticated else None,
+        sheets=workbook.sheet_names(),
     )
-    if checked:
+    try:
+        table = _table(spec, workbook, sheet)
+    except FileRefused as refused:
         record.status = ImportRecord.Status.INVALID
-        record.errors = [p.as_dict() for p in checked]
+        record.errors = [Problem(None, "", str(refused)).as_dict()]
         record.finished_at = timezone.now()
+    else:
+        record.sheet = table.sheet
+        record.rows = len(table.rows)
+        saved = _saved_mapping(spec, table, user)
+        record.mapping = mapping_propose(kind=spec, table=table, user=user, saved=saved).as_dict()
+        record.skipped = [s.as_dict() for s in table.skipped]
     record.file.save(f"{record.checksum[:16]}-{kind}.bin", ContentFile(data), save=False)
     record.save()
     return record
 
 
-def _check_headers(kind: Kind, sheet: Sheet) -> list[Problem]:
-    """Every required column present; no column the kind does not know (a renamed one)."""
-    known = {c.header: c for c in kind.columns}
-    problems = []
-    for header in sheet.headers:
-        if header and header not in known:
-            problems.append(Problem(1, header, "不是本模板的列（列名被修改？），请使用最新模板"))
-    seen = [h for h in sheet.headers if h]
-    for header in {h for h in seen if seen.count(h) > 1}:
-        problems.append(Problem(1, header, "列名重复"))
-    for column in kind.input_columns():
-        if column.required and column.header not in sheet.headers:
-            problems.append(Problem(None, column.header, "缺少必填列"))
-    return problems
+def _saved_mapping(kind: Kind, table: Table, user) -> dict | None:
+    if user is None or not getattr(user, "pk", None):
+        return None
+    saved = SavedMapping.objects.filter(
+        kind=kind.key, signature=table.signature(), saved_by=user
+    ).first()
+    return saved.mapping if saved else None
+
+
+def import_remap(
+    *,
+    record: ImportRecord,
+    user,
+    sheet: str | None = None,
+    columns: dict[int, str | None] | None = None,
+    constants: dict[str, str] | None = None,
+    values: dict[str, dict[str, str]] | None = None,
+    clear_blanks: bool | None = None,
+) -> ImportRecord:
+    """The user's changes to the proposed mapping (or another sheet); the check runs again."""
+    if record.uploaded_by_id != getattr(user, "pk", None):
+        raise ValidationError("只能修改自己上传的文件的对应关系")
+    if record.status in (ImportRecord.Status.COMMITTING, ImportRecord.Status.COMMITTED):
+        raise ValidationError(f"导入记录当前为“{record.get_status_display()}”，不能修改对应关系")
+    kind = KINDS[record.kind]
+    with record.file.open("rb") as handle:
+        workbook = workbook_read(handle.read(), record.file_name)
+    try:
+        table = _table(kind, workbook, sheet or record.sheet or None)
+    except FileRefused as refused:
+        ImportRecord.objects.filter(pk=record.pk).update(
+            status=ImportRecord.Status.INVALID,
+            sheet=sheet or record.sheet,
+            errors=[Problem(None, "", str(refused)).as_dict()],
+        )
+        record.refresh_from_db()
+        return record
+    if (sheet and sheet != record.sheet) or not record.mapping:
+        mapping = mapping_propose(kind=kind, table=table, user=user)
+    else:
+        mapping = Mapping.from_dict(record.mapping)
+    mapping_apply_user(
+        kind=kind,
+        mapping=mapping,
+        columns=columns,
+        constants=constants,
+        values=values,
+        clear_blanks=clear_blanks,
+    )
+    from .mapping import mapping_complete
+
+    mapping_complete(kind=kind, table=table, mapping=mapping, user=user)
+    ImportRecord.objects.filter(pk=record.pk).update(
+        sheet=table.sheet,
+        rows=len(table.rows),
+        mapping=mapping.as_dict(),
+        mapping_confirmed=False,
+        skipped=[s.as_dict() for s in table.skipped],
+        status=ImportRecord.Status.UPLOADED,
+        errors=[],
+        notes=[],
+        preview=[],
+    )
+    record.refresh_from_db()
+    return record
 
 
 def import_start(*, record: ImportRecord, commit: bool, actor=None) -> ImportRecord:
@@ -212,6 +405,7 @@ def import_run(*, record_id: int, commit: bool, job_id: int | None = None) -> Ou
 
     Runs in a request for small files and in the worker (``tasks.import_job``) for large
     ones. The record's final status is written after the transaction, in its own statement.
+    A commit saves the mapping it used, to be offered for the next file with these headers.
     """
     record = ImportRecord.objects.select_related("uploaded_by").get(pk=record_id)
     kind = KINDS[record.kind]
@@ -221,18 +415,33 @@ def import_run(*, record_id: int, commit: bool, job_id: int | None = None) -> Ou
         status=ImportRecord.Status.COMMITTING if commit else ImportRecord.Status.CHECKING
     )
     outcome = Outcome()
+    table = None
     try:
         with record.file.open("rb") as handle:
             data = handle.read()
-        sheet = sheet_read(data, record.file_name)
+        workbook = workbook_read(data, record.file_name)
+        table = _table(kind, workbook, record.sheet or None)
         report(5, "已读取文件")
-        header_problems = _check_headers(kind, sheet)
-        if header_problems:
-            outcome.problems = header_problems
-        elif kind.personal and not policy.can_see_personal_data(user):
+        mapping = (
+            Mapping.from_dict(record.mapping)
+            if record.mapping
+            else mapping_propose(kind=kind, table=table, user=user)
+        )
+        outcome.mapping = mapping
+        outcome.skipped = [s.as_dict() for s in table.skipped]
+        if kind.personal and not policy.can_see_personal_data(user):
             outcome.problems = [Problem(None, "", "无权导入人员个人信息")]
+        elif mapping.missing:
+            outcome.problems = [
+                Problem(
+                    None,
+                    kind.header_for(key),
+                    "文件中没有这一必填列：请指定对应的列，或填写所有行共用的值",
+                )
+                for key in mapping.missing
+            ]
         else:
-            _run(kind, sheet, user, commit, outcome, report)
+            _run(kind, table, mapping, user, commit, outcome, report)
     except FileRefused as error:
         outcome.problems = [Problem(None, "", str(error))]
     if outcome.problems:
@@ -249,8 +458,19 @@ def import_run(*, record_id: int, commit: bool, job_id: int | None = None) -> Ou
         rows=outcome.rows or record.rows,
         errors=[p.as_dict() for p in outcome.problems[:MAX_STORED_ERRORS]],
         notes=[p.as_dict() for p in outcome.notes[:MAX_STORED_ERRORS]],
+        skipped=outcome.skipped,
+        preview=outcome.preview[:MAX_STORED_PREVIEW],
+        totals=outcome.totals,
+        mapping_confirmed=commit and status == ImportRecord.Status.COMMITTED,
         finished_at=timezone.now(),
     )
+    if status == ImportRecord.Status.COMMITTED and user is not None and outcome.mapping:
+        SavedMapping.objects.update_or_create(
+            kind=kind.key,
+            signature=outcome.mapping.signature,
+            saved_by=user,
+            defaults={"mapping": outcome.mapping.as_dict(), "saved_at": timezone.now()},
+        )
     return outcome
 
 
@@ -281,81 +501,257 @@ class _Progress:
             connections.close_all()
 
 
-def _run(kind: Kind, sheet: Sheet, user, commit: bool, outcome: Outcome, report) -> None:
-    resolver = Resolver(user)
-    positions = {
-        c.key: sheet.headers.index(c.header)
-        for c in kind.input_columns()
-        if c.header in sheet.headers
-    }
-    formulas = sheet.formulas or {}
-    headers = {i: h for i, h in enumerate(sheet.headers)}
-    parsed: list[tuple[int, dict]] = []
-    all_rows = list(iter_rows(sheet))
-    outcome.rows = len(all_rows)
-    step = max(1, len(all_rows) // 20)
-    for count, (line, row) in enumerate(all_rows, start=1):
-        refused = [(line, i) for i in positions.values() if (line, i) in formulas]
-        if refused:
-            for _, index in refused:
-                outcome.problems.append(
-                    Problem(line, headers[index], "含公式，请粘贴为数值后再导入")
-                )
+@dataclass
+class _Row:
+    line: int
+    values: dict
+    period_header: str = ""  # wide tables: the column this value came from
+
+
+def _how(kind: Kind, table: Table, mapping: Mapping) -> dict[str, Cell]:
+    how = {}
+    for entry in mapping.columns:
+        column = kind.column(entry.key) if entry.key else None
+        if column is None:
             continue
-        raw = {key: (row[i] if i < len(row) else None) for key, i in positions.items()}
-        values, problems, notes = row_read(kind, raw, resolver, line)
-        outcome.notes.extend(notes)
-        if problems:
-            outcome.problems.extend(problems)
-            continue
-        parsed.append((line, values))
+        unit = entry.unit or (table.unit if column.type == "amount" else "")
+        if column.type == "int" and not entry.unit:
+            unit = ""
+        how[column.key] = Cell(scale=scale_for(unit, column), words=mapping.values.get(column.key))
+    for key, words in mapping.values.items():
+        how.setdefault(key, Cell(words=words))
+    return how
+
+
+def _read_rows(kind: Kind, table: Table, mapping: Mapping, resolver: Resolver, outcome, report):
+    """Every data row read into typed values; wide tables give one value per period cell."""
+    how = _how(kind, table, mapping)
+    sources = [c for c in mapping.columns if c.key and c.period is None]
+    periods = [c for c in mapping.columns if c.period is not None]
+    totals = [c for c in mapping.columns if c.total]
+    headers = {c.index: c.header for c in mapping.columns}
+    # Values the file does not hold but were derived (the title's year, the 填报单位): they
+    # fill new records and never change stored ones.
+    derived = {k for k in mapping.constants if k in mapping.derived}
+    parsed: list[_Row] = []
+    step = max(1, len(table.rows) // 20)
+    for count, (line, row) in enumerate(table.rows, start=1):
         if count % step == 0:
-            report(5 + 35 * count // len(all_rows), f"已检查{count}/{len(all_rows)}行")
+            report(5 + 35 * count // max(1, len(table.rows)), f"已检查{count}/{len(table.rows)}行")
+        raw = dict(mapping.constants)
+        blocked = False
+        for entry in sources:
+            cell = row[entry.index] if entry.index < len(row) else None
+            if (line, entry.index) in table.formulas and cells.is_blank(cell):
+                outcome.problems.append(
+                    Problem(
+                        line,
+                        entry.header,
+                        "含公式但没有保存计算结果：请在 Excel 或 WPS 中打开并保存，或粘贴为数值",
+                    )
+                )
+                blocked = True
+            if (line, entry.index) in table.percent and isinstance(cell, (int, float)):
+                from decimal import Decimal
+
+                cell = f"{(Decimal(repr(float(cell))) * 100).normalize():f}%"  # as shown
+            raw[entry.key] = cell
+        if blocked:
+            continue
+        for key, flags in kind.section_flags.items():
+            heading = table.sections.get(line, "")
+            if key in mapping.derived and key not in raw and heading:
+                flag = next((value for word, value in flags if word in heading), None)
+                if flag is not None:
+                    raw[key] = "是" if flag else "否"
+        context = "".join(normal(c) for c in row if isinstance(c, str))
+        milestones = {
+            c.milestone: row[c.index] for c in mapping.columns if c.milestone and c.index < len(row)
+        }
+        if milestones:
+            raw["_milestones"] = milestones
+        if not mapping.wide:
+            values, problems, notes = row_read(
+                kind,
+                raw,
+                resolver,
+                line,
+                how=how,
+                keep_blanks=mapping.clear_blanks,
+                mapping=mapping,
+                context=context,
+            )
+            outcome.notes.extend(notes)
+            if problems:
+                outcome.problems.extend(problems)
+                continue
+            values.setdefault("_derived", set()).update(derived)
+            parsed.append(_Row(line, values))
+            continue
+        found = []
+        for entry in periods:
+            cell = row[entry.index] if entry.index < len(row) else None
+            if cells.is_blank(cell):
+                continue
+            if not entry.period:
+                outcome.problems.append(
+                    Problem(
+                        line, entry.header, "期间列没有年份：请在标题或表头中写明年份（如“2025年”）"
+                    )
+                )
+                continue
+            sub = {**raw, "period": entry.period, "value": cell}
+            values, problems, notes = row_read(
+                kind, sub, resolver, line, how=how, keep_blanks=False, mapping=mapping
+            )
+            outcome.notes.extend(notes)
+            if problems:
+                outcome.problems.extend(problems)
+                continue
+            found.append((entry, values))
+            parsed.append(_Row(line, values, entry.header))
+        for entry in totals:
+            _check_row_total(line, row, entry, found, headers, outcome)
+    return parsed
+
+
+def _check_row_total(line, row, entry, found, headers, outcome) -> None:
+    cell = row[entry.index] if entry.index < len(row) else None
+    if cells.is_blank(cell) or not found:
+        return
+    try:
+        stated = cells.number(cell).value
+    except CellError:
+        return
+    added = sum(values["value"].value for _, values in found)
+    if added != stated:
+        outcome.notes.append(
+            Problem(line, entry.header, f"表中合计为{stated}，各期相加为{added}（合计列不导入）")
+        )
+
+
+def _check_sheet_totals(kind: Kind, table: Table, mapping: Mapping, parsed, outcome) -> None:
+    """Money totals of what will be stored, and the sheet's own 合计 row checked against them."""
+    from decimal import Decimal
+
+    how = _how(kind, table, mapping)
+    for entry in mapping.columns:
+        column = kind.column(entry.key) if entry.key else None
+        if column is None or column.type != "amount" or entry.period is not None:
+            continue
+        total = sum((r.values.get(column.key) or Decimal(0) for r in parsed), Decimal("0.00"))
+        outcome.totals[column.key] = format(total, "f")
+        for line, row in table.totals:
+            cell = row[entry.index] if entry.index < len(row) else None
+            if cells.is_blank(cell):
+                continue
+            try:
+                stated = cells.amount(cell, how[column.key].scale or Decimal(1)).value
+            except CellError:
+                continue
+            if stated != total:
+                outcome.notes.append(
+                    Problem(
+                        line,
+                        entry.header,
+                        f"表中合计为{stated}元，明细相加为{total}元，相差{stated - total}元；"
+                        "合计行不导入，请核对明细",
+                    )
+                )
+
+
+def _check_units(kind: Kind, table: Table, mapping: Mapping, parsed, outcome) -> None:
+    """Amounts that look like 万元 typed under a 元 header (all under 10,000 yuan)."""
+    from decimal import Decimal
+
+    how = _how(kind, table, mapping)
+    for key in kind.large_amounts:
+        entry = mapping.source_of(key)
+        if entry is None or (how.get(key) and how[key].scale != 1):
+            continue
+        amounts = [r.values[key] for r in parsed if r.values.get(key)]
+        if amounts and all(abs(a) < Decimal(10_000) for a in amounts):
+            for r in parsed:
+                if r.values.get(key):
+                    outcome.notes.append(
+                        Problem(
+                            r.line,
+                            entry.header,
+                            f"按元读作{r.values[key]}元；这一列各行都不到1万元，"
+                            "若表中是万元，请在表头写明“（万元）”后重新导入",
+                        )
+                    )
+
+
+def _run(kind, table, mapping, user, commit: bool, outcome: Outcome, report) -> None:
+    resolver = Resolver(user)
+    parsed = _read_rows(kind, table, mapping, resolver, outcome, report)
+    outcome.rows = len(table.rows)
     if kind.key != "values":  # values_import checks the reporting organisation itself
         allowed = []
-        for line, values in parsed:
-            owner = kind.values_owner(values)
+        for row in parsed:
+            owner = kind.values_owner(row.values)
             if owner is not None and not policy.can_write_for_org(user, owner.pk):
                 header = kind.header_for(kind.owner_column)
-                outcome.problems.append(Problem(line, header, f"您无权为“{owner.name}”填报数据"))
+                outcome.problems.append(
+                    Problem(row.line, header, f"您无权为“{owner.name}”填报数据")
+                )
             else:
-                allowed.append((line, values))
+                allowed.append(row)
         parsed = allowed
     if kind.key == "values":
         _write_values(kind, parsed, user, commit and not outcome.problems, outcome, report)
         return
+    _check_sheet_totals(kind, table, mapping, parsed, outcome)
+    _check_units(kind, table, mapping, parsed, outcome)
     with transaction.atomic():
         _write_records(kind, parsed, user, outcome, report)
         if outcome.problems or not commit:
             transaction.set_rollback(True)
 
 
-def _write_records(kind: Kind, parsed, user, outcome: Outcome, report) -> None:
+def _preview(kind: Kind, row: _Row, action: str, outcome: Outcome, before=None) -> None:
+    values = {k: api_form(kind, k, v) for k, v in row.values.items() if not k.startswith("_")}
+    entry = {
+        "row": row.line,
+        "action": action,
+        "values": values,
+        "shown": {
+            k: shown_form(kind, k, v) for k, v in row.values.items() if not k.startswith("_")
+        },
+    }
+    if row.values.get("_matched"):
+        entry["matched"] = row.values["_matched"]
+    if before:
+        entry["before"] = before
+    outcome.preview.append(entry)
+
+
+def _write_records(kind: Kind, parsed: list[_Row], user, outcome: Outcome, report) -> None:
     seen: dict[tuple, int] = {}
-    consumed: dict[tuple, int] = {}
+    pools: dict[tuple, list] = {}
+    later: list[_Row] = []
     step = max(1, len(parsed) // 20)
-    for count, (line, values) in enumerate(parsed, start=1):
+    for count, row in enumerate(parsed, start=1):
         if count % step == 0:
             report(40 + 58 * count // len(parsed), f"已写入{count}/{len(parsed)}行")
+        line, values = row.line, row.values
         key = kind.key_of(values)
         try:
             with transaction.atomic():
                 if kind.append_only:
-                    same = kind.find(values)
-                    used = consumed.get(key, 0)
-                    if used < len(same):
-                        consumed[key] = used + 1
-                        changes, frozen = kind.changes(same[used], values)
-                        if frozen:
-                            _frozen(kind, frozen, line, outcome)
-                        elif changes:  # only what ``correctable`` lets a re-import correct
-                            kind.update(same[used], changes, actor=user, source=SOURCE)
-                            outcome.updated += 1
-                        else:
-                            outcome.unchanged += 1
+                    # A row equal to a stored one (same key and amount) is that record; a row
+                    # whose amount changed corrects a stored one left over after the exact
+                    # matches (second pass), so a corrected re-import never counts twice.
+                    pool = pools.get(key)
+                    if pool is None:
+                        pool = pools[key] = kind.find(values)
+                    same = next((obj for obj in pool if kind.same(obj, values)), None)
+                    if same is None:
+                        later.append(row)
                         continue
-                    kind.create(values, actor=user, source=SOURCE)
-                    outcome.created += 1
+                    pool.remove(same)
+                    _apply(kind, same, row, user, outcome)
                     continue
                 if key in seen:
                     outcome.problems.append(
@@ -367,20 +763,67 @@ def _write_records(kind: Kind, parsed, user, outcome: Outcome, report) -> None:
                 if existing is None:
                     kind.create(values, actor=user, source=SOURCE)
                     outcome.created += 1
+                    _preview(kind, row, "create", outcome)
                     continue
                 if not policy.can_write_for_org(user, kind.owner_id(existing)):
                     outcome.problems.append(Problem(line, "", "无权修改这条已有记录"))
                     continue
-                changes, frozen = kind.changes(existing, values)
-                if frozen:
-                    _frozen(kind, frozen, line, outcome)
-                elif not changes:
-                    outcome.unchanged += 1
-                else:
-                    kind.update(existing, changes, actor=user, source=SOURCE)
-                    outcome.updated += 1
+                _apply(kind, existing, row, user, outcome)
         except ValidationError as error:
             outcome.problems.extend(problems_from(error, kind, line))
+    for row in later:
+        try:
+            with transaction.atomic():
+                pool = pools.get(kind.key_of(row.values)) or []
+                if pool:
+                    _apply(kind, pool.pop(0), row, user, outcome)
+                else:
+                    kind.create(row.values, actor=user, source=SOURCE)
+                    outcome.created += 1
+                    _preview(kind, row, "create", outcome)
+        except ValidationError as error:
+            outcome.problems.extend(problems_from(error, kind, row.line))
+    outcome.preview.sort(key=lambda entry: entry["row"])
+
+
+def _apply(kind: Kind, obj, row: _Row, user, outcome: Outcome) -> None:
+    """A row matched to a stored record: unchanged, changed through the kind's update
+    service (corrections of append-only rows included), or refused where it may not change."""
+    kept = {k: v for k, v in row.values.items() if k not in row.values.get("_derived", ())}
+    changes, frozen = kind.changes(obj, kept)
+    if frozen and kind.append_only:
+        _frozen(kind, frozen, row.line, outcome)
+        return
+    for key in frozen:  # 状态、阶段 and the like follow their own steps on the record's page
+        column = kind.column(key)
+        outcome.notes.append(
+            Problem(
+                row.line,
+                column.header if column else "",
+                f"表中为“{shown_form(kind, key, row.values[key])}”，系统中为"
+                f"“{shown_form(kind, key, kind.current(obj, column))}”：这一项不能通过导入修改，"
+                "本次未改，请在页面按流程操作",
+            )
+        )
+    if not changes:
+        outcome.unchanged += 1
+        _preview(kind, row, "unchanged", outcome)
+        return
+    columns = {c.key: c for c in kind.columns}
+    before = {k: api_form(kind, k, kind.current(obj, columns[k])) for k in changes if k in columns}
+    kind.update(obj, dict(changes), actor=user, source=SOURCE)
+    outcome.updated += 1
+    _preview(kind, row, "update", outcome, before=before)
+    for key in changes:
+        if key in before and kind.append_only:
+            outcome.notes.append(
+                Problem(
+                    row.line,
+                    kind.header_for(key),
+                    f"已登记的记录由{before[key]}更正为{api_form(kind, key, row.values[key])}"
+                    "（导入更正，不新增记录）",
+                )
+            )
 
 
 def _frozen(kind: Kind, keys: list[str], line: int, outcome: Outcome) -> None:
@@ -394,16 +837,19 @@ def _frozen(kind: Kind, keys: list[str], line: int, outcome: Outcome) -> None:
         outcome.problems.append(Problem(line, column.header if column else "", reason))
 
 
-def _write_values(kind: Kind, parsed, user, commit: bool, outcome: Outcome, report) -> None:
+def _write_values(kind: Kind, parsed: list[_Row], user, commit: bool, outcome, report) -> None:
     from duikou.results.services import ValueRow, values_import
 
+    from .grains import grains_combine
+
     rows = []
-    for line, values in parsed:
+    for item in grains_combine(parsed, outcome):
+        values = item.values
         number = values["value"]
         unit = values.get("unit") or number.unit or None
         rows.append(
             ValueRow(
-                line=line,
+                line=item.line,
                 indicator=values["indicator"],
                 org=values["org"],
                 period=values["period"],
@@ -414,6 +860,7 @@ def _write_values(kind: Kind, parsed, user, commit: bool, outcome: Outcome, repo
                 comment=_value_comment(values, number),
             )
         )
+    actions: dict = {}
     try:
         with transaction.atomic():
             counts = values_import(
@@ -421,6 +868,7 @@ def _write_values(kind: Kind, parsed, user, commit: bool, outcome: Outcome, repo
                 actor=user,
                 check_only=not commit,
                 progress=lambda p, m: report(40 + 58 * p // 100, m),
+                actions=actions,
             )
     except ValidationError as error:
         for problem in error.error_list:
@@ -432,6 +880,19 @@ def _write_values(kind: Kind, parsed, user, commit: bool, outcome: Outcome, repo
         outcome.created = counts["created"]
         outcome.updated = counts["updated"]
         outcome.unchanged = counts["unchanged"]
+        for row in rows:
+            values = {
+                "indicator": row.indicator,
+                "org": row.org,
+                "region": row.region or row.org.region,
+                "period": row.period,
+                "value": cells.Number(row.value, False),
+                "disaggregation": row.disaggregation,
+                "comment": row.comment,
+            }
+            _preview(
+                kind, _Row(row.line, values), actions.get((row.line, row.period), "create"), outcome
+            )
 
 
 def _value_comment(values: dict, number) -> str:

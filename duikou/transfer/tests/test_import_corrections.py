@@ -2,6 +2,7 @@
 differ; a changed note is applied as a correction, with its reason and source in the history."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -65,14 +66,15 @@ def test_a_reimported_note_is_corrected_with_the_reason_in_the_history(client, k
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
 
 
-def test_a_reimported_row_with_another_amount_is_a_new_row_not_a_correction(client):
+def test_a_reimported_row_with_another_amount_corrects_it_and_never_counts_twice(client):
     national = factories.user()
     record = _transaction()
     client.force_login(national)
     headers, rows = _exported(client, "fund_transactions")
     rows[0][headers.index("金额（元）")] = "90"
     imported = import_file(user=national, kind="fund_transactions", data=xlsx_bytes(headers, rows))
-    assert (imported.created, imported.updated) == (1, 0)
+    assert (imported.created, imported.updated) == (0, 1)
+    assert any("更正为90.00" in n["message"] for n in imported.notes)
     record.refresh_from_db()
-    assert record.version == 1
-    assert FundTransaction.objects.count() == 2
+    assert (record.amount, record.version) == (Decimal("90.00"), 2)
+    assert FundTransaction.objects.count() == 1

@@ -85,29 +85,46 @@ def test_a_file_over_the_size_limit_is_refused(national, settings):
     assert "超过上限" in refused(national, xlsx_bytes(PROJECT_HEADERS, [["x"] * 7] * 50))
 
 
-def test_missing_and_renamed_columns_are_named(national, org):
-    headers = [h if h != "项目地点" else "地点（改名）" for h in PROJECT_HEADERS]
+def test_unknown_columns_are_ignored_and_a_missing_required_one_is_named(national, org):
+    headers = [h if h != "项目地点" else "备忘（改名）" for h in PROJECT_HEADERS]
     record = import_file(
         user=national, kind="projects", data=xlsx_bytes(headers, [project_row(org)])
     )
     assert record.status == "invalid"
-    messages = {(e["header"], e["message"]) for e in record.errors}
-    assert ("地点（改名）", "不是本模板的列（列名被修改？），请使用最新模板") in messages
-    assert ("项目地点", "缺少必填列") in messages
+    ignored = [c["header"] for c in record.mapping["columns"] if not c["key"]]
+    assert ignored == ["备忘（改名）"]
+    assert {(e["header"], e["message"]) for e in record.errors} == {
+        ("项目地点", "文件中没有这一必填列：请指定对应的列，或填写所有行共用的值")
+    }
     assert not Project.objects.filter(code="IMP-1").exists()
 
 
-def test_a_formula_is_refused_with_its_row_and_column(national, org):
+def test_a_formula_cell_imports_its_saved_result(national, org):
     data = xlsx_bytes(
         PROJECT_HEADERS, [project_row(org), project_row(org, "IMP-2")], formulas={(1, 1): "=A2&A3"}
     )
     record = import_file(user=national, kind="projects", data=data)
+    assert record.status == "committed", record.errors
+    assert Project.objects.get(code="IMP-2").name == "42"  # the value the file saved
+
+
+def test_a_formula_saved_without_its_result_is_refused_with_row_and_column(national, org):
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, PROJECT_HEADERS)
+    sheet.write_row(1, 0, project_row(org))
+    sheet.write_row(2, 0, project_row(org, "IMP-2"))
+    sheet.write_formula(2, 1, "=A2&A3", None, "")
+    book.close()
+    record = import_file(user=national, kind="projects", data=buffer.getvalue())
     assert record.status == "invalid"
-    assert {
-        "line": 3,
-        "header": "项目名称",
-        "message": "含公式，请粘贴为数值后再导入",
-    } in record.errors
+    assert [(e["line"], e["header"]) for e in record.errors] == [(3, "项目名称")]
+    assert "没有保存计算结果" in record.errors[0]["message"]
     assert not Project.objects.filter(code__startswith="IMP-").exists()
 
 
