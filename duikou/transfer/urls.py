@@ -11,5 +11,6 @@ urlpatterns = [
     path("imports/", views.import_list, name="import_list"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/commit/", views.import_commit, name="import_commit"),
+    path("imports/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
     path("iati.xml", views.iati, name="iati"),
 ]

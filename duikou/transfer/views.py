@@ -127,8 +127,100 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if request.headers.get("HX-Request")
         else "transfer/import_detail.html"
     )
-    context = {"record": record, "kind": KINDS.get(record.kind), "job": record.job}
-    return render(request, template, context)
+    return render(request, template, _detail_context(record))
+
+
+def _detail_context(record, **extra) -> dict:
+    """The preview page: the mapping as proposed (or confirmed), every row as it will be
+    stored with its warnings, skipped rows and the totals of the money columns."""
+    kind = KINDS.get(record.kind)
+    mapping = record.mapping or {}
+    columns = [c for c in kind.input_columns()] if kind else []
+    choices = [(c.key, c.header) for c in columns]
+    notes_by_row: dict = {}
+    for note in record.notes:
+        notes_by_row.setdefault(note.get("line"), []).append(note)
+    headers = {c.key: c.header for c in columns}
+    rows = [
+        {
+            **r,
+            "cells": [(headers.get(k, k), v) for k, v in r.get("shown", {}).items()],
+            "notes": notes_by_row.get(r["row"], []),
+        }
+        for r in record.preview[:500]
+    ]
+    missing = [(k, headers.get(k, k)) for k in mapping.get("missing", [])]
+    words = [
+        (key, headers.get(key, key), word, code, kind.column(key).choices.choices)
+        for key, found in mapping.get("values", {}).items()
+        for word, code in found.items()
+        if kind and kind.column(key) is not None
+    ]
+    return {
+        "record": record,
+        "kind": kind,
+        "job": record.job,
+        "mapping": mapping,
+        "choices": choices,
+        "constants": [
+            (k, headers.get(k, k), v, mapping.get("derived", {}).get(k, ""))
+            for k, v in mapping.get("constants", {}).items()
+        ],
+        "rules": [
+            (headers.get(k, k), how)
+            for k, how in mapping.get("derived", {}).items()
+            if k not in mapping.get("constants", {})
+        ],
+        "missing": missing,
+        "words": words,
+        "rows": rows,
+        "totals": [(headers.get(k, k), v) for k, v in (record.totals or {}).items()],
+        "file_notes": notes_by_row.get(None, []),
+        **extra,
+    }
+
+
+@login_required
+@require_POST
+def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """The user's confirmation or changes of the proposed mapping; the check runs again."""
+    _require_writer(request.user)
+    record = selectors.get_import_for_user(user=request.user, pk=pk)
+    columns = {
+        int(name.removeprefix("col-")): value or None
+        for name, value in request.POST.items()
+        if name.startswith("col-") and name.removeprefix("col-").isdigit()
+    }
+    constants = {
+        name.removeprefix("set-"): value
+        for name, value in request.POST.items()
+        if name.startswith("set-")
+    }
+    values: dict = {}
+    for name, value in request.POST.items():
+        if name.startswith("word-") and value:
+            key, _, word = name.removeprefix("word-").partition(":")
+            values.setdefault(key, {})[word] = value
+    try:
+        record = services.import_remap(
+            record=record,
+            user=request.user,
+            sheet=request.POST.get("sheet") or None,
+            columns=columns,
+            constants=constants,
+            values=values,
+            clear_blanks=request.POST.get("clear_blanks") == "on",
+        )
+        if record.status == record.Status.UPLOADED:
+            services.import_start(record=record, commit=False, actor=request.user)
+    except ValidationError as error:
+        return render(
+            request,
+            "transfer/import_detail.html",
+            _detail_context(record, error=error.messages[0]),
+            status=409,
+        )
+    return redirect("transfer:import_detail", pk=record.pk)
 
 
 @login_required
@@ -144,7 +236,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "transfer/import_detail.html",
-            {"record": record, "kind": KINDS.get(record.kind), "error": error.messages[0]},
+            _detail_context(record, error=error.messages[0]),
             status=409,
         )
     return redirect("transfer:import_detail", pk=record.pk)
