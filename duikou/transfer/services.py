@@ -331,6 +331,8 @@ def import_remap(
     if record.status in (ImportRecord.Status.COMMITTING, ImportRecord.Status.COMMITTED):
         raise ValidationError(f"导入记录当前为“{record.get_status_display()}”，不能修改对应关系")
     kind = KINDS[record.kind]
+    if not record.file:
+        raise ValidationError("上传的文件已不在服务器上，请重新上传")
     with record.file.open("rb") as handle:
         workbook = workbook_read(handle.read(), record.file_name)
     try:

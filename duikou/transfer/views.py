@@ -186,6 +186,8 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     """The user's confirmation or changes of the proposed mapping; the check runs again."""
     _require_writer(request.user)
     record = selectors.get_import_for_user(user=request.user, pk=pk)
+    if record.uploaded_by_id != request.user.pk:
+        raise PermissionDenied("只能修改自己上传的文件的对应关系")
     columns = {
         int(name.removeprefix("col-")): value or None
         for name, value in request.POST.items()

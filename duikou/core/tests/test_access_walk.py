@@ -158,6 +158,7 @@ RULES.update(
         "transfer/imports/": Rule("signed_in"),
         "transfer/imports/<int:pk>/": Rule("own", "import"),
         "transfer/imports/<int:pk>/commit/": Rule("own_write", "import", "POST"),
+        "transfer/imports/<int:pk>/mapping/": Rule("own_write", "import", "POST"),
         "transfer/iati.xml": Rule("signed_in"),
         "reports/": Rule("signed_in"),
         "reports/<int:pk>/download/": Rule("read_chain", "generated"),
