@@ -519,3 +519,6 @@ def project_document_download(request, id: int = Path(..., ge=1, le=MAX_ID)):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private"
     return response
+
+
+from . import imports  # noqa: E402,F401  (registers the import routes on ``api``)

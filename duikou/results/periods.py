@@ -9,6 +9,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 
@@ -23,7 +24,7 @@ class Period:
     start: date
     end: date
 
-    @property
+    @cached_property  # imports ask it for every value; the instance stays immutable
     def kind(self) -> str:
         year, quarter, month = grain_keys(self.start, self.end)
         if month and self == month_period(year, month):

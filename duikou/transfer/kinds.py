@@ -263,7 +263,10 @@ class Kind:
 
     def column(self, key: str) -> Column | None:
         key = self.field_columns.get(key, key)
-        return next((c for c in self.columns if c.key == key), None)
+        by_key = self.__dict__.get("_by_key")
+        if by_key is None:
+            by_key = self.__dict__["_by_key"] = {c.key: c for c in self.columns}
+        return by_key.get(key)
 
     def header_for(self, field_name: str) -> str:
         column = self.column(field_name)

@@ -74,3 +74,62 @@ def kinds_for_user(*, user) -> list:
     """The kinds a user may download templates for and import (personal data needs the right)."""
     personal = policy.can_see_personal_data(user)
     return [k for k in KINDS.values() if personal or not k.personal]
+
+
+def import_document(*, record: ImportRecord, outcome=None) -> dict:
+    """An import as the command line and the API give it: the mapping, skipped rows, every
+    row as it will be (or was) stored, counts, totals, warnings and problems. With the
+    ``outcome`` of a run in hand every row is there; from the record alone, the rows it
+    keeps for the page."""
+    mapping = record.mapping or {}
+    if outcome is None:
+        rows, totals = record.preview, record.totals
+        warnings = [
+            {"row": n["line"], "column": n["header"], "message": n["message"]} for n in record.notes
+        ]
+        errors = record.errors
+    else:
+        rows, totals = outcome.preview, outcome.totals
+        warnings = [
+            {"row": n.line, "column": n.header, "message": n.message} for n in outcome.notes
+        ]
+        errors = [p.as_dict() for p in outcome.problems]
+    return {
+        "id": record.pk,
+        "kind": record.kind,
+        "status": record.status,
+        "committed": record.status == ImportRecord.Status.COMMITTED,
+        "sheet": record.sheet,
+        "sheets": record.sheets,
+        "mapping": {
+            c["header"]: c["key"]
+            for c in mapping.get("columns", [])
+            if c.get("key") and c.get("period") is None
+        },
+        "periods": {
+            c["header"]: c["period"] for c in mapping.get("columns", []) if c.get("period")
+        },
+        "ignored": [
+            c["header"]
+            for c in mapping.get("columns", [])
+            if not c.get("key") and not c.get("total")
+        ],
+        "constants": mapping.get("constants", {}),
+        "derived": mapping.get("derived", {}),
+        "values_map": mapping.get("values", {}),
+        "skipped": record.skipped,
+        "rows": [
+            {k: r[k] for k in ("row", "action", "values", "matched", "before") if k in r}
+            for r in rows
+        ],
+        "counts": {
+            "create": record.created,
+            "update": record.updated,
+            "unchanged": record.unchanged,
+        },
+        "totals": totals or {},
+        "warnings": warnings,
+        "problems": [
+            {"row": p["line"], "column": p["header"], "message": p["message"]} for p in errors
+        ],
+    }

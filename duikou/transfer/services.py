@@ -64,6 +64,7 @@ class Outcome:
     preview: list[dict] = field(default_factory=list)  # every row as it will be stored
     totals: dict[str, str] = field(default_factory=dict)
     mapping: Mapping | None = None
+    preview_limit: int | None = MAX_STORED_PREVIEW  # None: every row (the command line)
 
 
 # Reading one row -----------------------------------------------------------------------
@@ -141,7 +142,7 @@ def row_read(
     how: dict[str, Cell] | None = None,
     keep_blanks: bool = True,
     mapping: Mapping | None = None,
-    context: str = "",
+    context: list | None = None,
 ) -> tuple[dict, list[Problem], list[Problem]]:
     """Typed values of one row (by column key), its problems, and its warnings.
 
@@ -176,8 +177,9 @@ def row_read(
             continue
         if cells.is_blank(cell) and not keep_blanks:
             continue
-        if warning and column.type == "date" and isinstance(cell, float) and "10月" in context:
-            if repr(cell).endswith(".1") and value.month == 1:
+        if warning and column.type == "date" and isinstance(cell, float) and context:
+            text = "".join(normal(c) for c in context if isinstance(c, str))
+            if repr(cell).endswith(".1") and value.month == 1 and "10月" in text:
                 value = value.replace(month=10)
                 warning = (
                     f"“{cell}”读作{value.year}年10月1日"
@@ -402,7 +404,9 @@ def import_start(*, record: ImportRecord, commit: bool, actor=None) -> ImportRec
 # Running -------------------------------------------------------------------------------
 
 
-def import_run(*, record_id: int, commit: bool, job_id: int | None = None) -> Outcome:
+def import_run(
+    *, record_id: int, commit: bool, job_id: int | None = None, preview_all: bool = False
+) -> Outcome:
     """Check or commit one upload. All or nothing: with any refused row nothing is kept.
 
     Runs in a request for small files and in the worker (``tasks.import_job``) for large
@@ -416,7 +420,7 @@ def import_run(*, record_id: int, commit: bool, job_id: int | None = None) -> Ou
     ImportRecord.objects.filter(pk=record_id).update(
         status=ImportRecord.Status.COMMITTING if commit else ImportRecord.Status.CHECKING
     )
-    outcome = Outcome()
+    outcome = Outcome(preview_limit=None if preview_all else MAX_STORED_PREVIEW)
     table = None
     try:
         with record.file.open("rb") as handle:
@@ -566,7 +570,7 @@ def _read_rows(kind: Kind, table: Table, mapping: Mapping, resolver: Resolver, o
                 flag = next((value for word, value in flags if word in heading), None)
                 if flag is not None:
                     raw[key] = "是" if flag else "否"
-        context = "".join(normal(c) for c in row if isinstance(c, str))
+        context = row
         milestones = {
             c.milestone: row[c.index] for c in mapping.columns if c.milestone and c.index < len(row)
         }
@@ -713,6 +717,8 @@ def _run(kind, table, mapping, user, commit: bool, outcome: Outcome, report) -> 
 
 
 def _preview(kind: Kind, row: _Row, action: str, outcome: Outcome, before=None) -> None:
+    if outcome.preview_limit is not None and len(outcome.preview) >= outcome.preview_limit:
+        return
     values = {k: api_form(kind, k, v) for k, v in row.values.items() if not k.startswith("_")}
     entry = {
         "row": row.line,

@@ -49,6 +49,8 @@ def normal(value) -> str:
     """A cell as text for comparing: full-width folded, all spaces and line breaks gone."""
     if value is None:
         return ""
+    if isinstance(value, str) and value.isascii() and value.isalnum():
+        return value  # nothing to fold (codes, plain numbers as text)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
@@ -244,6 +246,7 @@ def _context(table: Table, rows: list[list]) -> None:
 
 def _data(table: Table, cells: list[list], start: int, grid: Grid, score) -> None:
     header_texts = {c.index: normal(c.header.split("/")[-1]) for c in table.columns}
+    header_words = set(header_texts.values())
     in_notes = False
     section = ""
     for r in range(start, len(cells)):
@@ -253,9 +256,16 @@ def _data(table: Table, cells: list[list], start: int, grid: Grid, score) -> Non
         if not values:
             table.skipped.append(Skip(line, "空行"))
             continue
-        texts = [normal(c) for c in row]
-        first = next((t for t in texts if t), "")
-        leading = [t for t in texts[:4] if t]
+        # Only text cells can make a row a total, note, section or header row; numbers and
+        # dates are read as they are (this loop runs for every row of large files).
+        leading = [normal(c) for c in row[:4] if isinstance(c, str) and c.strip()]
+        first = leading[0] if leading else ""
+        if not first:
+            first = next((normal(c) for c in row if isinstance(c, str) and c.strip()), "")
+        if len(values) <= 3 or (set(leading) & header_words):
+            texts = [normal(c) if isinstance(c, str) else "" for c in row]
+        else:
+            texts = leading
         if in_notes and len(values) <= 2:
             table.skipped.append(Skip(line, "表尾注释"))
             continue
@@ -275,9 +285,11 @@ def _data(table: Table, cells: list[list], start: int, grid: Grid, score) -> Non
         if sum(1 for i, t in enumerate(texts) if t and header_texts.get(i) == t) >= 2:
             table.skipped.append(Skip(line, "重复的表头行"))
             continue
-        distinct = list(dict.fromkeys(t for t in texts if t))
         numbered = [t for t in leading if _NUMBERING.match(t)]
-        numbers = any(_is_number(c) and not _NUMBERING.match(normal(c)) for c in values)
+        distinct = list(dict.fromkeys(t for t in texts if t)) if numbered else []
+        numbers = numbered and any(
+            _is_number(c) and not _NUMBERING.match(normal(c)) for c in values
+        )
         if numbered and (len(distinct) <= 2 or numbers):
             words = [t for t in distinct if not _is_number(t)][:2]
             section = "".join(words)

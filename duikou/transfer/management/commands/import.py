@@ -17,6 +17,7 @@ from duikou.transfer.kinds import KINDS
 from duikou.transfer.mapping import header_key
 from duikou.transfer.models import ImportRecord
 from duikou.transfer.readers import FileRefused
+from duikou.transfer.selectors import import_document
 from duikou.transfer.services import import_remap, import_run, import_upload
 
 
@@ -101,55 +102,7 @@ class Command(BaseCommand):
             if options["commit"] and not outcome.problems:
                 outcome = import_run(record_id=record.pk, commit=True)
         record.refresh_from_db()
-        self.stdout.write(json.dumps(_document(record, outcome), ensure_ascii=False, indent=1))
+        document = import_document(record=record, outcome=outcome)
+        self.stdout.write(json.dumps(document, ensure_ascii=False, indent=1))
         if record.status == ImportRecord.Status.INVALID:
             raise SystemExit(1)
-
-
-def _document(record: ImportRecord, outcome) -> dict:
-    mapping = record.mapping or {}
-    problems = outcome.problems if outcome is not None else []
-    stored_errors = record.errors if outcome is None else [p.as_dict() for p in problems]
-    return {
-        "kind": record.kind,
-        "import": record.pk,
-        "status": record.status,
-        "committed": record.status == ImportRecord.Status.COMMITTED,
-        "sheet": record.sheet,
-        "sheets": record.sheets,
-        "mapping": {
-            c["header"]: c["key"]
-            for c in mapping.get("columns", [])
-            if c.get("key") and c.get("period") is None
-        },
-        "periods": {
-            c["header"]: c["period"] for c in mapping.get("columns", []) if c.get("period")
-        },
-        "ignored": [
-            c["header"]
-            for c in mapping.get("columns", [])
-            if not c.get("key") and not c.get("total")
-        ],
-        "constants": mapping.get("constants", {}),
-        "derived": mapping.get("derived", {}),
-        "values_map": mapping.get("values", {}),
-        "skipped": record.skipped,
-        "rows": [
-            {k: r[k] for k in ("row", "action", "values", "matched", "before") if k in r}
-            for r in (outcome.preview if outcome is not None else [])
-        ],
-        "counts": {
-            "create": record.created,
-            "update": record.updated,
-            "unchanged": record.unchanged,
-        },
-        "totals": outcome.totals if outcome is not None else {},
-        "warnings": [
-            {"row": n.line, "column": n.header, "message": n.message}
-            for n in (outcome.notes if outcome is not None else [])
-        ],
-        "problems": [
-            {"row": p["line"], "column": p["header"], "message": p["message"]}
-            for p in stored_errors
-        ],
-    }
