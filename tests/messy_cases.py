@@ -24,6 +24,7 @@ class Run:
     record: object
     outcome: object
     failures: list[str] = field(default_factory=list)
+    dashboard: tuple = ({}, {})
 
 
 def case_import(case: str, *, commit: bool = True) -> Run:
@@ -50,10 +51,45 @@ def case_import(case: str, *, commit: bool = True) -> Run:
         record=record, user=user, constants=constants, values=words, sheet=spec.get("sheet")
     )
     outcome = import_run(record_id=record.pk, commit=False)
+    before = _dashboard(user)
     if commit and not outcome.problems:
         outcome = import_run(record_id=record.pk, commit=True)
     record.refresh_from_db()
-    return Run(case, record, outcome)
+    run = Run(case, record, outcome)
+    run.dashboard = (before, _dashboard(user))
+    return run
+
+
+def _dashboard(user) -> dict:
+    """The fund figures the dashboard shows the user (from the summary the services keep)."""
+    from duikou.projects.selectors import fund_totals_by_donor_province
+
+    totals = fund_totals_by_donor_province(user=user)
+    merged: dict = {}
+    for figures in totals.values():
+        for kind, amount in figures.items():
+            merged[kind] = merged.get(kind, 0) + amount
+    return merged
+
+
+def _moved(run: Run) -> dict:
+    """What the committed rows move on the dashboard, from the import's own report."""
+    from decimal import Decimal
+
+    kind = run.record.kind
+    moved: dict = {}
+    for row in run.outcome.preview:
+        values, before = row["values"], row.get("before") or {}
+        if kind == "projects" and row["action"] == "create":
+            for key in ("budget_aid", "budget_local", "budget_social"):
+                if values.get(key):
+                    moved["budget"] = moved.get("budget", 0) + Decimal(values[key])
+        if kind == "fund_transactions" and row["action"] in ("create", "update"):
+            old = Decimal(before["amount"]) if "amount" in before else Decimal(0)
+            if row["action"] == "update" and "amount" not in before:
+                continue
+            moved[values["kind"]] = moved.get(values["kind"], 0) + Decimal(values["amount"]) - old
+    return moved
 
 
 def case_check(run: Run) -> list[str]:
@@ -80,6 +116,11 @@ def case_check(run: Run) -> list[str]:
             failures.append(f"total {key} {outcome.totals.get(key)} != {total}")
     for expected in spec.get("records", []):
         failures.extend(_record_check(spec, expected))
+    before, after = run.dashboard
+    shown = {k: after.get(k, 0) - before.get(k, 0) for k in set(before) | set(after)}
+    shown = {k: v for k, v in shown.items() if v}
+    if shown != _moved(run):
+        failures.append(f"dashboard moved {shown}, the import reported {_moved(run)}")
     return failures
 
 

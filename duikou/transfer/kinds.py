@@ -86,6 +86,8 @@ class Resolver:
         self.user = user
         self._regions: dict[str, Region] = {}
         self._orgs: dict[str, Organisation] = {}
+        self._lookups = 0
+        self._org_index: dict[str, list[Organisation]] | None = None
         self._refs: dict[tuple, object] = {}
 
     def region(self, raw) -> Region:
@@ -117,8 +119,24 @@ class Resolver:
     def org(self, raw) -> Organisation:
         text = cells.text(raw)
         if text not in self._orgs:
-            found = list(Organisation.objects.filter(code=text.upper()))
-            if not found:
+            self._lookups += 1
+            if self._lookups == 20:  # a large file names many: read them all at once
+                self._org_index = {}
+                for org in Organisation.objects.all():
+                    for name in {org.code, org.name, org.short_name} - {""}:
+                        self._org_index.setdefault(name, []).append(org)
+            if self._org_index is not None:
+                by_code = [
+                    o for o in self._org_index.get(text.upper(), []) if o.code == text.upper()
+                ]
+                found = (
+                    by_code
+                    or [o for o in self._org_index.get(text, []) if o.name == text]
+                    or [o for o in self._org_index.get(text, []) if o.short_name == text]
+                )
+            else:
+                found = list(Organisation.objects.filter(code=text.upper()))
+            if not found and self._org_index is None:
                 found = list(Organisation.objects.filter(name=text)) or list(
                     Organisation.objects.filter(short_name=text)
                 )
@@ -259,7 +277,10 @@ class Kind:
     # Columns ---------------------------------------------------------------------------
 
     def input_columns(self) -> list[Column]:
-        return [c for c in self.columns if not c.export_only]
+        found = self.__dict__.get("_inputs")
+        if found is None:
+            found = self.__dict__["_inputs"] = [c for c in self.columns if not c.export_only]
+        return found
 
     def column(self, key: str) -> Column | None:
         key = self.field_columns.get(key, key)

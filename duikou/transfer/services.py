@@ -76,6 +76,9 @@ class Cell:
 
     scale: object = None  # Decimal multiplier for plain numbers (万元 → 10000)
     words: dict | None = None  # normalised office word → choice code
+    # What each distinct cell read as, for this run: large sheets repeat the same names,
+    # places and periods on every row.
+    memo: dict = field(default_factory=dict)
 
 
 def cell_read(column: Column, raw, resolver: Resolver, how: Cell | None = None):
@@ -162,8 +165,21 @@ def row_read(
         if column.key not in raw:
             continue
         cell = raw[column.key]
+        spec = how.get(column.key)
         try:
-            value, rough, warning = cell_read(column, cell, resolver, how.get(column.key))
+            if spec is not None and isinstance(cell, (str, int, float)) and column.type != "text":
+                found = spec.memo.get(cell)
+                if found is None:
+                    try:
+                        found = cell_read(column, cell, resolver, spec)
+                    except CellError as error:
+                        found = error
+                    spec.memo[cell] = found
+                if isinstance(found, CellError):
+                    raise found
+                value, rough, warning = found
+            else:
+                value, rough, warning = cell_read(column, cell, resolver, spec)
         except CellError as error:
             problems.append(
                 Problem(

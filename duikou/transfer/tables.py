@@ -49,11 +49,13 @@ def normal(value) -> str:
     """A cell as text for comparing: full-width folded, all spaces and line breaks gone."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.isascii() and value.isalnum():
-        return value  # nothing to fold (codes, plain numbers as text)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+    if not isinstance(value, str):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        value = str(value)
+    if not unicodedata.is_normalized("NFKC", value):
+        value = unicodedata.normalize("NFKC", value)
+    return "".join(value.split())
 
 
 def _blank(value) -> bool:
@@ -252,7 +254,9 @@ def _data(table: Table, cells: list[list], start: int, grid: Grid, score) -> Non
     for r in range(start, len(cells)):
         line = r + 1
         row = cells[r]
-        values = [c for c in row if not _blank(c)]
+        values = [c for c in row if c is not None and c != ""]
+        if len(values) <= 3:
+            values = [c for c in values if not _blank(c)]
         if not values:
             table.skipped.append(Skip(line, "空行"))
             continue
