@@ -23,10 +23,8 @@ def period_code(period) -> str:
 
 
 def _plain(number: Decimal) -> str:
-    text = (
-        format(number.normalize(), "f") if number == number.to_integral() else format(number, "f")
-    )
-    return text
+    """A number without trailing zeros or exponent: 420.5000 → 420.5, 1E+3 → 1000."""
+    return format(number.normalize(), "f")
 
 
 def api_form(kind, key: str, value):
