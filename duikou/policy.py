@@ -95,6 +95,36 @@ def can_write_for_org(user, org_id: int) -> bool:
     return scope.writes_all or org_id in scope.write_org_ids
 
 
+def value_approval_refusal(user, value) -> str | None:
+    """Why ``user`` may not approve, return or unlock ``value`` (None when they may).
+
+    Separation of duties: nobody approves a value they entered or submitted. Approval
+    belongs to the level above the reporting organisation: a user who reports for its
+    parent. The national office approves only where no level sits between: for a tree's
+    top organisations (a donor province, a front command directly under it), not for a
+    team whose front command is the level above it.
+    """
+    scope = scope_for(user)
+    user_id = getattr(user, "pk", None)
+    if user_id is not None and user_id in (value.entered_by_id, value.submitted_by_id):
+        return "不能审核自己填报或提交的数据"
+    org = value.org
+    parent_id = org.parent_id
+    if parent_id is not None and parent_id in scope.write_org_ids:
+        return None
+    top = parent_id is None or org.parent.parent_id is None
+    if top and scope.writes_all:
+        return None
+    if top:
+        return f"“{org.name}”的数据由国家援疆办审核"
+    return f"只有“{org.name}”的上级机构可以审核、退回或解锁"
+
+
+def can_submit_value(user, value) -> bool:
+    """Submitting is the reporter's: anyone who may report for the value's organisation."""
+    return can_write_for_org(user, value.org_id)
+
+
 PERSONAL_DATA_ROLES = {
     Membership.Role.NATIONAL,
     Membership.Role.FRONT_COMMAND,

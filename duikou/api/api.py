@@ -176,7 +176,18 @@ def _field(column: Column, *, required: bool):
     return Field(... if required else None, **extra)
 
 
+_SCHEMAS: dict[str, tuple] = {}
+
+
 def _schemas(kind: Kind):
+    """The kind's out, create, patch and page schemas, built once (the OpenAPI document
+    names each once)."""
+    if kind.key not in _SCHEMAS:
+        _SCHEMAS[kind.key] = _schemas_build(kind)
+    return _SCHEMAS[kind.key]
+
+
+def _schemas_build(kind: Kind):
     name = "".join(part.title() for part in kind.key.split("_"))
     out_fields: dict[str, Any] = {"id": (int, ...), "version": (int, ...)}
     for column in kind.columns:
@@ -521,4 +532,6 @@ def project_document_download(request, id: int = Path(..., ge=1, le=MAX_ID)):
     return response
 
 
-from . import imports  # noqa: E402,F401  (registers the import routes on ``api``)
+# Routes kept in their own modules register themselves on ``api`` when imported.
+from . import imports as _imports  # noqa: E402,F401
+from . import value_states as _value_states  # noqa: E402,F401

@@ -80,6 +80,7 @@ class MappingIn(Schema):
         default_factory=dict, description="列名 → {表中写法: 选项}"
     )
     clear_blanks: bool | None = Field(None, description="空单元格清空已有值")
+    submit: bool | None = Field(None, description="指标值导入后直接提交审核（默认为草稿）")
 
 
 def _own(request, id: int) -> ImportRecord:
@@ -172,6 +173,7 @@ def imports_mapping(request, payload: MappingIn, id: int = Path(..., ge=1, le=MA
         constants=constants,
         values=values,
         clear_blanks=payload.clear_blanks,
+        submit=payload.submit,
     )
     if record.status == ImportRecord.Status.UPLOADED:
         record = import_start(record=record, commit=False, actor=request.user)

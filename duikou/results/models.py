@@ -139,6 +139,14 @@ class Value(Tracked):
     evidence_document = models.CharField(_("来源文档"), max_length=200, blank=True)
     evidence_start = models.PositiveIntegerField(_("文档起始位置"), null=True, blank=True)
     evidence_end = models.PositiveIntegerField(_("文档结束位置"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("填报人"),
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -147,6 +155,8 @@ class Value(Tracked):
         related_name="+",
         verbose_name=_("提交人"),
     )
+    # Why the approver sent it back; shown to the reporter until the value is submitted again.
+    return_reason = models.TextField(_("退回原因"), blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -412,19 +412,51 @@ def grid_rows(*, org: Organisation, period: Period, sector: str = "") -> list[Gr
     return [GridRow(i, now.get(i.pk), before.get(i.pk)) for i in indicators]
 
 
-def values_awaiting_approval(*, user) -> QuerySet[Value]:
-    """Submitted values the user may approve: those of organisations one level below."""
+def _approvable(qs: QuerySet[Value], user) -> QuerySet[Value]:
+    """Values ``policy.value_approval_refusal`` lets the user act on: organisations one level
+    below theirs (the national office: those with no level above), never their own entries."""
     scope = policy.scope_for(user)
-    qs = Value.objects.filter(status=Value.Status.SUBMITTED)
-    if not scope.writes_all:
-        qs = qs.filter(org__parent_id__in=scope.write_org_ids)
+    below = Q(org__parent_id__in=scope.write_org_ids)
+    if scope.writes_all:
+        below |= Q(org__parent_id__isnull=True) | Q(org__parent__parent_id__isnull=True)
+    qs = qs.filter(below)
+    if getattr(user, "pk", None) is not None:
+        qs = qs.exclude(entered_by_id=user.pk).exclude(submitted_by_id=user.pk)
+    return qs
+
+
+def values_awaiting_approval(*, user) -> QuerySet[Value]:
+    """Submitted values the user may approve or return."""
+    qs = _approvable(Value.objects.filter(status=Value.Status.SUBMITTED), user)
     return qs.select_related("indicator", "org", "region").order_by("org__code", "period_start")
 
 
 def values_locked_for_approver(*, user) -> QuerySet[Value]:
     """Approved (locked) values the user may unlock."""
-    scope = policy.scope_for(user)
-    qs = Value.objects.filter(status=Value.Status.APPROVED)
-    if not scope.writes_all:
-        qs = qs.filter(org__parent_id__in=scope.write_org_ids)
+    qs = _approvable(Value.objects.filter(status=Value.Status.APPROVED), user)
     return qs.select_related("indicator", "org", "region").order_by("-updated_at")[:200]
+
+
+def values_to_submit_for_user(*, user, filters: dict | None = None) -> QuerySet[Value]:
+    """Drafts the user may submit, from every source (grid, import, API, report figures),
+    returned ones included; ``filters``: indicator, region, year, source, group, returned."""
+    scope = policy.scope_for(user)
+    qs = Value.objects.filter(status=Value.Status.DRAFT)
+    if not scope.writes_all:
+        qs = qs.filter(org_id__in=scope.write_org_ids)
+    filters = filters or {}
+    if filters.get("indicator"):
+        qs = qs.filter(indicator__code=filters["indicator"])
+    if filters.get("region"):
+        qs = qs.filter(region__code=filters["region"])
+    if str(filters.get("year") or "").isdigit():
+        qs = qs.filter(period_start__year=int(filters["year"]))
+    if filters.get("source") in Value.Source.values:
+        qs = qs.filter(source=filters["source"])
+    if filters.get("group"):
+        qs = qs.filter(disaggregation=filters["group"])
+    if filters.get("returned"):
+        qs = qs.exclude(return_reason="")
+    return qs.select_related("indicator", "org", "region").order_by(
+        "indicator__code", "region__code", "period_start", "pk"
+    )

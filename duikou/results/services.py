@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -228,10 +229,7 @@ def value_save(
         raise refuse("org", f"您无权为“{org.name}”填报数据")
     number = _number(value, unit, indicator)
     _check_period(indicator, period)
-    if indicator.min_value is not None and number < indicator.min_value:
-        raise refuse("value", f"数值不能小于{_plain(indicator.min_value)}{indicator.unit}")
-    if indicator.max_value is not None and number > indicator.max_value:
-        raise refuse("value", f"数值不能大于{_plain(indicator.max_value)}{indicator.unit}")
+    _check_bounds(indicator, number)
     region = region or org.region
     key = {"indicator": indicator, "org": org, "region": region, "disaggregation": disaggregation}
     overlapping = Value.objects.select_for_update().filter(
@@ -262,6 +260,7 @@ def value_save(
             year=year,
             quarter=quarter,
             month=month,
+            entered_by=acting_user(actor),
         )
         before_state = None
     else:
@@ -285,6 +284,33 @@ def value_save(
     )
     rollup_value_changed(before=_counted(before_state), after=_counted(record))
     return record
+
+
+def indicator_bounds(indicator: Indicator) -> tuple[Decimal | None, Decimal | None]:
+    """The range a value of this indicator may take: the catalogue's own, else a share in
+    per cent lies in 0–100 and every other figure (counts, amounts, areas) is not negative."""
+    low, high = indicator.min_value, indicator.max_value
+    if low is None:
+        low = Decimal(0)
+    if high is None and indicator.unit.strip() in ("%", "％"):
+        high = Decimal(100)
+    return low, high
+
+
+def _check_bounds(indicator: Indicator, number: Decimal) -> None:
+    low, high = indicator_bounds(indicator)
+    if low is not None and number < low:
+        raise refuse(
+            "value",
+            f"“{indicator.name_zh}”的数值{_plain(number)}{indicator.unit}不能小于"
+            f"{_plain(low)}{indicator.unit}",
+        )
+    if high is not None and number > high:
+        raise refuse(
+            "value",
+            f"“{indicator.name_zh}”的数值{_plain(number)}{indicator.unit}不能大于"
+            f"{_plain(high)}{indicator.unit}",
+        )
 
 
 def _check_change_on_last_year(indicator, key, period: Period, number: Decimal, comment: str):
@@ -311,11 +337,23 @@ def _transition(
     reason: str,
     allowed_from: set[str],
     version: int | None = None,
+    check=None,
     **fields,
 ) -> Value:
-    current = Value.objects.select_for_update().get(pk=value.pk)
+    current = Value.objects.select_for_update().select_related("org").get(pk=value.pk)
     if version is not None and current.version != version:
-        raise ConflictError(entity="指标值", expected=version, current=current.version)
+        raise ConflictError(
+            entity="指标值",
+            expected=version,
+            current=current.version,
+            changes={
+                "状态": current.get_status_display(),
+                "数值": _plain(current.value),
+                "说明": current.comment,
+            },
+        )
+    if check is not None:
+        check(current)
     if current.status not in allowed_from:
         here = Value.Status(current.status).label
         raise refuse("status", f"“{here}”状态的数据不能执行该操作")
@@ -338,23 +376,34 @@ def _transition(
     return current
 
 
-def _check_approver(value: Value, actor) -> None:
-    """Approval belongs to the next level up: a user who may write for the parent organisation."""
-    if actor is None:
-        return
-    parent_id = value.org.parent_id
-    scope = policy.scope_for(actor)
-    if scope.writes_all:
-        return
-    if parent_id is None or not policy.can_write_for_org(actor, parent_id):
-        raise refuse("status", f"只有“{value.org.name}”的上级机构可以审核或解锁")
+def _approver(actor):
+    """The separation-of-duties rule of ``policy``, checked on the row as it is now."""
+
+    def check(current: Value) -> None:
+        if actor is None:
+            return
+        refusal = policy.value_approval_refusal(acting_user(actor) or actor, current)
+        if refusal:
+            raise refuse("status", refusal)
+
+    return check
+
+
+def _reporter(actor):
+    def check(current: Value) -> None:
+        if actor is not None and not policy.can_submit_value(acting_user(actor) or actor, current):
+            raise refuse("org", f"您无权为“{current.org.name}”提交数据")
+
+    return check
 
 
 @transaction.atomic
 def value_submit(*, value: Value, actor=None, version: int | None = None) -> Value:
-    """Submit a draft for approval; from now on it counts in the roll-ups."""
-    if actor is not None and not policy.can_write_for_org(actor, value.org_id):
-        raise refuse("org", f"您无权为“{value.org.name}”提交数据")
+    """Submit a draft for approval, as its reporter; from now on it counts in the roll-ups.
+    The checks of entry run again (the catalogue's range, the period's grain), as for a
+    value that came in by import, the API or a report."""
+    _check_bounds(value.indicator, value.value)
+    _check_period(value.indicator, Period(value.period_start, value.period_end))
     return _transition(
         value,
         to=Value.Status.SUBMITTED,
@@ -362,28 +411,31 @@ def value_submit(*, value: Value, actor=None, version: int | None = None) -> Val
         reason="",
         allowed_from={Value.Status.DRAFT},
         version=version,
+        check=_reporter(actor),
         submitted_by=acting_user(actor),
+        return_reason="",
     )
 
 
 @transaction.atomic
-def value_approve(*, value: Value, actor=None) -> Value:
-    """Approve and lock a submitted value (the next level up only)."""
-    _check_approver(value, actor)
+def value_approve(*, value: Value, actor=None, version: int | None = None) -> Value:
+    """Approve and lock a submitted value: the next level up, never its enterer or submitter."""
     return _transition(
         value,
         to=Value.Status.APPROVED,
         actor=actor,
         reason="",
         allowed_from={Value.Status.SUBMITTED},
+        version=version,
+        check=_approver(actor),
         approved_by=acting_user(actor),
     )
 
 
 @transaction.atomic
-def value_return(*, value: Value, reason: str, actor=None) -> Value:
-    """Send a submitted value back to its reporter as a draft, saying why."""
-    _check_approver(value, actor)
+def value_return(*, value: Value, reason: str, actor=None, version: int | None = None) -> Value:
+    """Send a submitted value back to its reporter as a draft, saying why (the reporter sees
+    the reason beside the value until they submit it again)."""
     if not reason.strip():
         raise refuse("reason", "退回必须说明原因")
     return _transition(
@@ -392,13 +444,15 @@ def value_return(*, value: Value, reason: str, actor=None) -> Value:
         actor=actor,
         reason=reason,
         allowed_from={Value.Status.SUBMITTED},
+        version=version,
+        check=_approver(actor),
+        return_reason=reason.strip(),
     )
 
 
 @transaction.atomic
-def value_unlock(*, value: Value, reason: str, actor=None) -> Value:
+def value_unlock(*, value: Value, reason: str, actor=None, version: int | None = None) -> Value:
     """Unlock an approved value so it can be corrected; only the approver level, with a reason."""
-    _check_approver(value, actor)
     if not reason.strip():
         raise refuse("reason", "解锁必须填写书面原因")
     return _transition(
@@ -407,8 +461,55 @@ def value_unlock(*, value: Value, reason: str, actor=None) -> Value:
         actor=actor,
         reason=reason,
         allowed_from={Value.Status.APPROVED},
+        version=version,
+        check=_approver(actor),
         approved_by=None,
     )
+
+
+STATE_CHANGES = {
+    "submit": value_submit,
+    "approve": value_approve,
+    "return": value_return,
+    "unlock": value_unlock,
+}
+
+
+@transaction.atomic
+def values_change_state(
+    *, action: str, items: list[tuple[Value, int | None]], actor, reason: str = ""
+) -> list[Value]:
+    """Submit, approve, return or unlock many values at once, each with the version its user
+    saw. All or nothing: one refusal changes nothing, and every refusal is listed, each
+    naming its value."""
+    if action not in STATE_CHANGES:
+        raise refuse("action", f"未知操作“{action}”")
+    change = STATE_CHANGES[action]
+    done, problems = [], []
+    for value, version in items:
+        kwargs = {"value": value, "actor": actor, "version": version}
+        if action in ("return", "unlock"):
+            kwargs["reason"] = reason
+        try:
+            with transaction.atomic():
+                done.append(change(**kwargs))
+        except (ValidationError, ConflictError) as error:
+            if len(items) == 1:
+                raise  # one value: its own refusal (a stale version stays a ConflictError)
+            label = value_label(value)
+            for message in getattr(error, "messages", [str(error)]):
+                problems.append(ValidationError(f"{label}：{message}"))
+    if problems:
+        raise ValidationError(problems)
+    return done
+
+
+def value_label(value: Value) -> str:
+    """A value as users name it: indicator, place, period (and group)."""
+    period = Period(value.period_start, value.period_end).label()
+    place = value.region.name if value.region_id else value.org.name
+    group = f"（{value.disaggregation}）" if value.disaggregation else ""
+    return f"{value.indicator.name_zh} · {place} · {period}{group}"
 
 
 @transaction.atomic
@@ -522,6 +623,7 @@ def values_import(
     check_only: bool = False,
     progress=None,
     actions: dict | None = None,
+    submit: bool = False,
 ) -> dict[str, int]:
     """Save many values at once, checked as ``value_save`` checks one, written in bulk.
 
@@ -536,7 +638,9 @@ def values_import(
 
     ``check_only`` validates and counts without writing. ``progress(percent, message)``
     is called now and then. ``actions``, when given, receives "create", "update" or
-    "unchanged" for each row, keyed by ``(line, period)``.
+    "unchanged" for each row, keyed by ``(line, period)``. With ``submit`` the new and
+    changed values are submitted at once (the importer reports for their organisations,
+    which the check above makes sure of), and count in the roll-ups.
     """
     from django.core.exceptions import ValidationError
 
@@ -550,7 +654,12 @@ def values_import(
         for field, messages in _error_fields(error):
             for message in messages:
                 problems.append(
-                    ValidationError(message, code="invalid", params={"line": line, "field": field})
+                    # params ride along for the importer; a message's own % must stay literal.
+                    ValidationError(
+                        message.replace("%", "%%"),
+                        code="invalid",
+                        params={"line": line, "field": field},
+                    )
                 )
 
     allowed: dict[int, bool] = {}
@@ -572,10 +681,7 @@ def values_import(
             if abs(number) >= VALUE_LIMIT or number != number.quantize(Decimal("0.0001")):
                 raise refuse("value", "数值过大或小数超过4位")
             _check_period(indicator, row.period)
-            if indicator.min_value is not None and number < indicator.min_value:
-                raise refuse("value", f"数值不能小于{_plain(indicator.min_value)}{indicator.unit}")
-            if indicator.max_value is not None and number > indicator.max_value:
-                raise refuse("value", f"数值不能大于{_plain(indicator.max_value)}{indicator.unit}")
+            _check_bounds(indicator, number)
         except ValidationError as error:
             fail(row.line, error)
             continue
@@ -698,7 +804,7 @@ def values_import(
             "quarter": quarter,
             "month": month,
             "value": number,
-            "status": Value.Status.DRAFT,
+            "status": Value.Status.SUBMITTED if submit else Value.Status.DRAFT,
             "source": source,
             "comment": row.comment,
             "evidence_note": "",
@@ -708,6 +814,9 @@ def values_import(
             "updated_at": now,
             "version": 1,
             "is_demo": False,
+            "entered_by_id": actor_id,
+            "submitted_by_id": actor_id if submit else None,
+            "return_reason": "",
         }
         value_rows.append(record)
     if ids:
@@ -732,7 +841,6 @@ def values_import(
             updated_at=stamp,
             evidence_start=None,
             evidence_end=None,
-            submitted_by_id=None,
             approved_by_id=None,
         )
         entry_rows.append(
@@ -752,6 +860,12 @@ def values_import(
     for row, _key, number, current in updates:
         before = snapshot(current)
         current.value, current.comment, current.source = number, row.comment, source
+        if submit and current.status == Value.Status.DRAFT:
+            current.status, current.submitted_by_id, current.return_reason = (
+                Value.Status.SUBMITTED,
+                actor_id,
+                "",
+            )
         current.version += 1
         current.updated_at = now
         changed.append(current)
@@ -769,7 +883,18 @@ def values_import(
             }
         )
     Value.objects.bulk_update(
-        changed, ["value", "comment", "source", "version", "updated_at"], batch_size=2000
+        changed,
+        [
+            "value",
+            "comment",
+            "source",
+            "version",
+            "updated_at",
+            "status",
+            "submitted_by_id",
+            "return_reason",
+        ],
+        batch_size=2000,
     )
     entry_ids = _next_ids(ChangeEntry, len(entry_rows))
     if entry_ids:
@@ -778,8 +903,10 @@ def values_import(
         _copy_rows(ChangeEntry, entry_rows)
     else:
         ChangeEntry.objects.bulk_create([ChangeEntry(**r) for r in entry_rows], batch_size=2000)
-    # New values are drafts and count nowhere yet; a changed submitted value moves its cells.
+    # Drafts count nowhere yet; a changed or newly submitted value moves its cells.
     counted = {v.indicator_id for v in changed if v.status != Value.Status.DRAFT}
+    if submit:
+        counted |= {r["indicator_id"] for r in value_rows}
     if counted:
         rollup_rebuild(indicator_ids=sorted(counted))
     if progress:

@@ -14,8 +14,20 @@ from duikou.orgs.selectors import get_organisation_for_user_rw, organisation_lis
 
 from .models import Value
 from .periods import Period, period_parse, year_period
-from .selectors import grid_rows, values_awaiting_approval, values_locked_for_approver
-from .services import value_approve, value_return, value_save, value_submit, value_unlock
+from .selectors import (
+    grid_rows,
+    values_awaiting_approval,
+    values_locked_for_approver,
+    values_to_submit_for_user,
+)
+from .services import (
+    value_approve,
+    value_return,
+    value_save,
+    value_submit,
+    value_unlock,
+    values_change_state,
+)
 
 
 def _first_message(error: ValidationError) -> str:
@@ -116,16 +128,101 @@ def approval_act(request: HttpRequest, pk: int) -> HttpResponse:
     if not (scope.writes_all or value.org.parent_id in scope.write_org_ids):
         raise Http404("数据不存在或无权审核")
     action, reason = request.POST.get("action"), request.POST.get("reason", "")
+    version = _version(request.POST.get("version"))
     try:
         if action == "approve":
-            value_approve(value=value, actor=request.user)
+            value_approve(value=value, actor=request.user, version=version)
         elif action == "return":
-            value_return(value=value, reason=reason, actor=request.user)
+            value_return(value=value, reason=reason, actor=request.user, version=version)
         elif action == "unlock":
-            value_unlock(value=value, reason=reason, actor=request.user)
+            value_unlock(value=value, reason=reason, actor=request.user, version=version)
         else:
             raise ValidationError(_("未知操作"))
         messages.success(request, _("操作成功。"))
     except ValidationError as error:
         messages.error(request, _first_message(error))
+    return redirect("results:approvals")
+
+
+def _version(text) -> int | None:
+    return int(text) if str(text or "").isdigit() else None
+
+
+def _picked(request) -> list[tuple[int, int | None]]:
+    """The values ticked on a queue page, each with the version the user saw ("id:version")."""
+    picked = []
+    for item in request.POST.getlist("pick"):
+        pk, _, version = item.partition(":")
+        if pk.isdigit():
+            picked.append((int(pk), _version(version)))
+    return picked
+
+
+def _bulk(request, action: str, allowed, reason: str = "") -> None:
+    picked = _picked(request)
+    if not picked:
+        messages.error(request, _("请先勾选数据。"))
+        return
+    found = {v.pk: v for v in allowed.filter(pk__in=[pk for pk, _ in picked])}
+    missing = [pk for pk, _ in picked if pk not in found]
+    if missing:
+        messages.error(
+            request,
+            _("有%(n)d条数据已不在列表中（可能已被他人处理），请刷新后重试。")
+            % {"n": len(missing)},
+        )
+        return
+    try:
+        done = values_change_state(
+            action=action,
+            items=[(found[pk], version) for pk, version in picked],
+            actor=request.user,
+            reason=reason,
+        )
+    except ValidationError as error:
+        messages.error(request, _("未做任何改动：") + "；".join(error.messages))
+        return
+    messages.success(request, _("已处理%(n)d条数据。") % {"n": len(done)})
+
+
+@login_required
+def submissions(request: HttpRequest) -> HttpResponse:
+    """The reporter's queue: drafts from every source, returned ones with their reasons;
+    filtered, and submitted in bulk (all or none)."""
+    filters = {
+        k: request.GET.get(k, "")
+        for k in ("indicator", "region", "year", "source", "group", "returned")
+    }
+    allowed = values_to_submit_for_user(user=request.user, filters=filters)
+    if request.method == "POST":
+        _bulk(request, "submit", values_to_submit_for_user(user=request.user))
+        return redirect(request.get_full_path())
+    return render(
+        request,
+        "results/submissions.html",
+        {
+            "values": allowed[:500],
+            "count": allowed.count(),
+            "filters": filters,
+            "sources": Value.Source.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def approvals_bulk(request: HttpRequest) -> HttpResponse:
+    """Approve, return or unlock the ticked values together (all or none)."""
+    action = request.POST.get("action", "")
+    reason = request.POST.get("reason", "")
+    if action == "unlock":
+        from .selectors import _approvable
+
+        allowed = _approvable(Value.objects.filter(status=Value.Status.APPROVED), request.user)
+    else:
+        allowed = values_awaiting_approval(user=request.user)
+    if action not in ("approve", "return", "unlock"):
+        messages.error(request, _("未知操作"))
+    else:
+        _bulk(request, action, allowed, reason)
     return redirect("results:approvals")

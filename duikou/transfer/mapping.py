@@ -226,6 +226,7 @@ class Mapping:
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # key → word → code
     wide: bool = False
     clear_blanks: bool = False
+    submit: bool = False  # indicator values: commit them as submitted, not drafts
     missing: list[str] = field(default_factory=list)
     saved: bool = False  # offered from a saved mapping
 
@@ -442,6 +443,7 @@ def mapping_apply_user(
     constants: dict[str, str] | None = None,
     values: dict[str, dict[str, str]] | None = None,
     clear_blanks: bool | None = None,
+    submit: bool | None = None,
 ) -> Mapping:
     """The user's changes: a source column to another key (or to none), a value for all rows
     of a column the file lacks, the choice an office word means."""
@@ -467,6 +469,8 @@ def mapping_apply_user(
             target[normal(word)] = code or ""
     if clear_blanks is not None:
         mapping.clear_blanks = clear_blanks
+    if submit is not None:
+        mapping.submit = submit
     return mapping
 
 

@@ -342,6 +342,7 @@ def import_remap(
     constants: dict[str, str] | None = None,
     values: dict[str, dict[str, str]] | None = None,
     clear_blanks: bool | None = None,
+    submit: bool | None = None,
 ) -> ImportRecord:
     """The user's changes to the proposed mapping (or another sheet); the check runs again."""
     if record.uploaded_by_id != getattr(user, "pk", None):
@@ -374,6 +375,7 @@ def import_remap(
         constants=constants,
         values=values,
         clear_blanks=clear_blanks,
+        submit=submit,
     )
     from .mapping import mapping_complete
 
@@ -722,7 +724,15 @@ def _run(kind, table, mapping, user, commit: bool, outcome: Outcome, report) -> 
                 allowed.append(row)
         parsed = allowed
     if kind.key == "values":
-        _write_values(kind, parsed, user, commit and not outcome.problems, outcome, report)
+        _write_values(
+            kind,
+            parsed,
+            user,
+            commit and not outcome.problems,
+            outcome,
+            report,
+            submit=mapping.submit,
+        )
         return
     _check_sheet_totals(kind, table, mapping, parsed, outcome)
     _check_units(kind, table, mapping, parsed, outcome)
@@ -861,7 +871,12 @@ def _frozen(kind: Kind, keys: list[str], line: int, outcome: Outcome) -> None:
         outcome.problems.append(Problem(line, column.header if column else "", reason))
 
 
-def _write_values(kind: Kind, parsed: list[_Row], user, commit: bool, outcome, report) -> None:
+def _write_values(
+    kind: Kind, parsed: list[_Row], user, commit: bool, outcome, report, *, submit: bool = False
+) -> None:
+    """Indicator values through ``values_import``: drafts, or submitted values when the
+    importer chose so (the importer reports for every row's organisation, which
+    ``values_import`` checks, so they may submit them)."""
     from duikou.results.services import ValueRow, values_import
 
     from .grains import grains_combine
@@ -893,12 +908,13 @@ def _write_values(kind: Kind, parsed: list[_Row], user, commit: bool, outcome, r
                 check_only=not commit,
                 progress=lambda p, m: report(40 + 58 * p // 100, m),
                 actions=actions,
+                submit=submit,
             )
     except ValidationError as error:
         for problem in error.error_list:
             field_name = (problem.params or {}).get("field", "")
             line = (problem.params or {}).get("line")
-            outcome.problems.append(Problem(line, kind.header_for(field_name), problem.message))
+            outcome.problems.append(Problem(line, kind.header_for(field_name), problem.messages[0]))
         return
     if not outcome.problems:
         outcome.created = counts["created"]

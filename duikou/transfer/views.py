@@ -212,6 +212,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
             constants=constants,
             values=values,
             clear_blanks=request.POST.get("clear_blanks") == "on",
+            submit=request.POST.get("submit") == "on",
         )
         if record.status == record.Status.UPLOADED:
             services.import_start(record=record, commit=False, actor=request.user)

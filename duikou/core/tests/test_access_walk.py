@@ -52,6 +52,8 @@ RULES: dict[str, Rule] = {
     "results/grid/": Rule("writers"),
     "results/approvals/": Rule("signed_in"),
     "results/approvals/<int:pk>/": Rule("approve", "value", "POST"),
+    "results/approvals/bulk/": Rule("signed_in", method="POST"),
+    "results/submissions/": Rule("signed_in"),
     "ingest/": Rule("signed_in"),
     "ingest/<int:pk>/": Rule("read_chain", "report"),
     "ingest/figures/<int:pk>/": Rule("write", "figure", "POST"),
@@ -199,7 +201,12 @@ API_RULES: dict[str, Rule] = {
     "api/v1/imports/<id>": Rule("own", "import"),
     "api/v1/imports/<id>/mapping": Rule("own_write", "import", "POST"),
     "api/v1/imports/<id>/commit": Rule("own_write", "import", "POST"),
+    # Value state changes: the reporter submits, the level above approves (policy decides).
+    "api/v1/value_states": Rule("writers", method="POST"),
 }
+API_RULES["api/v1/values/<id>/submit"] = Rule("write", "value", "POST")
+for _action in ("approve", "return", "unlock"):
+    API_RULES[f"api/v1/values/<id>/{_action}"] = Rule("approve_level", "value", "POST")
 for _kind, _obj in API_KINDS.items():
     _personal = _kind in PERSONAL_KINDS
     API_RULES[f"api/v1/{_kind}"] = Rule("api_personal" if _personal else "api_list")
@@ -403,6 +410,13 @@ def expected(rule: Rule, role: str, where: str) -> str:
             if role in WRITERS:
                 return "ok" if inside else "hidden"
             return "refused"
+        case "approve_level":
+            # Through the API, policy's rule exactly: the level above only. The national
+            # office approves the Shanxi team's value (directly under its province, no level
+            # between), not the Fujian team's (its front command sits between).
+            if role == "national":
+                return "refused" if inside else "ok"
+            return "ok" if (role == "front_command" and inside) else "refused"
         case "approve":
             # Approval belongs one level up: the front command for its team's values.
             if role in {"national", "front_command"} and (inside or role == "national"):

@@ -57,7 +57,7 @@ def test_submit_approve_lock_and_unlock_with_a_reason(chain):
     _, team, reporter, approver = chain
     value = save(team, reporter)
     value = value_submit(value=value, actor=reporter)
-    with pytest.raises(ValidationError, match="上级机构"):
+    with pytest.raises(ValidationError, match="不能审核自己"):
         value_approve(value=value, actor=reporter)
     value = value_approve(value=value, actor=approver)
     assert value.status == "approved"

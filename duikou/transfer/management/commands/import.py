@@ -43,6 +43,9 @@ class Command(BaseCommand):
         parser.add_argument("--map", action="append", default=[], help="表头=列名：改变列的对应")
         parser.add_argument("--value", action="append", default=[], help="列名:原文=选项")
         parser.add_argument("--clear-blanks", action="store_true", help="空单元格清空已有值")
+        parser.add_argument(
+            "--submit", action="store_true", help="指标值导入后直接提交审核（默认为草稿）"
+        )
         parser.add_argument("--commit", action="store_true", help="检查通过后写入")
         parser.add_argument("--format", choices=["json"], default="json")
 
@@ -85,7 +88,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--value 应写成 列名:原文=选项：“{name}={value}”")
             values.setdefault(key, {})[word] = value
         if record.status != ImportRecord.Status.INVALID and (
-            constants or columns or values or options["clear_blanks"]
+            constants or columns or values or options["clear_blanks"] or options["submit"]
         ):
             record = import_remap(
                 record=record,
@@ -95,6 +98,7 @@ class Command(BaseCommand):
                 constants=constants,
                 values=values,
                 clear_blanks=options["clear_blanks"] or None,
+                submit=options["submit"] or None,
             )
         outcome = None
         if record.status != ImportRecord.Status.INVALID:
