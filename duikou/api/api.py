@@ -33,7 +33,7 @@ from duikou.projects.selectors import (
     project_document_content,
     project_document_list_for_user,
 )
-from duikou.transfer.kinds import KINDS, Column, Kind, Resolver
+from duikou.transfer.kinds import ABOUT, KINDS, Column, Kind, Resolver
 from duikou.transfer.selectors import record_list_for_user
 from duikou.transfer.services import Problem, problems_from, row_read
 
@@ -336,6 +336,7 @@ def _create(kind: Kind, values: dict, user):
             unit=values.get("unit") or number.unit or None,
             disaggregation=values.get("disaggregation", ""),
             comment=values.get("comment", ""),
+            about=next((values[k] for k in ABOUT if values.get(k) is not None), None),
             actor=user,
         )
     return kind.create(values, actor=user, source=SOURCE)
@@ -346,7 +347,7 @@ def _change(kind: Kind, obj, values: dict, user):
         from duikou.results.periods import Period
         from duikou.results.services import value_save
 
-        frozen = [k for k in kind.natural_key if k in values and k != "period"]
+        frozen = [k for k in (*kind.natural_key, *ABOUT) if k in values and k != "period"]
         if "period" in values and values["period"] != Period(obj.period_start, obj.period_end):
             frozen.append("period")
         frozen = [
@@ -368,7 +369,8 @@ def _change(kind: Kind, obj, values: dict, user):
             unit=(values.get("unit") or (number.unit if number is not None else "")) or None,
             disaggregation=obj.disaggregation,
             comment=values.get("comment", obj.comment),
-            version=obj.version,
+            version=values.get("version") or obj.version,
+            about=next((getattr(obj, k) for k in ABOUT if getattr(obj, f"{k}_id")), None),
             actor=user,
         )
     for key in kind.natural_key:

@@ -562,4 +562,51 @@ def demo_load() -> dict:
     summary["deals_created"] = investment_demo.load()
     summary["people_records_created"] = people_demo.load()
     summary["exchange_records_created"] = exchanges_demo.load()
+    summary["values_created"] = _values_load()
     return summary
+
+
+# Indicator values of the demo (示例数值): one measures the food park project, the others are
+# the sub-command's figures for its county, which belong to no single project.
+DEMO_VALUES = (
+    # indicator, org, region, period, value, project it measures (or None), status
+    ("PEOPLE_EMPLOYED", "SC-350500", "652301", "2025Q2", "120", "DEMO-FJ-2025-003", "approved"),
+    ("PATIENTS_TREATED", "SC-350500", "652301", "2025Q2", "3600", None, "approved"),
+    ("VISITORS", "SC-350500", "652301", "2025-06", "8900", None, "submitted"),
+)
+
+
+def _values_load() -> int:
+    """The demo's values, entered by the sub-command's account, approved by the front
+    command's (so each one shows the separation of duties). Skipped when already there."""
+    from duikou.results.models import Indicator, Value
+    from duikou.results.periods import period_parse
+    from duikou.results.services import value_approve, value_save, value_submit
+
+    users = get_user_model().objects
+    reporter, approver = users.get(username="demo-quanzhou"), users.get(username="demo-fujian")
+    created = 0
+    for code, org_code, region_code, period_text, number, project_code, status in DEMO_VALUES:
+        indicator = Indicator.objects.get(code=code)
+        org = Organisation.objects.get(code=org_code)
+        period = period_parse(period_text)
+        if Value.objects.filter(
+            indicator=indicator, org=org, period_start=period.start, period_end=period.end
+        ).exists():
+            continue
+        value = value_save(
+            indicator=indicator,
+            org=org,
+            region=Region.objects.get(code=region_code),
+            period=period,
+            value=number,
+            comment="示例数值",
+            about=Project.objects.get(code=project_code) if project_code else None,
+            actor=reporter,
+        )
+        Value.objects.filter(pk=value.pk).update(is_demo=True)
+        value = value_submit(value=value, actor=reporter, version=value.version)
+        if status == "approved":
+            value_approve(value=value, actor=approver, version=value.version)
+        created += 1
+    return created

@@ -126,6 +126,42 @@ class Value(Tracked):
     quarter = models.PositiveSmallIntegerField(_("季"), null=True, editable=False)
     month = models.PositiveSmallIntegerField(_("月"), null=True, editable=False)
     disaggregation = models.CharField(_("分组"), max_length=64, blank=True, default="")
+    # What the value is about, when it measures one record (a project's jobs, an event's
+    # visitors) rather than the organisation's work in the place. ``about`` repeats the link
+    # as text ("p12", "d3", "t5", "e8"; "" for none) so the unique key can hold it.
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("关联项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="values",
+    )
+    deal = models.ForeignKey(
+        "investment.Deal",
+        verbose_name=_("关联招商项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="values",
+    )
+    partnership = models.ForeignKey(
+        "exchanges.Partnership",
+        verbose_name=_("关联合作"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="values",
+    )
+    event = models.ForeignKey(
+        "exchanges.Event",
+        verbose_name=_("关联活动"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="values",
+    )
+    about = models.CharField(_("关联记录"), max_length=24, blank=True, default="")
     value = models.DecimalField(_("数值"), max_digits=24, decimal_places=4)
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -176,10 +212,11 @@ class Value(Tracked):
                     "org",
                     "region",
                     "disaggregation",
+                    "about",
                     "period_start",
                     "period_end",
                 ],
-                name="value_unique_key",
+                name="value_unique_about_key",
             )
         ]
         indexes = [

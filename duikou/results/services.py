@@ -212,9 +212,13 @@ def value_save(
     evidence_start: int | None = None,
     evidence_end: int | None = None,
     version: int | None = None,
+    about=None,
     actor=None,
 ) -> Value:
     """Enter or correct one value as a draft (a correction of a submitted value stays submitted).
+
+    ``about`` is the project, deal, partnership or event the value measures, if any: it
+    must belong to the reporting organisation or one below it.
 
     Refused: a record-backed or derived indicator, an organisation the user may not
     report for, a wrong unit or a non-number, a period that does not match the
@@ -231,7 +235,13 @@ def value_save(
     _check_period(indicator, period)
     _check_bounds(indicator, number)
     region = region or org.region
-    key = {"indicator": indicator, "org": org, "region": region, "disaggregation": disaggregation}
+    key = {
+        "indicator": indicator,
+        "org": org,
+        "region": region,
+        "disaggregation": disaggregation,
+        "about": about_key(about, org),
+    }
     overlapping = Value.objects.select_for_update().filter(
         **key, period_start__lte=period.end, period_end__gte=period.start
     )
@@ -261,6 +271,7 @@ def value_save(
             quarter=quarter,
             month=month,
             entered_by=acting_user(actor),
+            **about_fields(about),
         )
         before_state = None
     else:
@@ -284,6 +295,35 @@ def value_save(
     )
     rollup_value_changed(before=_counted(before_state), after=_counted(record))
     return record
+
+
+ABOUT_KINDS = {"project": "p", "deal": "d", "partnership": "t", "event": "e"}
+
+
+def about_key(record, org: Organisation) -> str:
+    """The ``about`` text of a value measuring ``record`` (or "" for none), after checking
+    that the record belongs to the reporting organisation or one below it."""
+    if record is None:
+        return ""
+    from duikou.orgs.models import OrgAncestor
+
+    kind = record._meta.model_name
+    if kind not in ABOUT_KINDS:
+        raise refuse("about", "指标值只能关联项目、招商项目、合作或活动")
+    owner_id = getattr(record, "donor_org_id", None) or getattr(record, "organiser_id", None)
+    if not OrgAncestor.objects.filter(org_id=owner_id, ancestor=org).exists():
+        raise refuse(
+            "about",
+            f"“{getattr(record, 'name', None) or getattr(record, 'title', '')}”不属于"
+            f"“{org.name}”或其下级机构，不能作为它的指标值的关联记录",
+        )
+    return f"{ABOUT_KINDS[kind]}{record.pk}"
+
+
+def about_fields(record) -> dict:
+    if record is None:
+        return {}
+    return {record._meta.model_name: record}
 
 
 def indicator_bounds(indicator: Indicator) -> tuple[Decimal | None, Decimal | None]:
@@ -609,6 +649,7 @@ class ValueRow:
     unit: str | None = None
     disaggregation: str = ""
     comment: str = ""
+    about: object = None  # the project, deal, partnership or event measured, if any
 
 
 VALUE_LIMIT = Decimal("1e20")  # max_digits 24 with 4 decimal places
@@ -682,11 +723,12 @@ def values_import(
                 raise refuse("value", "数值过大或小数超过4位")
             _check_period(indicator, row.period)
             _check_bounds(indicator, number)
+            about = about_key(row.about, org) if row.about is not None else ""
         except ValidationError as error:
             fail(row.line, error)
             continue
         region_id = row.region.pk if row.region is not None else org.region_id
-        key = (indicator.pk, org.pk, region_id, row.disaggregation)
+        key = (indicator.pk, org.pk, region_id, row.disaggregation, about)
         prepared.append((row, key, number))
     if progress:
         progress(20, "已检查数值")
@@ -700,7 +742,13 @@ def values_import(
         if len(org_ids) < 500:
             query = query.filter(org_id__in=org_ids)
         for value in query.iterator(chunk_size=5000):
-            key = (value.indicator_id, value.org_id, value.region_id, value.disaggregation)
+            key = (
+                value.indicator_id,
+                value.org_id,
+                value.region_id,
+                value.disaggregation,
+                value.about,
+            )
             stored.setdefault(key, []).append(value)
     if progress:
         progress(35, "已读取已有数据")
@@ -797,6 +845,9 @@ def values_import(
             "org_id": key[1],
             "region_id": key[2],
             "disaggregation": key[3],
+            "about": key[4],
+            **{f"{k}_id": None for k in ABOUT_KINDS},
+            **{f"{k}_id": r.pk for k, r in about_fields(row.about).items()},
             "period_type": row.period.kind,
             "period_start": row.period.start,
             "period_end": row.period.end,

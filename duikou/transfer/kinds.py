@@ -1586,6 +1586,24 @@ class SalesRecordKind(Kind):
 # Indicator values ----------------------------------------------------------------------
 
 
+ABOUT = ("project", "deal", "partnership", "event")
+
+
+def _about(resolver: Resolver, key: str, text: str):
+    from duikou.exchanges.selectors import event_list_for_user, partnership_list_for_user
+    from duikou.investment.selectors import deal_list_for_user
+    from duikou.projects.selectors import project_list_for_user
+
+    if key == "project":
+        return _by_code_or_name(project_list_for_user(user=resolver.user), text, "项目")
+    if key == "deal":
+        return _by_code_or_name(deal_list_for_user(user=resolver.user), text, "招商项目")
+    found = {"partnership": partnership_list_for_user, "event": event_list_for_user}[key]
+    return _find_one(
+        found(user=resolver.user).filter(code=text), f"找不到编号“{text}”（或无权查看）"
+    )
+
+
 class ValueKind(Kind):
     owner_column = "org"
     key = "values"
@@ -1607,6 +1625,10 @@ class ValueKind(Kind):
         Column("value", "数值", type="number", required=True, help="可写 1.2万"),
         Column("unit", "单位", max_length=16, help="不填为指标的计量单位"),
         Column("disaggregation", "分组", max_length=64),
+        Column("project", "关联项目", type="ref", help="这个值衡量的项目（编号或名称），可不填"),
+        Column("deal", "关联招商项目", type="ref", help="编号或名称，可不填"),
+        Column("partnership", "关联合作", type="ref", help="合作编号，可不填"),
+        Column("event", "关联活动", type="ref", help="活动编号，可不填"),
         Column("comment", "说明", width=24),
         Column("status", "状态", type="choice", choices=Value.Status, export_only=True),
     ]
@@ -1643,9 +1665,34 @@ class ValueKind(Kind):
     def api_value(self, obj, column):
         if column.key == "indicator":
             return obj.indicator.code
+        if column.key in ABOUT:
+            record = getattr(obj, column.key)
+            return record.code if record is not None else None
         return super().api_value(obj, column)
 
     def link(self, values, resolver):
+        """The indicator by code or name; the record a value is about by code (projects and
+        deals also by name), in the user's scope; at most one such record."""
+        about = [k for k in ABOUT if values.get(k)]
+        if len(about) > 1:
+            raise LinkError(
+                about[1], "一个指标值只能关联一条记录（项目、招商项目、合作或活动之一）"
+            )
+        for key in ABOUT:
+            if key not in values:
+                continue
+            if not values[key]:
+                values[key] = None
+                continue
+            text = values[key]
+            try:
+                values[key] = resolver.ref(
+                    (key, text), lambda k=key, t=text: _about(resolver, k, t)
+                )
+            except CellError as error:
+                raise LinkError(key, str(error)) from None
+        if "indicator" not in values:
+            return  # a correction names the value by its id, not its indicator
         text = values["indicator"]
 
         def find():

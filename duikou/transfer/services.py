@@ -25,7 +25,7 @@ from duikou.jobs.services import job_enqueue, job_progress
 from . import cells
 from .cells import CellError
 from .conf import setting
-from .kinds import KINDS, Column, Kind, LinkError, Resolver
+from .kinds import ABOUT, KINDS, Column, Kind, LinkError, Resolver
 from .mapping import Mapping, header_score, mapping_apply_user, mapping_propose, scale_for
 from .models import ImportRecord, SavedMapping
 from .preview import api_form, shown_form
@@ -897,6 +897,7 @@ def _write_values(
                 unit=unit,
                 disaggregation=values.get("disaggregation", ""),
                 comment=_value_comment(values, number),
+                about=next((values[k] for k in ABOUT if values.get(k) is not None), None),
             )
         )
     actions: dict = {}

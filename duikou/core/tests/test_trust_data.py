@@ -82,7 +82,7 @@ def test_an_approved_value_cannot_change_or_go_until_unlocked(fujian, indicator)
         draft(team, reporter, indicator, value="999")
     with pytest.raises(ValidationError, match="已审核锁定"):
         value_delete(value=value, reason="重复录入", actor=reporter)
-    with pytest.raises(ValidationError, match="上级机构"):
+    with pytest.raises(ValidationError, match="不能审核自己"):
         value_unlock(value=value, reason="自己解锁", actor=reporter)
     value.refresh_from_db()
     assert (value.value, value.status) == (100, Value.Status.APPROVED)

@@ -1,0 +1,48 @@
+"""A project page shows the values that measure that project, not every value its
+organisation reported for the place."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from duikou.core.demo import demo_load
+from duikou.projects.models import Project
+from duikou.results.models import Value
+
+pytestmark = pytest.mark.django_db
+
+
+def test_only_the_values_linked_to_a_project_show_on_its_page(client):
+    demo_load()
+    client.force_login(get_user_model().objects.get(username="demo-quanzhou"))
+    park = Project.objects.get(code="DEMO-FJ-2025-003")
+    neighbour = Project.objects.get(code="DEMO-FJ-2025-004")  # same organisation and county
+    assert (neighbour.donor_org, neighbour.region) == (park.donor_org, park.region)
+    linked = Value.objects.get(project=park)
+    unlinked = Value.objects.filter(org=park.donor_org, region=park.region, project=None)
+    assert unlinked.exists()
+
+    page = client.get(f"/projects/{park.pk}/")
+    assert [v.pk for v in page.context["values"]] == [linked.pk]
+    other = client.get(f"/projects/{neighbour.pk}/")
+    assert list(other.context["values"]) == []
+
+
+def test_a_value_may_only_be_about_a_record_of_its_organisation_or_below():
+    from django.core.exceptions import ValidationError
+
+    from duikou.orgs.models import Organisation
+    from duikou.results.models import Indicator
+    from duikou.results.periods import period_parse
+    from duikou.results.services import value_save
+
+    demo_load()
+    park = Project.objects.get(code="DEMO-FJ-2025-003")
+    elsewhere = Organisation.objects.get(code="SC-350400")  # 三明: not the park's chain
+    with pytest.raises(ValidationError, match="不属于"):
+        value_save(
+            indicator=Indicator.objects.get(code="PEOPLE_EMPLOYED"),
+            org=elsewhere,
+            period=period_parse("2025Q3"),
+            value="5",
+            about=park,
+        )
