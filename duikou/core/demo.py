@@ -570,9 +570,9 @@ def demo_load() -> dict:
 # the sub-command's figures for its county, which belong to no single project.
 DEMO_VALUES = (
     # indicator, org, region, period, value, project it measures (or None), status
-    ("PEOPLE_EMPLOYED", "SC-350500", "652301", "2025Q2", "120", "DEMO-FJ-2025-003", "approved"),
-    ("PATIENTS_TREATED", "SC-350500", "652301", "2025Q2", "3600", None, "approved"),
-    ("VISITORS", "SC-350500", "652301", "2025-06", "8900", None, "submitted"),
+    ("PEOPLE_EMPLOYED", "SC-350500", "652301", "2025Q4", "120", "DEMO-FJ-2025-003", "approved"),
+    ("PATIENTS_TREATED", "SC-350500", "652301", "2024Q4", "3600", None, "approved"),
+    ("VISITORS", "SC-350500", "652301", "2024-10", "8900", None, "submitted"),
 )
 
 

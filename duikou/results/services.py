@@ -947,10 +947,10 @@ def values_import(
         ],
         batch_size=2000,
     )
-    entry_ids = _next_ids(ChangeEntry, len(entry_rows))
-    if entry_ids:
-        for record, pk in zip(entry_rows, entry_ids, strict=True):
-            record["id"] = pk
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # History rows need no id known in advance: COPY lets the table's default draw them.
         _copy_rows(ChangeEntry, entry_rows)
     else:
         ChangeEntry.objects.bulk_create([ChangeEntry(**r) for r in entry_rows], batch_size=2000)
