@@ -1117,15 +1117,37 @@ class MemberKind(Kind):
         Column("note", "备注", width=24),
     ]
 
+    # A 类别 cell that names the term (柔性, 长期) says nothing of the person's category; the
+    # host unit and post then do, as a clerk reads them: (words, category), first match wins.
+    TERM_WORDS = ("柔性", "柔性援疆", "长期", "短期", "长期援疆")
+    CATEGORY_HINTS = (
+        (("医院", "卫生院", "医疗", "诊所", "疾控", "科主任", "医师", "护"), Category.DOCTOR),
+        (("学校", "中学", "小学", "幼儿园", "学院", "大学", "教师", "校长"), Category.TEACHER),
+        (("农业", "技术", "推广", "站", "研究"), Category.TECHNICIAN),
+        (("人民政府", "委员会", "局", "党委", "办公室", "县委", "市委", "州委"), Category.CADRE),
+    )
+
     def prepare(self, raw, words):
         """挂职单位及职务 "昌吉州人民医院 副院长": the unit and the post, when the file has
-        no post column of its own."""
+        no post column of its own. A 类别 of 柔性 (a term, not a category): the category
+        from the unit and post, with a warning."""
         notes = super().prepare(raw, words)
         host = raw.get("host_org_name")
         if isinstance(host, str) and cells.is_blank(raw.get("post")):
             parts = host.strip().replace("\u3000", " ").rsplit(" ", 1)
             if len(parts) == 2 and parts[0].strip() and parts[1].strip():
                 raw["host_org_name"], raw["post"] = parts[0].strip(), parts[1].strip()
+        category = raw.get("category")
+        if isinstance(category, str) and category.strip() in self.TERM_WORDS:
+            text = f"{raw.get('host_org_name') or ''}{raw.get('post') or ''}"
+            found = next(
+                (c for hints, c in self.CATEGORY_HINTS if any(h in text for h in hints)), None
+            )
+            if found is not None:
+                raw["category"] = str(found.label)
+                notes.append(
+                    f"人员类别“{category}”是援疆方式而不是人员类别，按“{text}”取为{found.label}，请核对"
+                )
         return notes
 
     def queryset(self, user, **filters):

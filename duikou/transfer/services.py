@@ -159,7 +159,10 @@ def row_read(
     approximate = []
     how = how or {}
     raw = dict(raw)
-    for note in kind.prepare(raw, {k: c.words or {} for k, c in how.items()}):
+    words = how.get("_words")
+    if words is None:
+        words = {k: c.words or {} for k, c in how.items() if isinstance(c, Cell)}
+    for note in kind.prepare(raw, words):
         notes.append(Problem(line, "", note))
     for column in kind.input_columns():
         if column.key not in raw:
@@ -544,6 +547,7 @@ def _how(kind: Kind, table: Table, mapping: Mapping) -> dict[str, Cell]:
         how[column.key] = Cell(scale=scale_for(unit, column), words=mapping.values.get(column.key))
     for key, words in mapping.values.items():
         how.setdefault(key, Cell(words=words))
+    how["_words"] = {k: c.words or {} for k, c in how.items()}  # for ``Kind.prepare``, once
     return how
 
 

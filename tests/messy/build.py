@@ -2151,7 +2151,6 @@ def case_09():
         file=name + ".xls",
         kind="members",
         **{"as": "demo-fujian"},
-        values={"人员类别": {"柔性": "医生"}},
         after=["08-福建省援疆干部人才选派批次情况表"],
         set={"选派机构": "福建省援疆前方指挥部"},
         traits=[
