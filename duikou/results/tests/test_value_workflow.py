@@ -195,8 +195,11 @@ def test_a_bulk_action_with_one_refusal_changes_nothing_and_lists_it(world):
     assert good.status == "submitted"
 
 
-def _counted(indicator) -> Decimal:
-    cell = Rollup.objects.filter(indicator=indicator, axis="o", grain="y", year=2025)
+def _counted(indicator, node) -> Decimal:
+    """The 2025 cell of an organisation (the team's front command) in the roll-ups."""
+    cell = Rollup.objects.filter(
+        indicator=indicator, axis="o", node_id=node.pk, grain="y", year=2025
+    )
     return sum((c.total for c in cell), Decimal(0))
 
 
@@ -207,7 +210,7 @@ def test_values_from_the_grid_an_import_and_the_api_count_once_approved(world, c
 
     users = world["users"]
     indicator = yearly()
-    before = _counted(indicator)
+    before = _counted(indicator, world["command"])
     # The grid's path: the entry service, then submit.
     grid = value_in(world, "submitted", year=2025)
     # An import committed as submitted, for another place and a subgroup.
@@ -257,7 +260,7 @@ def test_values_from_the_grid_an_import_and_the_api_count_once_approved(world, c
     assert response.status_code == 200, response.content
     assert response.json()["count"] == 3
     assert Value.objects.filter(indicator=indicator, year=2025, status="approved").count() == 3
-    assert _counted(indicator) > before
+    assert _counted(indicator, world["command"]) == before + Decimal("147")  # 100 + 40 + 7
     assert grid.pk in {v.pk for v, _ in queue}
 
 
@@ -274,3 +277,37 @@ def test_an_api_state_change_on_a_stale_version_answers_409_with_the_current_sta
     )
     assert response.status_code == 409
     assert "已提交" in response.json()["detail"] or "待审核" in response.json()["detail"]
+
+
+def test_a_figure_accepted_from_a_report_is_submitted_approved_and_counted(world):
+    from datetime import date
+
+    from duikou.ingest.services import figure_accept, report_create
+
+    users = world["users"]
+    indicator = yearly()
+    before = _counted(indicator, world["command"])
+    report = report_create(
+        title="泉州援疆工作简报",
+        doc_date=date(2025, 12, 1),
+        org=world["team"],
+        text="2025年，工作队在昌吉市接诊患者1.2万人次。",
+        actor=users["sub_command"],
+    )
+    figure = report.figures.get(indicator=indicator)
+    figure_accept(figure=figure, actor=users["sub_command"])
+    value = Value.objects.get(indicator=indicator, source="extraction")
+    assert value.status == "draft"
+    from duikou.results.selectors import values_to_submit_for_user
+
+    assert value in values_to_submit_for_user(
+        user=users["colleague"], filters={"source": "extraction"}
+    )
+    values_change_state(action="submit", items=[(value, value.version)], actor=users["colleague"])
+    value.refresh_from_db()
+    values_change_state(
+        action="approve", items=[(value, value.version)], actor=users["front_command"]
+    )
+    value.refresh_from_db()
+    assert value.status == "approved"
+    assert _counted(indicator, world["command"]) == before + Decimal("12000")
