@@ -77,6 +77,13 @@ def user(*, role: str = Membership.Role.NATIONAL, organisation=None, region_code
     return account
 
 
+def counted(value):
+    """A draft value submitted and approved (by the system), so every figure counts it."""
+    from duikou.results.services import value_approve, value_submit
+
+    return value_approve(value=value_submit(value=value))
+
+
 def deal(**overrides):
     from duikou.investment.services import deal_create
 

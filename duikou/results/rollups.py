@@ -12,6 +12,10 @@ one (month → quarter → year), never in two cells of one grain.
 Sum and average indicators are updated by adding the change to each cell; maximum
 and last-value indicators are recomputed for the affected cells only. Drafts are not
 counted: a value enters the cells when it is submitted.
+
+Each tree has two sets of cells: axes ``o`` and ``r`` count submitted and approved values,
+``O`` and ``R`` approved values only, so a page can show approved figures (the default) or
+include those still awaiting approval, marked as such, at the same cost.
 """
 
 from decimal import Decimal
@@ -28,6 +32,22 @@ AXES = {
     "o": (OrgAncestor._meta.db_table, "org_id", "org_id", Organisation._meta.db_table),
     "r": (RegionAncestor._meta.db_table, "region_id", "region_id", Region._meta.db_table),
 }
+AXES["O"], AXES["R"] = AXES["o"], AXES["r"]  # the approved-only cells of each tree
+APPROVED = Value.Status.APPROVED.value
+
+
+def _counts(axis: str) -> str:
+    """The SQL condition on value ``v`` for the cells of ``axis``."""
+    return f"v.status = '{APPROVED}'" if axis.isupper() else f"v.status <> '{DRAFT}'"
+
+
+def _axes_of(value: Value) -> list[tuple[str, int]]:
+    """The (axis, node) pairs a counted value enters: both trees, and their approved-only
+    cells too when it is approved."""
+    pairs = [("o", value.org_id), ("r", value.region_id)]
+    if value.status == APPROVED:
+        pairs += [("O", value.org_id), ("R", value.region_id)]
+    return pairs
 
 
 def _internal(axis: str) -> str:
@@ -84,7 +104,7 @@ def rollup_value_changed(*, before: Value | None, after: Value | None) -> None:
     for state in (before, after):
         if state is None:
             continue
-        for axis, node_id in (("o", state.org_id), ("r", state.region_id)):
+        for axis, node_id in _axes_of(state):
             for node in _ancestors(axis, node_id):
                 for key in cells(state.year, state.quarter, state.month):
                     touched.add((state.indicator_id, axis, node, *key))
@@ -106,7 +126,7 @@ def _add(value: Value, sign: int) -> None:
     if not keys:
         return
     rows, params = [], []
-    for axis, node_id in (("o", value.org_id), ("r", value.region_id)):
+    for axis, node_id in _axes_of(value):
         for node in _ancestors(axis, node_id):
             for grain, year, period_no in keys:
                 rows.append("(%s, %s, %s, %s, %s, %s, %s, %s, %s)")
@@ -155,8 +175,7 @@ def rollup_recompute_cell(
     table, column, value_column, _ = AXES[axis]
     params = [indicator_id, node_id, year] + ([period_no] if grain != "y" else [])
     where = (
-        f"v.indicator_id = %s AND a.ancestor_id = %s AND {_cell_filter(grain)}"
-        f" AND v.status <> '{DRAFT}'"
+        f"v.indicator_id = %s AND a.ancestor_id = %s AND {_cell_filter(grain)} AND {_counts(axis)}"
     )
     if aggregation == Indicator.Aggregation.LAST:
         # Per reporting organisation, place and group: the value of the latest period.
@@ -234,7 +253,7 @@ _INSERT = (
 def _rebuild_additive(cursor, axis: str, ids: list[int]) -> None:
     table, column, value_column, _ = AXES[axis]
     join = f"FROM {V} v JOIN {table} a ON a.{column} = v.{value_column} AND {_internal(axis)}"
-    live = f"v.indicator_id IN ({_marks(ids)}) AND v.status <> '{DRAFT}'"
+    live = f"v.indicator_id IN ({_marks(ids)}) AND {_counts(axis)}"
     cursor.execute(
         _INSERT + f"SELECT v.indicator_id, '{axis}', a.ancestor_id, 'm', v.year, v.month,"
         f" SUM(v.value), COUNT(*), MAX(v.value) {join} WHERE {live} AND v.month IS NOT NULL"
@@ -263,7 +282,7 @@ def _rebuild_last(cursor, axis: str, grain: str, ids: list[int]) -> None:
     table, column, value_column, _ = AXES[axis]
     period_expr, present = GRAINS[grain]
     partition = {"y": "v.year", "q": "v.year, v.quarter", "m": "v.year, v.month"}[grain]
-    live = f"v.indicator_id IN ({_marks(ids)}) AND v.status <> '{DRAFT}' AND {present}"
+    live = f"v.indicator_id IN ({_marks(ids)}) AND {_counts(axis)} AND {present}"
     latest = (
         f"(SELECT v.*, ROW_NUMBER() OVER (PARTITION BY v.indicator_id, v.org_id, v.region_id,"
         f" v.disaggregation, {partition} ORDER BY v.period_end DESC, v.period_start DESC)"

@@ -49,17 +49,37 @@ def _check_nodes(user, axis: str, node_ids: list[int]) -> None:
         raise PermissionDenied("无权查看该范围的汇总数据")
 
 
+# What a figure counts: approved values only (the default), or submitted ones as well.
+APPROVED_ONLY, WITH_SUBMITTED = "approved", "submitted"
+BASES = (APPROVED_ONLY, WITH_SUBMITTED)
+
+
+def basis_from(text) -> str:
+    """A page's or a file's choice (``?basis=submitted``); anything else is approved only."""
+    return WITH_SUBMITTED if text == WITH_SUBMITTED else APPROVED_ONLY
+
+
 def indicator_table(
-    *, user, indicator: Indicator, axis: str, node_ids: list[int], grain: str, years: list[int]
+    *,
+    user,
+    indicator: Indicator,
+    axis: str,
+    node_ids: list[int],
+    grain: str,
+    years: list[int],
+    basis: str = APPROVED_ONLY,
 ) -> Table:
-    """The indicator for each node and calendar period of ``grain`` in ``years``."""
+    """The indicator for each node and calendar period of ``grain`` in ``years``: approved
+    values, or with ``basis`` "submitted" those awaiting approval too."""
     _check_nodes(user, axis, node_ids)
-    return _table(indicator, axis, node_ids, grain, years, depth=0)
+    return _table(indicator, axis, node_ids, grain, years, depth=0, basis=basis)
 
 
-def _table(indicator: Indicator, axis: str, node_ids, grain: str, years, depth: int) -> Table:
+def _table(
+    indicator: Indicator, axis: str, node_ids, grain: str, years, depth: int, basis=APPROVED_ONLY
+) -> Table:
     if indicator.kind == Indicator.Kind.DERIVED:
-        return _derived_table(indicator, axis, node_ids, grain, years, depth)
+        return _derived_table(indicator, axis, node_ids, grain, years, depth, basis)
     if indicator.kind == Indicator.Kind.RECORD:
         return _record_table(indicator, axis, node_ids, grain, years)
     tree = Organisation if axis == "o" else Region
@@ -67,7 +87,7 @@ def _table(indicator: Indicator, axis: str, node_ids, grain: str, years, depth: 
     leaves = [n for n in node_ids if n not in parents]
     cells = Rollup.objects.filter(
         indicator=indicator,
-        axis=axis,
+        axis=axis if basis == WITH_SUBMITTED else axis.upper(),
         node_id__in=parents,
         grain=grain,
         year__in=years,
@@ -78,16 +98,18 @@ def _table(indicator: Indicator, axis: str, node_ids, grain: str, years, depth: 
         for node, year, period_no, total, count, maximum in cells
     }
     if leaves:
-        table.update(_leaf_table(indicator, axis, leaves, grain, years))
+        table.update(_leaf_table(indicator, axis, leaves, grain, years, basis))
     return table
 
 
-def _leaf_table(indicator: Indicator, axis: str, leaves, grain: str, years) -> Table:
+def _leaf_table(indicator: Indicator, axis: str, leaves, grain: str, years, basis) -> Table:
     """Leaves have no summary cells: their figures come straight from their values."""
     column = "org_id" if axis == "o" else "region_id"
-    values = Value.objects.filter(
-        indicator=indicator, year__in=years, **{f"{column}__in": leaves}
-    ).exclude(status=Value.Status.DRAFT)
+    values = Value.objects.filter(indicator=indicator, year__in=years, **{f"{column}__in": leaves})
+    if basis == WITH_SUBMITTED:
+        values = values.exclude(status=Value.Status.DRAFT)
+    else:
+        values = values.filter(status=Value.Status.APPROVED)
     if grain == "q":
         values = values.exclude(quarter=None)
     elif grain == "m":
@@ -121,12 +143,13 @@ def _leaf_table(indicator: Indicator, axis: str, leaves, grain: str, years) -> T
     }
 
 
-def _derived_table(indicator, axis, node_ids, grain, years, depth) -> Table:
+def _derived_table(indicator, axis, node_ids, grain, years, depth, basis) -> Table:
     if depth > 10:  # formulas are checked for cycles when saved; this is a guard
         return {}
     refs = {i.code: i for i in Indicator.objects.filter(code__in=formula_refs(indicator.formula))}
     tables = {
-        code: _table(ref, axis, node_ids, grain, years, depth + 1) for code, ref in refs.items()
+        code: _table(ref, axis, node_ids, grain, years, depth + 1, basis)
+        for code, ref in refs.items()
     }
     keys = set().union(*(t.keys() for t in tables.values())) if tables else set()
     return {

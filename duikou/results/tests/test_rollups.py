@@ -23,7 +23,7 @@ from duikou.results.selectors import (
     rollup_sources,
     year_to_date,
 )
-from duikou.results.services import value_delete, value_save, value_submit
+from duikou.results.services import value_delete, value_save
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +38,9 @@ def tree():
     return province, command, sub
 
 
-def submitted(**fields):
-    return value_submit(value=value_save(**fields))
+def approved(**fields):
+    """A value entered, submitted and approved: counted on every basis."""
+    return testing.counted(value_save(**fields))
 
 
 def indicator(code="PATIENTS_TREATED", **changes):
@@ -54,21 +55,21 @@ def indicator(code="PATIENTS_TREATED", **changes):
 def values(tree):
     province, _, sub = tree
     patients = indicator(frequency="any")
-    a = submitted(
+    a = approved(
         indicator=patients,
         org=sub,
         region=testing.region("652324"),
         period=month_period(2025, 3),
         value="100",
     )
-    c = submitted(
+    c = approved(
         indicator=patients,
         org=sub,
         region=testing.region("652301"),
         period=quarter_period(2025, 2),
         value="20",
     )
-    b = submitted(
+    b = approved(
         indicator=patients,
         org=province,
         region=testing.region("652300"),
@@ -147,9 +148,9 @@ def test_drafts_do_not_count_until_submitted(tree):
 def test_deleting_a_value_takes_it_out_of_every_cell(tree, values):
     province = tree[0]
     patients, a, *_ = values
-    from duikou.results.services import value_return
+    from duikou.results.services import value_unlock
 
-    value_return(value=a, reason="数据有误")
+    value_unlock(value=a, reason="数据有误")
     a.refresh_from_db()
     value_delete(value=a, reason="重复填报")
     admin = testing.user()
@@ -162,9 +163,9 @@ def test_last_value_indicators_take_the_latest_period_per_reporter(tree):
     stock = indicator(
         "SCHOOLS_PAIRED", kind="stored", record_source="", frequency="any", aggregation="last"
     )
-    submitted(indicator=stock, org=sub, period=month_period(2025, 1), value="3")
-    submitted(indicator=stock, org=sub, period=month_period(2025, 6), value="5")
-    submitted(indicator=stock, org=province, period=month_period(2025, 2), value="2")
+    approved(indicator=stock, org=sub, period=month_period(2025, 1), value="3")
+    approved(indicator=stock, org=sub, period=month_period(2025, 6), value="5")
+    approved(indicator=stock, org=province, period=month_period(2025, 2), value="2")
     admin = testing.user()
     assert table(admin, stock, "o", province, "y") == {(province.pk, 2025, 0): Decimal(7)}
     assert table(admin, stock, "o", province, "q")[(province.pk, 2025, 1)] == Decimal(5)
@@ -176,7 +177,7 @@ def test_cumulative_and_year_to_date_are_computed_not_stored(tree):
     sub = tree[2]
     patients = indicator(frequency="any")
     for period, amount in [("2024", "50"), ("2025-01", "10"), ("2025-02", "15"), ("2025-07", "30")]:
-        submitted(indicator=patients, org=sub, period=period_parse(period), value=amount)
+        approved(indicator=patients, org=sub, period=period_parse(period), value=amount)
     admin = testing.user()
     assert cumulative(
         user=admin, indicator=patients, axis="o", node_id=sub.pk, through_year=2025
@@ -210,3 +211,27 @@ def test_record_backed_indicators_count_the_ledger(tree):
     admin = testing.user()
     assert table(admin, projects, "o", sub, "y") == {(sub.pk, 2025, 0): Decimal(3)}
     assert table(admin, projects, "o", tree[0], "q")[(tree[0].pk, 2025, 2)] >= Decimal(3)
+
+
+def test_figures_count_approved_values_unless_submitted_ones_are_asked_for(tree):
+    from duikou.results.services import value_approve, value_submit
+
+    province, _, sub = tree
+    patients = indicator(frequency="any")
+    value = value_submit(
+        value=value_save(indicator=patients, org=sub, period=month_period(2025, 5), value="7")
+    )
+    admin = testing.user()
+    assert table(admin, patients, "o", province, "y") == {}
+    with_submitted = indicator_table(
+        user=admin,
+        indicator=patients,
+        axis="o",
+        node_ids=[province.pk],
+        grain="y",
+        years=[2025],
+        basis="submitted",
+    )
+    assert with_submitted == {(province.pk, 2025, 0): Decimal(7)}
+    value_approve(value=value)
+    assert table(admin, patients, "o", province, "y") == {(province.pk, 2025, 0): Decimal(7)}

@@ -191,8 +191,8 @@ def test_a_derived_indicator_divided_by_zero_is_empty_not_an_error(chain):
     )
     jobs.kind, jobs.frequency = "stored", "any"
     jobs.save()
-    value_submit(value=save(team, reporter, value="100"))
-    value_submit(value=save(team, reporter, indicator=jobs, value="0"))
+    testing.counted(save(team, reporter, value="100"))
+    testing.counted(save(team, reporter, indicator=jobs, value="0"))
     table = indicator_table(
         user=testing.user(),
         indicator=Indicator.objects.get(code="COST_PER_JOB"),
@@ -206,12 +206,12 @@ def test_a_derived_indicator_divided_by_zero_is_empty_not_an_error(chain):
 
 def test_achievement_respects_the_direction_of_the_indicator(chain):
     command, team, reporter, approver = chain
-    value_submit(value=save(team, reporter, value="80"))
+    testing.counted(save(team, reporter, value="80"))
     target_set(indicator=patients(), org=command, period=year_period(2025), value="100")
     cost = Indicator.objects.filter(higher_is_better=False, kind="stored").first()
     cost.frequency = "any"
     cost.save()
-    value_submit(value=value_save(indicator=cost, org=team, period=year_period(2025), value="50"))
+    testing.counted(value_save(indicator=cost, org=team, period=year_period(2025), value="50"))
     target_set(indicator=cost, org=command, period=year_period(2025), value="40")
     rows = {a.indicator.code: a for a in achievement_for_org(user=approver, org=command, year=2025)}
     assert rows["PATIENTS_TREATED"].ratio == Decimal(80)

@@ -1,8 +1,9 @@
 import pytest
 
+from duikou.core import testing
 from duikou.results.models import Indicator
 from duikou.results.periods import quarter_period
-from duikou.results.services import value_save, value_submit
+from duikou.results.services import value_save
 from duikou.transfer.exporters import neutralise as csv_safe
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ def patients(portfolio):
         value="1200",
         comment="=HYPERLINK(1)",
     )
-    value_submit(value=value)
+    testing.counted(value)
     return indicator
 
 
