@@ -187,4 +187,15 @@ def pivot_export_response(pivot, filename: str, format: str = "xlsx") -> HttpRes
         {"label": row.label, **{f"c{i}": cell.value for i, cell in enumerate(row.cells)}}
         for row in pivot.rows
     ]
+    # The file says what it counts, as the page does; marked cells are listed by position.
+    note = pivot.basis_note
+    pending = [
+        f"{row.label} · {pivot.columns[i]}"
+        for row in pivot.rows
+        for i, cell in enumerate(row.cells)
+        if cell.pending
+    ]
+    rows.append({"label": note.replace("（标 * 的数含待审核数据）", "")})
+    if pending:
+        rows.append({"label": "含待审核数据：" + "；".join(pending[:200])})
     return export_response(rows, columns, filename, format)

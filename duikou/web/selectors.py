@@ -128,8 +128,9 @@ def _line_option(title: str, years: list, series: dict[str, list]) -> dict:
     }
 
 
-def dashboard_for_user(*, user, year: int) -> dict:
-    """Key figures, the two 80% shares and the money trend, all within the user's scope."""
+def dashboard_for_user(*, user, year: int, basis: str = "approved") -> dict:
+    """Key figures, the two 80% shares and the money trend, all within the user's scope;
+    indicator figures count approved values (``basis`` "submitted": awaiting ones too)."""
     projects_url = reverse("projects:list")
     funds = fund_totals_for_user(user=user, year=year)
     statuses = project_status_counts(user=user, year=year)
@@ -148,6 +149,7 @@ def dashboard_for_user(*, user, year: int) -> dict:
                 indicator=indicator,
                 axis=nodes.axis,
                 node_ids=node_ids,
+                basis=basis,
                 grain="y",
                 years=[year],
             )
@@ -235,7 +237,13 @@ def _to_areas(totals: dict[int, Decimal], area_ids: set[int]) -> dict[int, Decim
 
 
 def map_for_user(
-    *, user, measure: str, year: int, layer: str = "prefecture", within: Region | None = None
+    *,
+    user,
+    measure: str,
+    year: int,
+    layer: str = "prefecture",
+    within: Region | None = None,
+    basis: str = "approved",
 ) -> dict:
     """A map layer's areas (those inside ``within`` when given) coloured by ``measure`` in
     ``year``, with the donors paired to each area and a link to its region page.
@@ -278,6 +286,7 @@ def map_for_user(
                     node_ids=nodes,
                     grain="y",
                     years=[year],
+                    basis=basis,
                 )
                 values = {n: v for (n, _y, _p), v in table.items() if v is not None}
     donors = _paired_donors(area_ids)
@@ -416,6 +425,7 @@ DIMENSIONS = ("node", "indicator", "period")
 class Cell:
     value: Decimal | None
     url: str
+    pending: bool = False  # includes values still awaiting approval
 
 
 @dataclass
@@ -430,6 +440,13 @@ class Pivot:
     rows: list[PivotRow]
     units: dict[str, str]
     chart: dict
+    basis: str = "approved"  # results.selectors.APPROVED_ONLY or WITH_SUBMITTED
+
+    @property
+    def basis_note(self) -> str:
+        if self.basis == "submitted":
+            return "统计口径：已审核和待审核的数据（标 * 的数含待审核数据）"
+        return "统计口径：仅已审核的数据"
 
 
 def _period_keys(years: list[int], grain: str) -> list[tuple[int, int]]:
@@ -459,20 +476,29 @@ def explore(
     grain: str,
     rows: str,
     cols: str,
+    basis: str = "approved",
 ) -> Pivot:
     """A pivot of indicators × nodes × periods: ``rows`` and ``cols`` name two dimensions,
-    the third is folded into the row labels. Each cell links to the figures behind it."""
-    tables = {
-        i.code: indicator_table(
-            user=user,
-            indicator=i,
-            axis=axis,
-            node_ids=[n.pk for n in nodes],
-            grain=grain,
-            years=years,
-        )
-        for i in indicators
-    }
+    the third is folded into the row labels. Each cell links to the figures behind it.
+    Approved values only, or (``basis`` "submitted") those awaiting approval too, each
+    such cell marked."""
+
+    def tables_on(on: str) -> dict:
+        return {
+            i.code: indicator_table(
+                user=user,
+                indicator=i,
+                axis=axis,
+                node_ids=[n.pk for n in nodes],
+                grain=grain,
+                years=years,
+                basis=on,
+            )
+            for i in indicators
+        }
+
+    tables = tables_on(basis)
+    approved = tables_on("approved") if basis == "submitted" else tables
     periods = _period_keys(years, grain)
     members = {
         "node": [(n.pk, n.name) for n in nodes],
@@ -496,7 +522,8 @@ def explore(
                     year=year,
                     period=number,
                 )
-                cells.append(Cell(value, url))
+                key = (where["node"], year, number)
+                cells.append(Cell(value, url, value != approved[where["indicator"]].get(key)))
             label = row_label if len(members[third]) == 1 else f"{row_label} · {third_label}"
             pivot_rows.append(PivotRow(label, cells))
     columns = [label for _key, label in members[cols]]
@@ -511,7 +538,7 @@ def explore(
             for r in pivot_rows[:20]
         ],
     }
-    return Pivot(columns, pivot_rows, {i.code: i.unit for i in indicators}, chart)
+    return Pivot(columns, pivot_rows, {i.code: i.unit for i in indicators}, chart, basis)
 
 
 def explorer_nodes(*, axis: str, node_ids: list[int]) -> list:

@@ -32,8 +32,12 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "web/home.html", {})
     years = selectors.dashboard_years(user=request.user)
     year = _year(request, years[0] if years else date.today().year)
-    context = selectors.dashboard_for_user(user=request.user, year=year)
+    from duikou.results.selectors import basis_from
+
+    basis = basis_from(request.GET.get("basis"))
+    context = selectors.dashboard_for_user(user=request.user, year=year, basis=basis)
     context["years"] = sorted(set(years) | {year}, reverse=True)
+    context["basis"] = basis
     return render(request, "web/home.html", context)
 
 
@@ -63,9 +67,17 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "within": within,
         "pairings": selectors.top_pairings(),
     }
+    from duikou.results.selectors import basis_from
+
+    context["basis"] = basis_from(request.GET.get("basis"))
     try:
         context |= selectors.map_for_user(
-            user=request.user, measure=measure, year=year, layer=layer, within=within
+            user=request.user,
+            measure=measure,
+            year=year,
+            layer=layer,
+            within=within,
+            basis=context["basis"],
         )
     except FileNotFoundError as error:
         # A layer's file missing or misnamed in the settings: say which, keep the page.
@@ -108,7 +120,11 @@ def explore(request: HttpRequest) -> HttpResponse:
         node_ids = [n.pk for n in choices]
     node_ids = selectors.allowed_node_ids(user=request.user, axis=axis, node_ids=node_ids[:60])
     nodes = selectors.explorer_nodes(axis=axis, node_ids=node_ids)
+    from duikou.results.selectors import basis_from
+
+    basis = basis_from(params.get("basis"))
     pivot = selectors.explore(
+        basis=basis,
         user=request.user,
         indicators=indicators,
         axis=axis,
@@ -133,6 +149,7 @@ def explore(request: HttpRequest) -> HttpResponse:
         "year_to": years[-1],
         "rows": rows,
         "cols": cols,
+        "basis": basis,
         "dimensions": [
             ("node", _("机构/地区")),
             ("indicator", _("指标")),
