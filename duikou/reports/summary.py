@@ -374,6 +374,9 @@ def summary_context(
     tables, chart = _breakdown(book, template, subject, period)
     _renumber(book.entries)
     opening = fill(template.opening, subject=subject, period=period) if template.opening else ""
+    # The summary counts approved values only (``results.selectors.APPROVED_ONLY``); say so.
+    basis = "文中指标数据只计已审核的数据。"
+    opening = f"{opening}{basis}" if opening else basis
     return SummaryContext(
         title=fill(template.title, subject=subject, period=period),
         subtitle=f"（{_day(period.start)}至{_day(period.end)}）",
