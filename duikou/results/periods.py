@@ -45,6 +45,17 @@ class Period:
             return f"{self.start.year}年{self.start.month}月"
         return f"{self.start:%Y-%m-%d}至{self.end:%Y-%m-%d}"
 
+    def code(self) -> str:
+        """The period as the API and files write it: 2025, 2025Q3, 2025-03 or a range."""
+        kind = self.kind
+        if kind == "year":
+            return f"{self.start.year}"
+        if kind == "quarter":
+            return f"{self.start.year}Q{(self.start.month - 1) // 3 + 1}"
+        if kind == "month":
+            return f"{self.start:%Y-%m}"
+        return f"{self.start:%Y-%m-%d}..{self.end:%Y-%m-%d}"
+
     def same_period_last_year(self) -> "Period":
         def shift(day: date) -> date:
             last = calendar.monthrange(day.year - 1, day.month)[1]

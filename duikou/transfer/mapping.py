@@ -44,34 +44,16 @@ _MONTH = re.compile(
 _QUARTER = re.compile(r"^(?:(?P<year>\d{4})年)?(?:第?(?P<q>[1-4一二三四])季度?|[Qq](?P<q2>[1-4]))$")
 _YEAR = re.compile(r"^(?P<year>20\d{2}|19\d{2})年?(?:度)?$")
 _WIDE_TOTAL = re.compile(r"^(?:合计|小计|全年|累计|总计|年度合计|全年合计)")
-_CN_NUMBERS = {
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
 _YEAR_IN_TEXT = re.compile(r"(20\d{2})\s*年")
 _BATCH_IN_TEXT = re.compile(r"第([一二三四五六七八九十]+|\d+)批")
 
 
 def cn_number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    if text in _CN_NUMBERS:
-        return _CN_NUMBERS[text]
-    if text.startswith("十") and len(text) == 2:
-        return 10 + _CN_NUMBERS.get(text[1], 0)
-    if len(text) == 2 and text[1] == "十":
-        return _CN_NUMBERS.get(text[0], 0) * 10
-    if len(text) == 3 and text[1] == "十":
-        return _CN_NUMBERS.get(text[0], 0) * 10 + _CN_NUMBERS.get(text[2], 0)
-    return None
+    """A whole number written in Arabic or Chinese numerals (11, 十一), or None."""
+    from duikou.extract.numerals import parse_number
+
+    found = parse_number(text)
+    return int(found) if found is not None and found == int(found) else None
 
 
 def header_split(text: str) -> tuple[str, str]:
@@ -172,7 +154,7 @@ def period_header(header: str, year: int | None) -> tuple[str, int | None] | Non
                 return (f"{y}-{month:02d}" if y else None, y)
         if m := _QUARTER.match(candidate):
             q = m["q"] or m["q2"]
-            quarter = int(q) if q.isdigit() else _CN_NUMBERS[q]
+            quarter = cn_number(q)
             y = int(m["year"]) if m["year"] else year
             return (f"{y}Q{quarter}" if y else None, y)
         if m := _YEAR.match(candidate):

@@ -12,14 +12,7 @@ from .cells import Number
 
 
 def period_code(period) -> str:
-    kind = period.kind
-    if kind == "year":
-        return f"{period.start.year}"
-    if kind == "quarter":
-        return f"{period.start.year}Q{(period.start.month - 1) // 3 + 1}"
-    if kind == "month":
-        return f"{period.start:%Y-%m}"
-    return f"{period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}"
+    return period.code()
 
 
 def _plain(number: Decimal) -> str:

@@ -4,6 +4,7 @@ coded columns and an instructions sheet (说明). Written with xlsxwriter."""
 import io
 
 from .kinds import Column, Kind
+from .readers import column_letter
 
 TYPE_HELP = {
     "text": "文字",
@@ -61,7 +62,7 @@ def template_build(kind: Kind, *, org_names: list[str] | None = None, indicators
             lists.write_string(0, list_column, column.header)
             for row, option in enumerate(options, start=1):
                 lists.write_string(row, list_column, option)
-            letter = _letter(list_column)
+            letter = column_letter(list_column)
             source = f"=选项!${letter}$2:${letter}${len(options) + 1}"
             strict = column.type in ("choice", "bool")
             data.data_validation(
@@ -105,15 +106,6 @@ def _options(column: Column, org_names, indicators) -> list[str]:
     if column.key == "indicator" and indicators:
         return [code for code, _name in indicators]
     return []
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _instructions(book, sheet, kind: Kind, columns: list[Column]) -> None:
