@@ -8,7 +8,10 @@ generated inside the database (INSERT … SELECT over a plan of reporter × indi
 pairs and a calendar), then the summary cells are rebuilt. The dataset is kept and
 reused by later runs of the same size; ``--fresh`` rebuilds it.
 
-Prints one JSON line per query with its median over ``--runs`` runs in milliseconds.
+Prints one JSON line per query with its median over ``--runs`` runs in milliseconds: the
+national office's dashboards, a front-command user's view of its sub-commands (scope
+filtering on), a last-value indicator, and a bulk submit of 10,000 values with their
+summary cells (seconds).
 """
 
 import json
@@ -30,6 +33,7 @@ from duikou.results.selectors import (
     achievement_for_org,
     by_donor_province_by_year,
     by_prefecture_by_quarter,
+    indicator_table,
 )
 
 SEED = 20100330
@@ -81,6 +85,29 @@ def run(options: dict, out) -> None:
             user=user, org=command, year=2025
         ),
     }
+    # The same dashboards as a front-command user sees them: scope filtering on.
+    viewer = _front_command_user(command)
+    subs = list(
+        Organisation.objects.filter(parent=command).order_by("code").values_list("pk", flat=True)
+    )
+    queries["sub_commands_by_year/busiest/front_command"] = lambda: indicator_table(
+        user=viewer, indicator=busiest, axis="o", node_ids=subs, grain="y", years=YEARS
+    )
+    queries["achievement_for_front_command/front_command"] = lambda: achievement_for_org(
+        user=viewer, org=command, year=2025
+    )
+    last = _as_last(typical, out)
+    queries["indicator_by_donor_province_by_year/last_value"] = lambda: by_donor_province_by_year(
+        user=user, indicator=last, years=YEARS
+    )
+    try:
+        _time(queries, options, out)
+    finally:
+        _restore(typical, out)
+    _bulk_submit(command, out)
+
+
+def _time(queries: dict, options: dict, out) -> None:
     for name, query in queries.items():
         query()  # warm the cache and the connection
         times = []
@@ -100,6 +127,94 @@ def run(options: dict, out) -> None:
                 ensure_ascii=False,
             )
         )
+
+
+def _front_command_user(command: Organisation):
+    from duikou.orgs.models import Membership
+    from duikou.orgs.services import membership_set
+
+    user, created = get_user_model().objects.get_or_create(
+        username="bench-front-command", defaults={"is_active": True}
+    )
+    if created or not Membership.objects.filter(user=user, organisation=command).exists():
+        membership_set(user=user, role=Membership.Role.FRONT_COMMAND, organisation=command)
+    return get_user_model().objects.get(pk=user.pk)  # a fresh scope
+
+
+def _as_last(indicator: Indicator, out) -> Indicator:
+    """The typical indicator read as a last-value one (期末值), its cells rebuilt for it."""
+    t0 = time.perf_counter()
+    Indicator.objects.filter(pk=indicator.pk).update(aggregation=Indicator.Aggregation.LAST)
+    rollup_rebuild(indicator_ids=[indicator.pk])
+    out.write(
+        json.dumps({"event": "last_value_cells", "seconds": round(time.perf_counter() - t0, 1)})
+    )
+    return Indicator.objects.get(pk=indicator.pk)
+
+
+def _restore(indicator: Indicator, out) -> None:
+    Indicator.objects.filter(pk=indicator.pk).update(aggregation=Indicator.Aggregation.SUM)
+    rollup_rebuild(indicator_ids=[indicator.pk])
+
+
+def _bulk_submit(command: Organisation, out, count: int = 10_000) -> None:
+    """10,000 drafts of the command's teams submitted in one bulk action, with their cells."""
+    from duikou.audit.models import ChangeEntry
+    from duikou.results.services import values_change_state
+
+    indicator, _ = Indicator.objects.get_or_create(
+        code=f"{PREFIX}_BULK",
+        defaults={"name_zh": "批量提交基准", "unit": "人", "frequency": "month"},
+    )
+    teams = list(
+        Organisation.objects.filter(ancestor_links__ancestor=command, ancestor_links__depth=2)
+        .order_by("pk")
+        .values_list("pk", "region_id")[:500]
+    )
+    Value.objects.filter(indicator=indicator).delete()
+    now = timezone.now()
+    rows = []
+    for n in range(count):
+        org_id, region_id = teams[n % len(teams)]
+        year, month = MONTHS[n // len(teams) % len(MONTHS)]
+        period = month_period(year, month)
+        rows.append(
+            Value(
+                indicator=indicator,
+                org_id=org_id,
+                region_id=region_id,
+                period_type="month",
+                period_start=period.start,
+                period_end=period.end,
+                year=year,
+                quarter=(month - 1) // 3 + 1,
+                month=month,
+                value=1 + n % 50,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    Value.objects.bulk_create(rows, batch_size=5000)
+    drafts = list(Value.objects.filter(indicator=indicator))
+    actor = get_user_model()(username="bench", is_superuser=True, is_active=True)
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        values_change_state(action="submit", items=[(v, v.version) for v in drafts], actor=actor)
+    seconds = time.perf_counter() - t0
+    ids = [str(v.pk) for v in drafts]
+    ChangeEntry.objects.filter(entity="results.value", entity_id__in=ids).delete()
+    Rollup.objects.filter(indicator=indicator).delete()
+    Value.objects.filter(indicator=indicator).delete()
+    out.write(
+        json.dumps(
+            {
+                "query": "bulk_submit_with_rollups",
+                "database": connection.vendor,
+                "values": len(drafts),
+                "seconds": round(seconds, 2),
+            }
+        )
+    )
 
 
 def _ensure_dataset(size: int, *, fresh: bool, out) -> bool:
@@ -258,9 +373,10 @@ def _build(size: int, out) -> None:
             f"INSERT INTO {Value._meta.db_table} (created_at, updated_at, version, is_demo,"
             " indicator_id, org_id, region_id, period_type, period_start, period_end, year,"
             " quarter, month, disaggregation, value, status, source, comment, evidence_note,"
-            " evidence_file, evidence_document) SELECT %s, %s, 1, false, p.indicator_id,"
-            " p.org_id, p.region_id, 'month', c.start, c.finish, c.year, c.quarter, c.month, '',"
-            " (p.n * 37 + c.n * 11) %% 997 + 3, 'submitted', 'import', '', '', '', ''"
+            " evidence_file, evidence_document, return_reason, about) SELECT %s, %s, 1, false,"
+            " p.indicator_id, p.org_id, p.region_id, 'month', c.start, c.finish, c.year,"
+            " c.quarter, c.month, '', (p.n * 37 + c.n * 11) %% 997 + 3, 'approved', 'import',"
+            " '', '', '', '', '', ''"
             " FROM bench_plan p CROSS JOIN bench_month c",
             [now, now],
         )

@@ -296,3 +296,36 @@ def _rebuild_last(cursor, axis: str, grain: str, ids: list[int]) -> None:
         f" GROUP BY v.indicator_id, a.ancestor_id, v.year{group}",
         ids,
     )
+
+
+def rollup_values_add(*, value_ids: list[int], sign: int, axes: tuple[str, ...]) -> None:
+    """Add (``sign`` 1) or take away (-1) many values of additive indicators in every cell
+    of ``axes`` they fall in: one grouped statement per axis and grain, whatever their
+    number (a bulk submit or approval of thousands of values)."""
+    grains = (
+        ("m", "v.month", "v.month IS NOT NULL"),
+        ("q", "v.quarter", "v.quarter IS NOT NULL"),
+        ("y", "0", "v.year IS NOT NULL"),
+    )
+    maximum = "MAX(v.value)" if sign > 0 else "NULL"
+    with connection.cursor() as cursor:
+        for start in range(0, len(value_ids), 500):
+            chunk = value_ids[start : start + 500]
+            for axis in axes:
+                table, column, value_column, _ = AXES[axis]
+                for grain, period, present in grains:
+                    group = "" if period == "0" else f", {period}"
+                    cursor.execute(
+                        _INSERT + f"SELECT v.indicator_id, '{axis}', a.ancestor_id, '{grain}',"
+                        f" v.year, {period}, {sign} * SUM(v.value), {sign} * COUNT(*), {maximum}"
+                        f" FROM {V} v JOIN {table} a ON a.{column} = v.{value_column}"
+                        f" AND {_internal(axis)} WHERE v.id IN ({_marks(chunk)}) AND {present}"
+                        f" GROUP BY v.indicator_id, a.ancestor_id, v.year{group}"
+                        " ON CONFLICT (indicator_id, axis, node_id, grain, year, period_no)"
+                        f" DO UPDATE SET total = {R}.total + excluded.total,"
+                        f" count = {R}.count + excluded.count,"
+                        f" maximum = CASE WHEN excluded.maximum IS NULL THEN {R}.maximum"
+                        f" WHEN {R}.maximum IS NULL OR excluded.maximum > {R}.maximum"
+                        f" THEN excluded.maximum ELSE {R}.maximum END",
+                        chunk,
+                    )

@@ -311,3 +311,77 @@ def test_a_figure_accepted_from_a_report_is_submitted_approved_and_counted(world
     value.refresh_from_db()
     assert value.status == "approved"
     assert _counted(indicator, world["command"]) == before + Decimal("12000")
+
+
+def _cells() -> set:
+    """The cells that count something (a cell emptied by subtraction stays at zero)."""
+    return set(
+        Rollup.objects.filter(count__gt=0).values_list(
+            "indicator_id", "axis", "node_id", "grain", "year", "period_no", "total", "count"
+        )
+    )
+
+
+def test_a_bulk_change_of_many_values_moves_the_cells_as_a_rebuild_would(world):
+    from duikou.results.periods import month_period
+    from duikou.results.rollups import rollup_rebuild
+    from duikou.results.services import BULK_FROM
+
+    users = world["users"]
+    indicator = yearly()
+    drafts = []
+    for n in range(BULK_FROM + 10):
+        year, month = 2010 + n // 12, n % 12 + 1
+        drafts.append(
+            value_save(
+                indicator=indicator,
+                org=world["team"],
+                period=month_period(year, month),
+                value=str(10 + n),
+                comment="批量",
+                actor=users["sub_command"],
+            )
+        )
+    steps = [
+        ("submit", users["colleague"], ""),
+        ("approve", users["front_command"], ""),
+        ("unlock", users["front_command"], "复核"),
+        ("submit", users["colleague"], ""),
+        ("return", users["front_command"], "请核对"),
+    ]
+    for action, actor, reason in steps:
+        current = list(Value.objects.filter(pk__in=[d.pk for d in drafts]))
+        values_change_state(
+            action=action, items=[(v, v.version) for v in current], actor=actor, reason=reason
+        )
+        incremental = _cells()
+        rollup_rebuild(indicator_ids=[indicator.pk])
+        assert incremental == _cells(), action
+    assert set(
+        Value.objects.filter(pk__in=[d.pk for d in drafts]).values_list("status", "return_reason")
+    ) == {("draft", "请核对")}
+
+
+def test_a_bulk_change_with_one_stale_version_changes_nothing(world):
+    from duikou.results.periods import month_period
+    from duikou.results.services import BULK_FROM
+
+    users = world["users"]
+    indicator = yearly()
+    drafts = [
+        value_save(
+            indicator=indicator,
+            org=world["team"],
+            period=month_period(2030 + n // 12, n % 12 + 1),
+            value="5",
+            comment="批量",
+            actor=users["sub_command"],
+        )
+        for n in range(BULK_FROM + 5)
+    ]
+    items = [(v, v.version) for v in drafts]
+    items[3] = (drafts[3], drafts[3].version + 7)
+    with pytest.raises(ValidationError) as refused:
+        values_change_state(action="submit", items=items, actor=users["colleague"])
+    assert len(refused.value.messages) == 1 and "已被他人修改" in refused.value.messages[0]
+    assert not Value.objects.filter(pk__in=[d.pk for d in drafts], status="submitted").exists()
