@@ -233,6 +233,9 @@ def _drop() -> None:
     Value.objects.filter(indicator__in=bench_indicators).delete()
     bench_indicators.delete()
     orgs = Organisation.objects.filter(code__startswith=f"{PREFIX}-")
+    from duikou.orgs.models import Membership
+
+    Membership.objects.filter(organisation__in=orgs).delete()  # the front-command viewer's
     OrgAncestor.objects.filter(org__in=orgs).delete()
     for level in ("L3", "L2", "FC", "DP", "ROOT"):  # children before parents (PROTECT)
         orgs.filter(code__startswith=f"{PREFIX}-{level}").delete()
