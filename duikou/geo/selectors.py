@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from duikou.core.errors import refuse
 
@@ -148,8 +148,15 @@ _DEPTH = {"province": 1, "prefecture": 2, "county": 3, "township": 4}
 
 
 def _region_names() -> dict[str, list[tuple[int, str, str]]]:
-    """Every name, short form and alias (two characters or more) → (id, level, code)."""
-    marker = (Region.objects.count(), Region.objects.order_by("-pk").values_list("pk").first())
+    """Every name, short form and alias (two characters or more) → (id, level, code).
+
+    Regions are reference data: the table is re-read when it changed, which is checked at
+    most once a minute (an import asks for thousands of places)."""
+    import time
+
+    if _NAMES and time.monotonic() - _NAMES["checked"] < 60:
+        return _NAMES["names"]
+    marker = Region.objects.aggregate(n=Count("pk"), top=Max("pk"))
     if _NAMES.get("marker") != marker:
         names: dict[str, list[tuple[int, str, str]]] = {}
         for pk, name, short, aliases, level, code in Region.objects.values_list(
@@ -161,6 +168,7 @@ def _region_names() -> dict[str, list[tuple[int, str, str]]]:
                     names.setdefault(text, []).append((pk, level, code))
         _NAMES.clear()
         _NAMES.update(marker=marker, names=names, longest=max(map(len, names), default=0))
+    _NAMES["checked"] = time.monotonic()
     return _NAMES["names"]
 
 
@@ -195,4 +203,8 @@ def region_in_text(*, text: str) -> tuple[Region, str] | None:
     }
     if rivals:
         return None
-    return Region.objects.get(pk=best[0]), best[3]
+    region = Region.objects.filter(pk=best[0]).first()
+    if region is None:  # the table was reloaded within the minute: read it again
+        _NAMES.clear()
+        return region_in_text(text=text)
+    return region, best[3]

@@ -23,7 +23,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cells import CellError
 from .tables import Table, normal
 
 if TYPE_CHECKING:
@@ -385,26 +384,30 @@ def _propose_values(kind: Kind, table: Table, mapping: Mapping) -> None:
         if column is None or column.type != "choice":
             continue
         known = mapping.values.setdefault(column.key, {})
+        synonyms = value_words(kind, column.key)  # one query per column, not per word
         for _, row in table.rows:
             raw = row[entry.index] if entry.index < len(row) else None
             word = normal(raw)
             if not word or word in known:
                 continue
-            code = choice_propose(kind, column, word)
+            code = choice_propose(kind, column, word, synonyms)
             if code is not None:
                 known[word] = code
             else:
                 known.setdefault(word, "")
 
 
-def choice_propose(kind: Kind, column: Column, word: str) -> str | None:
+def choice_propose(
+    kind: Kind, column: Column, word: str, synonyms: dict | None = None
+) -> str | None:
     """The choice an office word most likely means: its label or code, a known synonym,
     or the one label it contains (或 contained in it)."""
     word = normal(word)
     for code, label in column.choices.choices:
         if word == normal(label) or word.lower() == code:
             return code
-    synonyms = value_words(kind, column.key)
+    if synonyms is None:
+        synonyms = value_words(kind, column.key)
     if word in synonyms:
         return synonyms[word]
     hits = {
@@ -482,15 +485,6 @@ def scale_for(unit: str, column: Column) -> Decimal:
     if column.type == "int":
         return COUNT_SCALES.get(unit, Decimal(1))
     return Decimal(1)
-
-
-def unit_refusal(unit: str, column: Column) -> str | None:
-    """A header unit that cannot be this column's (人 over a money column)."""
-    if not unit:
-        return None
-    if column.type == "amount" and unit not in SCALES:
-        return f"表头单位“{unit}”不是金额单位"
-    return None
 
 
 class Derivation:
@@ -627,11 +621,3 @@ class Generated(Derivation):
 
     def propose(self, *, kind, table, mapping, user):
         return None, self.how
-
-
-def constants_read(kind: Kind, mapping: Mapping) -> dict[str, str]:
-    """Constants keyed by column key, with an unknown key refused."""
-    for key in mapping.constants:
-        if kind.column(key) is None:
-            raise CellError(f"没有“{key}”这一列")
-    return dict(mapping.constants)

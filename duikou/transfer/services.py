@@ -282,11 +282,12 @@ def _looks_like(grid, kind: Kind) -> Kind | None:
     for other in KINDS.values():
         if other.key == kind.key:
             continue
+        scorer = header_score(other)  # reads the kind's vocabulary once
         try:
-            table = table_find(grid, header_score(other))
+            table = table_find(grid, scorer)
         except FileRefused:
             continue
-        score = sum(1 for c in table.columns if header_score(other)([normal(c.header)]))
+        score = sum(1 for c in table.columns if scorer([normal(c.header)]))
         if score > best_score:
             best, best_score = other, score
     return best

@@ -180,14 +180,26 @@ def _detail_context(record, **extra) -> dict:
     }
 
 
+def _own_import(request: HttpRequest, pk: int, refusal: str):
+    """An import the user uploaded (and, as a writer, may change), or 403/404."""
+    _require_writer(request.user)
+    record = selectors.get_import_for_user(user=request.user, pk=pk)
+    if record.uploaded_by_id != request.user.pk:
+        raise PermissionDenied(refusal)
+    return record
+
+
+def _refused(request: HttpRequest, record, error: ValidationError) -> HttpResponse:
+    """The import page again, saying why the step was refused (its state moved on)."""
+    context = _detail_context(record, error=error.messages[0])
+    return render(request, "transfer/import_detail.html", context, status=409)
+
+
 @login_required
 @require_POST
 def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     """The user's confirmation or changes of the proposed mapping; the check runs again."""
-    _require_writer(request.user)
-    record = selectors.get_import_for_user(user=request.user, pk=pk)
-    if record.uploaded_by_id != request.user.pk:
-        raise PermissionDenied("只能修改自己上传的文件的对应关系")
+    record = _own_import(request, pk, "只能修改自己上传的文件的对应关系")
     columns = {
         int(name.removeprefix("col-")): value or None
         for name, value in request.POST.items()
@@ -217,31 +229,18 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         if record.status == record.Status.UPLOADED:
             services.import_start(record=record, commit=False, actor=request.user)
     except ValidationError as error:
-        return render(
-            request,
-            "transfer/import_detail.html",
-            _detail_context(record, error=error.messages[0]),
-            status=409,
-        )
+        return _refused(request, record, error)
     return redirect("transfer:import_detail", pk=record.pk)
 
 
 @login_required
 @require_POST
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_writer(request.user)
-    record = selectors.get_import_for_user(user=request.user, pk=pk)
-    if record.uploaded_by_id != request.user.pk:
-        raise PermissionDenied("只能确认自己上传的文件")
+    record = _own_import(request, pk, "只能确认自己上传的文件")
     try:
         services.import_start(record=record, commit=True, actor=request.user)
     except ValidationError as error:
-        return render(
-            request,
-            "transfer/import_detail.html",
-            _detail_context(record, error=error.messages[0]),
-            status=409,
-        )
+        return _refused(request, record, error)
     return redirect("transfer:import_detail", pk=record.pk)
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from duikou.geo.selectors import region_get_by_code
 from duikou.results.models import Indicator, Value
-from duikou.results.selectors import rollup_sources, value_list_for_user
+from duikou.results.selectors import basis_from, rollup_sources, value_list_for_user
 from duikou.transfer.exporters import pivot_export_response
 
 from . import selectors
@@ -32,8 +32,6 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "web/home.html", {})
     years = selectors.dashboard_years(user=request.user)
     year = _year(request, years[0] if years else date.today().year)
-    from duikou.results.selectors import basis_from
-
     basis = basis_from(request.GET.get("basis"))
     context = selectors.dashboard_for_user(user=request.user, year=year, basis=basis)
     context["years"] = sorted(set(years) | {year}, reverse=True)
@@ -67,8 +65,6 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "within": within,
         "pairings": selectors.top_pairings(),
     }
-    from duikou.results.selectors import basis_from
-
     context["basis"] = basis_from(request.GET.get("basis"))
     try:
         context |= selectors.map_for_user(
@@ -120,8 +116,6 @@ def explore(request: HttpRequest) -> HttpResponse:
         node_ids = [n.pk for n in choices]
     node_ids = selectors.allowed_node_ids(user=request.user, axis=axis, node_ids=node_ids[:60])
     nodes = selectors.explorer_nodes(axis=axis, node_ids=node_ids)
-    from duikou.results.selectors import basis_from
-
     basis = basis_from(params.get("basis"))
     pivot = selectors.explore(
         basis=basis,
