@@ -222,6 +222,10 @@ def _ensure_dataset(size: int, *, fresh: bool, out) -> bool:
     if root is not None and root.name_en == f"values={size}" and not fresh:
         return False
     _drop()
+    if not Region.objects.filter(code="650000").exists():  # a fresh database: places first
+        from django.core.management import call_command
+
+        call_command("loadref", stdout=out)
     _build(size, out)
     return True
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from duikou.investment.selectors import deal_totals_for_user
 from duikou.orgs.selectors import pairings_for_region
 from duikou.projects.selectors import fund_totals_for_user
+from duikou.results.selectors import values_unlinked
 from duikou.transfer.exporters import ExportColumn
 from duikou.web.listing import Listing, is_htmx, list_export, list_page
 
@@ -58,4 +59,6 @@ def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "projects_url": f"{reverse('projects:list')}?region={region.pk}",
         "deals_url": f"{reverse('investment:list')}?region={region.pk}",
     }
+    unlinked = list(values_unlinked(user=request.user, region=region)[:51])
+    context["values"], context["values_more"] = unlinked[:50], len(unlinked) > 50
     return render(request, "geo/detail.html", context)

@@ -405,6 +405,18 @@ def value_list_for_user(
     return qs
 
 
+def values_unlinked(*, user, org=None, region=None) -> QuerySet[Value]:
+    """Values of an organisation (or reported for a place) that name no project, deal,
+    partnership or event: they belong on the organisation's and the place's pages, not on
+    every project of the pair. Newest periods first."""
+    qs = value_list_for_user(user=user).filter(about="")
+    if org is not None:
+        qs = qs.filter(org=org)
+    if region is not None:
+        qs = qs.filter(region=region)
+    return qs.order_by("-period_end", "indicator__code", "pk")
+
+
 @dataclass
 class GridRow:
     """One line of the data-entry grid: an indicator, its value now and a year ago."""

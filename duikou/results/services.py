@@ -22,6 +22,7 @@ from duikou.core.services import acting_user, validate
 from duikou.geo.models import Region
 from duikou.orgs.models import Organisation
 
+from . import sql
 from .formulas import formula_check_cycles, formula_refs
 from .models import Indicator, Target, Value
 from .periods import Period, grain_keys
@@ -39,6 +40,7 @@ MULTIPLIERS = {
     "千万": 10_000_000,
     "亿": 100_000_000,
 }
+VALUE_LIMIT = Decimal("1e20")  # max_digits 24 with 4 decimal places
 UNIT_SYNONYMS = {"名": "人", "位": "人", "场次": "场", "%": "%", "％": "%"}
 CATALOGUE_FIELDS = (
     "name_zh",
@@ -225,22 +227,16 @@ def value_save(
     indicator's frequency, a value outside its bounds, a period overlapping another
     value, a locked value, a stale edit, or a large change on last year without a comment.
     """
-    if indicator.kind != Indicator.Kind.STORED:
-        raise refuse(
-            "indicator", f"指标“{indicator.name_zh}”由{indicator.get_kind_display()}得出，不能填报"
-        )
-    if actor is not None and not policy.can_write_for_org(actor, org.pk):
-        raise refuse("org", f"您无权为“{org.name}”填报数据")
-    number = _number(value, unit, indicator)
-    _check_period(indicator, period)
-    _check_bounds(indicator, number)
+    number, about_text = _check_row(
+        indicator, org, value, unit, period, about, actor=actor, allowed={}
+    )
     region = region or org.region
     key = {
         "indicator": indicator,
         "org": org,
         "region": region,
         "disaggregation": disaggregation,
-        "about": about_key(about, org),
+        "about": about_text,
     }
     overlapping = Value.objects.select_for_update().filter(
         **key, period_start__lte=period.end, period_end__gte=period.start
@@ -250,16 +246,15 @@ def value_save(
         if (other.period_start, other.period_end) == (period.start, period.end):
             existing = other
         else:
-            raise refuse(
-                "period",
-                f"期间与已有数据（{Period(other.period_start, other.period_end).label()}）重叠",
-            )
+            raise _overlap(f"已有数据（{Period(other.period_start, other.period_end).label()}）")
     if existing is not None:
-        if existing.status == Value.Status.APPROVED:
-            raise refuse("value", "该数据已审核锁定，需审核人解锁后才能修改")
+        _check_unlocked(existing)
         if version is not None and existing.version != version:
             raise ConflictError(entity="指标值", expected=version, current=existing.version)
-    _check_change_on_last_year(indicator, key, period, number, comment)
+    if indicator.change_threshold is not None and not comment.strip():
+        last = period.same_period_last_year()
+        previous = Value.objects.filter(**key, period_start=last.start, period_end=last.end).first()
+        _check_change(indicator, previous.value if previous else None, number, comment)
     year, quarter, month = grain_keys(period.start, period.end)
     if existing is None:
         record = Value(
@@ -285,16 +280,90 @@ def value_save(
         record.updated_at = timezone.now()
     validate(record)
     record.save()
-    change_record(
-        instance=record,
-        action="update" if before_state else "create",
-        actor=actor,
-        before=snapshot(before_state) if before_state else None,
-        reason=comment,
-        source=str(source),
+    _history(
+        [
+            _entry(
+                record,
+                "update" if before_state else "create",
+                actor,
+                before=snapshot(before_state) if before_state else None,
+                after=snapshot(record),
+                reason=comment,
+                source=str(source),
+            )
+        ]
     )
     rollup_value_changed(before=_counted(before_state), after=_counted(record))
     return record
+
+
+def _check_row(
+    indicator: Indicator, org: Organisation, raw, unit, period: Period, about, *, actor, allowed
+) -> tuple[Decimal, str]:
+    """The checks every value passes before it is stored, whichever way it came in: a
+    stored (not derived) indicator, an organisation the actor may report for (answers
+    kept in ``allowed`` by organisation), a number in the indicator's unit that fits the
+    column, the indicator's grain and range, and a linked record of the organisation.
+    Returns the number in the canonical unit and the ``about`` text."""
+    if indicator.kind != Indicator.Kind.STORED:
+        raise refuse(
+            "indicator", f"指标“{indicator.name_zh}”由{indicator.get_kind_display()}得出，不能填报"
+        )
+    if actor is not None:
+        if org.pk not in allowed:
+            allowed[org.pk] = policy.can_write_for_org(actor, org.pk)
+        if not allowed[org.pk]:
+            raise refuse("org", f"您无权为“{org.name}”填报数据")
+    number = _number(raw, unit, indicator)
+    if abs(number) >= VALUE_LIMIT or number != number.quantize(Decimal("0.0001")):
+        raise refuse("value", "数值过大或小数超过4位")
+    _check_period(indicator, period)
+    _check_bounds(indicator, number)
+    return number, about_key(about, org)
+
+
+def _overlap(other: str):
+    return refuse("period", f"期间与{other}重叠")
+
+
+def _check_unlocked(existing: Value) -> None:
+    if existing.status == Value.Status.APPROVED:
+        raise refuse("value", "该数据已审核锁定，需审核人解锁后才能修改")
+
+
+def _check_change(indicator: Indicator, previous, number: Decimal, comment: str) -> None:
+    """A change of more than the catalogue's threshold on the same period last year
+    (``previous``) needs a comment."""
+    if indicator.change_threshold is None or comment.strip() or not previous:
+        return
+    change = abs(number - previous) / abs(previous) * 100
+    if change > indicator.change_threshold:
+        raise refuse(
+            "comment",
+            f"与上年同期（{_plain(previous)}）相比变动{change:.1f}%，"
+            f"超过{_plain(indicator.change_threshold)}%，请填写说明",
+        )
+
+
+def _entry(value, action: str, actor, *, before, after, reason="", source="", at=None) -> dict:
+    """One change-history row for a value (``value`` a Value or its id)."""
+    user = acting_user(actor)
+    return {
+        "entity": "results.value",
+        "entity_id": str(getattr(value, "pk", value)),
+        "action": action,
+        "actor_id": user.pk if user is not None else None,
+        "at": at or timezone.now(),
+        "before": before,
+        "after": after,
+        "reason": reason,
+        "source": source,
+    }
+
+
+def _history(entries: list[dict]) -> None:
+    """The one writer of values' change history, for one value or a hundred thousand."""
+    sql.history_insert(entries)
 
 
 ABOUT_KINDS = {"project": "p", "deal": "d", "partnership": "t", "event": "e"}
@@ -353,22 +422,6 @@ def _check_bounds(indicator: Indicator, number: Decimal) -> None:
         )
 
 
-def _check_change_on_last_year(indicator, key, period: Period, number: Decimal, comment: str):
-    if indicator.change_threshold is None or comment.strip():
-        return
-    last = period.same_period_last_year()
-    previous = Value.objects.filter(**key, period_start=last.start, period_end=last.end).first()
-    if previous is None or previous.value == 0:
-        return
-    change = abs(number - previous.value) / abs(previous.value) * 100
-    if change > indicator.change_threshold:
-        raise refuse(
-            "comment",
-            f"与上年同期（{_plain(previous.value)}）相比变动{change:.1f}%，"
-            f"超过{_plain(indicator.change_threshold)}%，请填写说明",
-        )
-
-
 def _transition(
     value: Value,
     *,
@@ -404,13 +457,17 @@ def _transition(
     current.version += 1
     current.updated_at = timezone.now()
     current.save(update_fields=["status", "version", "updated_at", *fields])
-    change_record(
-        instance=current,
-        action="transition",
-        actor=actor,
-        before=snapshot(before_state, ["status"]),
-        after=snapshot(current, ["status"]),
-        reason=reason,
+    _history(
+        [
+            _entry(
+                current,
+                "transition",
+                actor,
+                before=snapshot(before_state, ["status"]),
+                after=snapshot(current, ["status"]),
+                reason=reason,
+            )
+        ]
     )
     rollup_value_changed(before=_counted(before_state), after=_counted(current))
     return current
@@ -563,8 +620,6 @@ def _values_change_state_bulk(*, action, items, actor, reason) -> list[Value]:
     """``values_change_state`` for many values: the same checks on every row (version,
     state, separation of duties, the catalogue's ranges on submit), every refusal listed,
     nothing changed when there is one; then one update and one history write."""
-    from duikou.audit.models import ChangeEntry
-
     from .rollups import rollup_values_add
 
     allowed_from, to, leaves, enters = BULK_STEPS[action]
@@ -610,9 +665,6 @@ def _values_change_state_bulk(*, action, items, actor, reason) -> list[Value]:
         fields["return_reason"] = reason.strip()
     elif action == "unlock":
         fields["approved_by_id"] = None
-    from django.db import connection
-    from django.db.models import F
-
     entries = []
     for current in rows:
         before = current.status
@@ -620,28 +672,19 @@ def _values_change_state_bulk(*, action, items, actor, reason) -> list[Value]:
             setattr(current, name, value)
         current.version += 1
         entries.append(
-            {
-                "entity": "results.value",
-                "entity_id": str(current.pk),
-                "action": ChangeEntry.Action.TRANSITION,
-                "actor_id": getattr(user, "pk", None),
-                "at": now,
-                "before": {"status": before},
-                "after": {"status": to},
-                "reason": reason if action in ("return", "unlock") else "",
-                "source": "",
-            }
+            _entry(
+                current,
+                "transition",
+                actor,
+                before={"status": before},
+                after={"status": to},
+                reason=reason if action in ("return", "unlock") else "",
+                at=now,
+            )
         )
     # Every row gets the same new state: one UPDATE per chunk, each version one up.
-    ids = [r.pk for r in rows]
-    for start in range(0, len(ids), 5000):
-        Value.objects.filter(pk__in=ids[start : start + 5000]).update(
-            **fields, version=F("version") + 1
-        )
-    if connection.vendor == "postgresql":
-        _copy_rows(ChangeEntry, entries)
-    else:
-        ChangeEntry.objects.bulk_create([ChangeEntry(**e) for e in entries], batch_size=2000)
+    sql.values_set([r.pk for r in rows], fields)
+    _history(entries)
     additive = [r.pk for r in rows if r.indicator.aggregation in ROLLUP_ADDITIVE]
     if leaves and additive:
         rollup_values_add(value_ids=additive, sign=-1, axes=leaves)
@@ -679,14 +722,8 @@ def value_delete(*, value: Value, reason: str, actor=None) -> None:
     if not reason.strip():
         raise refuse("reason", "删除必须说明原因")
     before_state = copy.copy(current)
-    change_record(
-        instance=current,
-        action="delete",
-        actor=actor,
-        before=snapshot(current),
-        after=None,
-        reason=reason,
-    )
+    before = snapshot(current)
+    _history([_entry(current, "delete", actor, before=before, after=None, reason=reason)])
     current.delete()
     rollup_value_changed(before=_counted(before_state), after=None)
 
@@ -768,9 +805,6 @@ class ValueRow:
     about: object = None  # the project, deal, partnership or event measured, if any
 
 
-VALUE_LIMIT = Decimal("1e20")  # max_digits 24 with 4 decimal places
-
-
 def values_import(
     *,
     rows: list[ValueRow],
@@ -782,16 +816,16 @@ def values_import(
     actions: dict | None = None,
     submit: bool = False,
 ) -> dict[str, int]:
-    """Save many values at once, checked as ``value_save`` checks one, written in bulk.
+    """Save many values at once, with the checks of ``value_save``, written in bulk.
 
-    Every row is validated first (stored indicator, the actor may report for the
-    organisation, unit and number, period against frequency, bounds, overlapping
-    periods in the database or in ``rows``, locked values, large changes on last year
-    without a comment). Any refusal raises one ValidationError listing them all, each
-    with ``params`` ``{"line": …, "field": …}``, and nothing is written. Rows equal to
-    the stored value are left alone. New values are drafts, as with ``value_save``;
-    the change history gets one entry per created or changed value, and the summary
-    cells of the affected indicators are rebuilt once at the end.
+    Every row passes ``_check_row`` (the checks of entry), then the checks that need the
+    other rows: periods overlapping one stored or one in ``rows``, locked values, large
+    changes on last year without a comment. Any refusal raises one ValidationError
+    listing them all, each with ``params`` ``{"line": …, "field": …}``, and nothing is
+    written. Rows equal to the stored value are left alone. New values are drafts, as
+    with ``value_save``; the history gets one entry per created or changed value (the
+    same writer as ``value_save``), and the summary cells of the affected indicators are
+    rebuilt once at the end.
 
     ``check_only`` validates and counts without writing. ``progress(percent, message)``
     is called now and then. ``actions``, when given, receives "create", "update" or
@@ -799,10 +833,6 @@ def values_import(
     changed values are submitted at once (the importer reports for their organisations,
     which the check above makes sure of), and count in the roll-ups.
     """
-    from django.core.exceptions import ValidationError
-
-    from duikou.audit.models import ChangeEntry
-
     from .rollups import rollup_rebuild
 
     problems: list[ValidationError] = []
@@ -822,50 +852,27 @@ def values_import(
     allowed: dict[int, bool] = {}
     prepared = []
     for row in rows:
-        indicator, org = row.indicator, row.org
         try:
-            if indicator.kind != Indicator.Kind.STORED:
-                raise refuse(
-                    "indicator",
-                    f"指标“{indicator.name_zh}”由{indicator.get_kind_display()}得出，不能填报",
-                )
-            if actor is not None:
-                if org.pk not in allowed:
-                    allowed[org.pk] = policy.can_write_for_org(actor, org.pk)
-                if not allowed[org.pk]:
-                    raise refuse("org", f"您无权为“{org.name}”填报数据")
-            number = _number(row.value, row.unit, indicator)
-            if abs(number) >= VALUE_LIMIT or number != number.quantize(Decimal("0.0001")):
-                raise refuse("value", "数值过大或小数超过4位")
-            _check_period(indicator, row.period)
-            _check_bounds(indicator, number)
-            about = about_key(row.about, org) if row.about is not None else ""
+            number, about = _check_row(
+                row.indicator,
+                row.org,
+                row.value,
+                row.unit,
+                row.period,
+                row.about,
+                actor=actor,
+                allowed=allowed,
+            )
         except ValidationError as error:
             fail(row.line, error)
             continue
-        region_id = row.region.pk if row.region is not None else org.region_id
-        key = (indicator.pk, org.pk, region_id, row.disaggregation, about)
+        region_id = row.region.pk if row.region is not None else row.org.region_id
+        key = (row.indicator.pk, row.org.pk, region_id, row.disaggregation, about)
         prepared.append((row, key, number))
     if progress:
         progress(20, "已检查数值")
 
-    # Values already stored under the same keys, read in one pass per indicator.
-    indicator_ids = sorted({key[0] for _, key, _ in prepared})
-    org_ids = sorted({key[1] for _, key, _ in prepared})
-    stored: dict[tuple, list[Value]] = {}
-    for indicator_id in indicator_ids:
-        query = Value.objects.filter(indicator_id=indicator_id)
-        if len(org_ids) < 500:
-            query = query.filter(org_id__in=org_ids)
-        for value in query.iterator(chunk_size=5000):
-            key = (
-                value.indicator_id,
-                value.org_id,
-                value.region_id,
-                value.disaggregation,
-                value.about,
-            )
-            stored.setdefault(key, []).append(value)
+    stored = _stored_by_key(prepared)
     if progress:
         progress(35, "已读取已有数据")
 
@@ -877,32 +884,8 @@ def values_import(
             fail(row.line, refuse("period", f"与第{first.line}行是同一指标、机构、地点和期间"))
             continue
         incoming[(key, span)] = (row, number)
-
-    # Overlaps: each key's periods, stored and incoming, sorted by start.
-    spans_by_key: dict[tuple, list[tuple]] = {}
-    for (key, span), (row, _) in incoming.items():
-        spans_by_key.setdefault(key, []).append((span[0], span[1], row))
-    for key, spans in spans_by_key.items():
-        taken = {(s, e) for s, e, _ in spans}
-        for value in stored.get(key, []):
-            if (value.period_start, value.period_end) not in taken:
-                spans.append((value.period_start, value.period_end, None))
-        spans.sort(key=lambda item: (item[0], item[1]))
-        reach = None
-        for start, end, row in spans:
-            if reach is not None and start <= reach[0]:
-                other = reach[1]
-                mine = row or other
-                theirs = other if row is not None else row
-                if mine is not None:
-                    label = (
-                        f"第{theirs.line}行的期间（{theirs.period.label()}）"
-                        if theirs is not None
-                        else "已有数据"
-                    )
-                    fail(mine.line, refuse("period", f"期间与{label}重叠"))
-            if reach is None or end > reach[0]:
-                reach = (end, row)
+    for line, other in _overlaps(incoming, stored):
+        fail(line, _overlap(other))
 
     existing_by_span = {
         (key, (v.period_start, v.period_end)): v for key, values in stored.items() for v in values
@@ -912,27 +895,19 @@ def values_import(
         current = existing_by_span.get((key, span))
         if current is not None and current.value == number and current.comment == row.comment:
             continue
-        if current is not None and current.status == Value.Status.APPROVED:
-            fail(row.line, refuse("value", "该数据已审核锁定，需审核人解锁后才能修改"))
+        try:
+            if current is not None:
+                _check_unlocked(current)
+            if row.indicator.change_threshold is not None and not row.comment.strip():
+                last = row.period.same_period_last_year()
+                before = incoming.get((key, (last.start, last.end)))
+                previous = before[1] if before else None
+                if previous is None and (key, (last.start, last.end)) in existing_by_span:
+                    previous = existing_by_span[(key, (last.start, last.end))].value
+                _check_change(row.indicator, previous, number, row.comment)
+        except ValidationError as error:
+            fail(row.line, error)
             continue
-        if row.indicator.change_threshold is not None and not row.comment.strip():
-            last = row.period.same_period_last_year()
-            before = incoming.get((key, (last.start, last.end)))
-            previous = before[1] if before else None
-            if previous is None and (key, (last.start, last.end)) in existing_by_span:
-                previous = existing_by_span[(key, (last.start, last.end))].value
-            if previous:
-                change = abs(number - previous) / abs(previous) * 100
-                if change > row.indicator.change_threshold:
-                    fail(
-                        row.line,
-                        refuse(
-                            "comment",
-                            f"与上年同期（{_plain(previous)}）相比变动{change:.1f}%，"
-                            f"超过{_plain(row.indicator.change_threshold)}%，请填写说明",
-                        ),
-                    )
-                    continue
         (updates if current is not None else creates).append((row, key, number, current))
     if problems:
         problems.sort(key=lambda e: e.params["line"])
@@ -951,78 +926,29 @@ def values_import(
     now = timezone.now()
     user = acting_user(actor)
     actor_id = user.pk if user is not None else None
-    value_rows, entry_rows = [], []
-    ids = _next_ids(Value, len(creates))
-    for n, (row, key, number, _) in enumerate(creates):
-        year, quarter, month = grain_keys(row.period.start, row.period.end)
-        record = {
-            "id": ids[n] if ids else None,
-            "indicator_id": key[0],
-            "org_id": key[1],
-            "region_id": key[2],
-            "disaggregation": key[3],
-            "about": key[4],
-            **{f"{k}_id": None for k in ABOUT_KINDS},
-            **{f"{k}_id": r.pk for k, r in about_fields(row.about).items()},
-            "period_type": row.period.kind,
-            "period_start": row.period.start,
-            "period_end": row.period.end,
-            "year": year,
-            "quarter": quarter,
-            "month": month,
-            "value": number,
-            "status": Value.Status.SUBMITTED if submit else Value.Status.DRAFT,
-            "source": source,
-            "comment": row.comment,
-            "evidence_note": "",
-            "evidence_file": "",
-            "evidence_document": "",
-            "created_at": now,
-            "updated_at": now,
-            "version": 1,
-            "is_demo": False,
-            "entered_by_id": actor_id,
-            "submitted_by_id": actor_id if submit else None,
-            "return_reason": "",
-        }
-        value_rows.append(record)
-    if ids:
-        _copy_rows(Value, value_rows)
-    else:
-        made = Value.objects.bulk_create(
-            [Value(**{k: v for k, v in r.items() if k != "id"}) for r in value_rows],
-            batch_size=2000,
-        )
-        for record, value in zip(value_rows, made, strict=True):
-            record["id"] = value.pk
+    status = Value.Status.SUBMITTED if submit else Value.Status.DRAFT
+    ids = sql.next_ids(Value, len(creates))
+    value_rows = [
+        _new_row(row, key, number, status=status, source=source, actor_id=actor_id, at=now)
+        | {"id": ids[n] if ids else None}
+        for n, (row, key, number, _) in enumerate(creates)
+    ]
+    sql.values_insert(value_rows)
     if progress:
         progress(70, "已写入指标值")
-    stamp = now.isoformat()
-    for record in value_rows:
-        after = dict(record)
-        after.update(
-            period_start=record["period_start"].isoformat(),
-            period_end=record["period_end"].isoformat(),
-            value=str(record["value"].quantize(Decimal("0.0001"))),
-            created_at=stamp,
-            updated_at=stamp,
-            evidence_start=None,
-            evidence_end=None,
-            approved_by_id=None,
+    entries = [
+        _entry(
+            r["id"],
+            "create",
+            actor,
+            before=None,
+            after=_row_snapshot(r),
+            reason=r["comment"],
+            source=history_source,
+            at=now,
         )
-        entry_rows.append(
-            {
-                "entity": "results.value",
-                "entity_id": str(record["id"]),
-                "action": ChangeEntry.Action.CREATE,
-                "actor_id": actor_id,
-                "at": now,
-                "before": None,
-                "after": after,
-                "reason": record["comment"],
-                "source": history_source,
-            }
-        )
+        for r in value_rows
+    ]
     changed = []
     for row, _key, number, current in updates:
         before = snapshot(current)
@@ -1036,18 +962,17 @@ def values_import(
         current.version += 1
         current.updated_at = now
         changed.append(current)
-        entry_rows.append(
-            {
-                "entity": "results.value",
-                "entity_id": str(current.pk),
-                "action": ChangeEntry.Action.UPDATE,
-                "actor_id": actor_id,
-                "at": now,
-                "before": before,
-                "after": snapshot(current),
-                "reason": row.comment,
-                "source": history_source,
-            }
+        entries.append(
+            _entry(
+                current,
+                "update",
+                actor,
+                before=before,
+                after=snapshot(current),
+                reason=row.comment,
+                source=history_source,
+                at=now,
+            )
         )
     Value.objects.bulk_update(
         changed,
@@ -1063,13 +988,7 @@ def values_import(
         ],
         batch_size=2000,
     )
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        # History rows need no id known in advance: COPY lets the table's default draw them.
-        _copy_rows(ChangeEntry, entry_rows)
-    else:
-        ChangeEntry.objects.bulk_create([ChangeEntry(**r) for r in entry_rows], batch_size=2000)
+    _history(entries)
     # Drafts count nowhere yet; a changed or newly submitted value moves its cells.
     counted = {v.indicator_id for v in changed if v.status != Value.Status.DRAFT}
     if submit:
@@ -1081,45 +1000,101 @@ def values_import(
     return counts
 
 
-def _next_ids(model, count: int) -> list[int] | None:
-    """Ids drawn from the table's sequence on PostgreSQL (so rows can be copied in with
-    their ids known); None elsewhere, where ``bulk_create`` returns them."""
-    from django.db import connection
+def _stored_by_key(prepared) -> dict[tuple, list[Value]]:
+    """Values already stored under the keys of ``prepared`` rows, one pass per indicator."""
+    indicator_ids = sorted({key[0] for _, key, _ in prepared})
+    org_ids = sorted({key[1] for _, key, _ in prepared})
+    stored: dict[tuple, list[Value]] = {}
+    for indicator_id in indicator_ids:
+        query = Value.objects.filter(indicator_id=indicator_id)
+        if len(org_ids) < 500:
+            query = query.filter(org_id__in=org_ids)
+        for value in query.iterator(chunk_size=5000):
+            key = (value.indicator_id, value.org_id, value.region_id, value.disaggregation)
+            stored.setdefault((*key, value.about), []).append(value)
+    return stored
 
-    if connection.vendor != "postgresql" or not count:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [model._meta.db_table, count],
-        )
-        return [row[0] for row in cursor.fetchall()]
+
+def _overlaps(incoming: dict, stored: dict):
+    """(line, the other period) for every incoming row whose period overlaps another of
+    the same key, stored or incoming: each key's periods sorted by start, swept once."""
+    spans_by_key: dict[tuple, list[tuple]] = {}
+    for (key, span), (row, _) in incoming.items():
+        spans_by_key.setdefault(key, []).append((span[0], span[1], row))
+    for key, spans in spans_by_key.items():
+        taken = {(s, e) for s, e, _ in spans}
+        for value in stored.get(key, []):
+            if (value.period_start, value.period_end) not in taken:
+                spans.append((value.period_start, value.period_end, None))
+        spans.sort(key=lambda item: (item[0], item[1]))
+        reach = None
+        for start, end, row in spans:
+            if reach is not None and start <= reach[0]:
+                other = reach[1]
+                mine = row or other
+                theirs = other if row is not None else row
+                if mine is not None:
+                    yield (
+                        mine.line,
+                        (
+                            f"第{theirs.line}行的期间（{theirs.period.label()}）"
+                            if theirs is not None
+                            else "已有数据"
+                        ),
+                    )
+            if reach is None or end > reach[0]:
+                reach = (end, row)
 
 
-def _copy_rows(model, rows: list[dict]) -> None:
-    """PostgreSQL COPY of plain rows: about ten times faster than multi-row INSERTs built by
-    the ORM, which spend most of their time preparing each value in Python."""
-    import json
+def _new_row(row: ValueRow, key: tuple, number, *, status, source, actor_id, at) -> dict:
+    """The columns of a new value from an imported row."""
+    year, quarter, month = grain_keys(row.period.start, row.period.end)
+    return {
+        "indicator_id": key[0],
+        "org_id": key[1],
+        "region_id": key[2],
+        "disaggregation": key[3],
+        "about": key[4],
+        **{f"{k}_id": None for k in ABOUT_KINDS},
+        **{f"{k}_id": r.pk for k, r in about_fields(row.about).items()},
+        "period_type": row.period.kind,
+        "period_start": row.period.start,
+        "period_end": row.period.end,
+        "year": year,
+        "quarter": quarter,
+        "month": month,
+        "value": number,
+        "status": status,
+        "source": source,
+        "comment": row.comment,
+        "evidence_note": "",
+        "evidence_file": "",
+        "evidence_document": "",
+        "created_at": at,
+        "updated_at": at,
+        "version": 1,
+        "is_demo": False,
+        "entered_by_id": actor_id,
+        "submitted_by_id": actor_id if status == Value.Status.SUBMITTED else None,
+        "return_reason": "",
+    }
 
-    from django.db import connection
 
-    if not rows:
-        return
-    columns = list(rows[0])
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    json_columns = {"before", "after"}
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(
-                    [
-                        json.dumps(row[c], ensure_ascii=False)
-                        if c in json_columns and row[c] is not None
-                        else row[c]
-                        for c in columns
-                    ]
-                )
+def _row_snapshot(record: dict) -> dict:
+    """``snapshot`` of a value written from a column dict, without building the model."""
+    after = {k: v for k, v in record.items()}
+    stamp = record["created_at"].isoformat()
+    after.update(
+        period_start=record["period_start"].isoformat(),
+        period_end=record["period_end"].isoformat(),
+        value=str(record["value"].quantize(Decimal("0.0001"))),
+        created_at=stamp,
+        updated_at=stamp,
+        evidence_start=None,
+        evidence_end=None,
+        approved_by_id=None,
+    )
+    return after
 
 
 def _error_fields(error) -> list[tuple[str, list[str]]]:

@@ -27,6 +27,23 @@ def test_only_the_values_linked_to_a_project_show_on_its_page(client):
     assert list(other.context["values"]) == []
 
 
+def test_values_linked_to_nothing_show_on_the_organisation_and_place_pages(client):
+    demo_load()
+    client.force_login(get_user_model().objects.get(username="demo-quanzhou"))
+    park = Project.objects.get(code="DEMO-FJ-2025-003")
+    unlinked = set(Value.objects.filter(org=park.donor_org, about="").values_list("pk", flat=True))
+    assert len(unlinked) == 2  # 2024 patients and visitors, measuring no one project
+
+    org_page = client.get(f"/orgs/{park.donor_org_id}/")
+    assert {v.pk for v in org_page.context["values"]} == unlinked
+    assert "未关联具体项目" in org_page.content.decode()
+    place_page = client.get(f"/regions/{park.region_id}/")
+    assert {v.pk for v in place_page.context["values"]} == unlinked
+    # The park's own value stays on the park's page only.
+    linked = Value.objects.get(project=park).pk
+    assert linked not in {v.pk for v in org_page.context["values"]}
+
+
 def test_a_value_may_only_be_about_a_record_of_its_organisation_or_below():
     from django.core.exceptions import ValidationError
 
