@@ -1,11 +1,12 @@
-"""Exports of selector rows: compliance as CSV, the monthly dispatch as XLSX."""
+"""Exports of selector rows: compliance as CSV, the monthly dispatch as XLSX.
 
-import csv
+Both write through ``transfer.safe``, so names and comments that start like a formula open
+as text."""
+
 import io
 
-import xlsxwriter
-
 from duikou.core.money import WAN
+from duikou.transfer.safe import csv_writer, sheet_name, workbook, write_cell, write_row
 
 from .selectors import ComplianceRow, DispatchSheet
 
@@ -15,7 +16,7 @@ COMPLIANCE_HEADER = ["援疆省市", "年度", "检查项", "数值", "说明", 
 def compliance_csv(rows: list[ComplianceRow]) -> str:
     """One line per check; the offending records joined in the last column."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(COMPLIANCE_HEADER)
     for row in rows:
         writer.writerow(
@@ -23,7 +24,7 @@ def compliance_csv(rows: list[ComplianceRow]) -> str:
                 row.province,
                 row.year,
                 row.check_label,
-                "" if row.value is None else f"{row.value}",
+                row.value,
                 row.value_text,
                 row.standard,
                 row.verdict,
@@ -53,7 +54,7 @@ DISPATCH_HEADER = [
 def dispatch_xlsx(sheets: list[DispatchSheet]) -> bytes:
     """One worksheet per command: the projects, then those that did not report."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = workbook(buffer)
     title = book.add_format({"bold": True, "font_size": 14})
     head = book.add_format({"bold": True, "bg_color": "#F2E6E4", "border": 1, "text_wrap": True})
     cell = book.add_format({"border": 1})
@@ -61,56 +62,53 @@ def dispatch_xlsx(sheets: list[DispatchSheet]) -> bytes:
     warn = book.add_format({"border": 1, "font_color": "#B03A2E"})
     used = set()
     for sheet in sheets:
-        name = (sheet.command[:28] or sheet.command_code)[:31]
-        while name in used:
-            name = name[:29] + str(len(used))
-        used.add(name)
-        ws = book.add_worksheet(name)
-        ws.write(0, 0, f"{sheet.command}{sheet.year}年{sheet.month}月援疆项目调度表", title)
-        ws.write(
+        ws = book.add_worksheet(sheet_name(sheet.command[:28] or sheet.command_code, used))
+        write_cell(ws, 0, 0, f"{sheet.command}{sheet.year}年{sheet.month}月援疆项目调度表", title)
+        write_cell(
+            ws,
             1,
             0,
             f"在建项目{len(sheet.lines)}个，本月未报送{len(sheet.missing)}个，"
             f"反映问题{len(sheet.problems)}个",
         )
-        ws.write_row(3, 0, DISPATCH_HEADER, head)
+        write_row(ws, 3, 0, DISPATCH_HEADER, head)
         for n, line in enumerate(sheet.lines, start=4):
-            ws.write(n, 0, line.code, cell)
-            ws.write(n, 1, line.name, cell)
-            ws.write(n, 2, line.org, cell)
-            ws.write(n, 3, line.status, cell)
-            ws.write(n, 4, f"{line.planned_start:%Y-%m-%d}", cell)
-            ws.write(n, 5, f"{line.planned_end:%Y-%m-%d}", cell)
+            write_cell(ws, n, 0, line.code, cell)
+            write_cell(ws, n, 1, line.name, cell)
+            write_cell(ws, n, 2, line.org, cell)
+            write_cell(ws, n, 3, line.status, cell)
+            write_cell(ws, n, 4, f"{line.planned_start:%Y-%m-%d}", cell)
+            write_cell(ws, n, 5, f"{line.planned_end:%Y-%m-%d}", cell)
             if line.percent_complete is None:
-                ws.write(n, 6, "未报", warn)
+                write_cell(ws, n, 6, "未报", warn)
             else:
-                ws.write_number(n, 6, float(line.percent_complete), number)
-            ws.write_number(n, 7, float(line.time_elapsed), number)
+                write_cell(ws, n, 6, line.percent_complete, number)
+            write_cell(ws, n, 7, line.time_elapsed, number)
             if line.gap is None:
-                ws.write(n, 8, "", cell)
+                write_cell(ws, n, 8, None, cell)
             else:
-                ws.write_number(n, 8, float(line.gap), warn if line.gap < 0 else number)
-            ws.write_number(n, 9, float(line.released / WAN), number)
-            ws.write_number(n, 10, float(line.spent / WAN), number)
+                write_cell(ws, n, 8, line.gap, warn if line.gap < 0 else number)
+            write_cell(ws, n, 9, line.released / WAN, number)
+            write_cell(ws, n, 10, line.spent / WAN, number)
             reported = (
                 "是"
                 if line.reported
                 else "否" + (f"（最近报送{line.reported_in}）" if line.reported_in else "")
             )
-            ws.write(n, 11, reported, cell if line.reported else warn)
-            ws.write(n, 12, line.problems, cell)
+            write_cell(ws, n, 11, reported, cell if line.reported else warn)
+            write_cell(ws, n, 12, line.problems, cell)
         row = len(sheet.lines) + 6
-        ws.write(row, 0, "本月未报送月调度的项目", title)
+        write_cell(ws, row, 0, "本月未报送月调度的项目", title)
         for n, line in enumerate(sheet.missing, start=row + 1):
-            ws.write(n, 0, line.code)
-            ws.write(n, 1, line.name)
-            ws.write(n, 2, line.org)
+            write_cell(ws, n, 0, line.code)
+            write_cell(ws, n, 1, line.name)
+            write_cell(ws, n, 2, line.org)
         ws.set_column(0, 0, 20)
         ws.set_column(1, 1, 36)
         ws.set_column(2, 2, 16)
         ws.set_column(3, 11, 12)
         ws.set_column(12, 12, 30)
     if not sheets:
-        book.add_worksheet("月调度").write(0, 0, "本月没有需要调度的项目")
+        write_cell(book.add_worksheet("月调度"), 0, 0, "本月没有需要调度的项目")
     book.close()
     return buffer.getvalue()

@@ -3,11 +3,11 @@
 Pages call ``export_response(rows, columns, filename, format)``; background jobs call
 ``export_write`` with an open file. Rows are dicts (or objects) and each column says
 which key to read, its Chinese header and, optionally, how to turn the value into a
-cell. Text that a spreadsheet would run as a formula (= + - @, tab, CR) is neutralised
-with a leading apostrophe, so an exported name can never execute on a user's machine.
+cell. Cells are written by ``transfer.safe``: text that a spreadsheet would run as a formula
+(= + - @, tab, CR) is neutralised with a leading apostrophe, so an exported name can never
+execute on a user's machine.
 """
 
-import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,9 +16,10 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from .safe import csv_writer, workbook, write_cell
+from .safe import neutralise as neutralise  # callers and tests still import it from here
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 FORMATS = ("xlsx", "csv")
@@ -34,13 +35,6 @@ class ExportColumn:
     width: int = 14
 
 
-def neutralise(value: str) -> str:
-    """Make text that starts like a formula inert: ``'=SUM(A1)`` stays text in any spreadsheet."""
-    if value and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _get(row, column: ExportColumn):
     if callable(column.key):
         return column.key(row)
@@ -52,41 +46,14 @@ def _get(row, column: ExportColumn):
     return value
 
 
-def cell_value(value):
-    """The Python value one cell holds: numbers and dates stay typed, the rest is safe text."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, (int, Decimal, float)):
-        return value
-    if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if isinstance(value, date):
-        return value
-    return neutralise(str(value))
-
-
-def _csv_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
 def write_csv(handle, rows: Iterable, columns: list[ExportColumn]) -> int:
     """UTF-8 with a byte-order mark, which Excel needs to read Chinese correctly."""
     handle.write("\ufeff")
-    writer = csv.writer(handle)
+    writer = csv_writer(handle)
     writer.writerow([c.header for c in columns])
     count = 0
     for row in rows:
-        writer.writerow([_csv_text(cell_value(_get(row, c))) for c in columns])
+        writer.writerow([_get(row, c) for c in columns])
         count += 1
     return count
 
@@ -97,11 +64,7 @@ def write_xlsx(target, rows: Iterable, columns: list[ExportColumn], *, sheet: st
     xlsxwriter's constant-memory mode streams rows to disk, so a large export does not
     hold the whole sheet in memory.
     """
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(
-        target, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    book = workbook(target, constant_memory=True)
     formats = {
         "header": book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1}),
         "date": book.add_format({"num_format": "yyyy-mm-dd"}),
@@ -110,27 +73,22 @@ def write_xlsx(target, rows: Iterable, columns: list[ExportColumn], *, sheet: st
     }
     ws = book.add_worksheet(sheet[:31])
     for index, column in enumerate(columns):
-        ws.write_string(0, index, column.header, formats["header"])
+        write_cell(ws, 0, index, column.header, formats["header"])
         ws.set_column(index, index, column.width)
     ws.freeze_panes(1, 0)
     count = 0
     for count, row in enumerate(rows, start=1):
         for index, column in enumerate(columns):
-            value = cell_value(_get(row, column))
-            if value is None:
-                continue
+            value = _get(row, column)
             if isinstance(value, datetime):
-                ws.write_datetime(count, index, value, formats["datetime"])
+                fmt = formats["datetime"]
             elif isinstance(value, date):
-                ws.write_datetime(count, index, value, formats["date"])
-            elif isinstance(value, Decimal):
-                # Excel holds doubles; money to the fen is exact in a double below 2^53 fen.
-                fmt = formats["money"] if column.kind == "money" else None
-                ws.write_number(count, index, float(value), fmt)
-            elif isinstance(value, (int, float)):
-                ws.write_number(count, index, value)
+                fmt = formats["date"]
+            elif isinstance(value, Decimal) and column.kind == "money":
+                fmt = formats["money"]
             else:
-                ws.write_string(count, index, value)
+                fmt = None
+            write_cell(ws, count, index, value, fmt)
     book.close()
     return count
 
@@ -162,12 +120,12 @@ def export_response(
     if format == "csv":
         # Streamed, so a long list starts downloading at once and is never held whole.
         echo = _Echo()
-        writer = csv.writer(echo)
+        writer = csv_writer(echo)
 
         def lines():
             yield "\ufeff" + writer.writerow([c.header for c in columns])
             for row in rows:
-                yield writer.writerow([_csv_text(cell_value(_get(row, c))) for c in columns])
+                yield writer.writerow([_get(row, c) for c in columns])
 
         response = StreamingHttpResponse(lines(), content_type=CSV_TYPE)
     else:

@@ -1,10 +1,12 @@
 """Import templates: one .xlsx per record kind, with Chinese headers, drop-down lists for
-coded columns and an instructions sheet (说明). Written with xlsxwriter."""
+coded columns and an instructions sheet (说明). Written with xlsxwriter through
+``transfer.safe``: organisation names in the drop-downs are database text."""
 
 import io
 
 from .kinds import Column, Kind
 from .readers import column_letter
+from .safe import workbook, write_cell
 
 TYPE_HELP = {
     "text": "文字",
@@ -34,10 +36,8 @@ GENERAL_RULES = [
 def template_build(kind: Kind, *, org_names: list[str] | None = None, indicators=None) -> bytes:
     """The template workbook of ``kind``. ``org_names`` (those the user may report for) and
     ``indicators`` (code, name) fill the drop-downs of organisation and indicator columns."""
-    import xlsxwriter
-
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    book = workbook(buffer)
     header = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
     required = book.add_format(
         {"bold": True, "bg_color": "#FCE8D5", "border": 1, "font_color": "#9C2A00"}
@@ -51,7 +51,7 @@ def template_build(kind: Kind, *, org_names: list[str] | None = None, indicators
     columns = kind.input_columns()
     list_column = 0
     for index, column in enumerate(columns):
-        data.write_string(0, index, column.header, required if column.required else header)
+        write_cell(data, 0, index, column.header, required if column.required else header)
         data.set_column(index, index, max(column.width, len(column.header) * 2 + 2))
         if column.type in ("text", "ref"):
             data.set_column(index, index, None, text_format)
@@ -59,9 +59,9 @@ def template_build(kind: Kind, *, org_names: list[str] | None = None, indicators
         data.write_comment(0, index, tip, {"x_scale": 2, "y_scale": 1.2})
         options = _options(column, org_names, indicators)
         if options:
-            lists.write_string(0, list_column, column.header)
+            write_cell(lists, 0, list_column, column.header)
             for row, option in enumerate(options, start=1):
-                lists.write_string(row, list_column, option)
+                write_cell(lists, row, list_column, option)
             letter = column_letter(list_column)
             source = f"=选项!${letter}$2:${letter}${len(options) + 1}"
             strict = column.type in ("choice", "bool")
@@ -116,22 +116,23 @@ def _instructions(book, sheet, kind: Kind, columns: list[Column]) -> None:
     sheet.set_column(1, 1, 8)
     sheet.set_column(2, 2, 70)
     sheet.set_column(3, 3, 40)
-    sheet.write_string(0, 0, f"{kind.label}导入模板说明", title)
+    write_cell(sheet, 0, 0, f"{kind.label}导入模板说明", title)
     row = 2
     for rule in [kind.instructions, *GENERAL_RULES]:
         if rule:
-            sheet.merge_range(row, 0, row, 3, f"• {rule}", wrap)
+            sheet.merge_range(row, 0, row, 3, "", wrap)
+            write_cell(sheet, row, 0, f"• {rule}", wrap)
             sheet.set_row(row, 32)
             row += 1
     row += 1
     for index, text in enumerate(("列名", "必填", "填写说明", "可选值")):
-        sheet.write_string(row, index, text, bold)
+        write_cell(sheet, row, index, text, bold)
     for column in columns:
         row += 1
-        sheet.write_string(row, 0, column.header, wrap)
-        sheet.write_string(row, 1, "是" if column.required else "", wrap)
-        sheet.write_string(row, 2, _help(column), wrap)
+        write_cell(sheet, row, 0, column.header, wrap)
+        write_cell(sheet, row, 1, "是" if column.required else "", wrap)
+        write_cell(sheet, row, 2, _help(column), wrap)
         if column.type == "choice":
-            sheet.write_string(row, 3, "、".join(str(x) for _, x in column.choices.choices), wrap)
+            write_cell(sheet, row, 3, "、".join(str(x) for _, x in column.choices.choices), wrap)
         elif column.type == "bool":
-            sheet.write_string(row, 3, "是、否", wrap)
+            write_cell(sheet, row, 3, "是、否", wrap)
