@@ -185,6 +185,8 @@ DUIKOU_DEAL_STUCK_MONTHS = int(os.environ.get("DUIKOU_DEAL_STUCK_MONTHS", "6"))
 # Project documents are stored in the database (so backups hold them); the largest accepted,
 # in megabytes. A proxy in front (nginx client_max_body_size) must allow at least this.
 DUIKOU_DOCUMENT_MAX_MB = float(os.environ.get("DUIKOU_DOCUMENT_MAX_MB", "20"))
+# API tokens expire: the term in days offered when one is created (1 to 366).
+DUIKOU_API_TOKEN_DAYS = int(os.environ.get("DUIKOU_API_TOKEN_DAYS", "90"))
 
 # The map layers (GeoJSON files among the static files), prefectures and counties.
 # Replaceable (a public map needs an approved one, 审图号): areas are matched to regions by a

@@ -37,21 +37,35 @@ from duikou.transfer.kinds import ABOUT, KINDS, Column, Kind, Resolver
 from duikou.transfer.selectors import record_list_for_user
 from duikou.transfer.services import Problem, problems_from, row_read
 
-from .services import api_token_authenticate
+from .services import TokenExpired, api_token_authenticate
 
 SOURCE = "接口"
 MAX_ID = 2**62
 NO_NUL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$"
 
 
+class TokenExpiredError(AuthenticationError):
+    """401 whose body says the token has expired (and since when)."""
+
+
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer dk_…``; tokens come from /api/tokens/ or ``duikou api_token``."""
+    """``Authorization: Bearer dk_…``; tokens come from /api/tokens/ or ``duikou api_token``.
+
+    A read-only token is refused here, once for every route, on any method but GET, HEAD
+    and OPTIONS (403), before the route reads its body or writes anything."""
 
     def authenticate(self, request, token: str):
-        user = api_token_authenticate(raw=token)
-        if user is not None:
-            request.user = user
-        return user
+        try:
+            record = api_token_authenticate(raw=token)
+        except TokenExpired as expired:
+            raise TokenExpiredError(message=str(expired)) from None
+        if record is None:
+            return None
+        request.user = record.user
+        request.auth_read_only = record.read_only
+        if record.read_only and request.method not in ("GET", "HEAD", "OPTIONS"):
+            raise PermissionDenied("只读令牌不能修改数据，请使用可写的令牌")
+        return record.user
 
 
 api = NinjaAPI(
@@ -98,6 +112,8 @@ def _invalid_request(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
+    if isinstance(exc, TokenExpiredError):
+        return _error(request, 401, str(exc))
     return _error(request, 401, "缺少有效的接口令牌（Authorization: Bearer …）")
 
 

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ApiToken(models.Model):
-    """A revocable key for the JSON API. Only a SHA-256 hash of the token is stored; the
-    token itself is shown once, when it is created."""
+    """A revocable key for the JSON API that expires. Only a SHA-256 hash of the token is
+    stored; the token itself is shown once, when it is created. A read-only token reads
+    what its user may read and writes nothing."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -18,7 +19,11 @@ class ApiToken(models.Model):
     token_hash = models.CharField(_("令牌摘要"), max_length=64, unique=True)
     prefix = models.CharField(_("令牌开头"), max_length=12, help_text=_("便于辨认，不足以使用"))
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
-    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("到期时间"))
+    read_only = models.BooleanField(_("只读"), default=False)
+    last_used_at = models.DateTimeField(
+        _("最近使用"), null=True, blank=True, help_text=_("每分钟至多记录一次")
+    )
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     class Meta:
@@ -30,5 +35,9 @@ class ApiToken(models.Model):
         return f"{self.name}（{self.prefix}…）"
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
