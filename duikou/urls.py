@@ -5,6 +5,9 @@ from django.urls import include, path
 from duikou.api.api import api
 from duikou.web import views as web_views
 
+# Django's own 400 page re-reads a body that could not be read and fails with a 500.
+handler400 = "duikou.core.views.bad_request"
+
 admin.site.site_header = "对口 Duikou 管理"
 admin.site.site_title = "对口 Duikou"
 admin.site.index_title = "援疆台账"

@@ -1,6 +1,11 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "duikou.settings")
-application = get_wsgi_application()
+django.setup(set_prefix=False)
+
+from duikou.core.http import Handler  # noqa: E402 (needs the settings)
+
+# Django's handler with a request class that reads a declared charset only if it can.
+application = Handler()

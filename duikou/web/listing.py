@@ -8,16 +8,28 @@ counting millions of rows exactly costs seconds and nobody pages that far.
 
 Search finds every name containing the words, Chinese included (``core.search``: ``LIKE``,
 with a gram index on PostgreSQL's large tables).
+
+A filter value that cannot mean anything for its column (``?year=abc``, ``?county=maybe``,
+a choice the column does not have, an id beyond the column's range, control characters)
+is ignored: the list shows unfiltered by it, with a note saying so (``ListPage.ignored``),
+instead of failing. Values are read by the model field the lookup ends on, so a new filter
+needs no parsing code of its own.
 """
 
+import math
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db import connections, models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
+from duikou.core.errors import CONTROL_CHARACTERS, has_control_characters
 from duikou.core.search import text_match
 
 PER_PAGE = 50
@@ -52,13 +64,61 @@ class ListPage:
     total: int
     params: dict
     capped: bool = False  # more rows than ``total``
+    ignored: list[str] = field(default_factory=list)  # notes on filters that were ignored
 
 
-def _int(text: str | None) -> int | None:
+class _Unusable(ValueError):
+    """A filter value that cannot mean anything for its column."""
+
+
+def _field_at(model, lookup: str) -> models.Field:
+    """The model field a filter's path (``indicator__code``, ``batch_id``) ends on; a
+    foreign key ends on the key it points to."""
+    names = lookup.split("__")
+    for position, name in enumerate(names):
+        field = model._meta.get_field(name)
+        if field.is_relation:
+            if position == len(names) - 1:
+                return field.target_field
+            model = field.related_model
+    return field
+
+
+def filter_value(field: models.Field, text: str, db: str = "default"):
+    """``text`` read as a value of ``field``: a choice it has, a number that fits the column,
+    a date, a yes/no. Raises ``_Unusable`` otherwise."""
+    if has_control_characters(text):
+        raise _Unusable(text)
+    if field.choices:
+        for key, _label in field.flatchoices:
+            if str(key) == text:
+                return key
+        raise _Unusable(text)
     try:
-        return int(text) if text else None
-    except ValueError:
-        return None
+        value = field.to_python(text)
+    except (ValidationError, ValueError, TypeError, OverflowError):
+        raise _Unusable(text) from None
+    if isinstance(field, models.IntegerField | models.AutoField):
+        low, high = connections[db].ops.integer_field_range(field.get_internal_type())
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise _Unusable(text)
+    if isinstance(value, Decimal | float) and not math.isfinite(value):
+        raise _Unusable(text)
+    if isinstance(field, models.CharField) and field.max_length and len(text) > field.max_length:
+        raise _Unusable(text)
+    return value
+
+
+def _ignored_note(param: str, text: str) -> str:
+    shown = CONTROL_CHARACTERS.sub("\ufffd", text)
+    if len(shown) > 20:
+        shown = shown[:20] + "…"
+    return _("筛选条件“%(condition)s”无效，已忽略") % {"condition": f"{param}={shown}"}
+
+
+def search_words(text: str) -> str:
+    """What a search box sent, at most 100 characters; control characters read as spaces."""
+    return CONTROL_CHARACTERS.sub(" ", text).strip()[:100]
 
 
 def _path(field_name: str, lookup: str) -> str:
@@ -90,29 +150,38 @@ def search_condition(model, names: tuple[str, ...], word: str) -> Q:
     return condition
 
 
-def list_filter(
-    request: HttpRequest, queryset: QuerySet, listing: Listing
-) -> tuple[QuerySet, str, dict, str]:
-    """Apply the request's search, filters and sort: (rows, search words, filters, sort)."""
-    params = {}
-    query = request.GET.get("q", "").strip()[:100]
+@dataclass
+class Filtered:
+    rows: QuerySet
+    query: str  # the search words
+    params: dict  # the filters applied, as the request gave them
+    sort: str
+    ignored: list[str]  # notes on the filters that were ignored
+
+
+def list_filter(request: HttpRequest, queryset: QuerySet, listing: Listing) -> Filtered:
+    """Apply the request's search, filters and sort; a filter value that cannot apply is
+    left out and noted."""
+    params, ignored = {}, []
+    query = search_words(request.GET.get("q", ""))
     if query:
         queryset = queryset.filter(search_condition(queryset.model, listing.search, query))
-    for param, lookup in listing.filters.items():
-        value = request.GET.get(param, "").strip()
-        if value:
-            params[param] = value
-            queryset = queryset.filter(**{lookup: value})
-    org = _int(request.GET.get("org"))
-    if org and listing.org_field:
-        params["org"] = org
-        queryset = queryset.filter(**{_path(listing.org_field, "ancestor_links__ancestor_id"): org})
-    region = _int(request.GET.get("region"))
-    if region and listing.region_field:
-        params["region"] = region
-        queryset = queryset.filter(
-            **{_path(listing.region_field, "ancestor_links__ancestor_id"): region}
-        )
+    lookups = dict(listing.filters)
+    # ``?org=`` / ``?region=``: that organisation or place and everything below it.
+    for param, field_name in (("org", listing.org_field), ("region", listing.region_field)):
+        if field_name and request.GET.get(param, "").strip() not in ("", "0"):
+            lookups[param] = _path(field_name, "ancestor_links__ancestor_id")
+    for param, lookup in lookups.items():
+        text = request.GET.get(param, "").strip()
+        if not text:
+            continue
+        try:
+            value = filter_value(_field_at(queryset.model, lookup), text, queryset.db)
+        except _Unusable:
+            ignored.append(_ignored_note(param, text))
+            continue
+        params[param] = value if param in ("org", "region") else text
+        queryset = queryset.filter(**{lookup: value})
     sort = request.GET.get("sort", "") or listing.default_sort
     key = sort.lstrip("-")
     if key not in listing.sorts:
@@ -123,12 +192,13 @@ def list_filter(
         queryset = queryset.order_by(f"-{order}", "-pk")
     else:
         queryset = queryset.order_by(order, "pk")
-    return queryset, query, params, sort
+    return Filtered(queryset, query, params, sort, ignored)
 
 
 def list_page(request: HttpRequest, queryset: QuerySet, listing: Listing) -> ListPage:
     """Apply the request's search, filters and sort to ``queryset`` and cut one page."""
-    queryset, query, params, sort = list_filter(request, queryset, listing)
+    filtered = list_filter(request, queryset, listing)
+    queryset = filtered.rows
     paginator = CappedPaginator(queryset, listing.per_page)
     number = request.GET.get("page", "")
     if number in ("", "1"):
@@ -143,11 +213,12 @@ def list_page(request: HttpRequest, queryset: QuerySet, listing: Listing) -> Lis
     total = paginator.count
     return ListPage(
         page=page,
-        query=query,
-        sort=sort,
+        query=filtered.query,
+        sort=filtered.sort,
         total=min(total, COUNT_CAP),
-        params=params,
+        params=filtered.params,
         capped=total > COUNT_CAP,
+        ignored=filtered.ignored,
     )
 
 
@@ -168,6 +239,6 @@ def list_export(
     format = request.GET.get("format", "")
     if format not in FORMATS:
         return None
-    rows, *_ = list_filter(request, queryset, listing)
+    rows = list_filter(request, queryset, listing).rows
     name = f"{filename}-{timezone.localdate():%Y%m%d}"
     return export_response(rows.iterator(chunk_size=2000), columns, name, format)
