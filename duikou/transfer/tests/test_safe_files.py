@@ -189,9 +189,24 @@ USER_TEXT = {
     "investment.FundsInPlace": ["reference", "note"],
     "investment.JobsReport": ["note"],
     "people.AidBatch": ["name", "note"],
-    "people.AidMember": ["name", "home_organisation", "post", "role", "host_org_name", "note"],
+    "people.AidMember": [
+        "name",
+        "home_organisation",
+        "post",
+        "role",
+        "phone",
+        "id_number",
+        "host_org_name",
+        "note",
+    ],
+    "people.MentorPair": [
+        "apprentice_name",
+        "apprentice_id_number",
+        "apprentice_institution",
+        "field",
+        "can_do_alone",
+    ],
     "people.Assignment": ["host_org_name", "note"],
-    "people.MentorPair": ["apprentice_name", "apprentice_institution", "field", "can_do_alone"],
     "people.Training": ["title", "place", "note"],
     "exchanges.Partnership": ["code", "donor_party_name", "local_party_name", "note"],
     "exchanges.Event": ["code", "title", "place", "note"],
@@ -222,9 +237,9 @@ def hostile_demo():
         for i, row in enumerate(rows):
             for j, name in enumerate(names):
                 text = HOSTILE[(i + j) % len(HOSTILE)]
-                if name in unique:
-                    text += f" {row.pk}"
-                setattr(row, name, text[: model._meta.get_field(name).max_length or None])
+                suffix = f" {row.pk}" if name in unique else ""
+                room = (model._meta.get_field(name).max_length or 1000) - len(suffix)
+                setattr(row, name, text[:room] + suffix)
         model.objects.bulk_update(rows, names)
     return testing.user()
 
@@ -340,7 +355,10 @@ def test_libreoffice_opens_the_compliance_csv_without_running_formulas(
     utf8 = "--infilter=CSV:44,34,76,1"
     assert xlsx_cells(soffice_convert(control, "xlsx", tmp_path, utf8).read_bytes()) == ["a", 2]
     cells = xlsx_cells(soffice_convert(path, "xlsx", tmp_path, utf8).read_bytes())
-    assert "'" + HOSTILE[0] in cells
+    # LibreOffice keeps a carriage return inside a cell as a line break.
+    neutralised = [c.replace("\r", "\n") for c in csv_cells(path.read_bytes()) if c.startswith("'")]
+    assert "'" + HOSTILE[0] in neutralised
+    assert [c for c in neutralised if c not in cells] == []
     assert unsafe(cells) == []
 
 
