@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import zipfile
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -20,12 +21,15 @@ from django.core.management import call_command
 from python_calamine import CalamineWorkbook
 
 from duikou.core import testing
+from duikou.jobs.models import Job
+from duikou.jobs.testing import run_queued
 from duikou.orgs.models import Organisation
 from duikou.projects.models import ProgressReport, Project
 from duikou.projects.services import progress_report_submit
 from duikou.reports.models import GeneratedReport
 from duikou.reports.periods import report_period_parse
-from duikou.reports.services import dispatch_monthly_generate, report_request
+from duikou.reports.selectors import Operator
+from duikou.reports.services import dispatch_monthly_generate, dispatch_render, report_request
 from duikou.transfer.kinds import KINDS
 from duikou.transfer.safe import FORMULA_START, workbook, write_cell
 
@@ -248,8 +252,6 @@ def hostile_demo():
 
 
 def test_numbers_stay_numbers_and_a_formula_written_on_purpose_stays_a_formula():
-    from decimal import Decimal
-
     buffer = io.BytesIO()
     book = workbook(buffer)
     sheet = book.add_worksheet("数据")
@@ -271,8 +273,6 @@ def test_numbers_stay_numbers_and_a_formula_written_on_purpose_stays_a_formula()
 
 def test_the_monthly_dispatch_shows_hostile_names_and_problems_as_text(command, client, tmp_path):
     national = testing.user()
-    from duikou.jobs.testing import run_queued
-
     report = report_request(
         actor=national,
         kind=GeneratedReport.Kind.DISPATCH,
@@ -297,9 +297,6 @@ def test_the_monthly_dispatch_shows_hostile_names_and_problems_as_text(command, 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_opens_the_monthly_dispatch_without_running_formulas(command, tmp_path):
-    from duikou.reports.selectors import Operator
-    from duikou.reports.services import dispatch_render
-
     path = tmp_path / "dispatch.xlsx"
     path.write_bytes(dispatch_render(user=Operator(), year=2025, month=10, org=command))
     converted = soffice_convert(path, "csv", tmp_path)
@@ -380,9 +377,6 @@ def test_import_templates_show_hostile_organisation_names_as_text(client):
 
 
 def test_every_record_export_shows_hostile_text_as_text(hostile_demo, client, settings):
-    from duikou.jobs.models import Job
-    from duikou.jobs.testing import run_queued
-
     client.force_login(hostile_demo)
     for kind in KINDS:
         cells = check_xlsx(body(client.get(f"/transfer/export/{kind}.xlsx")))
