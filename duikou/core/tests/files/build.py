@@ -1,14 +1,16 @@
 """Build the legacy Office test files: ``python duikou/core/tests/files/build.py``.
 
 ``plain.xls`` is a one-sheet workbook saved by LibreOffice Calc (``soffice`` must be on the
-PATH). ``macros.xls`` is the same workbook with a VBA project added beside it, laid out as
-Excel 97-2003 stores one (MS-OVBA: the ``_VBA_PROJECT_CUR`` storage with its ``PROJECT``
+PATH); ``tall.xls`` and ``tall.ods`` hold 400 rows of figures, for the row cap.
+``macros.xls`` is ``plain.xls`` with a VBA project added beside it, laid out as Excel
+97-2003 stores one (MS-OVBA: the ``_VBA_PROJECT_CUR`` storage with its ``PROJECT``
 stream and a ``VBA`` storage holding ``_VBA_PROJECT``, the compressed ``dir`` stream and
 the module's compressed source). LibreOffice keeps a VBA project only in files that already
 had one, so the compound file is written here; ``oletools.olevba`` reads the module back.
 """
 
 import io
+import shutil
 import struct
 import subprocess
 import sys
@@ -32,27 +34,38 @@ FREE, END, FAT_SECTOR = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        csv = Path(folder, "plain.csv")
-        csv.write_text("项目名称,金额（万元）,地点\n伊宁市第三中学教学楼,1200,伊宁市\n", "utf-8")
-        subprocess.run(
-            [
-                "soffice",
-                "--headless",
-                f"-env:UserInstallation=file://{folder}/profile",
-                "--infilter=CSV:44,34,76,1",
-                "--convert-to",
-                "xls:MS Excel 97",
-                "--outdir",
-                folder,
-                str(csv),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        plain = Path(folder, "plain.xls").read_bytes()
-    (HERE / "plain.xls").write_bytes(plain)
+        plain = "项目名称,金额（万元）,地点\n伊宁市第三中学教学楼,1200,伊宁市\n"
+        tall = "项目名称,金额（万元）\n" + "".join(f"项目{n},{n}\n" for n in range(1, 401))
+        (HERE / "plain.xls").write_bytes(_calc(folder, "plain", plain, "xls:MS Excel 97"))
+        (HERE / "tall.xls").write_bytes(_calc(folder, "tall", tall, "xls:MS Excel 97"))
+        (HERE / "tall.ods").write_bytes(_calc(folder, "tall", tall, "ods"))
+        plain = (HERE / "plain.xls").read_bytes()
     workbook = olefile.OleFileIO(io.BytesIO(plain)).openstream("Workbook").read()
     (HERE / "macros.xls").write_bytes(compound_file(workbook_with_vba(workbook)))
+
+
+def _calc(folder: str, name: str, text: str, target: str) -> bytes:
+    """``text`` (CSV) saved by LibreOffice Calc as ``target``."""
+    Path(folder, f"{name}.csv").write_text(text, "utf-8")
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        raise SystemExit("LibreOffice (soffice) is needed to build these files")
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{folder}/profile",
+            "--infilter=CSV:44,34,76,1",
+            "--convert-to",
+            target,
+            "--outdir",
+            folder,
+            str(Path(folder, f"{name}.csv")),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return Path(folder, f"{name}.{target.split(':')[0]}").read_bytes()
 
 
 def workbook_with_vba(workbook: bytes) -> dict:
@@ -220,7 +233,18 @@ def compound_file(tree: dict) -> bytes:
         + b"\0" * 16
         + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
         + b"\0" * 6
-        + struct.pack("<IIIIIIIII", 0, fat_count, dir_start, 0, MINI_CUTOFF, mini_fat_start, mini_fat_count, END, 0)
+        + struct.pack(
+            "<IIIIIIIII",
+            0,
+            fat_count,
+            dir_start,
+            0,
+            MINI_CUTOFF,
+            mini_fat_start,
+            mini_fat_count,
+            END,
+            0,
+        )
         + b"".join(struct.pack("<I", s) for s in difat)
     )
     fat_bytes = b"".join(struct.pack("<I", s) for s in fat)
