@@ -19,6 +19,7 @@ from django.db import connection
 from duikou.audit.models import ChangeEntry
 from duikou.geo.models import Region
 from duikou.orgs.models import Organisation
+from duikou.policy import SYSTEM
 from duikou.results.models import Indicator, Value
 
 SEED = 20100330
@@ -47,7 +48,7 @@ def _setup(rows: int):
             "change_threshold": None,
         },
     )
-    province = donor_province_get_or_create(region=Region.objects.get(code="350000"))
+    province = donor_province_get_or_create(region=Region.objects.get(code="350000"), actor=SYSTEM)
     counties = list(
         Region.objects.filter(code__startswith="65", level=Region.Level.COUNTY).order_by("code")
     )
@@ -62,6 +63,7 @@ def _setup(rows: int):
                 kind=Organisation.Kind.WORK_TEAM,
                 region=counties[n % len(counties)],
                 parent=province,
+                actor=SYSTEM,
             )
         )
     return indicator, orgs[:wanted], counties

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from duikou.geo.models import Region
 from duikou.orgs.models import OrgAncestor, Organisation
+from duikou.policy import SYSTEM
 from duikou.results.models import Indicator, Rollup, Target, Value
 from duikou.results.periods import month_period
 from duikou.results.rollups import rollup_rebuild
@@ -137,7 +138,9 @@ def _front_command_user(command: Organisation):
         username="bench-front-command", defaults={"is_active": True}
     )
     if created or not Membership.objects.filter(user=user, organisation=command).exists():
-        membership_set(user=user, role=Membership.Role.FRONT_COMMAND, organisation=command)
+        membership_set(
+            user=user, role=Membership.Role.FRONT_COMMAND, organisation=command, actor=SYSTEM
+        )
     return get_user_model().objects.get(pk=user.pk)  # a fresh scope
 
 

@@ -28,6 +28,7 @@ from duikou.orgs.services import (
     pairings_load_csv,
     programme_get_or_create,
 )
+from duikou.policy import SYSTEM
 from duikou.projects.models import DocumentKind, Project
 from duikou.projects.services import (
     fund_transaction_create,
@@ -326,11 +327,11 @@ def reference_load() -> dict[str, int]:
     """Regions, the programme, donor organisations, the 2010 pairing list, the indicators."""
     from duikou.results.services import catalogue_load_csv
 
-    regions = regions_load_csv()
+    regions = regions_load_csv(actor=SYSTEM)
     _twins_load()
-    programme = programme_get_or_create(**PROGRAMME)
-    pairings = pairings_load_csv(programme=programme)
-    indicators = catalogue_load_csv()
+    programme = programme_get_or_create(**{"actor": SYSTEM, **PROGRAMME})
+    pairings = pairings_load_csv(programme=programme, actor=SYSTEM)
+    indicators = catalogue_load_csv(actor=SYSTEM)
     return {
         "regions_created": regions["created"],
         "pairings_created": pairings,
@@ -359,7 +360,9 @@ def _twins_load() -> None:
 
 def _organisations_load() -> None:
     for code, name, short, base, province_code in FRONT_COMMANDS:
-        province = donor_province_get_or_create(region=Region.objects.get(code=province_code))
+        province = donor_province_get_or_create(
+            region=Region.objects.get(code=province_code), actor=SYSTEM
+        )
         organisation_get_or_create(
             code=code,
             defaults={
@@ -370,6 +373,7 @@ def _organisations_load() -> None:
                 "parent": province,
                 "region": Region.objects.get(code=base),
             },
+            actor=SYSTEM,
         )
     for code, name, short, parent, _city, base in SUB_COMMANDS:
         kind = Organisation.Kind.SUB_COMMAND if "分指挥部" in name else Organisation.Kind.WORK_TEAM
@@ -384,6 +388,7 @@ def _organisations_load() -> None:
                 "region": region_find(text=base),
                 "is_demo": True,
             },
+            actor=SYSTEM,
         )
     for code, name, kind, region_code in RECIPIENT_ORGS:
         organisation_get_or_create(
@@ -395,6 +400,7 @@ def _organisations_load() -> None:
                 "region": Region.objects.get(code=region_code),
                 "is_demo": True,
             },
+            actor=SYSTEM,
         )
 
 
@@ -402,7 +408,7 @@ def _sub_pairings_load(programme: Programme) -> None:
     with open(ORG_FIXTURES / "sub_pairings.csv", encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             province = region_find(text=row["donor"])
-            donor_root = donor_province_get_or_create(region=province)
+            donor_root = donor_province_get_or_create(region=province, actor=SYSTEM)
             parent = Pairing.objects.filter(
                 programme=programme, donor=donor_root, parent=None
             ).first()
@@ -418,6 +424,7 @@ def _sub_pairings_load(programme: Programme) -> None:
                     start_date=parent.start_date,
                     confidence=row["confidence"],
                     source=row["source"],
+                    actor=SYSTEM,
                 )
 
 
@@ -440,10 +447,11 @@ def _projects_load(programme: Programme) -> int:
             description=f"{DEMO_MARK}{spec.note}",
             is_demo=True,
             source="演示数据",
+            actor=SYSTEM,
         )
         day = spec.start
         for status in spec.status_path:
-            project = project_transition(project=project, to_status=status, on=day)
+            project = project_transition(project=project, to_status=status, on=day, actor=SYSTEM)
         for fund_source, kind, amount, on in spec.moved:
             fund_transaction_create(
                 project=project,
@@ -453,6 +461,7 @@ def _projects_load(programme: Programme) -> int:
                 on=on,
                 is_demo=True,
                 source="演示数据",
+                actor=SYSTEM,
             )
         for year, month, percent, spent, problems in spec.progress:
             progress_report_submit(
@@ -463,6 +472,7 @@ def _projects_load(programme: Programme) -> int:
                 amount_spent=spent,
                 problems=problems,
                 is_demo=True,
+                actor=SYSTEM,
             )
         created += 1
     return created
@@ -521,6 +531,7 @@ def _documents_load() -> int:
         note=f"{DEMO_MARK}示例文件",
         is_demo=True,
         source="演示数据",
+        actor=SYSTEM,
     )
     return 1
 
@@ -540,6 +551,7 @@ def _users_load() -> list[tuple[str, str, str]]:
                 role=role,
                 organisation=Organisation.objects.get(code=org_code) if org_code else None,
                 region=Region.objects.get(code=region_code) if region_code else None,
+                actor=SYSTEM,
             )
         accounts.append((username, password, Membership.Role(role).label))
     return accounts

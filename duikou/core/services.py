@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from duikou import policy
 from duikou.audit.services import change_record
 from duikou.audit.services import snapshot as full_snapshot
 
@@ -84,7 +85,8 @@ def record_update(
     changes: dict,
     allowed: tuple,
     entity: str,
-    actor=None,
+    actor,
+    owner: Callable[[models.Model], object],
     reason: str = "",
     source: str = "",
     reason_message: str | None = None,
@@ -96,6 +98,10 @@ def record_update(
 ):
     """The common part of an edit or correction of one record; call it inside the
     service's transaction.
+
+    ``owner(record)`` is the organisation the record belongs to: the actor must be allowed
+    to write for it before the change and after it (``policy.require_write``), so an edit
+    can neither reach into another chain nor move the record out of the actor's.
 
     In order: refuse a field outside ``allowed``; when ``reason_message`` is given,
     refuse a blank reason with it (keyed "reason"); re-read the record under a row lock
@@ -117,11 +123,13 @@ def record_update(
         if gone is None:
             raise
         raise refuse("record", gone) from None
+    policy.require_write(actor, owner(current), what=entity)
     before = snapshot(current)
     if prepare is not None:
         prepare(current, changes)
     for field, value in changes.items():
         setattr(current, field, value)
+    policy.require_write(actor, owner(current), what=entity)
     if check is not None:
         check(current)
     validate_fields(current)

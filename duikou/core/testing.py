@@ -13,6 +13,7 @@ from duikou.orgs.services import (
     membership_set,
     organisation_create,
 )
+from duikou.policy import SYSTEM
 from duikou.projects.services import project_create
 
 _numbers = itertools.count(1)
@@ -27,7 +28,7 @@ def region(code: str) -> Region:
 
 
 def donor_province(code: str = "350000") -> Organisation:
-    return donor_province_get_or_create(region=region(code))
+    return donor_province_get_or_create(region=region(code), actor=SYSTEM)
 
 
 def donor_org(
@@ -45,6 +46,7 @@ def donor_org(
         kind=kind,
         region=region(base),
         parent=parent or donor_province(),
+        actor=SYSTEM,
     )
 
 
@@ -62,7 +64,7 @@ def project(**overrides):
         "budgets": {"aid": "1000000.00"},
     }
     fields.update(overrides)
-    return project_create(**fields)
+    return project_create(**{"actor": SYSTEM, **fields})
 
 
 def user(*, role: str = Membership.Role.NATIONAL, organisation=None, region_code=None):
@@ -73,6 +75,7 @@ def user(*, role: str = Membership.Role.NATIONAL, organisation=None, region_code
         role=role,
         organisation=organisation,
         region=region(region_code) if region_code else None,
+        actor=SYSTEM,
     )
     return account
 
@@ -81,7 +84,7 @@ def counted(value):
     """A draft value submitted and approved (by the system), so every figure counts it."""
     from duikou.results.services import value_approve, value_submit
 
-    return value_approve(value=value_submit(value=value))
+    return value_approve(value=value_submit(value=value, actor=SYSTEM), actor=SYSTEM)
 
 
 def deal(**overrides):
@@ -99,7 +102,7 @@ def deal(**overrides):
         "planned_investment": "50000000.00",
     }
     fields.update(overrides)
-    return deal_create(**fields)
+    return deal_create(**{"actor": SYSTEM, **fields})
 
 
 def aid_batch(**overrides):
@@ -115,7 +118,7 @@ def aid_batch(**overrides):
         "term_end": date(2026, 5, 19),
     }
     fields.update(overrides)
-    return batch_create(**fields)
+    return batch_create(**{"actor": SYSTEM, **fields})
 
 
 def aid_member(**overrides):
@@ -136,7 +139,7 @@ def aid_member(**overrides):
         "role": "队员",
     }
     fields.update(overrides)
-    return member_create(**fields)
+    return member_create(**{"actor": SYSTEM, **fields})
 
 
 def training(**overrides):
@@ -155,7 +158,7 @@ def training(**overrides):
         "participants": 30,
     }
     fields.update(overrides)
-    return training_create(**fields)
+    return training_create(**{"actor": SYSTEM, **fields})
 
 
 def event(**overrides):
@@ -173,7 +176,7 @@ def event(**overrides):
         "participants": 200,
     }
     fields.update(overrides)
-    return event_create(**fields)
+    return event_create(**{"actor": SYSTEM, **fields})
 
 
 def partnership(**overrides):
@@ -190,7 +193,7 @@ def partnership(**overrides):
         "signed_on": date(2024, 3, 1),
     }
     fields.update(overrides)
-    return partnership_create(**fields)
+    return partnership_create(**{"actor": SYSTEM, **fields})
 
 
 def sales_channel(**overrides):
@@ -207,7 +210,7 @@ def sales_channel(**overrides):
         "location": "泉州",
     }
     fields.update(overrides)
-    return sales_channel_create(**fields)
+    return sales_channel_create(**{"actor": SYSTEM, **fields})
 
 
 def field_error_html(response, name: str) -> str:

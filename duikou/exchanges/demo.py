@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from duikou.orgs.models import Organisation
+from duikou.policy import SYSTEM
 
 from .models import Event, Partnership, SalesChannel
 from .services import event_create, partnership_create, sales_channel_create, sales_record_create
@@ -281,6 +282,7 @@ def load() -> int:
             note=f"{DEMO_MARK}{note}",
             is_demo=True,
             source=SOURCE,
+            actor=SYSTEM,
         )
         created += 1
     have = set(Event.objects.values_list("code", flat=True))
@@ -288,7 +290,14 @@ def load() -> int:
         if spec["code"] in have:
             continue
         event_create(
-            **{**spec, "organiser": orgs[spec["organiser"]], "note": f"{DEMO_MARK}{spec['note']}"},
+            **{
+                "actor": SYSTEM,
+                **{
+                    **spec,
+                    "organiser": orgs[spec["organiser"]],
+                    "note": f"{DEMO_MARK}{spec['note']}",
+                },
+            },
             is_demo=True,
             source=SOURCE,
         )
@@ -320,6 +329,7 @@ def _sales_load(orgs: dict[str, Organisation]) -> int:
             ),
             is_demo=True,
             source=SOURCE,
+            actor=SYSTEM,
         )
         sales_record_create(
             channel=channel,
@@ -329,6 +339,7 @@ def _sales_load(orgs: dict[str, Organisation]) -> int:
             subsidy_paid=Decimal("73800.00" if last else "73700.00"),
             is_demo=True,
             source=SOURCE,
+            actor=SYSTEM,
         )
         created += 2
     return created

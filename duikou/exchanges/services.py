@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from duikou import policy
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import refuse
 from duikou.core.money import to_money
@@ -119,7 +120,7 @@ def partnership_create(
     planned_end: date | None = None,
     note: str = "",
     is_demo: bool = False,
-    actor=None,
+    actor,
     source: str = "",
 ) -> Partnership:
     """Record a partnership (医联体, 专科联盟, 学校结对 …) between two institutions.
@@ -127,6 +128,7 @@ def partnership_create(
     Each party is given by name, by organisation, or both (the name defaults to the
     organisation's).
     """
+    policy.require_write(actor, donor_org, what="合作共建")
     code = _new_code(Partnership, code)
     if kind not in PartnershipKind.values:
         raise refuse("kind", f"合作类型“{kind}”无效")
@@ -165,7 +167,7 @@ def partnership_update(
     *,
     partnership: Partnership,
     version: int,
-    actor=None,
+    actor,
     reason: str = "",
     source: str = "",
     **changes,
@@ -192,6 +194,7 @@ def partnership_update(
         allowed=PARTNERSHIP_FIELDS,
         entity="合作共建",
         actor=actor,
+        owner=lambda r: r.donor_org,
         reason=reason,
         source=source,
         prepare=prepare,
@@ -205,12 +208,13 @@ def partnership_end(
     partnership: Partnership,
     on: date,
     reason: str,
-    actor=None,
+    actor,
     version: int | None = None,
     source: str = "",
 ) -> Partnership:
     """End a partnership on a date; the reason is required and kept."""
     current = lock_for_update(Partnership, partnership, version, "合作共建")
+    policy.require_write(actor, current.donor_org, what="合作共建")
     if current.status == Partnership.Status.ENDED:
         raise refuse("status", "该合作已结束")
     if not reason.strip():
@@ -271,10 +275,11 @@ def event_create(
     medicine_value: object = 0,
     note: str = "",
     is_demo: bool = False,
-    actor=None,
+    actor,
     source: str = "",
 ) -> Event:
     """Record an event and its outcomes. Negative counts and amounts are refused."""
+    policy.require_write(actor, organiser, what="活动")
     event = Event(
         code=_new_code(Event, code),
         kind=kind,
@@ -303,7 +308,7 @@ def event_create(
 
 @transaction.atomic
 def event_update(
-    *, event: Event, version: int, actor=None, reason: str = "", source: str = "", **changes
+    *, event: Event, version: int, actor, reason: str = "", source: str = "", **changes
 ) -> Event:
     """Correct an event or add its outcomes once known."""
     return record_update(
@@ -314,6 +319,7 @@ def event_update(
         allowed=EVENT_FIELDS,
         entity="活动",
         actor=actor,
+        owner=lambda r: r.organiser,
         reason=reason,
         source=source,
         prepare=_resolve_region,
@@ -338,10 +344,11 @@ def sales_channel_create(
     opened_on: date | None = None,
     note: str = "",
     is_demo: bool = False,
-    actor=None,
+    actor,
     source: str = "",
 ) -> SalesChannel:
     """Register a store, fair stand or online shop selling recipient-area products."""
+    policy.require_write(actor, donor_org, what="外销渠道")
     code = _new_code(SalesChannel, code)
     if kind not in SalesChannel.Kind.values:
         raise refuse("kind", f"渠道类型“{kind}”无效，应为门店、展会或线上平台")
@@ -372,7 +379,7 @@ def sales_channel_update(
     *,
     channel: SalesChannel,
     version: int,
-    actor=None,
+    actor,
     reason: str = "",
     source: str = "",
     **changes,
@@ -386,6 +393,7 @@ def sales_channel_update(
         allowed=CHANNEL_FIELDS,
         entity="外销渠道",
         actor=actor,
+        owner=lambda r: r.donor_org,
         reason=reason,
         source=source,
         prepare=_resolve_region,
@@ -420,7 +428,7 @@ def sales_record_create(
     subsidy_paid: object = 0,
     note: str = "",
     is_demo: bool = False,
-    actor=None,
+    actor,
     source: str = "",
 ) -> SalesRecord:
     """Record one period's sales and subsidy for a channel; periods may not overlap."""
@@ -428,7 +436,8 @@ def sales_record_create(
         raise refuse("period_end", "期间结束不能早于期间开始")
     sales = _amount(sales_amount, "sales_amount", "销售额")
     subsidy = _amount(subsidy_paid, "subsidy_paid", "发放补贴")
-    lock_for_update(SalesChannel, channel, None, "外销渠道")  # serialises overlapping entries
+    locked = lock_for_update(SalesChannel, channel, None, "外销渠道")  # one writer of periods
+    policy.require_write(actor, locked.donor_org, what="外销渠道")
     _check_sales_period(channel.pk, period_start, period_end)
     record = SalesRecord(
         channel=channel,
@@ -462,7 +471,7 @@ def sales_record_correct(
     record: SalesRecord,
     version: int | None,
     reason: str,
-    actor=None,
+    actor,
     source: str = "",
     **changes,
 ) -> SalesRecord:
@@ -502,6 +511,7 @@ def sales_record_correct(
         allowed=SALES_CORRECTABLE,
         entity="外销销售记录",
         actor=actor,
+        owner=lambda r: r.channel.donor_org,
         reason=reason,
         source=source,
         reason_message="更正销售记录必须说明原因",
@@ -518,7 +528,7 @@ def sales_record_void(
     record: SalesRecord,
     version: int | None,
     reason: str,
-    actor=None,
+    actor,
     source: str = "",
 ) -> None:
     """Void (作废) a mistaken sales record: the row goes, and the history keeps every old
@@ -529,6 +539,7 @@ def sales_record_void(
         current = lock_for_update(SalesRecord, record, version, "外销销售记录")
     except SalesRecord.DoesNotExist:
         raise refuse("record", SALES_RECORD_GONE) from None
+    policy.require_write(actor, current.channel.donor_org, what="外销销售记录")
     change_record(
         instance=current,
         action="delete",

@@ -16,7 +16,7 @@ FIELDS = ("name", "short_name", "level", "kind", "aliases")
 
 
 @transaction.atomic
-def regions_load_csv(*, path: Path = REGIONS_CSV, actor=None) -> dict[str, int]:
+def regions_load_csv(*, path: Path = REGIONS_CSV, actor) -> dict[str, int]:
     """Create or update regions from the reference CSV; unchanged rows are left alone.
 
     Rows are matched on their code, so loading twice changes nothing.

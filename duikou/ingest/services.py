@@ -8,6 +8,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Q
 
+from duikou import policy
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import refuse
 from duikou.core.services import validate
@@ -82,9 +83,11 @@ def report_create(
     text: str = "",
     upload=None,
     org: Organisation | None = None,
-    actor=None,
+    actor,
 ) -> Report:
-    """Store a report (pasted text or an uploaded file), extract and link its figures."""
+    """Store a report (pasted text or an uploaded file), extract and link its figures.
+    Reading reports in is a writer's work, for the writer's own organisation."""
+    policy.require_write(actor, org, what="报道")
     source_name = ""
     if upload is not None:
         text, source_name = _read_upload(upload)
@@ -143,16 +146,29 @@ def report_create(
 FIGURE_FIELDS = ("indicator", "org", "region", "period_start", "period_end", "value")
 
 
+def _require_figure_writer(actor, figure: Figure) -> None:
+    """A figure is changed by a writer of its report's organisation (any writer for a
+    report of no organisation) and, once linked, of the figure's organisation."""
+    policy.require_write(actor, figure.report.org, what="报道")
+    if figure.org_id is not None:
+        policy.require_write(actor, figure.org, what="数字")
+
+
 @transaction.atomic
-def figure_update(*, figure: Figure, actor=None, **changes) -> Figure:
+def figure_update(*, figure: Figure, actor, **changes) -> Figure:
     """Correct a figure's reading or its links before accepting it."""
     if set(changes) - set(FIGURE_FIELDS):
         raise refuse(sorted(set(changes) - set(FIGURE_FIELDS))[0], "该字段不能修改")
+    figure = (
+        Figure.objects.select_for_update().select_related("report__org", "org").get(pk=figure.pk)
+    )
+    _require_figure_writer(actor, figure)
     if figure.status == Figure.Status.ACCEPTED:
         raise refuse("status", "已采纳的数字不能再修改，请到指标值中修改")
     before = snapshot(figure)
     for name, value in changes.items():
         setattr(figure, name, value)
+    _require_figure_writer(actor, figure)  # not linked to an organisation out of reach
     if figure.period_start and figure.period_end:
         period_check(figure.period_start, figure.period_end)
     figure.version += 1
@@ -163,9 +179,13 @@ def figure_update(*, figure: Figure, actor=None, **changes) -> Figure:
 
 
 @transaction.atomic
-def figure_accept(*, figure: Figure, actor=None) -> Figure:
+def figure_accept(*, figure: Figure, actor) -> Figure:
     """Accept a figure: a stored indicator gets a draft value with the report span as evidence;
     a ledger-computed one is kept as a reported figure to reconcile against the ledger."""
+    figure = (
+        Figure.objects.select_for_update().select_related("report__org", "org").get(pk=figure.pk)
+    )
+    _require_figure_writer(actor, figure)
     if figure.status == Figure.Status.ACCEPTED:
         return figure
     missing = [
@@ -203,7 +223,11 @@ def figure_accept(*, figure: Figure, actor=None) -> Figure:
 
 
 @transaction.atomic
-def figure_reject(*, figure: Figure, actor=None) -> Figure:
+def figure_reject(*, figure: Figure, actor) -> Figure:
+    figure = (
+        Figure.objects.select_for_update().select_related("report__org", "org").get(pk=figure.pk)
+    )
+    _require_figure_writer(actor, figure)
     before = snapshot(figure)
     figure.status = Figure.Status.REJECTED
     figure.save(update_fields=["status"])

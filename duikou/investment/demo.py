@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from duikou.orgs.models import Organisation
+from duikou.policy import SYSTEM
 
 from .models import Deal
 from .services import (
@@ -195,6 +196,7 @@ def load() -> int:
             description=f"{DEMO_MARK}{spec.note}",
             is_demo=True,
             source=SOURCE,
+            actor=SYSTEM,
         )
         for stage, day in rest:
             deal = deal_advance_stage(
@@ -202,12 +204,21 @@ def load() -> int:
                 to_stage=stage,
                 on=day,
                 signed_amount=spec.signed if stage == "signed" else None,
+                actor=SYSTEM,
             )
         for amount, day in spec.funds:
             deal_record_funds_in_place(
-                deal=deal, amount=amount, on=day, is_demo=True, source=SOURCE, note="示例金额"
+                deal=deal,
+                amount=amount,
+                on=day,
+                is_demo=True,
+                source=SOURCE,
+                note="示例金额",
+                actor=SYSTEM,
             )
         for total, day in spec.jobs:
-            deal_record_jobs(deal=deal, jobs_total=total, on=day, is_demo=True, source=SOURCE)
+            deal_record_jobs(
+                deal=deal, jobs_total=total, on=day, is_demo=True, source=SOURCE, actor=SYSTEM
+            )
         created += 1
     return created

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
 
+from duikou import policy
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import ConflictError, refuse
 from duikou.core.money import to_money
@@ -145,7 +146,7 @@ def deal_create(
     description: str = "",
     location: str = "",
     is_demo: bool = False,
-    actor=None,
+    actor,
     source: str = "",
 ) -> Deal:
     """Create a deal at ``stage`` on ``stage_date`` (线索 unless entered mid-life).
@@ -153,6 +154,7 @@ def deal_create(
     A deal entered mid-life gets its earlier stages dated ``stage_date``; the first
     dated transition is recorded either way.
     """
+    policy.require_write(actor, donor_org, what="招商项目")
     code = code.strip()
     if not code:
         raise refuse("code", "项目编号不能为空")
@@ -191,9 +193,11 @@ def deal_create(
     return deal
 
 
-def _locked(deal: Deal, version: int | None) -> Deal:
-    """Re-read the deal under a row lock and check the editor saw the latest version."""
+def _locked(deal: Deal, version: int | None, actor) -> Deal:
+    """Re-read the deal under a row lock, check the actor may change it (its organisation
+    as stored now) and that the editor saw the latest version."""
     current = Deal.objects.select_for_update().select_related("donor_org", "region").get(pk=deal.pk)
+    policy.require_write(actor, current.donor_org, what="招商项目")
     if version is not None and current.version != version:
         raise ConflictError(entity="招商项目", expected=version, current=current.version)
     return current
@@ -201,13 +205,13 @@ def _locked(deal: Deal, version: int | None) -> Deal:
 
 @transaction.atomic
 def deal_update(
-    *, deal: Deal, version: int, actor=None, reason: str = "", source: str = "", **changes
+    *, deal: Deal, version: int, actor, reason: str = "", source: str = "", **changes
 ) -> Deal:
     """Edit a deal's fields. Stage, dates and jobs created have their own services."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise refuse(sorted(unknown)[0], "该字段不能在此修改")
-    current = _locked(deal, version)
+    current = _locked(deal, version, actor)
     before = snapshot(current)
     for field in MONEY_FIELDS:
         if field in changes:
@@ -222,6 +226,7 @@ def deal_update(
             raise refuse(field, f"{label}不能为空")
     for field, value in changes.items():
         setattr(current, field, value)
+    policy.require_write(actor, current.donor_org, what="招商项目")  # not moved out of reach
     _derive(current)
     validate_fields(current)
     bump_version(current, [*changes, "donor_province", "prefecture"])
@@ -239,7 +244,7 @@ def deal_advance_stage(
     on: date,
     reason: str = "",
     signed_amount: object = None,
-    actor=None,
+    actor,
     version: int | None = None,
 ) -> Deal:
     """Move a deal to ``to_stage`` on ``on``.
@@ -249,7 +254,7 @@ def deal_advance_stage(
     reason; with one they are allowed and the step is marked irregular.
     ``signed_amount`` may be given with the move to 签约.
     """
-    current = _locked(deal, version)
+    current = _locked(deal, version, actor)
     if to_stage not in Stage.values:
         raise refuse("stage", f"招商项目阶段“{to_stage}”无效")
     here, there = Stage(current.stage), Stage(to_stage)
@@ -311,7 +316,7 @@ def deal_record_funds_in_place(
     reference: str = "",
     note: str = "",
     is_demo: bool = False,
-    actor=None,
+    actor,
     source: str = "",
 ) -> FundsInPlace:
     """Record money put in on a date (到位资金). A deal must be signed first.
@@ -321,7 +326,7 @@ def deal_record_funds_in_place(
     then carries the confirmation.
     """
     amount = _funds_amount(amount)
-    current = _locked(deal, None)  # serialises concurrent entries on one deal
+    current = _locked(deal, None, actor)  # serialises concurrent entries on one deal
     if current.signed_on is None:
         raise refuse("deal", f"招商项目“{current.name}”尚未签约，不能登记到位资金")
     if on < current.signed_on:
@@ -376,7 +381,7 @@ def funds_in_place_correct(
     version: int | None,
     reason: str,
     confirm_over_signed: bool = False,
-    actor=None,
+    actor,
     source: str = "",
     **changes,
 ) -> FundsInPlace:
@@ -393,7 +398,7 @@ def funds_in_place_correct(
         changes["amount"] = _funds_amount(changes["amount"])
     if "on" in changes and not isinstance(changes["on"], date):
         raise refuse("on", "到位日期无效")
-    deal = _locked(record.deal, None)  # serialises money writes on one deal
+    deal = _locked(record.deal, None, actor)  # serialises money writes on one deal
     current = _locked_funds(record, version)
     changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
     if not changes:
@@ -444,13 +449,13 @@ def funds_in_place_void(
     record: FundsInPlace,
     version: int | None,
     reason: str,
-    actor=None,
+    actor,
     source: str = "",
 ) -> None:
     """Void (作废) mistaken funds in place: the row goes, the deal's running total drops, and
     the history keeps every old value with who voided it and why."""
     reason = reason_required(reason, "作废到位资金必须说明原因")
-    _locked(record.deal, None)
+    _locked(record.deal, None, actor)
     current = _locked_funds(record, version)
     change_record(
         instance=current,
@@ -471,13 +476,13 @@ def deal_record_jobs(
     on: date,
     note: str = "",
     is_demo: bool = False,
-    actor=None,
+    actor,
     source: str = "",
 ) -> JobsReport:
     """Record how many jobs a deal has created so far (累计吸纳就业) as of ``on``."""
     if not isinstance(jobs_total, int) or jobs_total < 0:
         raise refuse("jobs_total", "累计吸纳就业人数必须是不小于0的整数")
-    current = _locked(deal, None)
+    current = _locked(deal, None, actor)
     last = JobsReport.objects.filter(deal=current).aggregate(on=Max("on"))["on"]
     if last is not None and on < last:
         raise refuse("on", f"登记日期不能早于上一次吸纳就业登记（{last}）")

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from duikou import policy
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import ConflictError, refuse
 from duikou.core.services import validate
@@ -45,6 +46,13 @@ def _rebuild_ancestors(orgs: list[Organisation]) -> None:
     Organisation.objects.bulk_update(changed_roots, ["root"], batch_size=500)
 
 
+def _require_parent(actor, parent: Organisation | None) -> None:
+    if parent is None:
+        policy.require_national(actor, what="新建或移动顶层机构")
+    else:
+        policy.require_write(actor, parent, what="下级机构")
+
+
 @transaction.atomic
 def organisation_create(
     *,
@@ -57,9 +65,11 @@ def organisation_create(
     short_name: str = "",
     name_en: str = "",
     is_demo: bool = False,
-    actor=None,
+    actor,
 ) -> Organisation:
-    """Create an organisation under ``parent`` and record it in the change history."""
+    """Create an organisation under ``parent`` and record it in the change history: a
+    writer for the parent adds below it; a top organisation is the national office's."""
+    _require_parent(actor, parent)
     if Organisation.objects.filter(code=code).exists():
         raise refuse("code", f"机构编码“{code}”已存在")
     org = Organisation(
@@ -83,18 +93,21 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_update(
-    *, org: Organisation, version: int, actor=None, reason: str = "", **changes
+    *, org: Organisation, version: int, actor, reason: str = "", **changes
 ) -> Organisation:
     """Change an organisation's fields; refused if someone else saved it since ``version``."""
     unknown = set(changes) - set(ORG_FIELDS)
     if unknown:
         raise refuse(sorted(unknown)[0], "该字段不能修改")
     current = Organisation.objects.select_for_update().get(pk=org.pk)
+    policy.require_write(actor, current, what="机构信息")
     if current.version != version:
         raise ConflictError(entity="机构", expected=version, current=current.version)
     before = snapshot(current)
     for field, value in changes.items():
         setattr(current, field, value)
+    if "parent" in changes:  # moved: the new parent must be the actor's too
+        _require_parent(actor, current.parent)
     current.version += 1
     current.updated_at = timezone.now()
     validate(current, exclude=["root"])
@@ -109,7 +122,7 @@ def organisation_update(
     return current
 
 
-def organisation_get_or_create(*, code: str, defaults: dict, actor=None) -> Organisation:
+def organisation_get_or_create(*, code: str, defaults: dict, actor) -> Organisation:
     """The organisation with ``code``, created from ``defaults`` if missing (for loaders)."""
     org = Organisation.objects.filter(code=code).first()
     return org or organisation_create(code=code, actor=actor, **defaults)
@@ -117,10 +130,11 @@ def organisation_get_or_create(*, code: str, defaults: dict, actor=None) -> Orga
 
 @transaction.atomic
 def programme_get_or_create(
-    *, code: str, name: str, name_en: str, start_date: date, actor=None
+    *, code: str, name: str, name_en: str, start_date: date, actor
 ) -> Programme:
     programme = Programme.objects.filter(code=code).first()
     if programme is None:
+        policy.require_national(actor, what="新建援助计划")
         programme = Programme(code=code, name=name, name_en=name_en, start_date=start_date)
         programme.full_clean()
         programme.save()
@@ -140,13 +154,15 @@ def pairing_create(
     confidence: str = Pairing.Confidence.REPORTED,
     source: str = "",
     is_demo: bool = False,
-    actor=None,
+    actor,
 ) -> Pairing:
     """Pair a donor organisation with a recipient region for a period.
 
     A sub-pairing must lie inside its parent: the same programme, a donor under
-    the parent's donor, a recipient inside the parent's region, dates within.
+    the parent's donor, a recipient inside the parent's region, dates within. Pairings
+    are set by the national office.
     """
+    policy.require_national(actor, what="设定结对关系")
     if donor.side != Organisation.Side.DONOR:
         raise refuse("donor", f"“{donor.name}”不是支援方机构")
     if end_date and end_date < start_date:
@@ -182,7 +198,7 @@ def donor_province_code(region: Region) -> str:
     return f"DP{region.code}"
 
 
-def donor_province_get_or_create(*, region: Region, actor=None) -> Organisation:
+def donor_province_get_or_create(*, region: Region, actor) -> Organisation:
     """The donor-side organisation for a donor province or city (e.g. 福建省)."""
     kind = (
         Organisation.Kind.DONOR_PROVINCE
@@ -202,7 +218,7 @@ def donor_province_get_or_create(*, region: Region, actor=None) -> Organisation:
 
 
 @transaction.atomic
-def pairings_load_csv(*, path: Path | None = None, programme: Programme, actor=None) -> int:
+def pairings_load_csv(*, path: Path | None = None, programme: Programme, actor) -> int:
     """Load the 2010 pairing list; rows already present are skipped. Returns rows created."""
     path = path or PAIRINGS_CSV
     created = 0
@@ -232,8 +248,14 @@ def pairings_load_csv(*, path: Path | None = None, programme: Programme, actor=N
 
 
 @transaction.atomic
-def membership_set(*, user, role: str, organisation=None, region=None, actor=None) -> Membership:
-    """Give ``user`` one role bound to an organisation or region (replacing earlier ones)."""
+def membership_set(*, user, role: str, organisation=None, region=None, actor) -> Membership:
+    """Give ``user`` one role bound to an organisation or region (replacing earlier ones).
+    A front or sub-command grants roles inside its own chain; every other grant (regions,
+    the national office, auditors) is the national office's."""
+    if organisation is not None and role in policy.WRITERS - {Membership.Role.NATIONAL}:
+        policy.require_write(actor, organisation, what="用户角色")
+    else:
+        policy.require_national(actor, what="授予该角色")
     if role in (Membership.Role.FRONT_COMMAND, Membership.Role.SUB_COMMAND) and not organisation:
         raise refuse("organisation", "指挥部角色必须绑定机构")
     if role == Membership.Role.RECIPIENT and not (region or organisation):

@@ -18,6 +18,7 @@ from django.db import transaction
 from duikou.geo.models import Region
 from duikou.orgs.models import Organisation
 from duikou.orgs.services import organisation_get_or_create
+from duikou.policy import SYSTEM
 
 from .models import AidBatch, AidMember, Assignment, MentorPair, Term, Training
 from .services import (
@@ -72,7 +73,11 @@ class _Loader:
             return found
         self.created += 1
         return batch_create(
-            donor_org=self.org(donor), name=name, is_demo=True, source=SOURCE, **self.place(fields)
+            donor_org=self.org(donor),
+            name=name,
+            is_demo=True,
+            source=SOURCE,
+            **{"actor": SYSTEM, **self.place(fields)},
         )
 
     def member(self, *, donor: str, name: str, batch: AidBatch | None, **fields) -> AidMember:
@@ -86,7 +91,7 @@ class _Loader:
             batch=batch,
             is_demo=True,
             source=SOURCE,
-            **self.place(fields),
+            **{"actor": SYSTEM, **self.place(fields)},
         )
 
     def stint(self, member: AidMember, *, term: str, start: date, **fields) -> None:
@@ -98,7 +103,7 @@ class _Loader:
                 start=start,
                 is_demo=True,
                 source=SOURCE,
-                **self.place(fields),
+                **{"actor": SYSTEM, **self.place(fields)},
             )
 
     def training(self, *, organiser: str, title: str, start: date, **fields) -> None:
@@ -111,7 +116,7 @@ class _Loader:
                 start=start,
                 is_demo=True,
                 source=SOURCE,
-                **self.place(fields),
+                **{"actor": SYSTEM, **self.place(fields)},
             )
 
 
@@ -127,6 +132,7 @@ def _fujian_medical_team(load: _Loader) -> None:
             "region": Region.objects.get(code="652300"),
             "is_demo": True,
         },
+        actor=SYSTEM,
     )
     load.orgs[MEDICAL_TEAM] = team
     batch = load.batch(
@@ -175,6 +181,7 @@ def _fujian_medical_team(load: _Loader) -> None:
             can_do_alone=SKILLS[n % len(SKILLS)] if n % 2 == 0 else "",
             is_demo=True,
             source=SOURCE,
+            actor=SYSTEM,
         )
     places = ["福州", "厦门", "泉州", "三明", "漳州", "宁德"]
     for n, (place, people) in enumerate(zip(places, [42, 42, 42, 42, 42, 40], strict=True)):

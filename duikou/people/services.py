@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db import transaction
 
+from duikou import policy
 from duikou.audit.services import change_record, snapshot
 from duikou.core.errors import refuse
 from duikou.core.services import record_update, validate_fields
@@ -101,10 +102,11 @@ def batch_create(
     term_end: date | None = None,
     note: str = "",
     is_demo: bool = False,
-    actor=None,
+    actor,
     source: str = "",
 ) -> AidBatch:
     """Create a batch (第N批) of a donor organisation, or a short-term group (柔性援疆批次)."""
+    policy.require_write(actor, donor_org, what="援疆批次")
     if donor_org.side != Organisation.Side.DONOR:
         raise refuse("donor_org", f"“{donor_org.name}”不是支援方机构")
     if not isinstance(number, int) or number < 1:
@@ -139,7 +141,7 @@ def batch_update(
     *,
     batch: AidBatch,
     version: int,
-    actor=None,
+    actor,
     reason: str = "",
     source: str = "",
     **changes,
@@ -158,6 +160,7 @@ def batch_update(
         allowed=BATCH_FIELDS,
         entity="援疆批次",
         actor=actor,
+        owner=lambda r: r.donor_org,
         reason=reason,
         source=source,
         prepare=_resolve_region,
@@ -205,7 +208,7 @@ def member_create(
     host_org_name: str = "",
     note: str = "",
     is_demo: bool = False,
-    actor=None,
+    actor,
     source: str = "",
 ) -> AidMember:
     """Register a person sent to Xinjiang. ID number (GB 11643) and phone are checked."""
@@ -214,6 +217,7 @@ def member_create(
     donor_org = donor_org or (batch.donor_org if batch else None)
     if donor_org is None:
         raise refuse("donor_org", "请填写选派机构或所属批次")
+    policy.require_write(actor, donor_org, what="援疆人员")
     member = AidMember(
         batch=batch,
         donor_org=donor_org,
@@ -243,7 +247,7 @@ def member_update(
     *,
     member: AidMember,
     version: int,
-    actor=None,
+    actor,
     reason: str = "",
     source: str = "",
     **changes,
@@ -257,6 +261,7 @@ def member_update(
         allowed=MEMBER_FIELDS,
         entity="援疆人员",
         actor=actor,
+        owner=lambda r: r.donor_org,
         reason=reason,
         source=source,
         prepare=_resolve_region,
@@ -278,10 +283,13 @@ def assignment_create(
     host_org_name: str = "",
     note: str = "",
     is_demo: bool = False,
-    actor=None,
+    actor,
     source: str = "",
 ) -> Assignment:
     """Record a stint: the long-term term in a batch, or a short-term visit (柔性援疆)."""
+    policy.require_write(actor, member.donor_org, what="援疆人员")
+    if batch is not None:
+        policy.require_write(actor, batch.donor_org, what="援疆批次")
     if term not in Term.values:
         raise refuse("term", f"任务类型“{term}”无效")
     _check_dates(start, end)
@@ -331,7 +339,7 @@ def mentor_pair_create(
     region: Region | str | None = None,
     can_do_alone: str = "",
     is_demo: bool = False,
-    actor=None,
+    actor,
     source: str = "",
 ) -> MentorPair:
     """Pair an aid member (师傅) with a local apprentice (徒弟).
@@ -340,6 +348,7 @@ def mentor_pair_create(
     member as the apprentice, or when the apprentice's ID number belongs to an
     aid member.
     """
+    policy.require_write(actor, mentor.donor_org, what="师带徒")
     name = apprentice_name.strip()
     if not name:
         raise refuse("apprentice_name", "徒弟姓名不能为空")
@@ -389,7 +398,7 @@ def mentor_pair_update(
     *,
     pair: MentorPair,
     version: int,
-    actor=None,
+    actor,
     reason: str = "",
     source: str = "",
     **changes,
@@ -403,6 +412,7 @@ def mentor_pair_update(
         allowed=PAIR_FIELDS,
         entity="师带徒",
         actor=actor,
+        owner=lambda r: r.mentor.donor_org,
         reason=reason,
         source=source,
         check=lambda current: _check_dates(current.start, current.end),
@@ -429,13 +439,14 @@ def training_create(
     batch: AidBatch | None = None,
     note: str = "",
     is_demo: bool = False,
-    actor=None,
+    actor,
     source: str = "",
 ) -> Training:
     """Record a training course or study visit, with an optional list of named participants.
 
     Without a count the list's length is the count; a count below the list's length is refused.
     """
+    policy.require_write(actor, organiser, what="培训")
     if not title.strip():
         raise refuse("title", "名称不能为空")
     if kind not in Training.Kind.values:
@@ -488,7 +499,7 @@ def training_update(
     *,
     training: Training,
     version: int,
-    actor=None,
+    actor,
     reason: str = "",
     source: str = "",
     **changes,
@@ -513,6 +524,7 @@ def training_update(
         allowed=TRAINING_FIELDS,
         entity="培训",
         actor=actor,
+        owner=lambda r: r.organiser,
         reason=reason,
         source=source,
         prepare=prepare,

@@ -203,7 +203,7 @@ def project_create(
     description: str = "",
     location: str = "",
     is_demo: bool = False,
-    actor=None,
+    actor,
     source: str = "",
 ) -> Project:
     """Create a project with its budget lines. A place outside the donor's pairing is flagged.
@@ -211,6 +211,7 @@ def project_create(
     ``region`` may be a Region or its official code. ``status`` other than 储备 is
     recorded as the first dated transition (for projects entered mid-life).
     """
+    policy.require_write(actor, donor_org, what="项目")
     code = code.strip()
     if not code:
         raise refuse("code", "项目编号不能为空")
@@ -270,11 +271,14 @@ def project_create(
     return project
 
 
-def _locked(project: Project, version: int | None) -> Project:
-    """Re-read the project under a row lock and check the editor saw the latest version."""
+def _locked(project: Project, version: int | None, actor) -> Project:
+    """Re-read the project under a row lock, check the actor may change it (its
+    organisation as stored now, not as the caller read it) and that the editor saw the
+    latest version."""
     current = (
         Project.objects.select_for_update().select_related("donor_org", "region").get(pk=project.pk)
     )
+    policy.require_write(actor, current.donor_org, what="项目")
     if version is not None and current.version != version:
         raise ConflictError(entity="项目", expected=version, current=current.version)
     return current
@@ -282,19 +286,20 @@ def _locked(project: Project, version: int | None) -> Project:
 
 @transaction.atomic
 def project_update(
-    *, project: Project, version: int, actor=None, reason: str = "", source: str = "", **changes
+    *, project: Project, version: int, actor, reason: str = "", source: str = "", **changes
 ) -> Project:
     """Edit a project's fields. Refused when another user saved it after ``version``."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise refuse(sorted(unknown)[0], "该字段不能在此修改")
-    current = _locked(project, version)
+    current = _locked(project, version, actor)
     before = snapshot(current)
     old_key = _summary_key(current)
     if "region" in changes:
         changes["region"] = _resolve_region(changes["region"])
     for field, value in changes.items():
         setattr(current, field, value)
+    policy.require_write(actor, current.donor_org, what="项目")  # not moved out of reach
     _check_dates(current.planned_start, current.planned_end)
     _derive(current)
     validate(current)
@@ -330,12 +335,12 @@ def project_transition(
     project: Project,
     to_status: str,
     on: date,
-    actor=None,
+    actor,
     reason: str = "",
     version: int | None = None,
 ) -> Project:
     """Move a project to its next status on a date. Skips, reversals and late dates are refused."""
-    current = _locked(project, version)
+    current = _locked(project, version, actor)
     if to_status not in Status.values:
         raise refuse("status", f"项目状态“{to_status}”无效")
     here, there = Status(current.status), Status(to_status)
@@ -383,7 +388,7 @@ def _spent_by_kind(project: Project, fund_source: str) -> dict[str, Decimal]:
 
 @transaction.atomic
 def budget_set(
-    *, project: Project, fund_source: str, amount: object, actor=None, reason: str = ""
+    *, project: Project, fund_source: str, amount: object, actor, reason: str = ""
 ) -> BudgetLine:
     """Set the planned amount of one fund source; it may not fall below money already moved."""
     if fund_source not in FundSource.values:
@@ -392,7 +397,7 @@ def budget_set(
     amount = to_money(amount, field=f"{label}计划金额")
     if amount < 0:
         raise refuse("amount", f"{label}计划金额不能为负数")
-    current = _locked(project, None)
+    current = _locked(project, None, actor)
     moved = _spent_by_kind(current, fund_source)
     largest = max(moved.values(), default=Decimal("0"))
     if amount < largest:
@@ -454,7 +459,7 @@ def fund_transaction_create(
     reference: str = "",
     note: str = "",
     is_demo: bool = False,
-    actor=None,
+    actor,
     source: str = "",
 ) -> FundTransaction:
     """Record money released, disbursed or spent. The running total may not pass the budget."""
@@ -465,7 +470,7 @@ def fund_transaction_create(
     amount = to_money(amount, field="金额")
     if amount <= 0:
         raise refuse("amount", "金额必须大于零")
-    current = _locked(project, None)  # serialises concurrent transactions on one project
+    current = _locked(project, None, actor)  # serialises concurrent transactions on one project
     _check_budget(current, fund_source, kind, amount)
     record = FundTransaction(
         project=current,
@@ -504,7 +509,7 @@ def fund_transaction_correct(
     record: FundTransaction,
     version: int | None,
     reason: str,
-    actor=None,
+    actor,
     source: str = "",
     **changes,
 ) -> FundTransaction:
@@ -527,7 +532,7 @@ def fund_transaction_correct(
     if "on" in changes and not isinstance(changes["on"], date):
         raise refuse("on", "日期无效")
     # The project first, as fund_transaction_create does: one money writer per project.
-    project = _locked(record.project, None)
+    project = _locked(record.project, None, actor)
     current = _locked_transaction(record, version)
     changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
     if not changes:
@@ -563,13 +568,13 @@ def fund_transaction_void(
     record: FundTransaction,
     version: int | None,
     reason: str,
-    actor=None,
+    actor,
     source: str = "",
 ) -> None:
     """Void (作废) a mistaken transaction: the row goes, its amount leaves the fund summary,
     and the history keeps every old value with who voided it and why."""
     reason = reason_required(reason, "作废资金流水必须说明原因")
-    project = _locked(record.project, None)
+    project = _locked(record.project, None, actor)
     current = _locked_transaction(record, version)
     _summary_add(
         _summary_key(project),
@@ -597,9 +602,10 @@ def progress_report_submit(
     amount_spent: object,
     problems: str = "",
     is_demo: bool = False,
-    actor=None,
+    actor,
 ) -> ProgressReport:
     """Record or correct the monthly progress report (月调度) of a project."""
+    project = _locked(project, None, actor)
     if not 1 <= int(month) <= 12:
         raise refuse("month", "月份必须在1到12之间")
     try:
@@ -655,8 +661,7 @@ def _clean_file_name(name: str) -> str:
 
 
 def _check_can_write(actor, project: Project) -> None:
-    if actor is not None and not policy.can_write_for_org(actor, project.donor_org_id):
-        raise refuse("project", f"您无权修改项目“{project.name}”的文档")
+    policy.require_write(actor, project.donor_org, what="项目文档")
 
 
 @transaction.atomic
@@ -667,7 +672,7 @@ def project_document_add(
     kind: str = DocumentKind.OTHER,
     title: str = "",
     note: str = "",
-    actor=None,
+    actor,
     is_demo: bool = False,
     source: str = "",
 ) -> ProjectDocument:
@@ -698,7 +703,9 @@ def project_document_add(
     except FileTypeRefused as error:
         raise refuse("file", str(error)) from None
     digest = hashlib.sha256(data).hexdigest()
-    current = _locked(project, None)  # serialises uploads to one project: no duplicate slips in
+    current = _locked(
+        project, None, actor
+    )  # serialises uploads to one project: no duplicate slips in
     existing = (
         ProjectDocument.objects.filter(project=current, sha256=digest, removed=False)
         .only("title", "uploaded_at")
@@ -732,7 +739,7 @@ def project_document_add(
 
 @transaction.atomic
 def project_document_remove(
-    *, document: ProjectDocument, reason: str, version: int | None = None, actor=None
+    *, document: ProjectDocument, reason: str, version: int | None = None, actor
 ) -> ProjectDocument:
     """Take a document off the project's list. Nothing is deleted: the record and its bytes
     stay, marked removed with who, when and why, and the history shows the change."""

@@ -20,6 +20,7 @@ from duikou.geo.models import Region
 from duikou.jobs.models import Job
 from duikou.jobs.services import job_enqueue, job_progress
 from duikou.orgs.models import Organisation
+from duikou.policy import SYSTEM
 from duikou.results.models import Indicator
 
 from .models import GeneratedReport, ReportTemplate, SentenceTemplate, TemplateSection
@@ -63,7 +64,7 @@ def section_indicators_refresh(*, section: TemplateSection) -> None:
 
 
 @transaction.atomic
-def report_template_load(*, path: Path = FIXTURE, actor=None) -> ReportTemplate:
+def report_template_load(*, path: Path = FIXTURE, actor) -> ReportTemplate:
     """Create the template described by the fixture file, unless its code exists already."""
     spec = json.loads(path.read_text(encoding="utf-8"))
     existing = ReportTemplate.objects.filter(code=spec["code"]).first()
@@ -94,7 +95,7 @@ def report_template_get(*, code: str = DEFAULT_TEMPLATE) -> ReportTemplate:
     """The template to use; the default one is loaded from its fixture when missing."""
     template = ReportTemplate.objects.filter(code=code, is_active=True).first()
     if template is None and code == DEFAULT_TEMPLATE:
-        template = report_template_load()
+        template = report_template_load(actor=SYSTEM)
     if template is None:
         raise ValidationError({"template": f"报告模板“{code}”不存在或未启用"})
     return template

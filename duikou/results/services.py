@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from duikou import policy
 from duikou.audit.services import change_record, snapshot
-from duikou.core.errors import ConflictError, refuse
+from duikou.core.errors import ConflictError, check_no_control_characters, refuse
 from duikou.core.services import acting_user, validate
 from duikou.geo.models import Region
 from duikou.orgs.models import Organisation
@@ -61,8 +61,10 @@ def _bool(text: str) -> bool:
 
 
 @transaction.atomic
-def catalogue_load_csv(*, directory: Path = FIXTURES, actor=None) -> dict[str, int]:
-    """Seed or refresh the indicator catalogue from the fixture CSVs; idempotent."""
+def catalogue_load_csv(*, directory: Path = FIXTURES, actor) -> dict[str, int]:
+    """Seed or refresh the indicator catalogue from the fixture CSVs; idempotent. The
+    catalogue is the national office's (or the system's, at installation)."""
+    policy.require_national(actor, what="维护指标目录")
     created = updated = 0
     existing = {i.code: i for i in Indicator.objects.all()}
     rows = []
@@ -128,9 +130,10 @@ def _check_formula(code: str, formula: str, formulas: dict[str, str]) -> None:
 
 @transaction.atomic
 def indicator_set_formula(
-    *, indicator: Indicator, formula: str, actor=None, reason: str = ""
+    *, indicator: Indicator, formula: str, actor, reason: str = ""
 ) -> Indicator:
     """Make ``indicator`` derived from a formula; self-reference and cycles are refused."""
+    policy.require_national(actor, what="维护指标目录")
     formulas = dict(
         Indicator.objects.filter(kind=Indicator.Kind.DERIVED)
         .exclude(pk=indicator.pk)
@@ -215,7 +218,7 @@ def value_save(
     evidence_end: int | None = None,
     version: int | None = None,
     about=None,
-    actor=None,
+    actor,
 ) -> Value:
     """Enter or correct one value as a draft (a correction of a submitted value stays submitted).
 
@@ -225,11 +228,19 @@ def value_save(
     Refused: a record-backed or derived indicator, an organisation the user may not
     report for, a wrong unit or a non-number, a period that does not match the
     indicator's frequency, a value outside its bounds, a period overlapping another
-    value, a locked value, a stale edit, or a large change on last year without a comment.
+    value, a locked value, a stale edit, a large change on last year without a comment, or
+    control characters in a text.
     """
     number, about_text = _check_row(
         indicator, org, value, unit, period, about, actor=actor, allowed={}
     )
+    texts = {
+        "comment": comment,
+        "evidence_note": evidence_note,
+        "evidence_document": evidence_document,
+    }
+    for name, text in texts.items():
+        check_no_control_characters(name, text, str(Value._meta.get_field(name).verbose_name))
     region = region or org.region
     key = {
         "indicator": indicator,
@@ -309,11 +320,10 @@ def _check_row(
         raise refuse(
             "indicator", f"指标“{indicator.name_zh}”由{indicator.get_kind_display()}得出，不能填报"
         )
-    if actor is not None:
-        if org.pk not in allowed:
-            allowed[org.pk] = policy.can_write_for_org(actor, org.pk)
-        if not allowed[org.pk]:
-            raise refuse("org", f"您无权为“{org.name}”填报数据")
+    if org.pk not in allowed:
+        allowed[org.pk] = policy.can_write_for_org(actor, org.pk)
+    if not allowed[org.pk]:
+        raise refuse("org", f"您无权为“{org.name}”填报数据")
     number = _number(raw, unit, indicator)
     if abs(number) >= VALUE_LIMIT or number != number.quantize(Decimal("0.0001")):
         raise refuse("value", "数值过大或小数超过4位")
@@ -477,8 +487,6 @@ def _approver(actor):
     """The separation-of-duties rule of ``policy``, checked on the row as it is now."""
 
     def check(current: Value) -> None:
-        if actor is None:
-            return
         refusal = policy.value_approval_refusal(acting_user(actor) or actor, current)
         if refusal:
             raise refuse("status", refusal)
@@ -488,14 +496,14 @@ def _approver(actor):
 
 def _reporter(actor):
     def check(current: Value) -> None:
-        if actor is not None and not policy.can_submit_value(acting_user(actor) or actor, current):
+        if not policy.can_submit_value(acting_user(actor) or actor, current):
             raise refuse("org", f"您无权为“{current.org.name}”提交数据")
 
     return check
 
 
 @transaction.atomic
-def value_submit(*, value: Value, actor=None, version: int | None = None) -> Value:
+def value_submit(*, value: Value, actor, version: int | None = None) -> Value:
     """Submit a draft for approval, as its reporter; from now on it counts in the roll-ups.
     The checks of entry run again (the catalogue's range, the period's grain), as for a
     value that came in by import, the API or a report."""
@@ -515,7 +523,7 @@ def value_submit(*, value: Value, actor=None, version: int | None = None) -> Val
 
 
 @transaction.atomic
-def value_approve(*, value: Value, actor=None, version: int | None = None) -> Value:
+def value_approve(*, value: Value, actor, version: int | None = None) -> Value:
     """Approve and lock a submitted value: the next level up, never its enterer or submitter."""
     return _transition(
         value,
@@ -530,7 +538,7 @@ def value_approve(*, value: Value, actor=None, version: int | None = None) -> Va
 
 
 @transaction.atomic
-def value_return(*, value: Value, reason: str, actor=None, version: int | None = None) -> Value:
+def value_return(*, value: Value, reason: str, actor, version: int | None = None) -> Value:
     """Send a submitted value back to its reporter as a draft, saying why (the reporter sees
     the reason beside the value until they submit it again)."""
     if not reason.strip():
@@ -548,7 +556,7 @@ def value_return(*, value: Value, reason: str, actor=None, version: int | None =
 
 
 @transaction.atomic
-def value_unlock(*, value: Value, reason: str, actor=None, version: int | None = None) -> Value:
+def value_unlock(*, value: Value, reason: str, actor, version: int | None = None) -> Value:
     """Unlock an approved value so it can be corrected; only the approver level, with a reason."""
     if not reason.strip():
         raise refuse("reason", "解锁必须填写书面原因")
@@ -712,12 +720,12 @@ def value_label(value: Value) -> str:
 
 
 @transaction.atomic
-def value_delete(*, value: Value, reason: str, actor=None) -> None:
+def value_delete(*, value: Value, reason: str, actor) -> None:
     """Delete an unlocked value, keeping its last state and the reason in the history."""
     current = Value.objects.select_for_update().get(pk=value.pk)
     if current.status == Value.Status.APPROVED:
         raise refuse("status", "该数据已审核锁定，需审核人解锁后才能删除")
-    if actor is not None and not policy.can_write_for_org(actor, current.org_id):
+    if not policy.can_write_for_org(actor, current.org_id):
         raise refuse("org", f"您无权删除“{current.org.name}”的数据")
     if not reason.strip():
         raise refuse("reason", "删除必须说明原因")
@@ -739,10 +747,10 @@ def target_set(
     region: Region | None = None,
     unit: str | None = None,
     rationale: str = "",
-    actor=None,
+    actor,
 ) -> Target:
     """Set a baseline or target; changing an existing one needs a rationale."""
-    if actor is not None and not policy.can_write_for_org(actor, org.pk):
+    if not policy.can_write_for_org(actor, org.pk):
         raise refuse("org", f"您无权为“{org.name}”设定目标")
     number = _number(value, unit, indicator)
     current = (
@@ -808,7 +816,7 @@ class ValueRow:
 def values_import(
     *,
     rows: list[ValueRow],
-    actor=None,
+    actor,
     source: str = Value.Source.IMPORT,
     history_source: str = "导入",
     check_only: bool = False,

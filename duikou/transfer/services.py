@@ -399,7 +399,7 @@ def import_remap(
     return record
 
 
-def import_start(*, record: ImportRecord, commit: bool, actor=None) -> ImportRecord:
+def import_start(*, record: ImportRecord, commit: bool, actor) -> ImportRecord:
     """Check (or commit) an upload: here and now for small files, in the worker for large ones."""
     allowed = (
         {ImportRecord.Status.UPLOADED, ImportRecord.Status.CHECKED}

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from duikou.api.services import api_token_create
 from duikou.core import testing
 from duikou.orgs.models import Membership
+from duikou.policy import SYSTEM
 from duikou.projects.models import DocumentKind, ProjectDocumentContent
 from duikou.projects.services import project_document_add, project_document_remove
 
@@ -42,7 +43,9 @@ def auth(user) -> dict:
 
 
 def add(project, data=PDF, name=NAME, **fields):
-    return project_document_add(project=project, upload=ContentFile(data, name=name), **fields)
+    return project_document_add(
+        project=project, upload=ContentFile(data, name=name), **{"actor": SYSTEM, **fields}
+    )
 
 
 def listing(client, project, headers, query=""):

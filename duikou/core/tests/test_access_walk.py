@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from duikou.core import testing
 from duikou.orgs.models import Membership, Organisation
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -230,7 +231,11 @@ def world():
     return {
         "users": users,
         "inside": _objects(team, "652301", users["sub_command"]),
-        "outside": _objects(shanxi_team, "653130", None),
+        "outside": _objects(
+            shanxi_team,
+            "653130",
+            testing.user(role=Membership.Role.SUB_COMMAND, organisation=shanxi_team),
+        ),
     }
 
 
@@ -250,7 +255,9 @@ def _objects(team: Organisation, place: str, reporter) -> dict:
             region=testing.region(place),
             period=year_period(2025),
             value="10",
-        )
+            actor=SYSTEM,
+        ),
+        actor=SYSTEM,
     )
     report = report_create(
         title="报道",
@@ -279,7 +286,9 @@ def _document(project):
 
     from duikou.projects.services import project_document_add
 
-    return project_document_add(project=project, upload=ContentFile(b"%PDF-1.4\n", name="批复.pdf"))
+    return project_document_add(
+        project=project, upload=ContentFile(b"%PDF-1.4\n", name="批复.pdf"), actor=SYSTEM
+    )
 
 
 def _generated_report(team: Organisation, owner):
@@ -312,9 +321,13 @@ def _more_objects(team: Organisation, place: str, reporter) -> dict:
     project = testing.project(donor_org=team, region=place)
     deal = testing.deal(donor_org=team, region=place)
     for stage in ("reserve", "negotiating"):
-        deal = deal_advance_stage(deal=deal, to_stage=stage, on=date(2025, 2, 1))
+        deal = deal_advance_stage(deal=deal, to_stage=stage, on=date(2025, 2, 1), actor=SYSTEM)
     deal = deal_advance_stage(
-        deal=deal, to_stage="signed", on=date(2025, 3, 1), signed_amount=Decimal("1000000")
+        deal=deal,
+        to_stage="signed",
+        on=date(2025, 3, 1),
+        signed_amount=Decimal("1000000"),
+        actor=SYSTEM,
     )
     batch = testing.aid_batch(donor_org=team, region=place)
     member = testing.aid_member(batch=batch, region=place)
@@ -322,13 +335,25 @@ def _more_objects(team: Organisation, place: str, reporter) -> dict:
     owner = reporter or testing.user(role=Membership.Role.SUB_COMMAND, organisation=team)
     return {
         "transaction": fund_transaction_create(
-            project=project, fund_source="aid", kind="release", amount="100.00", on=date(2025, 4, 1)
+            project=project,
+            fund_source="aid",
+            kind="release",
+            amount="100.00",
+            on=date(2025, 4, 1),
+            actor=SYSTEM,
         ),
         "document": _document(project),
         "progress": progress_report_submit(
-            project=project, year=2025, month=4, percent_complete="10", amount_spent="0"
+            project=project,
+            year=2025,
+            month=4,
+            percent_complete="10",
+            amount_spent="0",
+            actor=SYSTEM,
         ),
-        "funds": deal_record_funds_in_place(deal=deal, amount="1000", on=date(2025, 4, 1)),
+        "funds": deal_record_funds_in_place(
+            deal=deal, amount="1000", on=date(2025, 4, 1), actor=SYSTEM
+        ),
         "member": member,
         "mentor_pair": mentor_pair_create(
             mentor=member,
@@ -337,6 +362,7 @@ def _more_objects(team: Organisation, place: str, reporter) -> dict:
             field="外科",
             start=date(2024, 1, 1),
             region=place,
+            actor=SYSTEM,
         ),
         "training": testing.training(organiser=team, region=place),
         "partnership": testing.partnership(donor_org=team, region=place),
@@ -346,6 +372,7 @@ def _more_objects(team: Organisation, place: str, reporter) -> dict:
             period_start=date(2025, 1, 1),
             period_end=date(2025, 1, 31),
             sales_amount="100.00",
+            actor=SYSTEM,
         ),
         "import": ImportRecord.objects.create(
             kind="projects", file_name="a.xlsx", checksum="0" * 64, uploaded_by=owner

@@ -8,6 +8,7 @@ from django.test import Client
 
 from duikou.core import testing
 from duikou.core.search import GRAM_INDEXES, text_match
+from duikou.policy import SYSTEM
 from duikou.projects.models import Project
 from duikou.projects.services import fund_transaction_create
 from duikou.results.models import Value
@@ -92,6 +93,7 @@ def test_list_pages_search_names_codes_and_related_names(projects, client: Clien
             kind="release",
             amount="1000.00",
             on=date(2025, 4, 1),
+            actor=SYSTEM,
         )
     page = client.get("/records/fund_transactions/", {"q": "中医"}).content.decode()
     assert projects[1].code in page and projects[0].code not in page

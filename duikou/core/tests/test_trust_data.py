@@ -10,6 +10,7 @@ from duikou.core import testing
 from duikou.core.errors import ConflictError
 from duikou.orgs.models import Membership, Organisation
 from duikou.orgs.services import membership_set
+from duikou.policy import SYSTEM
 from duikou.projects.models import Project
 from duikou.projects.services import project_update
 from duikou.results.models import Indicator, Value
@@ -166,7 +167,7 @@ def test_a_replaced_role_stays_in_the_history():
     team = testing.donor_org()
     account = testing.user(role=Membership.Role.SUB_COMMAND, organisation=team)
     old = Membership.objects.get(user=account)
-    membership_set(user=account, role=Membership.Role.AUDITOR)
+    membership_set(user=account, role=Membership.Role.AUDITOR, actor=SYSTEM)
     gone = ChangeEntry.objects.get(entity="orgs.membership", entity_id=str(old.pk), action="delete")
     assert gone.before["role"] == Membership.Role.SUB_COMMAND
     assert gone.before["organisation_id"] == team.pk

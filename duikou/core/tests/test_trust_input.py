@@ -13,6 +13,7 @@ from duikou.ingest.models import Report
 from duikou.ingest.services import report_create
 from duikou.orgs.models import Membership, Organisation
 from duikou.orgs.services import organisation_create, organisation_update
+from duikou.policy import SYSTEM
 from duikou.projects.models import Project
 from duikou.projects.services import project_update
 from duikou.results.models import Indicator
@@ -63,7 +64,7 @@ def test_an_oversized_project_name_is_refused_in_chinese(team):
     assert "项目名称" in length_refusal(refusal.value, "name")
     project = testing.project(donor_org=team[0])
     with pytest.raises(ValidationError) as refusal:
-        project_update(project=project, version=project.version, name=HUGE)
+        project_update(project=project, version=project.version, name=HUGE, actor=SYSTEM)
     length_refusal(refusal.value, "name")
     project.refresh_from_db()
     assert project.name.startswith("测试项目")
@@ -81,7 +82,7 @@ def test_an_oversized_organisation_name_is_refused_in_chinese():
     assert "名称" in length_refusal(refusal.value, "name")
     org = testing.donor_org()
     with pytest.raises(ValidationError) as refusal:
-        organisation_update(org=org, version=org.version, name=HUGE)
+        organisation_update(org=org, version=org.version, name=HUGE, actor=SYSTEM)
     length_refusal(refusal.value, "name")
     with pytest.raises(ValidationError) as refusal:
         organisation_create(
@@ -91,6 +92,7 @@ def test_an_oversized_organisation_name_is_refused_in_chinese():
             kind=org.kind,
             region=org.region,
             parent=org.parent,
+            actor=SYSTEM,
         )
     length_refusal(refusal.value, "code")
 
@@ -126,14 +128,16 @@ def test_an_oversized_value_group_is_refused_in_chinese(team, indicator):
 
 @pytest.mark.parametrize("text", [SCRIPT, SQL, SCRIPT + "接诊患者125012人次" + SQL, HUGE])
 def test_report_texts_are_stored_exactly(team, text):
-    report = report_create(title=SCRIPT + SQL, doc_date=date(2025, 6, 1), text=text, org=team[0])
+    report = report_create(
+        title=SCRIPT + SQL, doc_date=date(2025, 6, 1), text=text, org=team[0], actor=SYSTEM
+    )
     report = Report.objects.get(pk=report.pk)
     assert (report.title, report.text) == (SCRIPT + SQL, text)
 
 
 def test_an_oversized_report_title_is_refused_in_chinese(team):
     with pytest.raises(ValidationError) as refusal:
-        report_create(title=HUGE, doc_date=date(2025, 6, 1), text="正文")
+        report_create(title=HUGE, doc_date=date(2025, 6, 1), text="正文", actor=SYSTEM)
     assert "标题" in length_refusal(refusal.value, "title")
 
 
@@ -148,7 +152,11 @@ def test_the_pages_show_the_payloads_escaped(client, team, indicator):
         actor=reporter,
     )
     report = report_create(
-        title=SCRIPT, doc_date=date(2025, 6, 1), text=SCRIPT + "接诊患者125012人次" + SQL, org=org
+        title=SCRIPT,
+        doc_date=date(2025, 6, 1),
+        text=SCRIPT + "接诊患者125012人次" + SQL,
+        org=org,
+        actor=SYSTEM,
     )
     client.force_login(reporter)
     pages = {

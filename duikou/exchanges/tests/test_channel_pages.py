@@ -8,6 +8,7 @@ from duikou.core import testing
 from duikou.exchanges.models import SalesRecord
 from duikou.exchanges.services import sales_channel_update, sales_record_create
 from duikou.orgs.models import Membership
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -68,12 +69,14 @@ def _with_two_periods(channel):
         period_end=date(2024, 12, 31),
         sales_amount="1000.00",
         subsidy_paid="100.00",
+        actor=SYSTEM,
     )
     sales_record_create(
         channel=channel,
         period_start=date(2025, 1, 1),
         period_end=date(2025, 1, 31),
         sales_amount="2500.50",
+        actor=SYSTEM,
     )
 
 
@@ -158,7 +161,7 @@ def test_an_invalid_channel_edit_shows_the_error_beside_the_field_and_writes_not
 def test_a_stale_channel_edit_is_refused_and_shows_the_other_change(writer, team):
     channel = testing.sales_channel(donor_org=team)
     data = _edit_data(channel)
-    sales_channel_update(channel=channel, version=1, operator="他人的修改")
+    sales_channel_update(channel=channel, version=1, operator="他人的修改", actor=SYSTEM)
     response = writer.post(f"/exchanges/channels/{channel.pk}/edit/", data)
     assert response.status_code == 409
     html = response.content.decode()

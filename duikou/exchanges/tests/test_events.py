@@ -9,6 +9,7 @@ from duikou.core import testing
 from duikou.core.errors import ConflictError
 from duikou.exchanges.models import Event
 from duikou.exchanges.services import event_update
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -72,12 +73,17 @@ def test_an_event_refuses_an_unknown_kind_a_blank_place_and_a_duplicate_code():
 def test_outcomes_can_be_added_later_and_a_stale_edit_is_refused():
     event = testing.event(kind="free_clinic", participants=0)
     event = event_update(
-        event=event, version=1, people_served=320, medicine_value="8600.00", on=date(2025, 10, 2)
+        event=event,
+        version=1,
+        people_served=320,
+        medicine_value="8600.00",
+        on=date(2025, 10, 2),
+        actor=SYSTEM,
     )
     assert (event.people_served, event.medicine_value, event.month) == (320, Decimal("8600.00"), 10)
     with pytest.raises(ConflictError):
-        event_update(event=event, version=1, people_served=1)
+        event_update(event=event, version=1, people_served=1, actor=SYSTEM)
     with pytest.raises(ValidationError) as error:
-        event_update(event=event, version=2, people_served=-1)
+        event_update(event=event, version=2, people_served=-1, actor=SYSTEM)
     assert error.value.message_dict == {"people_served": ["服务群众人次不能为负数"]}
     assert Event.objects.get(pk=event.pk).people_served == 320

@@ -4,6 +4,7 @@ from duikou.core import testing
 from duikou.exchanges.models import Partnership, SalesChannel
 from duikou.exchanges.services import event_update
 from duikou.orgs.models import Membership
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def test_an_invalid_event_edit_shows_the_error_beside_the_field_and_writes_nothi
 def test_a_stale_event_edit_is_refused(writer, team):
     event = testing.event(organiser=team)
     data = _event_data(event)
-    event_update(event=event, version=event.version, title="他人的修改")
+    event_update(event=event, version=event.version, title="他人的修改", actor=SYSTEM)
     response = writer.post(f"/exchanges/events/{event.pk}/edit/", data)
     assert response.status_code == 409
     assert 'id="conflict"' in response.content.decode()

@@ -19,6 +19,7 @@ from duikou.exchanges.selectors import (
 )
 from duikou.exchanges.services import partnership_end, sales_record_create
 from duikou.orgs.models import Membership
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_partnerships_in_force_on_a_day():
     team = testing.donor_org()
     lasting = testing.partnership(donor_org=team)
     ended = testing.partnership(donor_org=team)
-    partnership_end(partnership=ended, on=date(2024, 12, 31), reason="协议到期")
+    partnership_end(partnership=ended, on=date(2024, 12, 31), reason="协议到期", actor=SYSTEM)
     user = testing.user(role=Membership.Role.SUB_COMMAND, organisation=team)
     assert set(partnership_list_for_user(user=user, active_on=date(2025, 6, 1))) == {lasting}
     assert partnership_list_for_user(user=user, active_on=date(2024, 6, 1)).count() == 2
@@ -75,6 +76,7 @@ def test_sales_totals_count_operators_channels_and_money():
             period_end=date(2025, 12, 31),
             sales_amount=sales,
             subsidy_paid="10.00",
+            actor=SYSTEM,
         )
     user = testing.user(role=Membership.Role.SUB_COMMAND, organisation=team)
     totals = sales_totals_for_user(user=user, start=date(2025, 1, 1), end=date(2025, 12, 31))

@@ -12,6 +12,7 @@ from duikou.exchanges.indicators import RECORD_INDICATORS
 from duikou.exchanges.selectors import sales_totals_for_user
 from duikou.exchanges.services import partnership_end
 from duikou.orgs.models import Membership, Organisation
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ def test_partnerships_in_force_at_the_end_of_the_range():
     testing.partnership(donor_org=team, local_party_name="甲县人民医院")
     testing.partnership(donor_org=team, kind="telemedicine", local_party_name="甲县人民医院")
     ended = testing.partnership(donor_org=team, local_party_name="乙县人民医院")
-    partnership_end(partnership=ended, on=date(2025, 3, 1), reason="协议到期")
+    partnership_end(partnership=ended, on=date(2025, 3, 1), reason="协议到期", actor=SYSTEM)
     testing.partnership(donor_org=team, kind="school_pairing", local_party_name="丙中学")
     testing.partnership(donor_org=team, kind="friendly_school", local_party_name="丙中学")
     end_2024 = {"start": date(2024, 1, 1), "end": date(2024, 12, 31)}

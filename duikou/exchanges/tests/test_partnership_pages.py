@@ -6,6 +6,7 @@ from duikou.audit.models import ChangeEntry
 from duikou.core import testing
 from duikou.exchanges.services import partnership_end, partnership_update
 from duikou.orgs.models import Membership
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +126,9 @@ def test_an_invalid_partnership_edit_shows_the_error_beside_the_field_and_writes
 def test_a_stale_partnership_edit_is_refused_and_shows_the_other_change(writer, team):
     partnership = testing.partnership(donor_org=team)
     data = _edit_data(partnership)
-    partnership_update(partnership=partnership, version=1, note="他人的修改", reason="他人补充")
+    partnership_update(
+        partnership=partnership, version=1, note="他人的修改", reason="他人补充", actor=SYSTEM
+    )
     response = writer.post(f"/exchanges/partnerships/{partnership.pk}/edit/", data)
     assert response.status_code == 409
     html = response.content.decode()
@@ -168,7 +171,7 @@ def test_ending_without_a_reason_or_before_the_start_shows_the_error_and_writes_
 def test_ending_a_partnership_someone_changed_meanwhile_is_refused(writer, team):
     partnership = testing.partnership(donor_org=team)
     data = _end_data(partnership)
-    partnership_update(partnership=partnership, version=1, note="他人的修改")
+    partnership_update(partnership=partnership, version=1, note="他人的修改", actor=SYSTEM)
     response = writer.post(f"/exchanges/partnerships/{partnership.pk}/end/", data)
     assert response.status_code == 409
     assert "已被他人修改" in response.content.decode()
@@ -178,7 +181,9 @@ def test_ending_a_partnership_someone_changed_meanwhile_is_refused(writer, team)
 
 def test_ending_an_ended_partnership_is_refused(writer, team):
     partnership = testing.partnership(donor_org=team)
-    partnership = partnership_end(partnership=partnership, on=date(2025, 1, 1), reason="到期")
+    partnership = partnership_end(
+        partnership=partnership, on=date(2025, 1, 1), reason="到期", actor=SYSTEM
+    )
     response = writer.post(f"/exchanges/partnerships/{partnership.pk}/end/", _end_data(partnership))
     assert response.status_code == 400
     assert "该合作已结束" in response.content.decode()

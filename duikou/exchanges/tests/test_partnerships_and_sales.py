@@ -13,6 +13,7 @@ from duikou.exchanges.services import (
     sales_record_create,
 )
 from duikou.orgs.models import Organisation
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -47,22 +48,26 @@ def test_a_partnership_needs_both_parties_and_a_known_kind():
 def test_ending_a_partnership_needs_a_reason_and_a_date_after_its_start():
     partnership = testing.partnership()
     with pytest.raises(ValidationError) as error:
-        partnership_end(partnership=partnership, on=date(2025, 1, 1), reason="")
+        partnership_end(partnership=partnership, on=date(2025, 1, 1), reason="", actor=SYSTEM)
     assert error.value.message_dict == {"reason": ["结束合作必须说明原因"]}
     with pytest.raises(ValidationError) as error:
-        partnership_end(partnership=partnership, on=date(2023, 1, 1), reason="到期")
+        partnership_end(partnership=partnership, on=date(2023, 1, 1), reason="到期", actor=SYSTEM)
     assert "on" in error.value.message_dict
-    ended = partnership_end(partnership=partnership, on=date(2025, 1, 1), reason="协议到期")
+    ended = partnership_end(
+        partnership=partnership, on=date(2025, 1, 1), reason="协议到期", actor=SYSTEM
+    )
     assert (ended.status, ended.ended_on) == ("ended", date(2025, 1, 1))
     with pytest.raises(ValidationError):
-        partnership_end(partnership=ended, on=date(2025, 2, 1), reason="再次结束")
+        partnership_end(partnership=ended, on=date(2025, 2, 1), reason="再次结束", actor=SYSTEM)
 
 
 def test_a_partnership_edit_refuses_blank_names():
     partnership = testing.partnership()
     with pytest.raises(ValidationError):
-        partnership_update(partnership=partnership, version=1, donor_party_name=" ")
-    updated = partnership_update(partnership=partnership, version=1, kind="specialty_alliance")
+        partnership_update(partnership=partnership, version=1, donor_party_name=" ", actor=SYSTEM)
+    updated = partnership_update(
+        partnership=partnership, version=1, kind="specialty_alliance", actor=SYSTEM
+    )
     assert updated.get_kind_display() == "专科联盟"
 
 
@@ -74,12 +79,14 @@ def test_sales_records_add_up_and_refuse_overlapping_periods():
         period_end=date(2025, 6, 30),
         sales_amount="120000.50",
         subsidy_paid="7000.00",
+        actor=SYSTEM,
     )
     record = sales_record_create(
         channel=channel,
         period_start=date(2025, 7, 1),
         period_end=date(2025, 12, 31),
         sales_amount="0.50",
+        actor=SYSTEM,
     )
     assert (record.year, record.month, record.subsidy_paid) == (2025, 12, Decimal("0.00"))
     with pytest.raises(ValidationError) as error:
@@ -88,6 +95,7 @@ def test_sales_records_add_up_and_refuse_overlapping_periods():
             period_start=date(2025, 6, 1),
             period_end=date(2025, 7, 31),
             sales_amount="1.00",
+            actor=SYSTEM,
         )
     assert error.value.message_dict == {
         "period_start": ["该渠道已有2025-01-01至2025-06-30的销售记录，期间不能重叠"]
@@ -103,6 +111,7 @@ def test_sales_refuse_negative_amounts_and_reversed_periods():
             period_start=date(2025, 1, 1),
             period_end=date(2025, 1, 31),
             sales_amount="-1.00",
+            actor=SYSTEM,
         )
     assert error.value.message_dict == {"sales_amount": ["销售额不能为负数"]}
     with pytest.raises(ValidationError) as error:
@@ -111,6 +120,7 @@ def test_sales_refuse_negative_amounts_and_reversed_periods():
             period_start=date(2025, 2, 1),
             period_end=date(2025, 1, 31),
             sales_amount="1.00",
+            actor=SYSTEM,
         )
     assert error.value.message_dict == {"period_end": ["期间结束不能早于期间开始"]}
     assert not SalesRecord.objects.exists()
@@ -123,5 +133,7 @@ def test_a_channel_needs_an_operator_and_a_known_kind_and_can_be_closed():
     with pytest.raises(ValidationError) as error:
         testing.sales_channel(kind="barter")
     assert "kind" in error.value.message_dict
-    channel = sales_channel_update(channel=testing.sales_channel(), version=1, is_active=False)
+    channel = sales_channel_update(
+        channel=testing.sales_channel(), version=1, is_active=False, actor=SYSTEM
+    )
     assert not channel.is_active

@@ -16,6 +16,7 @@ from duikou.exchanges.services import (
     sales_record_create,
     sales_record_void,
 )
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def _record(channel=None, **overrides) -> SalesRecord:
         "note": "一季度",
     }
     fields.update(overrides)
-    return sales_record_create(**fields)
+    return sales_record_create(**{"actor": SYSTEM, **fields})
 
 
 def _state(record: SalesRecord) -> tuple:
@@ -76,21 +77,27 @@ def test_a_correction_needs_a_reason_and_writes_nothing_without_one():
     before = _state(record)
     for reason in ("", "   "):
         with pytest.raises(ValidationError) as error:
-            sales_record_correct(record=record, version=1, reason=reason, sales_amount="1.00")
+            sales_record_correct(
+                record=record, version=1, reason=reason, sales_amount="1.00", actor=SYSTEM
+            )
         assert error.value.message_dict == {"reason": ["更正销售记录必须说明原因"]}
     assert _state(record) == before
 
 
 def test_a_stale_version_is_a_conflict_and_nothing_changes():
     record = _record()
-    sales_record_correct(record=record, version=1, reason="补贴金额有误", subsidy_paid="6000")
+    sales_record_correct(
+        record=record, version=1, reason="补贴金额有误", subsidy_paid="6000", actor=SYSTEM
+    )
     before = _state(record)
     with pytest.raises(ConflictError) as error:
-        sales_record_correct(record=record, version=1, reason="迟到的更正", sales_amount="1.00")
+        sales_record_correct(
+            record=record, version=1, reason="迟到的更正", sales_amount="1.00", actor=SYSTEM
+        )
     assert (error.value.expected, error.value.current) == (1, 2)
     assert "外销销售记录已被他人修改" in error.value.messages[0]
     with pytest.raises(ConflictError):
-        sales_record_void(record=record, version=1, reason="迟到的作废")
+        sales_record_void(record=record, version=1, reason="迟到的作废", actor=SYSTEM)
     assert _state(record) == before
 
 
@@ -109,7 +116,9 @@ def test_bad_values_are_refused_beside_their_field_and_nothing_is_written(change
     record = _record()
     before = _state(record)
     with pytest.raises(ValidationError) as error:
-        sales_record_correct(record=record, version=1, reason="更正", **changes)
+        sales_record_correct(
+            record=record, version=1, reason="更正", **{"actor": SYSTEM, **changes}
+        )
     assert error.value.message_dict == expected
     assert _state(record) == before
 
@@ -117,7 +126,9 @@ def test_bad_values_are_refused_beside_their_field_and_nothing_is_written(change
 def test_a_bad_amount_is_refused_beside_its_field():
     record = _record()
     with pytest.raises(ValidationError) as error:
-        sales_record_correct(record=record, version=1, reason="更正", sales_amount="很多")
+        sales_record_correct(
+            record=record, version=1, reason="更正", sales_amount="很多", actor=SYSTEM
+        )
     assert list(error.value.message_dict) == ["sales_amount"]
     assert SalesRecord.objects.get(pk=record.pk).version == 1
 
@@ -129,14 +140,14 @@ def test_a_corrected_period_may_not_overlap_another_but_may_move_within_its_own(
     before = _state(second)
     with pytest.raises(ValidationError) as error:
         sales_record_correct(
-            record=second, version=1, reason="期间有误", period_start=date(2025, 3, 1)
+            record=second, version=1, reason="期间有误", period_start=date(2025, 3, 1), actor=SYSTEM
         )
     assert error.value.message_dict == {
         "period_start": ["该渠道已有2025-01-01至2025-03-31的销售记录，期间不能重叠"]
     }
     assert _state(second) == before
     moved = sales_record_correct(
-        record=first, version=1, reason="期间有误", period_start=date(2025, 1, 15)
+        record=first, version=1, reason="期间有误", period_start=date(2025, 1, 15), actor=SYSTEM
     )
     assert moved.period_start == date(2025, 1, 15)
 
@@ -146,7 +157,12 @@ def test_a_correction_that_changes_nothing_is_refused():
     before = _state(record)
     with pytest.raises(ValidationError) as error:
         sales_record_correct(
-            record=record, version=1, reason="核对", sales_amount="120000.5", note="一季度"
+            record=record,
+            version=1,
+            reason="核对",
+            sales_amount="120000.5",
+            note="一季度",
+            actor=SYSTEM,
         )
     assert "没有需要更正的内容" in error.value.messages[0]
     assert _state(record) == before
@@ -182,15 +198,15 @@ def test_voiding_needs_a_reason_and_a_voided_record_cannot_be_changed_again():
     record = _record()
     before = _state(record)
     with pytest.raises(ValidationError) as error:
-        sales_record_void(record=record, version=1, reason=" ")
+        sales_record_void(record=record, version=1, reason=" ", actor=SYSTEM)
     assert error.value.message_dict == {"reason": ["作废销售记录必须说明原因"]}
     assert _state(record) == before
-    sales_record_void(record=record, version=None, reason="重复录入")
+    sales_record_void(record=record, version=None, reason="重复录入", actor=SYSTEM)
     entries = ChangeEntry.objects.count()
     with pytest.raises(ValidationError) as error:
-        sales_record_void(record=record, version=1, reason="再次作废")
+        sales_record_void(record=record, version=1, reason="再次作废", actor=SYSTEM)
     assert error.value.message_dict == {"record": ["该销售记录已被作废，请刷新页面后查看"]}
     with pytest.raises(ValidationError) as error:
-        sales_record_correct(record=record, version=1, reason="更正", note="迟到")
+        sales_record_correct(record=record, version=1, reason="更正", note="迟到", actor=SYSTEM)
     assert error.value.message_dict == {"record": ["该销售记录已被作废，请刷新页面后查看"]}
     assert ChangeEntry.objects.count() == entries

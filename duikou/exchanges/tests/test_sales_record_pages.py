@@ -12,6 +12,7 @@ from duikou.core import testing
 from duikou.exchanges.models import SalesRecord
 from duikou.exchanges.services import sales_record_correct, sales_record_create
 from duikou.orgs.models import Membership
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,7 @@ def _period(channel):
         sales_amount="120000.50",
         subsidy_paid="7000.00",
         note="一季度",
+        actor=SYSTEM,
     )
 
 
@@ -127,7 +129,9 @@ def test_a_correction_on_an_old_version_shows_the_other_change_then_saves(client
     record = world["record"]
     client.force_login(world["writer"])
     mine = _correction(record, sales_amount="12000.05")
-    sales_record_correct(record=record, version=1, reason="他人的更正", subsidy_paid="6000.00")
+    sales_record_correct(
+        record=record, version=1, reason="他人的更正", subsidy_paid="6000.00", actor=SYSTEM
+    )
     response = client.post(_correct_url(record), mine)
     page = response.content.decode()
     assert response.status_code == 409
@@ -174,7 +178,9 @@ def test_a_void_removes_the_record_and_lists_it_as_voided(client, world):
 def test_a_void_on_an_old_version_is_a_conflict(client, world):
     record = world["record"]
     client.force_login(world["writer"])
-    sales_record_correct(record=record, version=1, reason="他人的更正", note="一季度（核对）")
+    sales_record_correct(
+        record=record, version=1, reason="他人的更正", note="一季度（核对）", actor=SYSTEM
+    )
     response = client.post(_void_url(record), {"reason": "重复", "version": 1})
     page = response.content.decode()
     assert response.status_code == 409

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from duikou.geo.models import Region, RegionAncestor
 from duikou.geo.selectors import region_descendants, region_find, region_get_by_code
 from duikou.geo.services import regions_load_csv
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def test_it_refuses_an_unknown_region_code_in_chinese():
 
 def test_loading_the_fixture_again_changes_nothing():
     before = (Region.objects.count(), RegionAncestor.objects.count())
-    result = regions_load_csv()
+    result = regions_load_csv(actor=SYSTEM)
     assert result["created"] == 0
     assert result["updated"] == 0
     assert (Region.objects.count(), RegionAncestor.objects.count()) == before

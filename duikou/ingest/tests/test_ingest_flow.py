@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from duikou.core import testing
 from duikou.ingest.models import Figure, Report
 from duikou.orgs.models import Membership, Organisation
+from duikou.policy import SYSTEM
 from duikou.results.models import Indicator, Value
 from duikou.results.periods import year_period
 from duikou.results.services import value_save
@@ -124,7 +125,9 @@ def test_reconciliation_flags_a_reported_figure_the_ledger_does_not_match(client
     org, user = team
     patients = Indicator.objects.get(code="PATIENTS_TREATED")
     testing.counted(
-        value_save(indicator=patients, org=org, period=year_period(2025), value="120000")
+        value_save(
+            indicator=patients, org=org, period=year_period(2025), value="120000", actor=SYSTEM
+        )
     )
     client.force_login(user)
     client.post("/ingest/", {"title": "r", "doc_date": "2025-12-20", "text": REPORT})

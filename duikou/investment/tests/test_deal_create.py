@@ -9,6 +9,7 @@ from duikou.core import testing
 from duikou.core.errors import ConflictError
 from duikou.investment.models import Deal, DealStageChange
 from duikou.investment.services import deal_update
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,9 @@ def test_it_refuses_a_recipient_organisation_as_the_team():
 
 def test_an_edit_moves_the_deal_and_keeps_its_history():
     deal = testing.deal()
-    deal = deal_update(deal=deal, version=deal.version, region="652324", signed_amount="12.30")
+    deal = deal_update(
+        deal=deal, version=deal.version, region="652324", signed_amount="12.30", actor=SYSTEM
+    )
     assert deal.prefecture.code == "652300"
     assert deal.region.code == "652324"
     assert deal.version == 2
@@ -85,9 +88,9 @@ def test_an_edit_moves_the_deal_and_keeps_its_history():
 def test_a_stale_edit_is_refused_and_the_first_one_kept():
     deal = testing.deal()
     seen = deal.version
-    deal_update(deal=deal, version=seen, name="甲的名称")
+    deal_update(deal=deal, version=seen, name="甲的名称", actor=SYSTEM)
     with pytest.raises(ConflictError):
-        deal_update(deal=deal, version=seen, name="乙的名称")
+        deal_update(deal=deal, version=seen, name="乙的名称", actor=SYSTEM)
     deal.refresh_from_db()
     assert deal.name == "甲的名称"
 
@@ -95,7 +98,7 @@ def test_a_stale_edit_is_refused_and_the_first_one_kept():
 def test_an_edit_cannot_touch_the_stage_or_jobs_created():
     deal = testing.deal()
     with pytest.raises(ValidationError) as error:
-        deal_update(deal=deal, version=deal.version, stage="signed")
+        deal_update(deal=deal, version=deal.version, stage="signed", actor=SYSTEM)
     assert error.value.message_dict == {"stage": ["该字段不能在此修改"]}
     with pytest.raises(ValidationError):
-        deal_update(deal=deal, version=deal.version, jobs_created=5)
+        deal_update(deal=deal, version=deal.version, jobs_created=5, actor=SYSTEM)

@@ -7,6 +7,7 @@ from duikou.core import testing
 from duikou.investment.models import Deal, DealStageChange, FundsInPlace
 from duikou.investment.services import deal_advance_stage, deal_update
 from duikou.orgs.models import Membership
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,11 @@ def _edit_data(deal, **overrides) -> dict:
 def _signed(team) -> Deal:
     deal = testing.deal(donor_org=team, stage="negotiating", stage_date=date(2025, 2, 1))
     return deal_advance_stage(
-        deal=deal, to_stage="signed", on=date(2025, 3, 1), signed_amount=Decimal("1000")
+        deal=deal,
+        to_stage="signed",
+        on=date(2025, 3, 1),
+        signed_amount=Decimal("1000"),
+        actor=SYSTEM,
     )
 
 
@@ -90,7 +95,7 @@ def test_an_invalid_edit_shows_the_error_beside_the_field_and_writes_nothing(wri
 def test_a_stale_edit_is_refused_and_shows_the_other_change(writer, team):
     deal = testing.deal(donor_org=team)
     data = _edit_data(deal, name="我的修改")
-    deal_update(deal=deal, version=deal.version, name="他人的修改")
+    deal_update(deal=deal, version=deal.version, name="他人的修改", actor=SYSTEM)
     response = writer.post(f"/deals/{deal.pk}/edit/", data)
     assert response.status_code == 409
     html = response.content.decode()
@@ -133,7 +138,7 @@ def test_a_skip_without_reason_is_shown_beside_the_stage_and_writes_nothing(writ
 
 def test_a_stage_change_on_an_old_version_is_refused(writer, team):
     deal = testing.deal(donor_org=team)
-    deal_update(deal=deal, version=deal.version, name="他人的修改")
+    deal_update(deal=deal, version=deal.version, name="他人的修改", actor=SYSTEM)
     data = {"to_stage": "reserve", "on": "2025-03-01", "reason": "", "version": 1}
     response = writer.post(f"/deals/{deal.pk}/stage/", data)
     assert response.status_code == 409

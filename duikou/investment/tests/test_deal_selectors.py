@@ -17,13 +17,16 @@ from duikou.investment.selectors import (
 )
 from duikou.investment.services import deal_advance_stage
 from duikou.orgs.models import Membership
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
 
 def walk(deal, *steps):
     for stage, day, *reason in steps:
-        deal = deal_advance_stage(deal=deal, to_stage=stage, on=day, reason=(reason or [""])[0])
+        deal = deal_advance_stage(
+            deal=deal, to_stage=stage, on=day, reason=(reason or [""])[0], actor=SYSTEM
+        )
     return deal
 
 

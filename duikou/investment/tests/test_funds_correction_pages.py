@@ -11,6 +11,7 @@ from duikou.core import testing
 from duikou.investment.models import FundsInPlace
 from duikou.investment.services import deal_record_funds_in_place, funds_in_place_correct
 from duikou.orgs.models import Membership
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +24,12 @@ def world():
     other = _signed(elsewhere, "653130")
     return {
         "deal": deal,
-        "record": deal_record_funds_in_place(deal=deal, amount="600", on=date(2025, 4, 1)),
-        "other": deal_record_funds_in_place(deal=other, amount="100", on=date(2025, 4, 1)),
+        "record": deal_record_funds_in_place(
+            deal=deal, amount="600", on=date(2025, 4, 1), actor=SYSTEM
+        ),
+        "other": deal_record_funds_in_place(
+            deal=other, amount="100", on=date(2025, 4, 1), actor=SYSTEM
+        ),
         "writer": testing.user(role=Membership.Role.SUB_COMMAND, organisation=team),
         "reader": testing.user(role=Membership.Role.RECIPIENT, region_code="652300"),
     }
@@ -104,7 +109,9 @@ def test_a_correction_on_an_old_version_shows_the_other_change(client, world):
     record = world["record"]
     client.force_login(world["writer"])
     mine = _correction(record, amount="650")
-    funds_in_place_correct(record=record, version=1, reason="他人的更正", amount="610")
+    funds_in_place_correct(
+        record=record, version=1, reason="他人的更正", amount="610", actor=SYSTEM
+    )
     response = client.post(f"/deals/funds/{record.pk}/correct/", mine)
     page = response.content.decode()
     assert response.status_code == 409

@@ -16,6 +16,7 @@ from duikou.investment.services import (
     deal_record_jobs,
 )
 from duikou.orgs.models import Membership, Organisation
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -52,10 +53,10 @@ def test_flows_are_grouped_by_team_place_and_month_of_the_record():
     )
     testing.deal(donor_org=team, stage="signed", stage_date=date(2025, 4, 1), region="652324")
     testing.deal(donor_org=team, stage="signed", stage_date=date(2024, 12, 31))  # outside
-    deal_record_funds_in_place(deal=a, amount="60.00", on=date(2025, 5, 1))
-    deal_record_funds_in_place(deal=b, amount="0.05", on=date(2025, 5, 31))
-    deal_record_jobs(deal=a, jobs_total=10, on=date(2025, 6, 1))
-    deal_record_jobs(deal=a, jobs_total=25, on=date(2025, 7, 1))
+    deal_record_funds_in_place(deal=a, amount="60.00", on=date(2025, 5, 1), actor=SYSTEM)
+    deal_record_funds_in_place(deal=b, amount="0.05", on=date(2025, 5, 31), actor=SYSTEM)
+    deal_record_jobs(deal=a, jobs_total=10, on=date(2025, 6, 1), actor=SYSTEM)
+    deal_record_jobs(deal=a, jobs_total=25, on=date(2025, 7, 1), actor=SYSTEM)
     changji = testing.region("652301").pk
 
     def ours(key):
@@ -84,10 +85,10 @@ def test_stocks_are_measured_at_the_end_of_the_range():
     testing.deal(donor_org=team, stage="negotiating", planned_investment="3.00")
     testing.deal(donor_org=team, stage="lead")  # a lead is not yet in the pipeline
     signed = testing.deal(donor_org=team, stage="signed", industrial_park="福建工业园")
-    started = deal_advance_stage(deal=signed, to_stage="started", on=date(2025, 6, 1))
+    started = deal_advance_stage(deal=signed, to_stage="started", on=date(2025, 6, 1), actor=SYSTEM)
     producing = testing.deal(donor_org=team, stage="signed", industrial_park="福建工业园")
-    deal_advance_stage(deal=producing, to_stage="started", on=date(2025, 2, 1))
-    deal_advance_stage(deal=producing, to_stage="producing", on=date(2025, 5, 1))
+    deal_advance_stage(deal=producing, to_stage="started", on=date(2025, 2, 1), actor=SYSTEM)
+    deal_advance_stage(deal=producing, to_stage="producing", on=date(2025, 5, 1), actor=SYSTEM)
     assert started.stage == "started"
 
     def value(key, end):

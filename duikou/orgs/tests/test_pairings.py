@@ -8,6 +8,7 @@ from duikou.core.errors import ConflictError
 from duikou.orgs.models import Organisation, Pairing
 from duikou.orgs.selectors import pairing_covers
 from duikou.orgs.services import organisation_update, pairing_create
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,7 @@ def test_a_sub_pairing_inside_its_parent_is_accepted():
         recipient=testing.region("652324"),
         start_date=date(2011, 1, 1),
         parent=parent,
+        actor=SYSTEM,
     )
     assert sub.parent == parent
 
@@ -55,6 +57,7 @@ def test_a_sub_pairing_outside_its_parent_region_is_refused():
             recipient=testing.region("653130"),
             start_date=date(2011, 1, 1),
             parent=parent,
+            actor=SYSTEM,
         )
     assert not Pairing.objects.filter(donor=team).exists()
 
@@ -67,14 +70,15 @@ def test_a_pairing_ending_before_it_starts_is_refused():
             recipient=testing.region("652324"),
             start_date=date(2020, 1, 1),
             end_date=date(2019, 1, 1),
+            actor=SYSTEM,
         )
 
 
 def test_a_second_save_of_a_stale_organisation_is_refused():
     org = testing.donor_org()
-    organisation_update(org=org, version=org.version, short_name="甲")
+    organisation_update(org=org, version=org.version, short_name="甲", actor=SYSTEM)
     with pytest.raises(ConflictError, match="已被他人修改"):
-        organisation_update(org=org, version=org.version, short_name="乙")
+        organisation_update(org=org, version=org.version, short_name="乙", actor=SYSTEM)
     assert Organisation.objects.get(pk=org.pk).short_name == "甲"
 
 
@@ -83,7 +87,7 @@ def test_moving_an_organisation_moves_its_subtree():
     team = testing.donor_org(parent=fujian, kind=Organisation.Kind.FRONT_COMMAND)
     child = testing.donor_org(parent=team)
     assert child.root == fujian
-    organisation_update(org=team, version=team.version, parent=shanxi)
+    organisation_update(org=team, version=team.version, parent=shanxi, actor=SYSTEM)
     child.refresh_from_db()
     assert child.root == shanxi
     assert set(child.ancestor_links.values_list("ancestor_id", flat=True)) == {

@@ -6,6 +6,7 @@ from duikou.core import testing
 from duikou.orgs.models import Membership
 from duikou.people.models import AidBatch, AidMember
 from duikou.people.services import batch_update
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ def test_an_invalid_batch_edit_writes_nothing(writer, team):
 def test_a_stale_batch_edit_is_refused(writer, team):
     batch = testing.aid_batch(donor_org=team)
     data = _edit_data(batch)
-    batch_update(batch=batch, version=batch.version, note="他人的修改")
+    batch_update(batch=batch, version=batch.version, note="他人的修改", actor=SYSTEM)
     response = writer.post(f"/people/batches/{batch.pk}/edit/", data)
     assert response.status_code == 409
     assert 'id="conflict"' in response.content.decode()

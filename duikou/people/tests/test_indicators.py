@@ -13,6 +13,7 @@ from duikou.people.indicators import RECORD_INDICATORS
 from duikou.people.models import AidBatch, MentorPair, Training
 from duikou.people.selectors import member_counts_for_user
 from duikou.people.services import assignment_create, mentor_pair_create
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +48,8 @@ def test_records_are_counted_in_the_month_they_start():
     doctor = testing.aid_member(batch=batch, region="652324")
     teacher = testing.aid_member(batch=batch, category="teacher")
     for member in (doctor, teacher):
-        assignment_create(member=member, term="long_term", start=date(2023, 5, 20))
-    assignment_create(member=doctor, term="short_term", start=date(2024, 2, 1))
+        assignment_create(member=member, term="long_term", start=date(2023, 5, 20), actor=SYSTEM)
+    assignment_create(member=doctor, term="short_term", start=date(2024, 2, 1), actor=SYSTEM)
     for n in range(3):
         mentor_pair_create(
             mentor=doctor,
@@ -56,6 +57,7 @@ def test_records_are_counted_in_the_month_they_start():
             apprentice_institution="玛纳斯县人民医院",
             field="眼科",
             start=date(2024, 1 + n, 1),
+            actor=SYSTEM,
         )
     testing.training(organiser=team, participants=30, start=date(2024, 6, 1))
     testing.training(organiser=team, participants=12, start=date(2024, 6, 20))

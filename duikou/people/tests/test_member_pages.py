@@ -4,6 +4,7 @@ from duikou.audit.models import ChangeEntry
 from duikou.core import testing
 from duikou.orgs.models import Membership
 from duikou.people.services import member_update
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 VALID_ID = "11010519491231002X"
@@ -135,7 +136,7 @@ def test_an_invalid_member_edit_shows_the_error_beside_the_field_and_writes_noth
 
 def test_a_stale_member_edit_is_refused_and_shows_the_other_change(writer, member):
     data = _edit_data(member)
-    member_update(member=member, version=1, note="他人的修改", reason="他人补充")
+    member_update(member=member, version=1, note="他人的修改", reason="他人补充", actor=SYSTEM)
     response = writer.post(f"/people/members/{member.pk}/edit/", data)
     assert response.status_code == 409
     html = response.content.decode()

@@ -8,6 +8,7 @@ from duikou.core import testing
 from duikou.core.errors import ConflictError
 from duikou.people.models import AidBatch, AidMember, Assignment
 from duikou.people.services import assignment_create, batch_create, batch_update, member_update
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 VALID_ID = "11010519491231002X"
@@ -19,9 +20,11 @@ def counts():
 
 def test_a_batch_is_named_by_its_number_when_no_name_is_given():
     team = testing.donor_org()
-    batch = batch_create(donor_org=team, number=5, term_start=date(2023, 2, 1))
+    batch = batch_create(donor_org=team, number=5, term_start=date(2023, 2, 1), actor=SYSTEM)
     assert (batch.name, batch.year, batch.month) == ("第5批", 2023, 2)
-    short = batch_create(donor_org=team, number=1, term="short_term", term_start=date(2023, 10, 20))
+    short = batch_create(
+        donor_org=team, number=1, term="short_term", term_start=date(2023, 10, 20), actor=SYSTEM
+    )
     assert short.name == "第1批柔性援疆"
 
 
@@ -39,9 +42,9 @@ def test_a_batch_refuses_a_duplicate_name_and_an_end_before_the_start():
 
 def test_a_batch_edit_checks_the_version():
     batch = testing.aid_batch()
-    batch = batch_update(batch=batch, version=1, term_end=date(2026, 6, 30))
+    batch = batch_update(batch=batch, version=1, term_end=date(2026, 6, 30), actor=SYSTEM)
     with pytest.raises(ConflictError):
-        batch_update(batch=batch, version=1, note="迟到的修改")
+        batch_update(batch=batch, version=1, note="迟到的修改", actor=SYSTEM)
     assert AidBatch.objects.get(pk=batch.pk).term_end == date(2026, 6, 30)
 
 
@@ -92,20 +95,24 @@ def test_a_member_needs_an_organisation_and_a_valid_category():
 def test_a_member_edit_checks_a_new_phone_number_and_the_version():
     member = testing.aid_member()
     with pytest.raises(ValidationError) as error:
-        member_update(member=member, version=1, phone="123")
+        member_update(member=member, version=1, phone="123", actor=SYSTEM)
     assert "phone" in error.value.message_dict
-    member = member_update(member=member, version=1, phone="0994 2343036", post="科主任")
+    member = member_update(
+        member=member, version=1, phone="0994 2343036", post="科主任", actor=SYSTEM
+    )
     assert (member.phone, member.post, member.version) == ("09942343036", "科主任", 2)
     with pytest.raises(ConflictError):
-        member_update(member=member, version=1, post="院长")
+        member_update(member=member, version=1, post="院长", actor=SYSTEM)
 
 
 def test_a_long_term_stint_belongs_to_the_members_batch_once():
     member = testing.aid_member()
-    stint = assignment_create(member=member, term="long_term", start=date(2023, 5, 20))
+    stint = assignment_create(
+        member=member, term="long_term", start=date(2023, 5, 20), actor=SYSTEM
+    )
     assert (stint.batch, stint.region, stint.year) == (member.batch, member.region, 2023)
     with pytest.raises(ValidationError) as error:
-        assignment_create(member=member, term="long_term", start=date(2023, 6, 1))
+        assignment_create(member=member, term="long_term", start=date(2023, 6, 1), actor=SYSTEM)
     assert "已有长期援疆任务" in error.value.message_dict["batch"][0]
     assert Assignment.objects.count() == 1
 
@@ -113,14 +120,18 @@ def test_a_long_term_stint_belongs_to_the_members_batch_once():
 def test_short_term_stints_need_no_batch_and_refuse_an_end_before_the_start():
     expert = testing.aid_member(donor_org=testing.donor_org(), batch=None)
     stint = assignment_create(
-        member=expert, term="short_term", start=date(2024, 6, 4), end=date(2024, 6, 7)
+        member=expert, term="short_term", start=date(2024, 6, 4), end=date(2024, 6, 7), actor=SYSTEM
     )
     assert stint.batch is None
     with pytest.raises(ValidationError) as error:
         assignment_create(
-            member=expert, term="short_term", start=date(2024, 6, 4), end=date(2024, 6, 1)
+            member=expert,
+            term="short_term",
+            start=date(2024, 6, 4),
+            end=date(2024, 6, 1),
+            actor=SYSTEM,
         )
     assert error.value.message_dict == {"end": ["结束日期不能早于开始日期"]}
     with pytest.raises(ValidationError) as error:
-        assignment_create(member=expert, term="long_term", start=date(2024, 6, 4))
+        assignment_create(member=expert, term="long_term", start=date(2024, 6, 4), actor=SYSTEM)
     assert error.value.message_dict == {"batch": ["长期援疆任务必须属于一个批次"]}

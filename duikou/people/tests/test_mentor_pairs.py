@@ -7,6 +7,7 @@ from duikou.audit.models import ChangeEntry
 from duikou.core import testing
 from duikou.people.models import MentorPair
 from duikou.people.services import mentor_pair_create, mentor_pair_update
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 MENTOR_ID = "11010519491231002X"
@@ -21,7 +22,7 @@ def pair(mentor, **overrides):
         "start": date(2024, 3, 1),
     }
     fields.update(overrides)
-    return mentor_pair_create(**fields)
+    return mentor_pair_create(**{"actor": SYSTEM, **fields})
 
 
 def counts():
@@ -33,7 +34,11 @@ def test_a_pair_takes_the_mentors_place_and_records_progress():
     created = pair(mentor)
     assert (created.region.code, created.year, created.month) == ("652324", 2024, 3)
     done = mentor_pair_update(
-        pair=created, version=1, end=date(2025, 3, 1), can_do_alone="独立完成白内障超声乳化手术"
+        pair=created,
+        version=1,
+        end=date(2025, 3, 1),
+        can_do_alone="独立完成白内障超声乳化手术",
+        actor=SYSTEM,
     )
     assert done.can_do_alone == "独立完成白内障超声乳化手术"
     assert done.version == 2
@@ -89,5 +94,5 @@ def test_a_pair_needs_the_apprentices_institution_and_field():
         pair(mentor, field="")
     assert error.value.message_dict == {"field": ["专业领域不能为空"]}
     with pytest.raises(ValidationError) as error:
-        mentor_pair_update(pair=pair(mentor), version=1, mentor=mentor)
+        mentor_pair_update(pair=pair(mentor), version=1, mentor=mentor, actor=SYSTEM)
     assert error.value.message_dict == {"mentor": ["该字段不能在此修改"]}

@@ -18,6 +18,7 @@ from duikou.people.selectors import (
     training_totals_for_user,
 )
 from duikou.people.services import assignment_create, mentor_pair_create
+from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +31,14 @@ def team():
     testing.aid_member(batch=batch, category="teacher", region="652324")
     testing.aid_member(batch=batch, category="teacher", region="652324")
     expert = testing.aid_member(donor_org=team, batch=None, region="652324")
-    assignment_create(member=expert, term="short_term", start=date(2024, 6, 4))
+    assignment_create(member=expert, term="short_term", start=date(2024, 6, 4), actor=SYSTEM)
     mentor_pair_create(
         mentor=doctor,
         apprentice_name="本地医生A",
         apprentice_institution="玛纳斯县人民医院",
         field="眼科",
         start=date(2024, 3, 1),
+        actor=SYSTEM,
     )
     testing.training(organiser=team, participants=None, participant_list=[{"name": "学员甲"}])
     return team

@@ -9,6 +9,7 @@ import pytest
 from duikou.audit.models import ChangeEntry
 from duikou.core import testing
 from duikou.orgs.models import Membership
+from duikou.policy import SYSTEM
 from duikou.projects.models import FundTransaction
 from duikou.projects.services import fund_transaction_correct, fund_transaction_create
 
@@ -32,7 +33,12 @@ def world():
 
 def _move(project, amount):
     return fund_transaction_create(
-        project=project, fund_source="aid", kind="release", amount=amount, on=date(2025, 4, 1)
+        project=project,
+        fund_source="aid",
+        kind="release",
+        amount=amount,
+        on=date(2025, 4, 1),
+        actor=SYSTEM,
     )
 
 
@@ -101,7 +107,9 @@ def test_a_correction_on_an_old_version_shows_the_other_change_then_saves(client
     record = world["record"]
     client.force_login(world["writer"])
     mine = _correction(record, amount="650.00")
-    fund_transaction_correct(record=record, version=1, reason="他人的更正", amount="610.00")
+    fund_transaction_correct(
+        record=record, version=1, reason="他人的更正", amount="610.00", actor=SYSTEM
+    )
     url = f"/projects/transactions/{record.pk}/correct/"
     response = client.post(url, mine)
     page = response.content.decode()
@@ -134,7 +142,9 @@ def test_a_void_removes_the_row_and_lists_it_as_voided(client, world):
 def test_a_void_on_an_old_version_is_a_conflict(client, world):
     record = world["record"]
     client.force_login(world["writer"])
-    fund_transaction_correct(record=record, version=1, reason="他人的更正", amount="610.00")
+    fund_transaction_correct(
+        record=record, version=1, reason="他人的更正", amount="610.00", actor=SYSTEM
+    )
     response = client.post(
         f"/projects/transactions/{record.pk}/void/", {"reason": "重复", "version": 1}
     )

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from duikou.audit.models import ChangeEntry
 from duikou.core import testing
 from duikou.core.errors import ConflictError
+from duikou.policy import SYSTEM
 from duikou.projects.models import FundSummary, FundTransaction
 from duikou.projects.selectors import fund_transaction_voided_list, project_fund_totals
 from duikou.projects.services import (
@@ -26,7 +27,12 @@ pytestmark = pytest.mark.django_db
 
 def move(project, amount, kind="release", on=date(2025, 5, 1), **extra):
     return fund_transaction_create(
-        project=project, fund_source="aid", kind=kind, amount=amount, on=on, **extra
+        project=project,
+        fund_source="aid",
+        kind=kind,
+        amount=amount,
+        on=on,
+        **{"actor": SYSTEM, **extra},
     )
 
 
@@ -76,7 +82,12 @@ def test_a_corrected_amount_moves_the_ledger_the_summary_and_keeps_the_old_value
 def test_a_date_moved_to_another_year_moves_the_money_between_summary_years(project):
     record = move(project, "100.00", on=date(2025, 12, 30))
     corrected = fund_transaction_correct(
-        record=record, version=1, reason="跨年入账", on=date(2026, 1, 5), note="次年到账"
+        record=record,
+        version=1,
+        reason="跨年入账",
+        on=date(2026, 1, 5),
+        note="次年到账",
+        actor=SYSTEM,
     )
     assert (corrected.on, corrected.year, corrected.month) == (date(2026, 1, 5), 2026, 1)
     stored = FundTransaction.objects.get(pk=record.pk)
@@ -95,20 +106,22 @@ def test_a_correction_over_the_budget_is_refused_and_writes_nothing(project):
     move(project, "300.00")
     before = written()
     with pytest.raises(ValidationError) as error:
-        fund_transaction_correct(record=record, version=1, reason="补录", amount="700.01")
+        fund_transaction_correct(
+            record=record, version=1, reason="补录", amount="700.01", actor=SYSTEM
+        )
     assert error.value.message_dict["amount"] == [
         "援疆资金累计下达将达到1000.01元，超过计划金额1000.00元"
     ]
     assert written() == before
     # The row itself is not counted twice: up to the budget is fine.
-    fund_transaction_correct(record=record, version=1, reason="补录", amount="700.00")
+    fund_transaction_correct(record=record, version=1, reason="补录", amount="700.00", actor=SYSTEM)
     assert_summary_equals_a_rebuild()
 
 
 def test_a_smaller_amount_is_accepted_even_when_other_kinds_are_full(project):
     record = move(project, "1000.00")
     move(project, "1000.00", kind="disburse")
-    fund_transaction_correct(record=record, version=1, reason="多记", amount="999.99")
+    fund_transaction_correct(record=record, version=1, reason="多记", amount="999.99", actor=SYSTEM)
     assert project_fund_totals(project=project)["aid"]["release"] == Decimal("999.99")
     assert_summary_equals_a_rebuild()
 
@@ -118,10 +131,10 @@ def test_a_correction_or_void_without_a_reason_is_refused(project, reason):
     record = move(project, "100.00")
     before = written()
     with pytest.raises(ValidationError) as error:
-        fund_transaction_correct(record=record, version=1, reason=reason, amount="90")
+        fund_transaction_correct(record=record, version=1, reason=reason, amount="90", actor=SYSTEM)
     assert error.value.message_dict["reason"] == ["更正资金流水必须说明原因"]
     with pytest.raises(ValidationError) as error:
-        fund_transaction_void(record=record, version=1, reason=reason)
+        fund_transaction_void(record=record, version=1, reason=reason, actor=SYSTEM)
     assert error.value.message_dict["reason"] == ["作废资金流水必须说明原因"]
     assert written() == before
 
@@ -137,25 +150,31 @@ def test_bad_amounts_unknown_fields_and_no_change_are_refused(project):
         ({"fund_source": "local"}, "fund_source", "该字段不能在此修改"),
     ]:
         with pytest.raises(ValidationError) as error:
-            fund_transaction_correct(record=record, version=1, reason="更正", **changes)
+            fund_transaction_correct(
+                record=record, version=1, reason="更正", **{"actor": SYSTEM, **changes}
+            )
         assert message in error.value.message_dict[field][0]
     with pytest.raises(ValidationError, match="没有需要更正的内容"):
         fund_transaction_correct(
-            record=record, version=1, reason="更正", amount="100", note="原备注"
+            record=record, version=1, reason="更正", amount="100", note="原备注", actor=SYSTEM
         )
     assert written() == before
 
 
 def test_a_correction_on_an_old_version_is_a_conflict(project):
     record = move(project, "100.00")
-    fund_transaction_correct(record=record, version=1, reason="第一次更正", amount="90")
+    fund_transaction_correct(
+        record=record, version=1, reason="第一次更正", amount="90", actor=SYSTEM
+    )
     before = written()
     with pytest.raises(ConflictError) as error:
-        fund_transaction_correct(record=record, version=1, reason="我的更正", amount="80")
+        fund_transaction_correct(
+            record=record, version=1, reason="我的更正", amount="80", actor=SYSTEM
+        )
     assert (error.value.expected, error.value.current) == (1, 2)
     assert "资金流水已被他人修改" in error.value.messages[0]
     with pytest.raises(ConflictError):
-        fund_transaction_void(record=record, version=1, reason="我的作废")
+        fund_transaction_void(record=record, version=1, reason="我的作废", actor=SYSTEM)
     assert written() == before
 
 
@@ -187,10 +206,12 @@ def test_a_void_removes_the_row_and_its_money_and_keeps_the_old_values(project):
 
 def test_a_voided_row_can_be_neither_corrected_nor_voided_again(project):
     record = move(project, "100.00")
-    fund_transaction_void(record=record, version=1, reason="作废")
+    fund_transaction_void(record=record, version=1, reason="作废", actor=SYSTEM)
     for attempt in (
-        lambda: fund_transaction_correct(record=record, version=1, reason="更正", amount="9"),
-        lambda: fund_transaction_void(record=record, version=1, reason="再作废"),
+        lambda: fund_transaction_correct(
+            record=record, version=1, reason="更正", amount="9", actor=SYSTEM
+        ),
+        lambda: fund_transaction_void(record=record, version=1, reason="再作废", actor=SYSTEM),
     ):
         with pytest.raises(ValidationError) as error:
             attempt()
@@ -203,14 +224,21 @@ def test_the_summary_equals_a_rebuild_after_every_kind_of_change():
     a = move(project, "100.00")
     b = move(project, "200.00", kind="disburse", on=date(2024, 7, 1))
     c = fund_transaction_create(
-        project=project, fund_source="local", kind="spend", amount="50.00", on=date(2025, 2, 1)
+        project=project,
+        fund_source="local",
+        kind="spend",
+        amount="50.00",
+        on=date(2025, 2, 1),
+        actor=SYSTEM,
     )
     d = move(other, "300.00")
-    fund_transaction_correct(record=a, version=1, reason="改金额", amount="150.50")
-    fund_transaction_correct(record=b, version=1, reason="改年份", on=date(2025, 1, 1))
+    fund_transaction_correct(record=a, version=1, reason="改金额", amount="150.50", actor=SYSTEM)
     fund_transaction_correct(
-        record=c, version=1, reason="都改", amount="49.99", on=date(2023, 6, 1)
+        record=b, version=1, reason="改年份", on=date(2025, 1, 1), actor=SYSTEM
     )
-    fund_transaction_void(record=d, version=1, reason="作废")
+    fund_transaction_correct(
+        record=c, version=1, reason="都改", amount="49.99", on=date(2023, 6, 1), actor=SYSTEM
+    )
+    fund_transaction_void(record=d, version=1, reason="作废", actor=SYSTEM)
     move(other, "1.00")
     assert_summary_equals_a_rebuild()

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from duikou.core import testing
+from duikou.policy import SYSTEM
 from duikou.projects.models import BudgetLine, FundSummary, FundTransaction
 from duikou.projects.selectors import (
     aid_shares_by_donor_province_by_year,
@@ -51,7 +52,9 @@ def summary_cells() -> dict[tuple, Decimal]:
 
 
 def move(project, kind, amount, on=date(2025, 5, 1), source="aid"):
-    fund_transaction_create(project=project, fund_source=source, kind=kind, amount=amount, on=on)
+    fund_transaction_create(
+        project=project, fund_source=source, kind=kind, amount=amount, on=on, actor=SYSTEM
+    )
 
 
 @pytest.fixture
@@ -63,8 +66,8 @@ def ledger():
     move(first, "disburse", "0.01", on=date(2026, 1, 3))
     move(first, "spend", "12.34", source="local")
     move(second, "release", "499.99")
-    budget_set(project=second, fund_source="aid", amount="777.77")
-    budget_set(project=second, fund_source="social", amount="10.05")
+    budget_set(project=second, fund_source="aid", amount="777.77", actor=SYSTEM)
+    budget_set(project=second, fund_source="social", amount="10.05", actor=SYSTEM)
     return first, second
 
 
@@ -83,6 +86,7 @@ def test_the_summary_follows_a_project_moved_to_another_place_year_and_donor(led
         plan_year=2024,
         is_livelihood=True,
         donor_org=jiangsu,
+        actor=SYSTEM,
     )
     move(first, "spend", "100.00", on=date(2026, 2, 1))
     assert summary_cells() == ledger_cells()

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from duikou.core import testing
+from duikou.policy import SYSTEM
 from duikou.projects.models import FundTransaction
 from duikou.projects.selectors import (
     fund_totals_by_donor_province,
@@ -18,7 +19,12 @@ pytestmark = pytest.mark.django_db
 
 def move(project, kind, amount, source="aid"):
     return fund_transaction_create(
-        project=project, fund_source=source, kind=kind, amount=amount, on=date(2025, 5, 1)
+        project=project,
+        fund_source=source,
+        kind=kind,
+        amount=amount,
+        on=date(2025, 5, 1),
+        actor=SYSTEM,
     )
 
 
@@ -55,8 +61,10 @@ def test_a_budget_cannot_fall_below_money_already_released():
     project = testing.project(budgets={"aid": "100.00"})
     move(project, "release", "80.00")
     with pytest.raises(ValidationError, match="不能低于已发生的资金"):
-        budget_set(project=project, fund_source="aid", amount="79.99")
-    assert budget_set(project=project, fund_source="aid", amount="80.00").amount == Decimal("80")
+        budget_set(project=project, fund_source="aid", amount="79.99", actor=SYSTEM)
+    assert budget_set(
+        project=project, fund_source="aid", amount="80.00", actor=SYSTEM
+    ).amount == Decimal("80")
 
 
 def test_project_totals_are_exact_to_the_fen():
@@ -107,9 +115,15 @@ def test_a_monthly_progress_report_is_recorded_and_corrected():
         percent_complete="40",
         amount_spent="100.00",
         problems="材料到货延迟",
+        actor=SYSTEM,
     )
     report = progress_report_submit(
-        project=project, year=2025, month=6, percent_complete="45", amount_spent="120.00"
+        project=project,
+        year=2025,
+        month=6,
+        percent_complete="45",
+        amount_spent="120.00",
+        actor=SYSTEM,
     )
     assert report.percent_complete == Decimal("45")
     assert report.version == 2
@@ -120,5 +134,10 @@ def test_a_progress_report_above_100_percent_is_refused():
     project = testing.project()
     with pytest.raises(ValidationError, match="形象进度必须在0到100之间"):
         progress_report_submit(
-            project=project, year=2025, month=6, percent_complete="120", amount_spent="0"
+            project=project,
+            year=2025,
+            month=6,
+            percent_complete="120",
+            amount_spent="0",
+            actor=SYSTEM,
         )

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from duikou.core.demo import demo_load
+from duikou.policy import SYSTEM
 from duikou.projects.models import Project
 from duikou.results.models import Value
 
@@ -62,4 +63,5 @@ def test_a_value_may_only_be_about_a_record_of_its_organisation_or_below():
             period=period_parse("2025Q3"),
             value="5",
             about=park,
+            actor=SYSTEM,
         )

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from duikou.core import testing
+from duikou.policy import SYSTEM
 from duikou.projects.services import fund_transaction_create, progress_report_submit
 from duikou.reports.exports import compliance_csv
 from duikou.reports.selectors import compliance_rows
@@ -47,10 +48,15 @@ def ledger():
         planned_end=date(2026, 12, 31),
     )
     fund_transaction_create(
-        project=county, fund_source="aid", kind="release", amount="7999.00", on=date(2025, 4, 1)
+        project=county,
+        fund_source="aid",
+        kind="release",
+        amount="7999.00",
+        on=date(2025, 4, 1),
+        actor=SYSTEM,
     )
     progress_report_submit(
-        project=late, year=2025, month=12, percent_complete="20", amount_spent="0"
+        project=late, year=2025, month=12, percent_complete="20", amount_spent="0", actor=SYSTEM
     )
     stuck = testing.deal(donor_org=fujian, stage_date=date(2025, 2, 1))
     testing.deal(donor_org=shanxi, stage_date=date(2025, 11, 1))

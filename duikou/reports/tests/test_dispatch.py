@@ -12,6 +12,7 @@ from duikou.jobs.services import schedules_tick
 from duikou.jobs.testing import worker_start
 from duikou.orgs.models import Organisation
 from duikou.orgs.services import organisation_create
+from duikou.policy import SYSTEM
 from duikou.projects.services import progress_report_submit
 from duikou.reports.models import GeneratedReport
 from duikou.reports.selectors import Operator, dispatch_sheets
@@ -26,6 +27,7 @@ def command_with_projects():
         kind=Organisation.Kind.FRONT_COMMAND,
         region=testing.region("652300"),
         parent=testing.donor_province("350000"),
+        actor=SYSTEM,
     )
     team = testing.donor_org(parent=command, name="测试分指挥部")
     reporting = testing.project(
@@ -41,6 +43,7 @@ def command_with_projects():
         percent_complete="60",
         amount_spent="100000.00",
         problems="材料涨价",
+        actor=SYSTEM,
     )
     return command, reporting, silent
 

@@ -7,6 +7,7 @@ import pytest
 from duikou.core import testing
 from duikou.geo.models import Region
 from duikou.orgs.models import Organisation
+from duikou.policy import SYSTEM
 from duikou.projects.services import fund_transaction_create
 from duikou.results.models import Indicator
 from duikou.results.selectors import indicator_table
@@ -30,7 +31,9 @@ def ledger():
     ]
     for team, place, kind, amount, on in moves:
         project = testing.project(donor_org=team, region=place, budgets={"aid": "5000.00"})
-        fund_transaction_create(project=project, fund_source="aid", kind=kind, amount=amount, on=on)
+        fund_transaction_create(
+            project=project, fund_source="aid", kind=kind, amount=amount, on=on, actor=SYSTEM
+        )
     return {"fujian": fujian, "shanghai": shanghai, "command": command}
 
 

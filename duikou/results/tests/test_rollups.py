@@ -12,6 +12,7 @@ import pytest
 
 from duikou.core import testing
 from duikou.orgs.models import Organisation
+from duikou.policy import SYSTEM
 from duikou.results.models import Indicator, Rollup
 from duikou.results.periods import month_period, period_parse, quarter_period, year_period
 from duikou.results.rollups import rollup_rebuild
@@ -40,7 +41,7 @@ def tree():
 
 def approved(**fields):
     """A value entered, submitted and approved: counted on every basis."""
-    return testing.counted(value_save(**fields))
+    return testing.counted(value_save(**{"actor": SYSTEM, **fields}))
 
 
 def indicator(code="PATIENTS_TREATED", **changes):
@@ -140,7 +141,7 @@ def test_a_rebuild_gives_the_same_cells_as_the_incremental_updates(values):
 def test_drafts_do_not_count_until_submitted(tree):
     sub = tree[2]
     patients = indicator(frequency="any")
-    value_save(indicator=patients, org=sub, period=month_period(2025, 5), value="7")
+    value_save(indicator=patients, org=sub, period=month_period(2025, 5), value="7", actor=SYSTEM)
     admin = testing.user()
     assert table(admin, patients, "o", sub, "y") == {}
 
@@ -150,9 +151,9 @@ def test_deleting_a_value_takes_it_out_of_every_cell(tree, values):
     patients, a, *_ = values
     from duikou.results.services import value_unlock
 
-    value_unlock(value=a, reason="数据有误")
+    value_unlock(value=a, reason="数据有误", actor=SYSTEM)
     a.refresh_from_db()
-    value_delete(value=a, reason="重复填报")
+    value_delete(value=a, reason="重复填报", actor=SYSTEM)
     admin = testing.user()
     assert table(admin, patients, "o", province, "y") == {(province.pk, 2025, 0): Decimal(25)}
     assert table(admin, patients, "o", province, "m") == {}
@@ -219,7 +220,10 @@ def test_figures_count_approved_values_unless_submitted_ones_are_asked_for(tree)
     province, _, sub = tree
     patients = indicator(frequency="any")
     value = value_submit(
-        value=value_save(indicator=patients, org=sub, period=month_period(2025, 5), value="7")
+        value=value_save(
+            indicator=patients, org=sub, period=month_period(2025, 5), value="7", actor=SYSTEM
+        ),
+        actor=SYSTEM,
     )
     admin = testing.user()
     assert table(admin, patients, "o", province, "y") == {}
@@ -233,5 +237,5 @@ def test_figures_count_approved_values_unless_submitted_ones_are_asked_for(tree)
         basis="submitted",
     )
     assert with_submitted == {(province.pk, 2025, 0): Decimal(7)}
-    value_approve(value=value)
+    value_approve(value=value, actor=SYSTEM)
     assert table(admin, patients, "o", province, "y") == {(province.pk, 2025, 0): Decimal(7)}

@@ -7,6 +7,7 @@ from duikou.audit.models import ChangeEntry
 from duikou.core import testing
 from duikou.core.errors import ConflictError
 from duikou.orgs.models import Membership, Organisation
+from duikou.policy import SYSTEM
 from duikou.results.models import Indicator, Value
 from duikou.results.periods import month_period, period_parse, quarter_period, year_period
 from duikou.results.selectors import achievement_for_org, indicator_table, value_list_for_user
@@ -50,7 +51,7 @@ def save(team, reporter, **fields):
         "actor": reporter,
     }
     args.update(fields)
-    return value_save(**args)
+    return value_save(**{"actor": SYSTEM, **args})
 
 
 def test_submit_approve_lock_and_unlock_with_a_reason(chain):
@@ -158,7 +159,7 @@ def test_bounds_are_enforced():
     share.save()
     team = testing.donor_org()
     with pytest.raises(ValidationError, match="不能大于100"):
-        value_save(indicator=share, org=team, period=year_period(2025), value="130")
+        value_save(indicator=share, org=team, period=year_period(2025), value="130", actor=SYSTEM)
 
 
 def test_a_record_backed_indicator_cannot_be_typed_in():
@@ -169,17 +170,18 @@ def test_a_record_backed_indicator_cannot_be_typed_in():
             org=team,
             period=year_period(2025),
             value="3",
+            actor=SYSTEM,
         )
 
 
 def test_a_formula_that_refers_to_itself_is_refused():
     derived = Indicator.objects.get(code="COST_PER_JOB")
     with pytest.raises(ValidationError, match="引用指标自身"):
-        indicator_set_formula(indicator=derived, formula="FUND_SPENT / COST_PER_JOB")
+        indicator_set_formula(indicator=derived, formula="FUND_SPENT / COST_PER_JOB", actor=SYSTEM)
     spending = Indicator.objects.get(code="FUND_SPENDING_RATE")
-    indicator_set_formula(indicator=spending, formula="COST_PER_JOB * 2")
+    indicator_set_formula(indicator=spending, formula="COST_PER_JOB * 2", actor=SYSTEM)
     with pytest.raises(ValidationError, match="引用指标自身"):
-        indicator_set_formula(indicator=derived, formula="FUND_SPENDING_RATE + 1")
+        indicator_set_formula(indicator=derived, formula="FUND_SPENDING_RATE + 1", actor=SYSTEM)
 
 
 def test_a_derived_indicator_divided_by_zero_is_empty_not_an_error(chain):
@@ -188,6 +190,7 @@ def test_a_derived_indicator_divided_by_zero_is_empty_not_an_error(chain):
     indicator_set_formula(
         indicator=Indicator.objects.get(code="COST_PER_JOB"),
         formula="PATIENTS_TREATED / JOBS_CREATED",
+        actor=SYSTEM,
     )
     jobs.kind, jobs.frequency = "stored", "any"
     jobs.save()
@@ -207,12 +210,16 @@ def test_a_derived_indicator_divided_by_zero_is_empty_not_an_error(chain):
 def test_achievement_respects_the_direction_of_the_indicator(chain):
     command, team, reporter, approver = chain
     testing.counted(save(team, reporter, value="80"))
-    target_set(indicator=patients(), org=command, period=year_period(2025), value="100")
+    target_set(
+        indicator=patients(), org=command, period=year_period(2025), value="100", actor=SYSTEM
+    )
     cost = Indicator.objects.filter(higher_is_better=False, kind="stored").first()
     cost.frequency = "any"
     cost.save()
-    testing.counted(value_save(indicator=cost, org=team, period=year_period(2025), value="50"))
-    target_set(indicator=cost, org=command, period=year_period(2025), value="40")
+    testing.counted(
+        value_save(indicator=cost, org=team, period=year_period(2025), value="50", actor=SYSTEM)
+    )
+    target_set(indicator=cost, org=command, period=year_period(2025), value="40", actor=SYSTEM)
     rows = {a.indicator.code: a for a in achievement_for_org(user=approver, org=command, year=2025)}
     assert rows["PATIENTS_TREATED"].ratio == Decimal(80)
     assert rows["PATIENTS_TREATED"].met is False
@@ -222,9 +229,11 @@ def test_achievement_respects_the_direction_of_the_indicator(chain):
 
 def test_changing_a_target_needs_a_rationale():
     team = testing.donor_org()
-    target_set(indicator=patients(), org=team, period=year_period(2025), value="100")
+    target_set(indicator=patients(), org=team, period=year_period(2025), value="100", actor=SYSTEM)
     with pytest.raises(ValidationError, match="调整原因"):
-        target_set(indicator=patients(), org=team, period=year_period(2025), value="90")
+        target_set(
+            indicator=patients(), org=team, period=year_period(2025), value="90", actor=SYSTEM
+        )
 
 
 def test_drafts_are_invisible_outside_their_chain(chain):

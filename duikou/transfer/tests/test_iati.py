@@ -10,6 +10,7 @@ from lxml import etree
 
 from duikou.core import testing as factories
 from duikou.core.demo import demo_load
+from duikou.policy import SYSTEM
 from duikou.projects.models import Project
 from duikou.results.models import Indicator, Target
 from duikou.results.periods import year_period
@@ -34,13 +35,20 @@ def test_the_demo_portfolio_validates_against_the_iati_schema(client, schema, tm
     demo_load()
     project = Project.objects.filter(is_demo=True).first()
     indicator = Indicator.objects.filter(kind="stored").first()
-    target_set(indicator=indicator, org=project.donor_org, period=year_period(2025), value=100)
+    target_set(
+        indicator=indicator,
+        org=project.donor_org,
+        period=year_period(2025),
+        value=100,
+        actor=SYSTEM,
+    )
     target_set(
         indicator=indicator,
         org=project.donor_org,
         period=year_period(2024),
         value=40,
         kind=Target.Kind.BASELINE,
+        actor=SYSTEM,
     )
     from django.core.management import call_command
 

@@ -9,6 +9,7 @@ import pytest
 from duikou.audit.models import ChangeEntry
 from duikou.core import testing as factories
 from duikou.investment.services import deal_record_funds_in_place
+from duikou.policy import SYSTEM
 from duikou.projects.models import FundTransaction
 from duikou.projects.services import fund_transaction_create
 from duikou.transfer.testing import import_file, sheet_table, xlsx_bytes
@@ -24,12 +25,13 @@ def _transaction():
         amount="100.00",
         on=date(2025, 4, 1),
         note="原备注",
+        actor=SYSTEM,
     )
 
 
 def _funds():
     deal = factories.deal(stage="signed", stage_date=date(2025, 3, 1), signed_amount="1000")
-    return deal_record_funds_in_place(deal=deal, amount="100.00", on=date(2025, 4, 1))
+    return deal_record_funds_in_place(deal=deal, amount="100.00", on=date(2025, 4, 1), actor=SYSTEM)
 
 
 KINDS = [

@@ -4,6 +4,7 @@ import pytest
 
 from duikou.core import testing
 from duikou.orgs.models import Membership, Organisation
+from duikou.policy import SYSTEM
 from duikou.projects.services import fund_transaction_create
 
 
@@ -27,7 +28,12 @@ def portfolio(db):
         budgets={"aid": "1000000.00"},
     )
     fund_transaction_create(
-        project=county, fund_source="aid", kind="release", amount="3000000.00", on=date(2025, 4, 1)
+        project=county,
+        fund_source="aid",
+        kind="release",
+        amount="3000000.00",
+        on=date(2025, 4, 1),
+        actor=SYSTEM,
     )
     return {
         "command": command,

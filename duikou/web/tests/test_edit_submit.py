@@ -10,6 +10,7 @@ from duikou.exchanges.services import event_update, partnership_update, sales_ch
 from duikou.investment.services import deal_update
 from duikou.orgs.models import Membership
 from duikou.people.services import batch_update
+from duikou.policy import SYSTEM
 from duikou.projects.services import project_update
 
 pytestmark = pytest.mark.django_db
@@ -98,38 +99,42 @@ PAGES = {
         lambda team: testing.partnership(donor_org=team),
         "/exchanges/partnerships/{pk}/edit/",
         lambda record: partnership_update(
-            partnership=record, version=1, note="他人的修改", reason="他人补充"
+            partnership=record, version=1, note="他人的修改", reason="他人补充", actor=SYSTEM
         ),
         "note",
     ),
     "batch": (
         lambda team: testing.aid_batch(donor_org=team),
         "/people/batches/{pk}/edit/",
-        lambda record: batch_update(batch=record, version=1, note="他人的修改"),
+        lambda record: batch_update(batch=record, version=1, note="他人的修改", actor=SYSTEM),
         "note",
     ),
     "event": (
         lambda team: testing.event(organiser=team),
         "/exchanges/events/{pk}/edit/",
-        lambda record: event_update(event=record, version=1, note="他人的修改"),
+        lambda record: event_update(event=record, version=1, note="他人的修改", actor=SYSTEM),
         "note",
     ),
     "channel": (
         lambda team: testing.sales_channel(donor_org=team),
         "/exchanges/channels/{pk}/edit/",
-        lambda record: sales_channel_update(channel=record, version=1, note="他人的修改"),
+        lambda record: sales_channel_update(
+            channel=record, version=1, note="他人的修改", actor=SYSTEM
+        ),
         "note",
     ),
     "deal": (
         lambda team: testing.deal(donor_org=team),
         "/deals/{pk}/edit/",
-        lambda record: deal_update(deal=record, version=1, description="他人的修改"),
+        lambda record: deal_update(deal=record, version=1, description="他人的修改", actor=SYSTEM),
         "description",
     ),
     "project": (
         lambda team: testing.project(donor_org=team),
         "/projects/{pk}/edit/",
-        lambda record: project_update(project=record, version=1, description="他人的修改"),
+        lambda record: project_update(
+            project=record, version=1, description="他人的修改", actor=SYSTEM
+        ),
         "description",
     ),
 }
@@ -168,7 +173,7 @@ def test_the_old_version_is_still_refused_after_the_conflict(writer, team):
     partnership = testing.partnership(donor_org=team)
     url = f"/exchanges/partnerships/{partnership.pk}/edit/"
     mine = shown_form(writer.get(url)) | {"note": "我的修改", "reason": "核对"}
-    partnership_update(partnership=partnership, version=1, note="他人的修改")
+    partnership_update(partnership=partnership, version=1, note="他人的修改", actor=SYSTEM)
     assert writer.post(url, mine).status_code == 409
     assert writer.post(url, mine).status_code == 409
     partnership.refresh_from_db()

@@ -1,6 +1,7 @@
 import pytest
 
 from duikou.core import testing
+from duikou.policy import SYSTEM
 from duikou.results.models import Indicator
 from duikou.results.periods import quarter_period
 from duikou.results.services import value_save
@@ -18,6 +19,7 @@ def patients(portfolio):
         period=quarter_period(2025, 2),
         value="1200",
         comment="=HYPERLINK(1)",
+        actor=SYSTEM,
     )
     testing.counted(value)
     return indicator

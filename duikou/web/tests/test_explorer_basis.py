@@ -7,6 +7,7 @@ import pytest
 
 from duikou.core import testing
 from duikou.orgs.models import Organisation
+from duikou.policy import SYSTEM
 from duikou.results.models import Indicator
 from duikou.results.periods import year_period
 from duikou.results.services import value_save, value_submit
@@ -21,11 +22,19 @@ def test_awaiting_values_count_only_when_asked_for_and_are_marked(client):
     patients = Indicator.objects.get(code="PATIENTS_TREATED")
     patients.frequency = "any"
     patients.save(update_fields=["frequency"])
-    testing.counted(value_save(indicator=patients, org=team, period=year_period(2024), value="30"))
+    testing.counted(
+        value_save(indicator=patients, org=team, period=year_period(2024), value="30", actor=SYSTEM)
+    )
     value_submit(
         value=value_save(
-            indicator=patients, org=team, period=year_period(2025), value="70", comment="新增科室"
-        )
+            indicator=patients,
+            org=team,
+            period=year_period(2025),
+            value="70",
+            comment="新增科室",
+            actor=SYSTEM,
+        ),
+        actor=SYSTEM,
     )
     client.force_login(testing.user())
     query = {

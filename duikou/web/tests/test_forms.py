@@ -1,6 +1,7 @@
 import pytest
 
 from duikou.core import testing
+from duikou.policy import SYSTEM
 from duikou.projects.models import Project
 from duikou.projects.services import project_update
 
@@ -46,7 +47,7 @@ def test_a_stale_save_is_refused_and_shows_the_other_change(client, portfolio):
     project = portfolio["county"]
     client.force_login(portfolio["writer"])
     form = _project_form(portfolio, name="我的修改", region="652324", version=project.version)
-    project_update(project=project, version=project.version, name="他人的修改")
+    project_update(project=project, version=project.version, name="他人的修改", actor=SYSTEM)
     response = client.post(f"/projects/{project.pk}/edit/", form)
     page = response.content.decode()
     assert response.status_code == 409

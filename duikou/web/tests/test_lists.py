@@ -7,6 +7,7 @@ from duikou.core import testing
 from duikou.geo.models import Region
 from duikou.orgs.models import Organisation
 from duikou.orgs.services import pairing_create, programme_get_or_create
+from duikou.policy import SYSTEM
 from duikou.projects.services import fund_transaction_create
 
 pytestmark = pytest.mark.django_db
@@ -129,11 +130,16 @@ def test_reference_lists_export_every_filtered_row_not_one_page(client, portfoli
 def test_the_pairing_export_is_a_csv_excel_opens(client, portfolio):
     pairing = pairing_create(
         programme=programme_get_or_create(
-            code="XJ", name="对口援疆", name_en="Xinjiang", start_date=date(2010, 1, 1)
+            code="XJ",
+            name="对口援疆",
+            name_en="Xinjiang",
+            start_date=date(2010, 1, 1),
+            actor=SYSTEM,
         ),
         donor=portfolio["command"],
         recipient=Region.objects.get(code="652324"),
         start_date=date(2010, 5, 1),
+        actor=SYSTEM,
     )
     client.force_login(portfolio["recipient"])
     response = client.get("/orgs/pairings/", {"format": "csv"})
@@ -145,7 +151,12 @@ def test_the_pairing_export_is_a_csv_excel_opens(client, portfolio):
 def test_a_record_list_shows_money_rows_across_projects_searchable_and_scoped(client, portfolio):
     other = testing.project(name="巴楚县学校", region="653130", budgets={"aid": "500000.00"})
     fund_transaction_create(
-        project=other, fund_source="aid", kind="spend", amount="1000.00", on=date(2025, 6, 1)
+        project=other,
+        fund_source="aid",
+        kind="spend",
+        amount="1000.00",
+        on=date(2025, 6, 1),
+        actor=SYSTEM,
     )
     client.force_login(portfolio["writer"])
     page = client.get("/records/fund_transactions/").content.decode()

@@ -4,6 +4,7 @@ import pytest
 
 from duikou.core import testing
 from duikou.geo.selectors import map_areas
+from duikou.policy import SYSTEM
 from duikou.web.selectors import map_for_user
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,7 @@ def _patients(*, org, place: str, number: str):
             region=testing.region(place),
             period=year_period(2025),
             value=number,
+            actor=SYSTEM,
         )
     )
 

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from duikou.geo.models import Region
 from duikou.orgs.models import Organisation
+from duikou.policy import SYSTEM
 from duikou.reports.exports import compliance_csv
 from duikou.reports.periods import report_period_parse
 from duikou.reports.selectors import Operator, compliance_rows
@@ -100,5 +101,5 @@ class Command(BaseCommand):
         self._write(options["out"], compliance_csv(rows).encode("utf-8-sig"))
 
     def _templates(self, options):
-        template = report_template_load()
+        template = report_template_load(actor=SYSTEM)
         self.stdout.write(f"报告模板 {template.code}：{template.sections.count()} 个章节")
