@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.urls import reverse
-from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja import Field, Header, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
@@ -26,6 +26,7 @@ from pydantic import create_model
 
 from duikou import policy
 from duikou.core import filetypes
+from duikou.core.errors import ConflictError
 from duikou.core.filetypes import attachment_disposition
 from duikou.projects.models import DocumentKind
 from duikou.projects.selectors import (
@@ -216,11 +217,22 @@ def _schemas_build(kind: Kind):
             _field(column, required=column.required),
         )
         patch_fields[column.key] = (typ | None, _field(column, required=False))
+    patch_fields["version"] = (
+        int | None,
+        Field(None, ge=1, le=2_000_000_000, description="读取时的版本号（或用 If-Match 头）"),
+    )
     out = create_model(f"{name}Out", __base__=Schema, **out_fields)
     create = create_model(f"{name}In", __base__=Schema, **create_fields)
     patch = create_model(f"{name}Patch", __base__=Schema, **patch_fields)
     page = create_model(f"{name}Page", __base__=Schema, count=(int, ...), items=(list[out], ...))
-    return out, create, patch, page
+    conflict = create_model(
+        f"{name}Conflict",
+        __base__=Schema,
+        detail=(str, ...),
+        errors=(list[FieldError], []),
+        current=(out, Field(..., description="当前记录")),
+    )
+    return out, create, patch, page, conflict
 
 
 class ListFilters(Schema):
@@ -260,7 +272,7 @@ def _read(kind: Kind, payload: dict, user) -> tuple[dict, list[dict]]:
 
 
 def _register(kind: Kind) -> None:
-    out, create, patch, page = _schemas(kind)
+    out, create, patch, page, conflict = _schemas(kind)
     base = f"/{kind.key}"
     tags = [kind.label]
 
@@ -286,8 +298,10 @@ def _register(kind: Kind) -> None:
         tags=tags,
         summary=f"读取一条{kind.label}",
     )
-    def read(request, id: int = Path(..., ge=1, le=MAX_ID)):
-        return kind.api_row(_get(kind, request.user, id))
+    def read(request, response: HttpResponse, id: int = Path(..., ge=1, le=MAX_ID)):
+        obj = _get(kind, request.user, id)
+        response["ETag"] = _etag(obj)
+        return kind.api_row(obj)
 
     @api.post(
         base,
@@ -316,26 +330,74 @@ def _register(kind: Kind) -> None:
 
     @api.patch(
         base + "/{id}",
-        response={200: out, **ERRORS},
+        response={200: out, 409: conflict, 428: Error, **ERRORS},
         operation_id=f"{kind.key}_update",
         tags=tags,
         summary=f"修改{kind.label}",
+        description="须带上读取时的版本：请求体的 version 字段，或 If-Match 头（读取时的 ETag）。"
+        "版本已过期时返回 409 和当前记录。",
     )
-    def change(request, payload: patch, id: int = Path(..., ge=1, le=MAX_ID)):
+    def change(
+        request,
+        response: HttpResponse,
+        payload: patch,
+        id: int = Path(..., ge=1, le=MAX_ID),
+        if_match: str | None = Header(None, alias="If-Match", max_length=100),
+    ):
         _require_writer(request.user)
         obj = _get(kind, request.user, id)
         if not policy.can_write_for_org(request.user, kind.owner_id(obj)):
             raise PermissionDenied(f"无权修改该{kind.label}")
-        given = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+        given = payload.dict(exclude_unset=True)
+        version = _version_given(given.pop("version", None), if_match)
+        if version is None:
+            return Status(428, {"detail": VERSION_REQUIRED, "errors": []})
+        given = {k: v for k, v in given.items() if v is not None}
         values, errors = _read(kind, given, request.user)
         if errors:
             return Status(422, {"detail": "数据未通过检查", "errors": errors})
         try:
             with transaction.atomic():
+                # The row stays locked from this check to the write: nobody saves between.
+                kind.model.objects.select_for_update().filter(pk=obj.pk).exists()
+                obj = _get(kind, request.user, id)
+                if obj.version != version:
+                    raise ConflictError(entity=kind.label, expected=version, current=obj.version)
                 obj = _change(kind, obj, values, request.user)
+        except ConflictError as error:
+            current = _get(kind, request.user, id)
+            response["ETag"] = _etag(current)
+            return Status(
+                409, {"detail": error.messages[0], "errors": [], "current": kind.api_row(current)}
+            )
         except DjangoValidationError as error:
             return Status(422, {"detail": "数据未通过检查", "errors": _field_errors(error, kind)})
-        return Status(200, kind.api_row(_get(kind, request.user, obj.pk)))
+        obj = _get(kind, request.user, obj.pk)
+        response["ETag"] = _etag(obj)
+        return Status(200, kind.api_row(obj))
+
+
+VERSION_REQUIRED = (
+    "修改须带上读取时的版本号：请求体中的 version 字段，或 If-Match 头（读取时返回的 ETag）"
+)
+
+
+def _etag(obj) -> str:
+    return f'"{obj.version}"'
+
+
+def _version_given(body_version: int | None, if_match: str | None) -> int | None:
+    """The version the client read: the body's ``version`` or the ``If-Match`` ETag."""
+    if body_version is not None:
+        return body_version
+    if if_match is None:
+        return None
+    text = if_match.strip().removeprefix("W/").strip('"')
+    if not text.isdigit() or len(text) > 12:
+        raise NinjaValidationError(
+            [{"loc": ["header", "If-Match"], "msg": f"If-Match “{if_match}”不是本接口的 ETag"}]
+        )
+    return int(text)
 
 
 def _create(kind: Kind, values: dict, user):

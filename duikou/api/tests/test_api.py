@@ -109,14 +109,67 @@ def test_a_change_goes_through_the_update_service_with_history(client):
     headers = auth(factories.user(role="sub_command", organisation=org))
     response = client.patch(
         f"/api/v1/projects/{project.pk}",
-        {"name": "接口改名"},
+        {"name": "接口改名", "version": 1},
         content_type="application/json",
         **headers,
     )
     assert response.status_code == 200, response.json()
     assert response.json()["name"] == "接口改名" and response.json()["version"] == 2
+    assert response["ETag"] == '"2"'
     entry = ChangeEntry.objects.filter(entity="projects.project", action="update").get()
     assert entry.source == "接口"
+
+
+def _patch(client, url, body, headers, **extra):
+    return client.patch(url, body, content_type="application/json", **headers, **extra)
+
+
+def test_a_change_carries_the_version_it_read_and_a_stale_one_is_refused_with_the_record(client):
+    org = factories.donor_org()
+    project = factories.project(donor_org=org)
+    headers = auth(factories.user(role="sub_command", organisation=org))
+    url = f"/api/v1/projects/{project.pk}"
+    read = client.get(url, **headers)
+    assert read["ETag"] == '"1"'
+
+    blind = _patch(client, url, {"name": "不带版本"}, headers)
+    assert blind.status_code == 428 and "version" in blind.json()["detail"]
+    first = _patch(client, url, {"name": "甲的修改"}, headers, HTTP_IF_MATCH=read["ETag"])
+    assert first.status_code == 200 and first["ETag"] == '"2"'
+    # A second client that read version 1 too: refused, shown what is there now.
+    second = _patch(client, url, {"name": "乙的修改", "version": 1}, headers)
+    assert second.status_code == 409
+    assert second.json()["current"]["name"] == "甲的修改"
+    assert second.json()["current"]["version"] == 2
+    assert "已被他人修改" in second.json()["detail"]
+    project.refresh_from_db()
+    assert (project.name, project.version) == ("甲的修改", 2)
+    assert _patch(client, url, {"name": "x"}, headers, HTTP_IF_MATCH="abc").status_code == 422
+
+
+def test_a_sub_command_cannot_move_a_record_into_another_province(client):
+    """The case seen from outside: 泉州 moving its project and deal to Shanxi's front
+    command (and to a Beijing code) through PATCH answered 404 but saved."""
+    from duikou.orgs.models import Organisation
+    from duikou.projects.models import Project
+
+    team = factories.donor_org()
+    shanxi = factories.donor_org()
+    project = factories.project(donor_org=team)
+    deal = factories.deal(donor_org=team)
+    headers = auth(factories.user(role="sub_command", organisation=team))
+    entries = ChangeEntry.objects.count()
+    for url, record in (
+        (f"/api/v1/projects/{project.pk}", project),
+        (f"/api/v1/deals/{deal.pk}", deal),
+    ):
+        response = _patch(client, url, {"donor_org": shanxi.code, "version": 1}, headers)
+        assert response.status_code == 403, response.json()
+        assert "无权" in response.json()["detail"]
+        record.refresh_from_db()
+        assert (record.donor_org_id, record.version) == (team.pk, 1)
+    assert ChangeEntry.objects.count() == entries
+    assert Project.objects.get(pk=project.pk).donor_org == Organisation.objects.get(pk=team.pk)
 
 
 def test_indicator_values_are_saved_through_value_save(client):

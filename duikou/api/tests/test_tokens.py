@@ -172,7 +172,7 @@ def test_a_read_only_token_reads_but_every_write_is_refused_and_writes_nothing(c
     # The same user's writable token still changes the project.
     response = client.patch(
         f"/api/v1/projects/{project.pk}",
-        {"name": "可写改名"},
+        {"name": "可写改名", "version": project.version},
         content_type="application/json",
         **bearer(write_raw),
     )
