@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from duikou.core.errors import refuse
+from duikou.web.once import submitted_once
 
 from .selectors import api_token_list_for_user, get_api_token_for_user
 from .services import MAX_DAYS, api_token_create, api_token_default_days, api_token_revoke
@@ -24,6 +25,7 @@ def _days(text: str) -> int | None:
 
 
 @login_required
+@submitted_once
 def tokens(request: HttpRequest) -> HttpResponse:
     created, error = None, ""
     entered = {"name": "", "days": str(api_token_default_days()), "read_only": False}
@@ -58,6 +60,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
         status=400 if error else 200,
     )
     response["Cache-Control"] = "no-store"  # the new token is on this page once
+    if created:  # posted again, the form goes back to the list: the secret is shown once
+        response.once_result = request.path
     return response
 
 

@@ -18,6 +18,7 @@ from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
 from duikou.web.forms import RowPages, edit_submit, errors_onto_form, row_change
 from duikou.web.listing import Listing, is_htmx, list_page
+from duikou.web.once import submitted_once
 
 from .forms import (
     EventEditForm,
@@ -142,6 +143,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def event_new(request: HttpRequest) -> HttpResponse:
     """Record an event through ``event_create``; refusals show beside their fields."""
     orgs = organisation_list_writable(user=request.user)
@@ -211,6 +213,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def partnership_new(request: HttpRequest) -> HttpResponse:
     """Record a partnership through ``partnership_create``; refusals show beside their fields."""
     orgs = _donor_orgs(request.user)
@@ -234,6 +237,7 @@ def partnership_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def channel_new(request: HttpRequest) -> HttpResponse:
     """Register a sales channel through ``sales_channel_create``."""
     orgs = _donor_orgs(request.user)
@@ -401,6 +405,7 @@ def channel_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 @require_POST
 def sales_record_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Record one period's sales and subsidy through ``sales_record_create``."""

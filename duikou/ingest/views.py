@@ -21,6 +21,7 @@ from duikou.orgs.selectors import (
 )
 from duikou.results.models import Indicator
 from duikou.results.periods import period_parse
+from duikou.web.once import submitted_once
 
 from .selectors import (
     get_figure_for_user_rw,
@@ -48,6 +49,7 @@ def _messages_of(error: ValidationError) -> str:
 
 
 @login_required
+@submitted_once
 def report_list(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

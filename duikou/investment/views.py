@@ -17,6 +17,7 @@ from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
 from duikou.web.forms import RowPages, edit_submit, errors_onto_form, row_change
 from duikou.web.listing import Listing, is_htmx, list_page
+from duikou.web.once import submitted_once
 
 from .forms import (
     DealEditForm,
@@ -118,6 +119,7 @@ def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def deal_new(request: HttpRequest) -> HttpResponse:
     """Record a deal through ``deal_create``; refusals show beside their fields."""
     orgs = _donor_orgs(request.user)
@@ -216,6 +218,7 @@ def deal_stage(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 @require_POST
 def deal_funds(request: HttpRequest, pk: int) -> HttpResponse:
     """Record funds in place through ``deal_record_funds_in_place``."""

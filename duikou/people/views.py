@@ -16,6 +16,7 @@ from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
 from duikou.web.forms import edit_submit, errors_onto_form
 from duikou.web.listing import Listing, is_htmx, list_page
+from duikou.web.once import submitted_once
 
 from .forms import BatchEditForm, BatchForm, MemberEditForm, MemberForm
 from .models import Category, Term
@@ -97,6 +98,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def batch_new(request: HttpRequest) -> HttpResponse:
     """Create a batch through ``batch_create``; refusals show beside their fields."""
     orgs = _donor_orgs(request.user)
@@ -153,6 +155,7 @@ def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def member_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Register a person in a batch through ``member_create``. Names, phone and ID numbers
     are personal data: only roles the policy lets see them may enter them."""

@@ -21,6 +21,7 @@ from duikou.orgs.selectors import organisation_list_writable
 from duikou.results.selectors import value_list_for_user
 from duikou.web.forms import RowPages, edit_submit, errors_onto_form, row_change
 from duikou.web.listing import Listing, is_htmx, list_page
+from duikou.web.once import submitted_once
 
 from .forms import (
     DocumentForm,
@@ -153,6 +154,7 @@ def _region(form) -> object:
 
 
 @login_required
+@submitted_once
 def project_new(request: HttpRequest) -> HttpResponse:
     """Create a project through ``project_create``; refusals show beside their fields."""
     orgs = _donor_orgs(request.user)
@@ -261,6 +263,7 @@ def project_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def transactions(request: HttpRequest, pk: int) -> HttpResponse:
     """A project's money moves, filtered by source and kind, with the form to record one."""
     project = get_project_for_user(user=request.user, pk=pk)
@@ -342,6 +345,7 @@ def transaction_void(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The monthly progress reports (月调度) of a project and the form to submit one."""
     project = get_project_for_user(user=request.user, pk=pk)
@@ -373,6 +377,7 @@ def _detail_documents(pk: int) -> str:
 
 
 @login_required
+@submitted_once
 @require_POST
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Keep a file with a project; a refusal shows beside the file on the project's page."""

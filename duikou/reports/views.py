@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from duikou.web.once import submitted_once
+
 from .exports import compliance_csv
 from .forms import ComplianceForm, ReportRequestForm
 from .selectors import compliance_rows, get_report_for_user, report_list_for_user
@@ -11,6 +13,7 @@ from .services import report_request
 
 
 @login_required
+@submitted_once
 def report_list(request: HttpRequest) -> HttpResponse:
     """Reports kept for the user, and the form to ask for a new one."""
     form = ReportRequestForm(request.POST or None, user=request.user)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from duikou import policy
 from duikou.orgs.selectors import organisation_list_writable
+from duikou.web.once import submitted_once
 
 from . import selectors, services
 from .conf import setting
@@ -85,6 +86,7 @@ def export(request: HttpRequest, kind: str, format: str) -> HttpResponse:
 
 
 @login_required
+@submitted_once
 def upload(request: HttpRequest) -> HttpResponse:
     _require_writer(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, initial=request.GET)

@@ -128,3 +128,13 @@ def ind_name(indicator) -> str:
     if (get_language() or "zh-hans").startswith("en") and indicator.name_en:
         return indicator.name_en
     return indicator.name_zh
+
+
+@register.simple_tag
+def once_field():
+    """The one-time token of a create form (``web.once``)."""
+    from django.utils.html import format_html
+
+    from duikou.web.once import FIELD, once_token
+
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, once_token())
