@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from duikou.core.errors import check_no_control_characters, has_control_characters
+from duikou.core.params import int_param
 from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import (
@@ -97,6 +99,13 @@ def figure_act(request: HttpRequest, pk: int) -> HttpResponse:
             figure_reject(figure=figure, actor=request.user)
         else:
             changes = {}
+            for name, label in (
+                ("indicator", "指标"),
+                ("org", "机构"),
+                ("region", "地区"),
+                ("period", "期间"),
+            ):
+                check_no_control_characters(name, request.POST.get(name, ""), label)
             if code := request.POST.get("indicator"):
                 changes["indicator"] = Indicator.objects.get(code=code)
             if code := request.POST.get("org"):
@@ -122,13 +131,10 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
     readable = organisation_list_readable(user=request.user)
     orgs = list(readable.filter(side=Organisation.Side.DONOR)[:500])
     code = request.GET.get("org") or (orgs[0].code if orgs else "")
-    try:
-        year = int(request.GET.get("year") or 2025)
-    except ValueError:
-        year = 2025
+    year = int_param(request.GET.get("year"), 2025, low=1900, high=2100)
     rows, org = [], None
     if code:
-        org = readable.filter(code=code).first()
+        org = None if has_control_characters(code) else readable.filter(code=code).first()
         if org is None:
             raise Http404("机构不存在或无权查看")
         rows = reconcile(user=request.user, org=org, year=year)

@@ -288,8 +288,8 @@ def transactions(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("资金流水已记录。"))
                 return redirect("projects:transactions", pk=pk)
     rows = project.transactions.all()
-    for key in ("fund_source", "kind"):
-        if request.GET.get(key):
+    for key, choices in (("fund_source", FundSource), ("kind", TransactionKind)):
+        if request.GET.get(key) in choices.values:
             rows = rows.filter(**{key: request.GET[key]})
     voided = None
     if can_edit or policy.can_read_history(request.user):

@@ -31,7 +31,11 @@ class ReportRequestForm(forms.Form):
         self.fields["org"].queryset = summary_subjects_for_user(user=user)
 
     def clean_period(self):
-        return report_period_parse(self.cleaned_data["period"])
+        try:
+            return report_period_parse(self.cleaned_data["period"])
+        except ValidationError as error:
+            # The parser keys its refusal by "period"; a field's own clean gives bare messages.
+            raise ValidationError(error.messages) from None
 
     def clean_region(self):
         code = self.cleaned_data["region"].strip()

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from duikou import policy
+from duikou.core.params import int_param
 from duikou.geo.models import Region, RegionAncestor
 from duikou.orgs.models import OrgAncestor, Organisation
 
@@ -484,8 +485,8 @@ def values_to_submit_for_user(*, user, filters: dict | None = None) -> QuerySet[
         qs = qs.filter(indicator__code=filters["indicator"])
     if filters.get("region"):
         qs = qs.filter(region__code=filters["region"])
-    if str(filters.get("year") or "").isdigit():
-        qs = qs.filter(period_start__year=int(filters["year"]))
+    if (year := int_param(filters.get("year"), low=1, high=9999)) is not None:
+        qs = qs.filter(period_start__year=year)
     if filters.get("source") in Value.Source.values:
         qs = qs.filter(source=filters["source"])
     if filters.get("group"):

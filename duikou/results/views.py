@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from duikou import policy
+from duikou.core.errors import has_control_characters
+from duikou.core.params import id_param, int_param, text_param
 from duikou.orgs.selectors import get_organisation_for_user_rw, organisation_list_writable
 
 from .models import Value
@@ -43,14 +45,16 @@ def grid(request: HttpRequest) -> HttpResponse:
     if not orgs:
         return render(request, "results/grid.html", {"orgs": [], "rows": []}, status=403)
     code = request.GET.get("org") or orgs[0].code
+    if has_control_characters(code):
+        raise Http404("机构不存在或无权填报")
     org = get_organisation_for_user_rw(user=request.user, code=code)
-    period_text = request.GET.get("period", "").strip()
+    period_text = request.GET.get("period", "").strip()[:40]
     try:
         period = period_parse(period_text) if period_text else year_period(2025)
     except ValidationError as error:
         messages.error(request, _first_message(error))
         period = year_period(2025)
-    rows = grid_rows(org=org, period=period, sector=request.GET.get("sector", ""))
+    rows = grid_rows(org=org, period=period, sector=text_param(request.GET.get("sector")))
     status = 200
     if request.method == "POST":
         status = _grid_save(request, org, period, rows)
@@ -74,6 +78,13 @@ def _grid_save(request: HttpRequest, org, period: Period, rows) -> int:
             key = str(row.indicator.pk)
             row.entered = request.POST.get(f"value_{key}", "").strip()
             row.comment = request.POST.get(f"comment_{key}", "").strip()
+            if has_control_characters(row.entered + row.comment):
+                # As the forms refuse NUL, and PostgreSQL would refuse to store it.
+                row.error = _("“%(name)s”一行的数值或说明含有不可见的控制字符，请删除后重试") % {
+                    "name": row.indicator.name_zh
+                }
+                failed = True
+                continue
             if not row.entered:
                 if submit and row.indicator.is_required and row.value is None:
                     row.error = _("“%(name)s”为必填指标，提交前请填写") % {
@@ -81,7 +92,13 @@ def _grid_save(request: HttpRequest, org, period: Period, rows) -> int:
                     }
                     failed = True
                 continue
-            version = request.POST.get(f"version_{key}")
+            version = request.POST.get(f"version_{key}", "")
+            if version and int_param(version, low=0) is None:
+                row.error = _("“%(name)s”一行的版本号无效，请刷新页面后重新填写") % {
+                    "name": row.indicator.name_zh
+                }
+                failed = True
+                continue
             try:
                 saved = value_save(
                     indicator=row.indicator,
@@ -90,7 +107,7 @@ def _grid_save(request: HttpRequest, org, period: Period, rows) -> int:
                     value=row.entered,
                     comment=row.comment,
                     actor=request.user,
-                    version=int(version) if version else None,
+                    version=int_param(version, low=0),
                 )
                 if submit and saved.status == Value.Status.DRAFT:
                     saved = value_submit(value=saved, actor=request.user)
@@ -145,7 +162,7 @@ def approval_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _version(text) -> int | None:
-    return int(text) if str(text or "").isdigit() else None
+    return int_param(text, low=0)
 
 
 def _picked(request) -> list[tuple[int, int | None]]:
@@ -153,8 +170,8 @@ def _picked(request) -> list[tuple[int, int | None]]:
     picked = []
     for item in request.POST.getlist("pick"):
         pk, _, version = item.partition(":")
-        if pk.isdigit():
-            picked.append((int(pk), _version(version)))
+        if (found := id_param(pk)) is not None:
+            picked.append((found, _version(version)))
     return picked
 
 
@@ -190,7 +207,7 @@ def submissions(request: HttpRequest) -> HttpResponse:
     """The reporter's queue: drafts from every source, returned ones with their reasons;
     filtered, and submitted in bulk (all or none)."""
     filters = {
-        k: request.GET.get(k, "")
+        k: text_param(request.GET.get(k), max_length=64)
         for k in ("indicator", "region", "year", "source", "group", "returned")
     }
     allowed = values_to_submit_for_user(user=request.user, filters=filters)

@@ -6,6 +6,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from duikou import policy
+from duikou.core.errors import has_control_characters
+from duikou.core.params import int_param
 
 from .exporters import ExportColumn
 from .kinds import KINDS, kind_get
@@ -24,7 +26,8 @@ def export_columns(kind: str) -> list[ExportColumn]:
 def record_list_for_user(*, user, kind: str, filters: dict | None = None) -> QuerySet:
     """The records of ``kind`` the user may see, narrowed by the list page's filters.
 
-    Only the filters the kind's selector knows are passed on (``?year=2025&status=building``).
+    Only the filters the kind's selector knows are passed on (``?year=2025&status=building``);
+    a value that cannot apply (a year that is not one, control characters) is left out.
     """
     spec = kind_get(kind)
     given = {}
@@ -33,10 +36,11 @@ def record_list_for_user(*, user, kind: str, filters: dict | None = None) -> Que
         if value in (None, ""):
             continue
         if argument in ("year", "signed_year"):
-            try:
-                value = int(value)
-            except (TypeError, ValueError):
+            value = int_param(value, low=1, high=9999)
+            if value is None:
                 continue
+        elif isinstance(value, str) and has_control_characters(value):
+            continue
         given[argument] = value
     return spec.queryset(user, **given)
 

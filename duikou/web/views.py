@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from duikou.core.params import id_param, ids_param, int_param, text_param
 from duikou.geo.selectors import region_get_by_code
 from duikou.results.models import Indicator, Value
 from duikou.results.selectors import basis_from, rollup_sources, value_list_for_user
@@ -19,11 +20,7 @@ from .listing import Listing, is_htmx, list_page
 
 
 def _year(request: HttpRequest, default: int) -> int:
-    try:
-        year = int(request.GET.get("year", default))
-    except ValueError:
-        return default
-    return year if 2000 <= year <= 2100 else default
+    return int_param(request.GET.get("year"), default, low=2000, high=2100)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -45,14 +42,14 @@ def map_page(request: HttpRequest) -> HttpResponse:
     (``within``), coloured by funds or any indicator; click an area to drill in."""
     recent = selectors.dashboard_years(user=request.user)
     year = _year(request, recent[0] if recent else date.today().year)
-    measure = request.GET.get("measure", "funds:budget")
+    measure = text_param(request.GET.get("measure", "funds:budget"), "funds:budget", max_length=60)
     layer = request.GET.get("layer", "prefecture")
     if layer not in selectors.MAP_LAYERS:
         layer = "prefecture"
     within = None
-    if layer == "county" and request.GET.get("within", "").strip():
+    if layer == "county" and (code := text_param(request.GET.get("within"), max_length=12)):
         try:
-            within = region_get_by_code(code=request.GET["within"])
+            within = region_get_by_code(code=code)
         except ValidationError:
             raise Http404("地区不存在") from None
     context = {
@@ -83,10 +80,6 @@ def map_page(request: HttpRequest) -> HttpResponse:
     return render(request, "web/map.html", context)
 
 
-def _ints(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.strip().isdigit()]
-
-
 @login_required
 def explore(request: HttpRequest) -> HttpResponse:
     """Pick indicators, organisations or regions, periods and a pivot; see a chart; export."""
@@ -94,22 +87,19 @@ def explore(request: HttpRequest) -> HttpResponse:
     this_year = date.today().year
     axis = "r" if params.get("axis") == "r" else "o"
     grain = params.get("grain") if params.get("grain") in ("y", "q", "m") else "y"
-    year_from, year_to = this_year - 4, this_year
-    try:
-        year_from = int(params.get("year_from", year_from))
-        year_to = int(params.get("year_to", year_to))
-    except ValueError:
-        pass
-    year_from, year_to = max(2010, min(year_from, year_to)), min(2100, max(year_from, year_to))
+    year_from = int_param(params.get("year_from"), this_year - 4, low=2010, high=2100)
+    year_to = int_param(params.get("year_to"), this_year, low=2010, high=2100)
+    year_from, year_to = min(year_from, year_to), max(year_from, year_to)
     years = list(range(year_from, year_to + 1))[-15:]
     rows = params.get("rows") if params.get("rows") in selectors.DIMENSIONS else "node"
     cols = params.get("cols") if params.get("cols") in selectors.DIMENSIONS else "period"
     if cols == rows:
         cols = "period" if rows != "period" else "node"
     codes = params.getlist("indicator") or ["FUND_SPENT"]
-    indicators = list(Indicator.objects.filter(code__in=codes[:10], is_active=True))
+    codes = [text_param(code, max_length=40) for code in codes[:10]]
+    indicators = list(Indicator.objects.filter(code__in=codes, is_active=True))
     choices = selectors.node_choices(user=request.user, axis=axis)
-    node_ids = _ints(params.getlist("node")) or [
+    node_ids = ids_param(params.getlist("node"), limit=60) or [
         n.pk for n in selectors.home_nodes(user=request.user).items
     ]
     if axis == "r" and not params.getlist("node"):
@@ -168,15 +158,16 @@ def _with(params, **changes) -> str:
 def sources(request: HttpRequest) -> HttpResponse:
     """The values one rolled-up figure came from, or where a computed figure comes from."""
     params = request.GET
-    indicator = get_object_or_404(Indicator, code=params.get("indicator", ""))
+    indicator = get_object_or_404(
+        Indicator, code=text_param(params.get("indicator"), max_length=40)
+    )
     axis = "r" if params.get("axis") == "r" else "o"
     grain = params.get("grain") if params.get("grain") in ("y", "q", "m") else "y"
-    try:
-        node_id = int(params.get("node", ""))
-        year = int(params.get("year", ""))
-        period_no = int(params.get("period", "0") or 0)
-    except ValueError:
-        raise Http404("参数无效") from None
+    node_id = id_param(params.get("node"))
+    year = int_param(params.get("year"), low=1900, high=2100)
+    period_no = int_param(params.get("period") or "0", low=0, high=12)
+    if None in (node_id, year, period_no):
+        raise Http404("参数无效")
     nodes = selectors.explorer_nodes(axis=axis, node_ids=[node_id])
     if not nodes:
         raise Http404("机构或地区不存在")

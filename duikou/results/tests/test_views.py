@@ -94,3 +94,69 @@ def test_submitting_without_a_required_indicator_is_refused(client, team_and_use
     assert page.status_code == 400
     assert f"“{second.name_zh}”为必填指标" in page.content.decode()
     assert not Value.objects.filter(org=team).exists()
+
+
+@pytest.mark.parametrize("text", ["\x00", "说明\x1b[31m"])
+def test_the_grid_refuses_control_characters_naming_the_row(client, team_and_users, text):
+    team, reporter, _ = team_and_users
+    first, second = yearly()
+    client.force_login(reporter)
+    page = client.post(
+        f"/results/grid/?org={team.code}&period=2025",
+        {
+            f"value_{first.pk}": "120",
+            f"value_{second.pk}": "80",
+            f"comment_{second.pk}": text,
+            "action": "save",
+        },
+    )
+    assert page.status_code == 400
+    assert f"“{second.name_zh}”一行的数值或说明含有不可见的控制字符" in page.content.decode()
+    assert not Value.objects.filter(org=team).exists()
+
+
+def test_the_grid_keeps_tabs_and_line_breaks_in_a_comment(client, team_and_users):
+    team, reporter, _ = team_and_users
+    first, _second = yearly()
+    client.force_login(reporter)
+    page = client.post(
+        f"/results/grid/?org={team.code}&period=2025",
+        {
+            f"value_{first.pk}": "120",
+            f"comment_{first.pk}": "第一行\t甲\r\n第二行",
+            "action": "save",
+        },
+    )
+    assert page.status_code == 302
+    assert Value.objects.get(org=team, indicator=first).comment == "第一行\t甲\r\n第二行"
+
+
+def test_the_grid_refuses_a_version_that_is_not_a_number(client, team_and_users):
+    team, reporter, _ = team_and_users
+    first, _second = yearly()
+    client.force_login(reporter)
+    page = client.post(
+        f"/results/grid/?org={team.code}&period=2025",
+        {f"value_{first.pk}": "120", f"version_{first.pk}": "²", "action": "save"},
+    )
+    assert page.status_code == 400
+    assert f"“{first.name_zh}”一行的版本号无效" in page.content.decode()
+
+
+def test_value_save_refuses_control_characters_in_its_texts(team_and_users):
+    from django.core.exceptions import ValidationError
+
+    from duikou.results.periods import year_period
+    from duikou.results.services import value_save
+
+    team, reporter, _ = team_and_users
+    with pytest.raises(ValidationError) as refusal:
+        value_save(
+            indicator=yearly()[0],
+            org=team,
+            period=year_period(2025),
+            value="1",
+            comment="\x00",
+            actor=reporter,
+        )
+    assert "说明含有不可见的控制字符" in refusal.value.message_dict["comment"][0]
