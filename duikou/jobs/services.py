@@ -12,6 +12,7 @@ from .registry import SCHEDULES, handler_for
 
 logger = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=2)
+INTERRUPTED = "后台进程中断，任务未完成，数据未作任何修改；请重新提交"
 
 
 def job_enqueue(*, kind: str, params: dict | None = None, actor=None) -> Job:
@@ -74,28 +75,49 @@ def jobs_reap_stale(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     stale = Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
-    return stale.update(
-        status=Job.Status.FAILED,
-        finished_at=now,
-        message="后台进程中断，任务未完成，数据未作任何修改；请重新提交",
-    )
+    return stale.update(status=Job.Status.FAILED, finished_at=now, message=INTERRUPTED)
 
 
 def jobs_reap_dead_workers() -> int:
     """Fail running jobs whose worker process on this machine no longer exists."""
     failed = 0
     for job in Job.objects.filter(status=Job.Status.RUNNING, worker_pid__isnull=False):
-        try:
-            os.kill(job.worker_pid, 0)
-        except ProcessLookupError:
+        if _worker_gone(job.worker_pid):
             failed += Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
-                status=Job.Status.FAILED,
-                finished_at=timezone.now(),
-                message="后台进程中断，任务未完成，数据未作任何修改；请重新提交",
+                status=Job.Status.FAILED, finished_at=timezone.now(), message=INTERRUPTED
             )
-        except PermissionError:
-            continue
     return failed
+
+
+def job_reap_if_dead(*, job_id: int, now: datetime | None = None) -> bool:
+    """The two rules above for one running job (for a page that waits on it, between two
+    rounds of the worker): failed if its heartbeat is stale or its worker is gone."""
+    now = now or timezone.now()
+    job = (
+        Job.objects.filter(pk=job_id, status=Job.Status.RUNNING)
+        .only("heartbeat_at", "worker_pid")
+        .first()
+    )
+    if job is None:
+        return False
+    stale = job.heartbeat_at is not None and job.heartbeat_at < now - STALE_AFTER
+    if not stale and not (job.worker_pid and _worker_gone(job.worker_pid)):
+        return False
+    return bool(
+        Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(
+            status=Job.Status.FAILED, finished_at=now, message=INTERRUPTED
+        )
+    )
+
+
+def _worker_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def schedules_tick(*, now: datetime | None = None) -> list[Job]:

@@ -10,8 +10,10 @@ DEFAULTS = {
     # What an .xlsx may unpack to (zip bombs declare huge sizes in their directory).
     "DUIKOU_IMPORT_MAX_UNCOMPRESSED": 500 * 1024 * 1024,
     "DUIKOU_IMPORT_MAX_ROWS": 200_000,
-    # Files with more data rows than this are checked and written by the background worker.
+    # Files with more data rows than this, or more bytes than the next, are read, checked
+    # and written by the background worker; the web request only measures them.
     "DUIKOU_IMPORT_SYNC_ROWS": 3_000,
+    "DUIKOU_IMPORT_SYNC_BYTES": 2 * 1024 * 1024,
     # Exports with more rows than this are written by the background worker.
     "DUIKOU_EXPORT_SYNC_ROWS": 20_000,
     # The IATI reporting-organisation identifier (registered publisher ref).

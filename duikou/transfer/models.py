@@ -47,6 +47,12 @@ class ImportRecord(models.Model):
     job = models.ForeignKey(
         "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who is checking or committing it now (host, process id, attempt), since when, and
+    # its last sign of life: how a run whose process died is told from one still going.
+    runner = models.CharField(_("运行进程"), max_length=128, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    interrupted = models.TextField(_("中断说明"), blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("上传人"),

@@ -8,15 +8,27 @@ file lacks → match records (code, natural key, name in scope) → run every ro
 kind's domain services inside one transaction. The check runs the same path and rolls it
 back, so the preview shows every row as the commit will store it; the commit keeps the
 transaction only when no row was refused.
+
+Small files are read and written in the web request; large ones (``import_in_worker``) only
+measured there (``readers.workbook_measure``, which reads no cell) and read, checked and
+committed by the worker. A run claims its record (status, runner, heartbeat); a run whose
+process died is found by ``import_records_reconcile`` and its record put back, with a note,
+where it can be run again: the run's writes and its final status share one transaction, so
+a run that died wrote nothing.
 """
 
 import hashlib
+import os
+import socket
 import threading
+import time
+import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from duikou import policy
@@ -29,12 +41,22 @@ from .kinds import ABOUT, KINDS, Column, Kind, LinkError, Resolver
 from .mapping import Mapping, header_score, mapping_apply_user, mapping_propose, scale_for
 from .models import ImportRecord, SavedMapping
 from .preview import api_form, shown_form
-from .readers import FileRefused, Workbook, workbook_read
+from .readers import FileRefused, Workbook, workbook_measure, workbook_read
 from .tables import Table, normal, table_find
 
 SOURCE = "导入"
 MAX_STORED_ERRORS = 1000
 MAX_STORED_PREVIEW = 2000  # rows kept on the record for the page; the command prints all
+# A run in the web request that shows no sign of life for this long has died with its
+# process: such runs are small (``import_in_worker``) and beat at every step outside their
+# write transaction, and while that transaction is open the database's lock on the record
+# vouches for them. The worker's runs follow their job instead (``jobs.services``).
+IMPORT_STALE_AFTER = timedelta(minutes=10)
+HEARTBEAT_EVERY = 5.0  # seconds between two heartbeats of one run
+
+
+class ImportBusy(ValidationError):
+    """The record is not in a state this step may start from (another run has it)."""
 
 
 @dataclass
@@ -302,15 +324,24 @@ def import_upload(
     if kind not in KINDS:
         raise FileRefused("没有这种数据类型")
     spec = KINDS[kind]
-    workbook = workbook_read(data, file_name)
+    sizes = workbook_measure(data, file_name)  # reads no cell; refuses what may not come in
     record = ImportRecord(
         kind=kind,
         file_name=file_name[:255],
         checksum=hashlib.sha256(data).hexdigest(),
         size=len(data),
         uploaded_by=user if user is not None and user.is_authenticated else None,
-        sheets=workbook.sheet_names(),
+        sheets=[s.name for s in sizes],
+        rows=max((s.rows for s in sizes), default=0),
     )
+    if import_in_worker(record):
+        # Never parsed here: the worker's check finds the table and proposes the mapping.
+        record.sheet = (sheet or "")[:128]
+        record.file.save(f"{record.checksum[:16]}-{kind}.bin", ContentFile(data), save=False)
+        record.save()
+        return record
+    workbook = workbook_read(data, file_name)
+    record.sheets = workbook.sheet_names()
     try:
         table = _table(spec, workbook, sheet)
     except FileRefused as refused:
@@ -326,6 +357,15 @@ def import_upload(
     record.file.save(f"{record.checksum[:16]}-{kind}.bin", ContentFile(data), save=False)
     record.save()
     return record
+
+
+def import_in_worker(record: ImportRecord) -> bool:
+    """Whether the file is read and written by the worker rather than in the web request:
+    more bytes than ``DUIKOU_IMPORT_SYNC_BYTES`` or more rows than
+    ``DUIKOU_IMPORT_SYNC_ROWS`` (measured before the check, counted by it after)."""
+    return record.size > setting("DUIKOU_IMPORT_SYNC_BYTES") or record.rows > setting(
+        "DUIKOU_IMPORT_SYNC_ROWS"
+    )
 
 
 def _saved_mapping(kind: Kind, table: Table, user) -> dict | None:
@@ -348,14 +388,52 @@ def import_remap(
     clear_blanks: bool | None = None,
     submit: bool | None = None,
 ) -> ImportRecord:
-    """The user's changes to the proposed mapping (or another sheet); the check runs again."""
+    """The user's changes to the proposed mapping (or another sheet); the check runs again.
+    A large file's changes are applied and checked by the worker (status 检查中)."""
     if record.uploaded_by_id != getattr(user, "pk", None):
         raise ValidationError("只能修改自己上传的文件的对应关系")
-    if record.status in (ImportRecord.Status.COMMITTING, ImportRecord.Status.COMMITTED):
+    import_records_reconcile(records=[record])
+    busy = (ImportRecord.Status.CHECKING, ImportRecord.Status.COMMITTING)
+    if record.status in (*busy, ImportRecord.Status.COMMITTED):
         raise ValidationError(f"导入记录当前为“{record.get_status_display()}”，不能修改对应关系")
-    kind = KINDS[record.kind]
     if not record.file:
         raise ValidationError("上传的文件已不在服务器上，请重新上传")
+    changes = {
+        "sheet": sheet,
+        "columns": columns,
+        "constants": constants,
+        "values": values,
+        "clear_blanks": clear_blanks,
+        "submit": submit,
+    }
+    if import_in_worker(record):
+        params = {
+            "record_id": record.pk,
+            "commit": False,
+            # JSON keys are text: ``tasks.import_job`` turns the column indexes back.
+            "remap": {**changes, "columns": {str(k): v for k, v in (columns or {}).items()}},
+        }
+        _enqueue(record, ImportRecord.Status.CHECKING, excluded=(*busy,), params=params, actor=user)
+        record.refresh_from_db()
+        return record
+    return import_remap_apply(record=record, user=user, **changes)
+
+
+def import_remap_apply(
+    *,
+    record: ImportRecord,
+    user,
+    sheet: str | None = None,
+    columns: dict[int, str | None] | None = None,
+    constants: dict[str, str] | None = None,
+    values: dict[str, dict[str, str]] | None = None,
+    clear_blanks: bool | None = None,
+    submit: bool | None = None,
+    status: str = ImportRecord.Status.UPLOADED,
+) -> ImportRecord:
+    """Read the file again and apply the mapping changes (``import_remap`` has checked who
+    and when); the record is left ``status``, ready for the check."""
+    kind = KINDS[record.kind]
     with record.file.open("rb") as handle:
         workbook = workbook_read(handle.read(), record.file_name)
     try:
@@ -390,7 +468,8 @@ def import_remap(
         mapping=mapping.as_dict(),
         mapping_confirmed=False,
         skipped=[s.as_dict() for s in table.skipped],
-        status=ImportRecord.Status.UPLOADED,
+        sheets=workbook.sheet_names(),
+        status=status,
         errors=[],
         notes=[],
         preview=[],
@@ -400,63 +479,122 @@ def import_remap(
 
 
 def import_start(*, record: ImportRecord, commit: bool, actor) -> ImportRecord:
-    """Check (or commit) an upload: here and now for small files, in the worker for large ones."""
+    """Check (or commit) an upload: here and now for small files, in the worker for large ones
+    (``import_in_worker``). An earlier run whose process died no longer stands in the way."""
+    import_records_reconcile(records=[record])
     allowed = (
         {ImportRecord.Status.UPLOADED, ImportRecord.Status.CHECKED}
         if not commit
         else {ImportRecord.Status.CHECKED}
     )
     if record.status not in allowed:
-        raise ValidationError(f"导入记录当前为“{record.get_status_display()}”，不能执行此操作")
-    if record.rows > setting("DUIKOU_IMPORT_SYNC_ROWS"):
-        with transaction.atomic():
-            job = job_enqueue(
-                kind="transfer.import",
-                params={"record_id": record.pk, "commit": commit},
-                actor=actor,
-            )
-            status = ImportRecord.Status.COMMITTING if commit else ImportRecord.Status.CHECKING
-            ImportRecord.objects.filter(pk=record.pk).update(job=job, status=status)
+        raise ImportBusy(f"导入记录当前为“{record.get_status_display()}”，不能执行此操作")
+    if import_in_worker(record):
+        status = ImportRecord.Status.COMMITTING if commit else ImportRecord.Status.CHECKING
+        params = {"record_id": record.pk, "commit": commit}
+        _enqueue(record, status, allowed=allowed, params=params, actor=actor)
     else:
-        import_run(record_id=record.pk, commit=commit)
+        import_run(record_id=record.pk, commit=commit, ready=allowed)
     record.refresh_from_db()
     return record
 
 
+def _enqueue(record, status, *, params, actor, allowed=None, excluded=()) -> None:
+    """Hand the record to the worker: its status moves to ``status`` only from ``allowed``
+    (or any but ``excluded``), so two clicks never queue two runs."""
+    with transaction.atomic():
+        claim = ImportRecord.objects.filter(pk=record.pk)
+        if allowed is not None:
+            claim = claim.filter(status__in=allowed)
+        claim = claim.exclude(status__in=[*excluded, ImportRecord.Status.COMMITTED])
+        if not claim.update(status=status, runner="", started_at=None, heartbeat_at=None):
+            record.refresh_from_db()
+            raise ImportBusy(f"导入记录当前为“{record.get_status_display()}”，不能执行此操作")
+        job = job_enqueue(kind="transfer.import", params=params, actor=actor)
+        ImportRecord.objects.filter(pk=record.pk).update(job=job)
+
+
 # Running -------------------------------------------------------------------------------
+
+_READY_TO_CHECK = (
+    ImportRecord.Status.UPLOADED,
+    ImportRecord.Status.CHECKED,
+    ImportRecord.Status.INVALID,
+    ImportRecord.Status.FAILED,
+)
 
 
 def import_run(
-    *, record_id: int, commit: bool, job_id: int | None = None, preview_all: bool = False
+    *,
+    record_id: int,
+    commit: bool,
+    job_id: int | None = None,
+    preview_all: bool = False,
+    ready=None,
 ) -> Outcome:
     """Check or commit one upload. All or nothing: with any refused row nothing is kept.
 
-    Runs in a request for small files and in the worker (``tasks.import_job``) for large
-    ones. The record's final status is written after the transaction, in its own statement.
-    A commit saves the mapping it used, to be offered for the next file with these headers.
+    Runs in a request for small files and in the worker (``tasks.import_job``, with the
+    job's id) for large ones; the command line calls it directly. The run first claims the
+    record: from ``ready`` (by default any state a check may start from, or 待确认 for a
+    commit), or, in the worker, from the state ``import_start`` queued it in; ImportBusy if
+    it cannot. A commit's final status is written in the transaction of its writes, so a
+    process that dies leaves the record running, with nothing written, for
+    ``import_records_reconcile`` to put back. A commit saves the mapping it used, to be
+    offered for the next file with these headers.
     """
+    busy = ImportRecord.Status.COMMITTING if commit else ImportRecord.Status.CHECKING
+    if ready is None:
+        ready = (ImportRecord.Status.CHECKED,) if commit else _READY_TO_CHECK
+    runner = _claim(record_id, busy, ready=ready, job_id=job_id)
+    try:
+        return _run_claimed(record_id, commit, runner, job_id, preview_all)
+    except Exception as error:
+        import_fail(record_id=record_id, message=f"导入失败：{error}", runner=runner)
+        raise
+
+
+def _claim(record_id: int, busy: str, *, ready, job_id: int | None) -> str:
+    now = timezone.now()
+    runner = f"{socket.gethostname()} {os.getpid()} {uuid.uuid4().hex[:12]}"[:128]
+    claim = ImportRecord.objects.filter(pk=record_id)
+    if job_id is not None:  # queued by ``import_start`` or ``import_remap`` for this job
+        claim = claim.filter(job_id=job_id, status=busy)
+        fields = {}
+    else:
+        claim = claim.filter(status__in=ready)
+        fields = {"status": busy, "job": None}
+    if not claim.update(runner=runner, started_at=now, heartbeat_at=now, **fields):
+        record = ImportRecord.objects.get(pk=record_id)
+        raise ImportBusy(f"导入记录当前为“{record.get_status_display()}”，不能执行此操作")
+    return runner
+
+
+def _run_claimed(record_id, commit, runner, job_id, preview_all) -> Outcome:
     record = ImportRecord.objects.select_related("uploaded_by").get(pk=record_id)
     kind = KINDS[record.kind]
     user = record.uploaded_by
-    report = _Progress(job_id)
-    ImportRecord.objects.filter(pk=record_id).update(
-        status=ImportRecord.Status.COMMITTING if commit else ImportRecord.Status.CHECKING
-    )
+    report = _Progress(job_id, record_id, runner)
     outcome = Outcome(preview_limit=None if preview_all else MAX_STORED_PREVIEW)
-    table = None
+    first = {}  # what the first read of a large file found, kept on the record
     try:
-        with record.file.open("rb") as handle:
-            data = handle.read()
+        data = _file_bytes(record)
         workbook = workbook_read(data, record.file_name)
         table = _table(kind, workbook, record.sheet or None)
         report(5, "已读取文件")
-        mapping = (
-            Mapping.from_dict(record.mapping)
-            if record.mapping
-            else mapping_propose(kind=kind, table=table, user=user)
-        )
+        if record.mapping:
+            mapping = Mapping.from_dict(record.mapping)
+        else:
+            saved = _saved_mapping(kind, table, user)
+            mapping = mapping_propose(kind=kind, table=table, user=user, saved=saved)
+            first = {
+                "mapping": mapping.as_dict(),
+                "sheet": table.sheet,
+                "sheets": workbook.sheet_names(),
+            }
         outcome.mapping = mapping
         outcome.skipped = [s.as_dict() for s in table.skipped]
+        outcome.rows = len(table.rows)
         if kind.personal and not policy.can_see_personal_data(user):
             outcome.problems = [Problem(None, "", "无权导入人员个人信息")]
         elif mapping.missing:
@@ -469,48 +607,103 @@ def import_run(
                 for key in mapping.missing
             ]
         else:
-            _run(kind, table, mapping, user, commit, outcome, report)
+            finish = _Finish(record, runner, commit, outcome, first)
+            _run(kind, table, mapping, user, commit, outcome, report, finish)
+            if finish.done:
+                _mapping_save(kind, user, outcome)
+                return outcome
     except FileRefused as error:
         outcome.problems = [Problem(None, "", str(error))]
-    if outcome.problems:
-        status = ImportRecord.Status.INVALID
-    elif commit:
-        status = ImportRecord.Status.COMMITTED
-    else:
-        status = ImportRecord.Status.CHECKED
-    ImportRecord.objects.filter(pk=record_id).update(
-        status=status,
-        created=outcome.created,
-        updated=outcome.updated,
-        unchanged=outcome.unchanged,
-        rows=outcome.rows or record.rows,
-        errors=[p.as_dict() for p in outcome.problems[:MAX_STORED_ERRORS]],
-        notes=[p.as_dict() for p in outcome.notes[:MAX_STORED_ERRORS]],
-        skipped=outcome.skipped,
-        preview=outcome.preview[:MAX_STORED_PREVIEW],
-        totals=outcome.totals,
-        mapping_confirmed=commit and status == ImportRecord.Status.COMMITTED,
-        finished_at=timezone.now(),
-    )
-    if status == ImportRecord.Status.COMMITTED and user is not None and outcome.mapping:
+    _Finish(record, runner, commit, outcome, first).write()
+    return outcome
+
+
+def _file_bytes(record: ImportRecord) -> bytes:
+    try:
+        with record.file.open("rb") as handle:
+            return handle.read()
+    except (ValueError, FileNotFoundError):  # never stored, or removed from the disk
+        raise FileRefused("上传的文件已不在服务器上，请重新上传") from None
+
+
+class _Finish:
+    """The record's final state after a run. A commit that wrote writes it from inside its
+    transaction (``hold`` at the start, ``write`` at the end), so the data and 已导入 are
+    kept together or not at all."""
+
+    def __init__(self, record, runner: str, commit: bool, outcome: Outcome, first: dict):
+        self.record, self.runner, self.commit = record, runner, commit
+        self.outcome, self.first = outcome, first
+        self.done = False
+
+    def hold(self) -> None:
+        """Lock the record for the write transaction; on PostgreSQL the lock is what tells
+        ``import_records_reconcile`` this run is alive. Refuses if the run lost its claim."""
+        held = ImportRecord.objects.select_for_update().filter(
+            pk=self.record.pk, runner=self.runner
+        )
+        if not held.exists():
+            raise ImportBusy("这次导入已被中断，请刷新页面后重新确认导入")
+
+    def write(self) -> None:
+        outcome = self.outcome
+        if outcome.problems:
+            status = ImportRecord.Status.INVALID
+        elif self.commit:
+            status = ImportRecord.Status.COMMITTED
+        else:
+            status = ImportRecord.Status.CHECKED
+        ImportRecord.objects.filter(pk=self.record.pk, runner=self.runner).update(
+            status=status,
+            created=outcome.created,
+            updated=outcome.updated,
+            unchanged=outcome.unchanged,
+            rows=outcome.rows or self.record.rows,
+            errors=[p.as_dict() for p in outcome.problems[:MAX_STORED_ERRORS]],
+            notes=[p.as_dict() for p in outcome.notes[:MAX_STORED_ERRORS]],
+            skipped=outcome.skipped,
+            preview=outcome.preview[:MAX_STORED_PREVIEW],
+            totals=outcome.totals,
+            mapping_confirmed=self.commit and status == ImportRecord.Status.COMMITTED,
+            finished_at=timezone.now(),
+            **self.first,
+        )
+        self.done = status == ImportRecord.Status.COMMITTED
+
+    def __call__(self) -> None:
+        """The commit's writes are done and no row was refused: the final state, in their
+        transaction."""
+        self.write()
+
+
+def _mapping_save(kind: Kind, user, outcome: Outcome) -> None:
+    if user is not None and outcome.mapping:
         SavedMapping.objects.update_or_create(
             kind=kind.key,
             signature=outcome.mapping.signature,
             saved_by=user,
             defaults={"mapping": outcome.mapping.as_dict(), "saved_at": timezone.now()},
         )
-    return outcome
 
 
 class _Progress:
-    """Moves the job's progress bar. Inside the import's transaction the update must come
-    from another connection to be seen: on PostgreSQL a short-lived thread does that; SQLite
-    allows one writer at a time, so there the bar stands still until the write is done."""
+    """Moves the job's progress bar and beats the record's heartbeat. Inside the import's
+    transaction the update must come from another connection to be seen: on PostgreSQL a
+    short-lived thread does that for the job; SQLite allows one writer at a time, so there
+    the bar stands still until the write is done. The record beats only outside that
+    transaction: inside it, its lock speaks for the run."""
 
-    def __init__(self, job_id: int | None):
-        self.job_id = job_id
+    def __init__(self, job_id: int | None, record_id: int | None = None, runner: str = ""):
+        self.job_id, self.record_id, self.runner = job_id, record_id, runner
+        self.beaten = time.monotonic()
 
     def __call__(self, percent: int, message: str) -> None:
+        if self.record_id is not None and not connection.in_atomic_block:
+            if time.monotonic() - self.beaten >= HEARTBEAT_EVERY:
+                ImportRecord.objects.filter(pk=self.record_id, runner=self.runner).update(
+                    heartbeat_at=timezone.now()
+                )
+                self.beaten = time.monotonic()
         if self.job_id is None:
             return
         if not connection.in_atomic_block:
@@ -712,7 +905,10 @@ def _check_units(kind: Kind, table: Table, mapping: Mapping, parsed, outcome) ->
                     )
 
 
-def _run(kind, table, mapping, user, commit: bool, outcome: Outcome, report) -> None:
+def _run(kind, table, mapping, user, commit: bool, outcome: Outcome, report, finish) -> None:
+    """Read every row (no writes), then write them in one transaction, which ``finish``
+    locks the record for and, when the commit stands, closes with the record's final state;
+    a check, or a commit with any refused row, rolls it back."""
     resolver = Resolver(user)
     parsed = _read_rows(kind, table, mapping, resolver, outcome, report)
     outcome.rows = len(table.rows)
@@ -736,15 +932,20 @@ def _run(kind, table, mapping, user, commit: bool, outcome: Outcome, report) -> 
             commit and not outcome.problems,
             outcome,
             report,
+            finish,
             submit=mapping.submit,
         )
         return
     _check_sheet_totals(kind, table, mapping, parsed, outcome)
     _check_units(kind, table, mapping, parsed, outcome)
     with transaction.atomic():
+        if commit:
+            finish.hold()
         _write_records(kind, parsed, user, outcome, report)
         if outcome.problems or not commit:
             transaction.set_rollback(True)
+        else:
+            finish()
 
 
 def _preview(kind: Kind, row: _Row, action: str, outcome: Outcome, before=None) -> None:
@@ -877,7 +1078,15 @@ def _frozen(kind: Kind, keys: list[str], line: int, outcome: Outcome) -> None:
 
 
 def _write_values(
-    kind: Kind, parsed: list[_Row], user, commit: bool, outcome, report, *, submit: bool = False
+    kind: Kind,
+    parsed: list[_Row],
+    user,
+    commit: bool,
+    outcome,
+    report,
+    finish,
+    *,
+    submit: bool = False,
 ) -> None:
     """Indicator values through ``values_import``: drafts, or submitted values when the
     importer chose so (the importer reports for every row's organisation, which
@@ -908,6 +1117,8 @@ def _write_values(
     actions: dict = {}
     try:
         with transaction.atomic():
+            if commit:
+                finish.hold()
             counts = values_import(
                 rows=rows,
                 actor=user,
@@ -916,29 +1127,30 @@ def _write_values(
                 actions=actions,
                 submit=submit,
             )
+            if outcome.problems:
+                return
+            outcome.created = counts["created"]
+            outcome.updated = counts["updated"]
+            outcome.unchanged = counts["unchanged"]
+            for row in rows:
+                values = {
+                    "indicator": row.indicator,
+                    "org": row.org,
+                    "region": row.region or row.org.region,
+                    "period": row.period,
+                    "value": cells.Number(row.value, False),
+                    "disaggregation": row.disaggregation,
+                    "comment": row.comment,
+                }
+                action = actions.get((row.line, row.period), "create")
+                _preview(kind, _Row(row.line, values), action, outcome)
+            if commit:
+                finish()
     except ValidationError as error:
         for problem in error.error_list:
             field_name = (problem.params or {}).get("field", "")
             line = (problem.params or {}).get("line")
             outcome.problems.append(Problem(line, kind.header_for(field_name), problem.messages[0]))
-        return
-    if not outcome.problems:
-        outcome.created = counts["created"]
-        outcome.updated = counts["updated"]
-        outcome.unchanged = counts["unchanged"]
-        for row in rows:
-            values = {
-                "indicator": row.indicator,
-                "org": row.org,
-                "region": row.region or row.org.region,
-                "period": row.period,
-                "value": cells.Number(row.value, False),
-                "disaggregation": row.disaggregation,
-                "comment": row.comment,
-            }
-            _preview(
-                kind, _Row(row.line, values), actions.get((row.line, row.period), "create"), outcome
-            )
 
 
 def _value_comment(values: dict, number) -> str:
@@ -949,28 +1161,99 @@ def _value_comment(values: dict, number) -> str:
     return comment
 
 
-def import_fail(*, record_id: int, message: str) -> None:
-    ImportRecord.objects.filter(pk=record_id).update(
+def import_fail(*, record_id: int, message: str, runner: str | None = None) -> None:
+    """A run that raised: the record says why (its transaction rolled back: nothing written).
+    With ``runner``, only while that run still holds the record."""
+    rows = ImportRecord.objects.filter(pk=record_id)
+    if runner is not None:
+        rows = rows.filter(runner=runner)
+    rows.update(
         status=ImportRecord.Status.FAILED,
         errors=[Problem(None, "", message).as_dict()],
         finished_at=timezone.now(),
     )
 
 
-def import_records_reconcile(*, records) -> None:
-    """Mark failed the imports whose job failed without reaching them (a killed worker).
+def import_records_reconcile(*, records, now: datetime | None = None) -> None:
+    """Put back the imports whose run died with its process, so they can be run again.
 
-    The job's work ran in one transaction that never committed, so nothing was written.
+    A run in the worker died when its job ended (or is found dead by the jobs' own rules:
+    its worker process gone, its heartbeat stale) while the record still says it runs. A
+    run in a web request died when its process on this machine is gone, or it has not
+    beaten for ``IMPORT_STALE_AFTER``. Safe because a run's writes and its final status
+    commit together (``_Finish``): a record still running has nothing of that run written.
+    The database guards the race with a run still inside that transaction: on PostgreSQL
+    it holds the record's row lock, which the reaper skips; on SQLite it holds the write
+    lock, which the reaper waits for and then gives up on.
     """
     from duikou.jobs.models import Job
+    from duikou.jobs.services import job_reap_if_dead
 
     busy = {ImportRecord.Status.CHECKING, ImportRecord.Status.COMMITTING}
+    now = now or timezone.now()
     for record in records:
-        if record.status in busy and record.job_id:
-            job = Job.objects.filter(pk=record.job_id).only("status", "message").first()
-            if job is not None and job.status == Job.Status.FAILED:
-                import_fail(record_id=record.pk, message=job.message or "后台任务失败")
-                record.refresh_from_db()
+        if record.status not in busy:
+            continue
+        if record.job_id:
+            job = Job.objects.filter(pk=record.job_id).only("status").first()
+            if job is not None and job.status == Job.Status.RUNNING:
+                try:
+                    job_reap_if_dead(job_id=job.pk, now=now)
+                except OperationalError:  # SQLite: a run's write transaction is open
+                    continue
+                job.refresh_from_db(fields=["status"])
+            dead = job is None or job.status in (Job.Status.FAILED, Job.Status.DONE)
+        else:
+            # Before runs had a heartbeat, a stuck record had none: its last sign of life
+            # is its upload.
+            alive_at = record.heartbeat_at or record.started_at or record.uploaded_at
+            dead = not _runner_alive(record.runner) or alive_at < now - IMPORT_STALE_AFTER
+        if dead and _interrupt(record):
+            record.refresh_from_db()
+
+
+def _runner_alive(runner: str) -> bool:
+    """False only when the run's process was on this machine and is gone; a process id
+    taken again by another process reads as alive until the heartbeat goes stale."""
+    host, _, rest = runner.partition(" ")
+    pid = rest.partition(" ")[0]
+    if not runner or host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _interrupt(record: ImportRecord) -> bool:
+    """Back to 待确认 (a commit) or 已上传 (a check), with a note saying what happened."""
+    committing = record.status == ImportRecord.Status.COMMITTING
+    started = timezone.localtime(record.started_at or record.uploaded_at)
+    note = (
+        f"{started:%Y-%m-%d %H:%M}开始的{'导入' if committing else '检查'}未完成就中断了"
+        "（处理它的进程已停止），没有写入任何数据；"
+        + ("可以重新确认导入。" if committing else "可以重新检查。")
+    )
+    try:
+        with transaction.atomic():
+            rows = ImportRecord.objects.filter(
+                pk=record.pk, status=record.status, runner=record.runner, job_id=record.job_id
+            )
+            if connection.vendor == "postgresql":
+                rows = rows.select_for_update(skip_locked=True)  # locked: the run is alive
+            if not list(rows.values_list("pk", flat=True)):
+                return False
+            ImportRecord.objects.filter(pk=record.pk).update(
+                status=ImportRecord.Status.CHECKED if committing else ImportRecord.Status.UPLOADED,
+                runner="",
+                interrupted=note,
+            )
+    except OperationalError:  # SQLite: a run's write transaction holds the database
+        return False
+    return True
 
 
 # Exports -------------------------------------------------------------------------------

@@ -8,19 +8,34 @@ from django.utils import timezone
 from duikou.jobs.models import Job
 from duikou.jobs.services import job_progress
 
-from .services import import_fail, import_run
+from .models import ImportRecord
+from .services import ImportBusy, import_remap_apply, import_run
 
 
 def import_job(job: Job) -> dict:
-    """Check or commit one upload (``params``: ``record_id``, ``commit``)."""
+    """Check or commit one upload (``params``: ``record_id``, ``commit``, and ``remap``: the
+    mapping changes ``import_remap`` queued for a large file). A run that raises marks the
+    record failed itself; a record another run has taken (this job was given up as dead
+    and the import run again) is left alone."""
     record_id = job.params["record_id"]
+    changes = job.params.get("remap")
+    if changes is not None:
+        record = ImportRecord.objects.select_related("uploaded_by").get(pk=record_id)
+        if record.job_id != job.pk or record.status != ImportRecord.Status.CHECKING:
+            return {"record_id": record_id, "skipped": "导入记录已由其他操作处理"}
+        columns = {int(k): v for k, v in (changes.get("columns") or {}).items()}
+        import_remap_apply(
+            record=record,
+            user=record.uploaded_by,
+            **{**changes, "columns": columns},
+            status=ImportRecord.Status.CHECKING,
+        )
     try:
         outcome = import_run(
             record_id=record_id, commit=bool(job.params.get("commit")), job_id=job.pk
         )
-    except Exception as error:
-        import_fail(record_id=record_id, message=f"导入失败：{error}")
-        raise
+    except ImportBusy as busy:
+        return {"record_id": record_id, "skipped": busy.messages[0]}
     return {
         "record_id": record_id,
         "created": outcome.created,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/", views.upload, name="upload"),
     path("imports/", views.import_list, name="import_list"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/check/", views.import_check, name="import_check"),
     path("imports/<int:pk>/commit/", views.import_commit, name="import_commit"),
     path("imports/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
     path("iati.xml", views.iati, name="iati"),

@@ -237,6 +237,18 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def import_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check an upload again (after an interrupted check, or once the worker is back)."""
+    record = _own_import(request, pk, "只能检查自己上传的文件")
+    try:
+        services.import_start(record=record, commit=False, actor=request.user)
+    except ValidationError as error:
+        return _refused(request, record, error)
+    return redirect("transfer:import_detail", pk=record.pk)
+
+
+@login_required
+@require_POST
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     record = _own_import(request, pk, "只能确认自己上传的文件")
     try:

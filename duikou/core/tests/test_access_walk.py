@@ -160,6 +160,7 @@ RULES.update(
         "transfer/import/": Rule("writers"),
         "transfer/imports/": Rule("signed_in"),
         "transfer/imports/<int:pk>/": Rule("own", "import"),
+        "transfer/imports/<int:pk>/check/": Rule("own_write", "import", "POST"),
         "transfer/imports/<int:pk>/commit/": Rule("own_write", "import", "POST"),
         "transfer/imports/<int:pk>/mapping/": Rule("own_write", "import", "POST"),
         "transfer/iati.xml": Rule("signed_in"),
