@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from duikou.jobs.models import Job, ScheduledRun
 from duikou.jobs.registry import SCHEDULES, Schedule
-from duikou.jobs.services import job_enqueue, jobs_reap_dead_workers, schedules_tick
+from duikou.jobs.services import (
+    STALE_AFTER,
+    job_enqueue,
+    job_reap_if_dead,
+    jobs_reap_dead_workers,
+    schedules_tick,
+)
 from duikou.jobs.testing import run_queued, worker_start
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,6 +67,27 @@ def test_a_killed_worker_leaves_its_job_failed_not_running():
     job.refresh_from_db()
     assert job.status == "failed"
     assert "中断" in job.message
+
+
+def test_one_job_is_reaped_by_the_same_rules_worker_gone_or_heartbeat_stale():
+    job = job_enqueue(kind="jobs.echo", params={"steps": 50, "sleep": 0.2})
+    worker = worker_start()
+    try:
+        assert wait_for(lambda: Job.objects.get(pk=job.pk).progress > 0)
+        assert not job_reap_if_dead(job_id=job.pk)  # beating, its worker alive
+        beat = Job.objects.get(pk=job.pk).heartbeat_at
+        assert job_reap_if_dead(job_id=job.pk, now=beat + STALE_AFTER * 1.5)
+        assert Job.objects.get(pk=job.pk).status == "failed"
+    finally:
+        worker.kill()
+        worker.wait(timeout=10)
+    other = job_enqueue(kind="jobs.echo", params={"steps": 50, "sleep": 0.2})
+    worker = worker_start()
+    assert wait_for(lambda: Job.objects.get(pk=other.pk).progress > 0)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=10)
+    assert job_reap_if_dead(job_id=other.pk)  # its worker is gone; the heartbeat is fresh
+    assert "中断" in Job.objects.get(pk=other.pk).message
 
 
 def test_a_schedule_fires_once_per_period_and_the_worker_runs_it():

@@ -9,7 +9,6 @@ import pytest
 from duikou.audit.models import ChangeEntry
 from duikou.core import testing as factories
 from duikou.jobs.models import Job
-from duikou.jobs.services import jobs_reap_dead_workers
 from duikou.jobs.testing import run_queued, worker_start
 from duikou.results.models import Indicator, Value
 from duikou.transfer.models import ImportRecord
@@ -73,9 +72,10 @@ def test_a_killed_worker_leaves_the_database_unchanged_and_the_import_ready_agai
         if worker.poll() is None:
             worker.kill()
     assert Job.objects.get(pk=record.job_id).status == "running"
-    assert jobs_reap_dead_workers() == 1
     assert (Value.objects.count(), ChangeEntry.objects.count()) == counts
+    # The import page finds the job's worker gone (no worker had to start and reap it).
     record = get_import_for_user(user=user, pk=record.pk)
+    assert Job.objects.get(pk=record.job_id).status == "failed"
     assert record.status == "checked"
     assert "未完成就中断了（处理它的进程已停止），没有写入任何数据" in record.interrupted
     record = import_start(record=record, commit=True, actor=user)
