@@ -353,6 +353,9 @@ def _register(kind: Kind) -> None:
         if version is None:
             return Status(428, {"detail": VERSION_REQUIRED, "errors": []})
         given = {k: v for k, v in given.items() if v is not None}
+        for column in kind.input_columns():  # a change names what it changes; the rest stays
+            if column.key not in given and (column.key in kind.natural_key or column.type == "ref"):
+                given[column.key] = kind.api_value(obj, column)
         values, errors = _read(kind, given, request.user)
         if errors:
             return Status(422, {"detail": "数据未通过检查", "errors": errors})

@@ -1253,7 +1253,7 @@ class MentorPairKind(Kind):
     def link(self, values, resolver):
         from duikou.people.selectors import member_list_for_user
 
-        if "*" in values.get("apprentice_id_number", ""):
+        if "*" in (values.get("apprentice_id_number") or ""):
             del values["apprentice_id_number"]
         name, batch = values["mentor"], values.get("mentor_batch") or ""
         query = member_list_for_user(user=resolver.user).filter(name=name)
