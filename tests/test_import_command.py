@@ -63,3 +63,16 @@ def test_a_file_with_no_table_of_the_kind_says_what_it_looks_like():
         )
     problems = json.loads(out.getvalue())["problems"]
     assert "援疆项目" in problems[0]["message"]
+
+
+@pytest.mark.parametrize("case", cases()[:2])
+def test_the_command_reads_a_file_the_web_would_leave_to_the_worker(case, settings):
+    """The command line is no web request: it reads, maps and commits every file itself."""
+    demo_load()
+    for before in expectation(case).get("after", []):
+        case_import(before)
+    settings.DUIKOU_IMPORT_SYNC_ROWS = 1
+    settings.DUIKOU_IMPORT_SYNC_BYTES = 1
+    done, code = run(case, "--commit")
+    assert code == 0 and done["committed"], done["problems"]
+    assert done["rows"]

@@ -316,11 +316,19 @@ def _looks_like(grid, kind: Kind) -> Kind | None:
 
 
 def import_upload(
-    *, user, kind: str, file_name: str, data: bytes, sheet: str | None = None
+    *,
+    user,
+    kind: str,
+    file_name: str,
+    data: bytes,
+    sheet: str | None = None,
+    inline: bool = False,
 ) -> ImportRecord:
     """Keep an uploaded file, find its table and propose the mapping. Raises FileRefused
     (nothing is kept) for unreadable, oversized or unsafe files; a sheet with no table of
-    this kind is kept as an invalid record that says why."""
+    this kind is kept as an invalid record that says why. A large file is only measured
+    and kept, for the worker's check to read, unless ``inline`` (the command line, which
+    is no web process, reads every file itself)."""
     if kind not in KINDS:
         raise FileRefused("没有这种数据类型")
     spec = KINDS[kind]
@@ -334,7 +342,7 @@ def import_upload(
         sheets=[s.name for s in sizes],
         rows=max((s.rows for s in sizes), default=0),
     )
-    if import_in_worker(record):
+    if import_in_worker(record) and not inline:
         # Never parsed here: the worker's check finds the table and proposes the mapping.
         record.sheet = (sheet or "")[:128]
         record.file.save(f"{record.checksum[:16]}-{kind}.bin", ContentFile(data), save=False)
@@ -387,9 +395,11 @@ def import_remap(
     values: dict[str, dict[str, str]] | None = None,
     clear_blanks: bool | None = None,
     submit: bool | None = None,
+    inline: bool = False,
 ) -> ImportRecord:
     """The user's changes to the proposed mapping (or another sheet); the check runs again.
-    A large file's changes are applied and checked by the worker (status 检查中)."""
+    A large file's changes are applied and checked by the worker (status 检查中), unless
+    ``inline`` (the command line)."""
     if record.uploaded_by_id != getattr(user, "pk", None):
         raise ValidationError("只能修改自己上传的文件的对应关系")
     import_records_reconcile(records=[record])
@@ -406,7 +416,7 @@ def import_remap(
         "clear_blanks": clear_blanks,
         "submit": submit,
     }
-    if import_in_worker(record):
+    if import_in_worker(record) and not inline:
         params = {
             "record_id": record.pk,
             "commit": False,
@@ -666,6 +676,7 @@ class _Finish:
             totals=outcome.totals,
             mapping_confirmed=self.commit and status == ImportRecord.Status.COMMITTED,
             finished_at=timezone.now(),
+            interrupted="",  # an earlier attempt's note no longer applies
             **self.first,
         )
         self.done = status == ImportRecord.Status.COMMITTED

@@ -135,6 +135,7 @@ def test_a_commit_killed_while_writing_wrote_nothing_and_can_be_committed_again(
     assert (record.created, record.errors) == (ROWS, [])  # the check's findings still stand
     record = import_start(record=record, commit=True, actor=record.uploaded_by)
     assert record.status == "committed", record.errors
+    assert not record.interrupted  # the note is for the attempt that did not finish
     assert Value.objects.count() == before[0] + ROWS
 
 

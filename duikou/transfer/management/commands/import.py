@@ -64,6 +64,7 @@ class Command(BaseCommand):
                 file_name=path.name,
                 data=path.read_bytes(),
                 sheet=options["sheet"],
+                inline=True,
             )
         except FileRefused as refused:
             raise CommandError(str(refused)) from None
@@ -99,6 +100,7 @@ class Command(BaseCommand):
                 values=values,
                 clear_blanks=options["clear_blanks"] or None,
                 submit=options["submit"] or None,
+                inline=True,
             )
         outcome = None
         if record.status != ImportRecord.Status.INVALID:
