@@ -40,7 +40,10 @@ MULTIPLIERS = {
     "千万": 10_000_000,
     "亿": 100_000_000,
 }
-VALUE_LIMIT = Decimal("1e20")  # max_digits 24 with 4 decimal places
+# The largest value (exclusive), as for a ledger amount (transfer.cells.MAX_YUAN). The column
+# holds 24 digits with 4 decimals, but SQLite keeps a decimal as a float: 1e20 - 1 came back
+# as 1e20, 25 digits, and every page reading that value failed.
+VALUE_LIMIT = Decimal("1e15")
 UNIT_SYNONYMS = {"名": "人", "位": "人", "场次": "场", "%": "%", "％": "%"}
 CATALOGUE_FIELDS = (
     "name_zh",

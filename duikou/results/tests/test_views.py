@@ -160,3 +160,17 @@ def test_value_save_refuses_control_characters_in_its_texts(team_and_users):
             actor=reporter,
         )
     assert "说明含有不可见的控制字符" in refusal.value.message_dict["comment"][0]
+
+
+@pytest.mark.parametrize("figure", ["99999999999999999999", "1000000000000000"])
+def test_a_value_too_large_to_read_back_is_refused(client, team_and_users, figure):
+    """SQLite keeps decimals as floats: 1e20 - 1 was stored, read back as 1e20 (more
+    digits than the column) and failed every page that showed it."""
+    team, reporter, _ = team_and_users
+    first, _second = yearly()
+    client.force_login(reporter)
+    url = f"/results/grid/?org={team.code}&period=2025"
+    page = client.post(url, {f"value_{first.pk}": figure, "action": "save"})
+    assert page.status_code == 400
+    assert "数值过大" in page.content.decode()
+    assert client.get(url).status_code == 200
