@@ -1171,7 +1171,7 @@ class MemberKind(Kind):
 
     def link(self, values, resolver):
         name = values.get("batch") or ""
-        if "id_number" in values and "*" in values["id_number"]:
+        if "*" in (values.get("id_number") or ""):  # a blank one comes as None
             del values["id_number"]  # a masked number stands for the one on file
         try:
             values["batch"] = _batch(resolver, values.get("donor_org"), name) if name else None

@@ -367,3 +367,18 @@ def test_a_form_in_utf8_by_another_name_is_read_as_utf8(client, portfolio):
     )
     assert status == 403  # read, and refused by the CSRF check like any form without a token
     assert "UTF-8" not in page
+
+
+def test_a_member_changed_with_no_id_number_is_not_a_server_error(world, client):
+    """Found by tools/fuzz-live: a blank id number reached the import kind as None."""
+    from duikou.api.services import api_token_create
+
+    member = world["objects"]["member"]
+    raw = api_token_create(user=world["users"]["writer"], name="接口")[1]
+    response = client.patch(
+        f"/api/v1/members/{member.pk}",
+        data={"id_number": None, "note": "改", "version": member.version},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert response.status_code == 200, response.content
