@@ -89,19 +89,19 @@ def jobs_reap_dead_workers() -> int:
     return failed
 
 
-def job_reap_if_dead(*, job_id: int, now: datetime | None = None) -> bool:
-    """The two rules above for one running job (for a page that waits on it, between two
-    rounds of the worker): failed if its heartbeat is stale or its worker is gone."""
+def job_reap_if_dead(
+    *, job_id: int, now: datetime | None = None, worker_gone: bool = False
+) -> bool:
+    """The rules above for one running job, for a page that waits on it between two rounds
+    of the worker: failed if its heartbeat is stale, or if the caller knows its worker
+    process is gone (a job does not say which machine runs it, so only the caller that
+    does, as an import's runner does, can tell)."""
     now = now or timezone.now()
-    job = (
-        Job.objects.filter(pk=job_id, status=Job.Status.RUNNING)
-        .only("heartbeat_at", "worker_pid")
-        .first()
-    )
+    job = Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).only("heartbeat_at").first()
     if job is None:
         return False
     stale = job.heartbeat_at is not None and job.heartbeat_at < now - STALE_AFTER
-    if not stale and not (job.worker_pid and _worker_gone(job.worker_pid)):
+    if not stale and not worker_gone:
         return False
     return bool(
         Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(

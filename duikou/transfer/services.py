@@ -652,7 +652,7 @@ class _Finish:
         held = ImportRecord.objects.select_for_update().filter(
             pk=self.record.pk, runner=self.runner
         )
-        if not held.exists():
+        if not list(held.values_list("pk", flat=True)):
             raise ImportBusy("这次导入已被中断，请刷新页面后重新确认导入")
 
     def write(self) -> None:
@@ -1188,8 +1188,8 @@ def import_fail(*, record_id: int, message: str, runner: str | None = None) -> N
 def import_records_reconcile(*, records, now: datetime | None = None) -> None:
     """Put back the imports whose run died with its process, so they can be run again.
 
-    A run in the worker died when its job ended (or is found dead by the jobs' own rules:
-    its worker process gone, its heartbeat stale) while the record still says it runs. A
+    A run in the worker died when its job ended, its job's heartbeat is stale, or its
+    worker process (the run's ``runner`` says where) is gone, while the record runs. A
     run in a web request died when its process on this machine is gone, or it has not
     beaten for ``IMPORT_STALE_AFTER``. Safe because a run's writes and its final status
     commit together (``_Finish``): a record still running has nothing of that run written.
@@ -1208,8 +1208,9 @@ def import_records_reconcile(*, records, now: datetime | None = None) -> None:
         if record.job_id:
             job = Job.objects.filter(pk=record.job_id).only("status").first()
             if job is not None and job.status == Job.Status.RUNNING:
+                gone = bool(record.runner) and not _runner_alive(record.runner)
                 try:
-                    job_reap_if_dead(job_id=job.pk, now=now)
+                    job_reap_if_dead(job_id=job.pk, now=now, worker_gone=gone)
                 except OperationalError:  # SQLite: a run's write transaction is open
                     continue
                 job.refresh_from_db(fields=["status"])

@@ -141,7 +141,7 @@ def test_the_macro_test_file_really_carries_a_macro_olevba_can_read():
 
 
 def test_an_excel_4_macro_sheet_is_refused():
-    with pytest.raises(FileTypeRefused, match="含有Excel 4.0宏表"):
+    with pytest.raises(FileTypeRefused, match=r"含有Excel 4\.0宏表"):
         sniff(with_macro_sheet(PLAIN_XLS), "台账.xls")
 
 
@@ -157,5 +157,5 @@ def test_macro_enabled_formats_are_refused_by_name_whatever_they_hold(name):
 )
 def test_an_ooxml_package_holding_a_vba_project_is_refused_whatever_it_is_called(part, name):
     main = "xl/workbook.xml" if name.endswith("xlsx") else "word/document.xml"
-    with pytest.raises(FileTypeRefused, match="含有VBA宏（vbaProject.bin）"):
+    with pytest.raises(FileTypeRefused, match=r"含有VBA宏（vbaProject\.bin）"):
         sniff(package("[Content_Types].xml", main, part), name)

@@ -69,7 +69,7 @@ def test_a_killed_worker_leaves_its_job_failed_not_running():
     assert "中断" in job.message
 
 
-def test_one_job_is_reaped_by_the_same_rules_worker_gone_or_heartbeat_stale():
+def test_one_job_is_reaped_when_its_heartbeat_is_stale_or_its_worker_is_known_gone():
     job = job_enqueue(kind="jobs.echo", params={"steps": 50, "sleep": 0.2})
     worker = worker_start()
     try:
@@ -86,7 +86,8 @@ def test_one_job_is_reaped_by_the_same_rules_worker_gone_or_heartbeat_stale():
     assert wait_for(lambda: Job.objects.get(pk=other.pk).progress > 0)
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=10)
-    assert job_reap_if_dead(job_id=other.pk)  # its worker is gone; the heartbeat is fresh
+    assert not job_reap_if_dead(job_id=other.pk)  # the heartbeat is fresh
+    assert job_reap_if_dead(job_id=other.pk, worker_gone=True)  # as the caller knows
     assert "中断" in Job.objects.get(pk=other.pk).message
 
 
