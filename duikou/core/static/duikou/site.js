@@ -65,6 +65,12 @@
     (root || document).querySelectorAll("select[data-autosubmit]").forEach(function (s) {
       s.addEventListener("change", function () { s.form.submit(); });
     });
+    /* "返回上一页" on the error pages: the link goes home when there is no page to go back to. */
+    (root || document).querySelectorAll("a[data-back]").forEach(function (a) {
+      a.addEventListener("click", function (event) {
+        if (window.history.length > 1) { event.preventDefault(); window.history.back(); }
+      });
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
