@@ -7,15 +7,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from duikou.orgs.models import Organisation
+
 from .selectors import change_entry_list_for_user, entity_choices
 
 PAGE_SIZE = 50
 
 
 class HistorySearchForm(forms.Form):
-    entity = forms.ChoiceField(label=_("对象类型"), required=False)
-    entity_id = forms.CharField(label=_("对象编号"), required=False, max_length=64)
+    entity = forms.ChoiceField(label=_("记录类型"), required=False)
+    entity_id = forms.CharField(
+        label=_("记录编号"), required=False, max_length=64, widget=forms.HiddenInput
+    )
     actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
+    organisation = forms.ModelChoiceField(
+        label=_("机构"), required=False, queryset=Organisation.objects.order_by("code")
+    )
     since = forms.DateField(
         label=_("起始日期"), required=False, widget=forms.DateInput({"type": "date"})
     )

@@ -91,11 +91,10 @@ def test_the_page_shows_field_level_changes_escaped(client, edited):
 def test_the_fragment_lists_who_when_what_and_why(edited):
     project, editor = edited
     html = render_to_string("audit/history.html", {"entries": change_history_for(project)})
-    assert html.count("<tr><th>") >= 2
-    update_row = html.split("<tbody>")[1].split("</tr>\n    <tr>")[0]
-    assert editor.username in update_row
-    assert "项目名称" in update_row
-    assert "&lt;b&gt;旧名称&lt;/b&gt;" in update_row and "新名称" in update_row
+    assert html.count('<li class="change">') == 2
+    update_row = html.split('<li class="change">')[1]
+    assert editor.username in update_row and "修改" in update_row
+    assert "项目名称：&lt;b&gt;旧名称&lt;/b&gt; → 新名称" in update_row
     assert "按批复更名" in update_row
     assert "版本" not in update_row  # bookkeeping columns are left out
 
