@@ -1,0 +1,89 @@
+"""The site menu, built from what the user may do (asked of the policy module).
+
+A link appears only where its page would answer the user; the access walk
+(core/tests/test_access_walk.py) holds the pages' own rules, and
+core/tests/test_menu.py checks that every link shown answers."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from duikou import policy
+from duikou.orgs.models import Membership
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    label: str
+    items: tuple[MenuItem, ...]
+
+
+def menu_for_user(user) -> list[MenuGroup]:
+    """The groups and links the user sees; nothing for a visitor who has not signed in."""
+    if not user.is_authenticated:
+        return []
+    scope = policy.scope_for(user)
+    writer = policy.is_writer(user)
+    # Anyone with a role beyond the public account's: the background jobs they start
+    # (reports, exports) are theirs to follow; the public account starts none.
+    member = scope.writes_all or bool(scope.roles - {Membership.Role.PUBLIC})
+
+    def entries(*pairs: tuple[bool, str, str]) -> tuple[MenuItem, ...]:
+        return tuple(MenuItem(label, reverse(name)) for shown, label, name in pairs if shown)
+
+    groups = [
+        MenuGroup(
+            _("台账"),
+            entries(
+                (True, _("项目"), "projects:list"),
+                (True, _("招商引资"), "investment:list"),
+                (True, _("援疆人员"), "people:batches"),
+                (True, _("交流合作"), "exchanges:partnerships"),
+                (True, _("机构"), "orgs:list"),
+                (True, _("地区"), "geo:list"),
+            ),
+        ),
+        MenuGroup(
+            _("成效"),
+            entries(
+                (True, _("指标查询"), "web:explore"),
+                (True, _("地图"), "web:map"),
+                (True, _("指标值"), "web:values"),
+                (writer, _("指标填报"), "results:grid"),
+                (writer, _("待提交"), "results:submissions"),
+                (writer, _("审核"), "results:approvals"),
+            ),
+        ),
+        MenuGroup(
+            _("数据"),
+            entries(
+                (writer, _("导入"), "transfer:upload"),
+                (True, _("导出与模板"), "transfer:index"),
+                (writer, _("报道读取"), "ingest:list"),
+            ),
+        ),
+        MenuGroup(
+            _("报告"),
+            entries(
+                (True, _("报告"), "reports:list"),
+                (True, _("合规检查"), "reports:compliance"),
+            ),
+        ),
+        MenuGroup(
+            _("管理"),
+            entries(
+                (policy.can_read_history(user), _("审计"), "audit:list"),
+                (user.is_staff, _("管理后台"), "admin:index"),
+                (True, _("接口令牌"), "api_tokens:list"),
+                (member, _("后台任务"), "jobs:list"),
+            ),
+        ),
+    ]
+    return [group for group in groups if group.items]
