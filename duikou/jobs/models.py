@@ -66,3 +66,23 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.period_key}"
+
+
+class WorkerBeat(models.Model):
+    """A worker process's last sign of life, written by `duikou worker` on every round.
+
+    The jobs page reads it to say when no worker runs (queued jobs would wait for ever).
+    One row per process; a worker that stops cleanly deletes its row."""
+
+    worker_id = models.CharField(_("进程标识"), max_length=128, unique=True)
+    host = models.CharField(_("主机"), max_length=255)
+    pid = models.PositiveIntegerField(_("进程号"))
+    started_at = models.DateTimeField(_("启动时间"), default=timezone.now)
+    seen_at = models.DateTimeField(_("最近心跳"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("后台进程心跳")
+        verbose_name_plural = _("后台进程心跳")
+
+    def __str__(self) -> str:
+        return self.worker_id

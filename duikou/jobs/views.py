@@ -2,12 +2,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .selectors import get_job_for_user, job_list_for_user
+from .selectors import get_job_for_user, job_list_for_user, worker_status
 
 
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "jobs/list.html", {"jobs": job_list_for_user(user=request.user)[:100]})
+    return render(
+        request,
+        "jobs/list.html",
+        {"jobs": job_list_for_user(user=request.user)[:100], "worker": worker_status()},
+    )
 
 
 @login_required

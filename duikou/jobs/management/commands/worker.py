@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django_tasks_db.management.commands.db_worker import Worker
 
+from duikou.jobs.liveness import worker_beat, worker_identity, worker_stopped
 from duikou.jobs.services import jobs_reap_dead_workers, jobs_reap_stale, schedules_tick
 
 
@@ -25,24 +26,30 @@ class Command(BaseCommand):
         failed = jobs_reap_dead_workers() + jobs_reap_stale()
         if failed:
             self.stdout.write(f"{failed} 个中断的任务已标记为失败")
-        while self.running:
+        identity = worker_identity()
+        try:
+            while self.running:
+                close_old_connections()
+                worker_beat(worker_id=identity)
+                schedules_tick()
+                worker = Worker(
+                    queue_names=["*"],
+                    interval=0,
+                    batch=True,
+                    backend_name="default",
+                    startup_delay=False,
+                    max_tasks=None,
+                    worker_id=f"duikou-{os.getpid()}",
+                    excluded_queue_names=[],
+                )
+                worker.run()
+                if options["once"]:
+                    break
+                jobs_reap_stale()
+                time.sleep(options["interval"])
+        finally:
             close_old_connections()
-            schedules_tick()
-            worker = Worker(
-                queue_names=["*"],
-                interval=0,
-                batch=True,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id=f"duikou-{os.getpid()}",
-                excluded_queue_names=[],
-            )
-            worker.run()
-            if options["once"]:
-                break
-            jobs_reap_stale()
-            time.sleep(options["interval"])
+            worker_stopped(worker_id=identity)
 
     def _stop(self, signum, frame):
         self.running = False

@@ -1,0 +1,42 @@
+"""The worker's sign of life: a contract between `duikou worker` and the web side.
+
+The worker writes its row on every round of its loop (every couple of seconds when idle);
+the jobs page reads the rows to say when no worker runs. A round that runs a long job
+does not beat here, but the job itself does (`Job.heartbeat_at`), so the reader counts
+both. The rows are the worker's bookkeeping, not a record anyone changes: no history."""
+
+import os
+import socket
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from .models import WorkerBeat
+
+# Rows of workers killed without a clean stop are dropped after this long.
+FORGET_AFTER = timedelta(days=1)
+
+
+def worker_identity() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def worker_beat(*, worker_id: str, now: datetime | None = None) -> None:
+    """Record that the worker ``worker_id`` (this process) is alive now."""
+    now = now or timezone.now()
+    WorkerBeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={"seen_at": now},
+        create_defaults={
+            "host": socket.gethostname()[:255],
+            "pid": os.getpid(),
+            "started_at": now,
+            "seen_at": now,
+        },
+    )
+    WorkerBeat.objects.filter(seen_at__lt=now - FORGET_AFTER).delete()
+
+
+def worker_stopped(*, worker_id: str) -> None:
+    """The worker stops cleanly: the page says at once that none runs."""
+    WorkerBeat.objects.filter(worker_id=worker_id).delete()
