@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.urls import NoReverseMatch, reverse
@@ -161,6 +162,9 @@ def _label(model, name: str) -> str:
         return EXTRA_LABELS[name]
     found = _field(model, name)
     label = str(getattr(found, "verbose_name", None) or name)
+    if found is not None and found.is_relation and label.isascii():
+        # A foreign key declared without a Chinese name: call it what it points to.
+        label = str(found.related_model._meta.verbose_name)
     if isinstance(found, MoneyField):
         label = label.replace("（元）", "")  # the amount itself says 元, 万元 or 亿元
     return label
@@ -222,7 +226,11 @@ class _Names:
                     clean.add(model._meta.pk.to_python(pk))
                 except ValidationError:
                     pass  # a malformed id in an old snapshot names nothing: shown as deleted
-            for obj in model._default_manager.filter(pk__in=clean):
+            parents = [f.name for f in _parent_fields(model)]
+            rows = model._default_manager.filter(pk__in=clean)
+            if parents:
+                rows = rows.select_related(*parents)
+            for obj in rows:
                 self.names[(model, str(obj.pk))] = _record_name(obj)
         self.wanted.clear()
 
@@ -232,9 +240,56 @@ class _Names:
         return self.names.get((model, str(pk)), DELETED)
 
 
+NAME_FIELDS = ("name", "name_zh", "title")
+
+
+def _own_name_field(model) -> str | None:
+    names = {f.name for f in model._meta.concrete_fields}
+    return next((name for name in NAME_FIELDS if name in names), None)
+
+
+def _parent_fields(model) -> list:
+    """For a record without a name of its own (a fund transaction, a value), the foreign
+    keys to named records (its project, its indicator): it is named after the first set."""
+    if _own_name_field(model) is not None or model is get_user_model():
+        return []
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.many_to_one and _own_name_field(f.related_model) is not None
+    ]
+
+
 def _record_name(obj: models.Model) -> str:
-    name = getattr(obj, "name", None) or getattr(obj, "name_zh", None)
-    return str(name) if name else str(obj)
+    if isinstance(obj, get_user_model()):
+        return actor_name(obj)
+    own = _own_name_field(type(obj))
+    if own is not None and getattr(obj, own):
+        return str(getattr(obj, own))
+    parent = next(
+        (getattr(obj, f.name) for f in _parent_fields(type(obj)) if getattr(obj, f.attname)),
+        None,
+    )
+    if parent is None:
+        return str(obj)
+    parts = [_record_name(parent)]
+    when = next(
+        (
+            getattr(obj, f.name)
+            for f in obj._meta.concrete_fields
+            if isinstance(f, models.DateField)
+            and not isinstance(f, models.DateTimeField)
+            and getattr(obj, f.name)
+        ),
+        None,
+    )
+    if when is not None:
+        parts.append(_date_text(when))
+    else:  # an undated line of its parent: say which (资金计划 of 援疆资金)
+        kind = next((f for f in obj._meta.concrete_fields if f.choices), None)
+        if kind is not None:
+            parts.append(str(getattr(obj, f"get_{kind.name}_display")()))
+    return " ".join(parts)
 
 
 def _value_text(model, name: str, value, names: _Names) -> str:

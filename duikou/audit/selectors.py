@@ -130,13 +130,15 @@ def entity_choices() -> list[tuple[str, str]]:
         if model._meta.app_label not in INTERNAL_APPS:
             kinds.setdefault(entity, model)
     order = {label: n for n, label in enumerate(DOMAIN_APPS)}
+    declared = {model: n for n, model in enumerate(apps.get_models())}
     names = [str(model._meta.verbose_name) for model in kinds.values()]
     choices = []
     for label, model in kinds.items():
         name = str(model._meta.verbose_name)
         if names.count(name) > 1:  # two kinds share a name: say whose it is
             name = f"{name}（{model._meta.app_config.verbose_name}）"
-        choices.append((order.get(model._meta.app_label, len(order)), label, name))
+        rank = (order.get(model._meta.app_label, len(order)), declared.get(model, 0))
+        choices.append((rank, label, name))
     return [(label, name) for _, label, name in sorted(choices)]
 
 

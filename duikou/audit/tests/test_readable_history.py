@@ -131,7 +131,10 @@ def test_the_audit_page_names_kinds_and_records_and_links_them(auditor, lived):
             assert "援疆项目 昌吉州人民医院改扩建" in re.sub(r"\s+", " ", text)
             assert "2025年3月2日 07:30" in text
         else:
-            assert "FJ-2025-001 援疆资金" in text and "计划金额：150.00万元 → 200.00万元" in text
+            assert (
+                "昌吉州人民医院改扩建 援疆资金" in text
+                and "计划金额：150.00万元 → 200.00万元" in text
+            )
 
 
 def test_the_kind_filter_lists_chinese_names_of_domain_records_only(auditor, lived):
