@@ -406,9 +406,15 @@ def record_url(entity: str, entity_id: str, data: dict | None) -> str:
         return ""
 
 
+def _is_child(entity: str) -> bool:
+    return RECORD_PAGES.get(entity, ("", "id"))[1] not in ("id", "")
+
+
 def describe_entries(entries, *, with_records: bool = False) -> list[Described]:
     """Each entry as lines a person reads; with ``with_records`` also the record's name and
-    page (the auditors' page, where entries of many records are mixed)."""
+    page (the auditors' page, where entries of many records are mixed). Entries of a child
+    record (a project's budget line) are always named, as a record page may list them with
+    its own."""
     entries = list(entries)
     names = _Names()
     models_of = {entry.entity: model_for(entry.entity) for entry in entries}
@@ -416,7 +422,7 @@ def describe_entries(entries, *, with_records: bool = False) -> list[Described]:
         model = models_of[entry.entity]
         _want_names(model, entry.before, names)
         _want_names(model, entry.after, names)
-        if with_records and model is not None:
+        if (with_records or _is_child(entry.entity)) and model is not None:
             names.want(model, entry.entity_id)
     names.fetch()
     described = []
@@ -424,10 +430,11 @@ def describe_entries(entries, *, with_records: bool = False) -> list[Described]:
         model = models_of[entry.entity]
         record = ""
         url = ""
-        if with_records:
+        if with_records or _is_child(entry.entity):
             record = names.name(model, entry.entity_id) if model is not None else DELETED
             if record == DELETED and _snapshot_name(entry):
                 record = f"{_snapshot_name(entry)}{DELETED}"
+        if with_records:
             data = {**(entry.before or {}), **(entry.after or {})}
             url = record_url(entry.entity, entry.entity_id, data)
             if record.endswith(DELETED) and RECORD_PAGES.get(entry.entity, ("", ""))[1] == "id":

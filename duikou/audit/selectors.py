@@ -19,11 +19,16 @@ SECRET_FIELDS = {"password", "key", "secret", "token", "bin_key"}
 HIDDEN = "（已隐藏）"
 
 
-def change_history_for(instance: models.Model):
-    """The change history of one record, newest first."""
-    return ChangeEntry.objects.filter(
-        entity=instance._meta.label_lower, entity_id=str(instance.pk)
-    ).select_related("actor")
+def change_history_for(instance: models.Model, *, including=()):
+    """The change history of one record, newest first; with ``including`` (records that
+    belong to it, such as a project's budget lines) theirs too, mixed in by time."""
+    condition = Q(entity=instance._meta.label_lower, entity_id=str(instance.pk))
+    children: dict[str, list[str]] = {}
+    for child in including:
+        children.setdefault(child._meta.label_lower, []).append(str(child.pk))
+    for entity, ids in children.items():
+        condition |= Q(entity=entity, entity_id__in=ids)
+    return ChangeEntry.objects.filter(condition).select_related("actor")
 
 
 def deletions_of(model: type[models.Model], **before) -> QuerySet[ChangeEntry]:

@@ -139,7 +139,7 @@ def _detail_context(request: HttpRequest, project: Project, document_form=None) 
         # Only the values that measure this project; the organisation's other figures for the
         # place belong on its own and the place's pages, not on every project of the pair.
         "values": value_list_for_user(user=request.user).filter(project=project)[:50],
-        "history": change_history_for(project)[:50],
+        "history": change_history_for(project, including=project.budget_lines.all())[:50],
         "can_edit": can_edit,
         "next_steps": steps,
         "documents": documents,

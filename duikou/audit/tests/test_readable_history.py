@@ -89,6 +89,8 @@ def test_the_project_page_reads_like_a_ledger_not_a_dump(client, lived):
     assert "状态：储备 → 立项" in text
     assert "状态日期：2025年3月1日 → 2025年4月1日" in text
     assert "援疆资金计划：150.00万元" in text
+    assert "资金计划 昌吉州人民医院改扩建 援疆资金" in re.sub(r"\s+", " ", text)
+    assert "计划金额：150.00万元 → 200.00万元" in text  # the budget line's own history
     assert "民生项目：是" in text
     assert "行业领域：医疗卫生" in text
     assert "李审核" in text and "按批复调整" in text
