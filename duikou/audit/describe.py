@@ -48,6 +48,9 @@ INTERNAL_FIELDS = {
 # Never shown, whatever a snapshot happened to hold.
 SECRET_FIELDS = {"password", "key", "secret", "token", "bin_key"}
 
+# Where a change came from, for the few sources stored as codes.
+SOURCE_LABELS = {"web": "页面录入", "api": "接口", "import": "导入", "extraction": "报道读取"}
+
 # Keys some services add to a snapshot besides the model's own fields.
 EXTRA_LABELS = {"budgets": "资金计划"}
 
@@ -111,6 +114,11 @@ class Described:
     @property
     def action(self) -> str:
         return str(self.entry.get_action_display())
+
+    @property
+    def source(self) -> str:
+        source = self.entry.source or ""
+        return SOURCE_LABELS.get(source, source if not source.isascii() else "")
 
     @property
     def actor(self) -> str:

@@ -194,6 +194,16 @@ def test_the_audit_page_reads_each_page_in_a_few_queries(
         assert auditor.get(reverse("audit:list")).status_code == 200
 
 
+def test_the_source_of_a_change_is_shown_in_words(lived):
+    project, _ = lived
+    entry = change_history_for(project).first()
+    entry.source = "web"
+    [row] = describe_entries([entry])
+    assert row.source == "页面录入"
+    entry.source = "管理后台"
+    assert describe_entries([entry])[0].source == "管理后台"
+
+
 def test_kind_names_are_chinese():
     assert kind_label("projects.project") == "援疆项目"
     assert kind_label("nothing.here") == "记录"
