@@ -115,6 +115,18 @@ class Described:
     def action(self) -> str:
         return str(self.entry.get_action_display())
 
+    # A creation lists every filled field; past the first few they fold away so a page of
+    # fifty entries stays a page.
+    FOLD_AFTER = 8
+
+    @property
+    def head(self) -> list[Line]:
+        return self.lines[: self.FOLD_AFTER]
+
+    @property
+    def rest(self) -> list[Line]:
+        return self.lines[self.FOLD_AFTER :]
+
     @property
     def source(self) -> str:
         source = self.entry.source or ""
