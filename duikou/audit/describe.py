@@ -94,8 +94,8 @@ class Line:
     def __str__(self) -> str:
         if self.before is None:
             return f"{self.label}：{self.after}"
-        if self.after is None:
-            return f"{self.label}：{self.before} → {DELETED}"
+        if self.after is None:  # a deletion's last state; the action already says 删除
+            return f"{self.label}：{self.before}"
         return f"{self.label}：{self.before} → {self.after}"
 
 
@@ -354,13 +354,14 @@ def _budget_lines(before: dict | None, after: dict | None, is_update: bool) -> l
             label = f"{FundSource(source).label}计划"
         except ValueError:
             label = f"{source}计划"
-        lines.append(
-            Line(
-                label,
-                _money_text(old) if is_update else None,
-                _money_text(new) if new is not None else (None if is_update else EMPTY),
-            )
-        )
+        shown_old = EMPTY if old is None else _money_text(old)
+        shown_new = EMPTY if new is None else _money_text(new)
+        if is_update:
+            lines.append(Line(label, shown_old, shown_new))
+        elif new is not None:
+            lines.append(Line(label, None, shown_new))
+        elif old is not None:
+            lines.append(Line(label, shown_old, None))
     return lines
 
 

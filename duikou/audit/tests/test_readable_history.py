@@ -24,6 +24,7 @@ from duikou.projects.services import (
 
 pytestmark = pytest.mark.django_db
 
+DELETED_NAME = "（已删除）"
 DUMPS = re.compile(r"[{}\[\]]|_id\b|projects\.project|exchanges\.|#\d")
 
 
@@ -202,6 +203,25 @@ def test_the_source_of_a_change_is_shown_in_words(lived):
     assert row.source == "页面录入"
     entry.source = "管理后台"
     assert describe_entries([entry])[0].source == "管理后台"
+
+
+def test_a_deletion_shows_the_last_state(lived):
+    project, _ = lived
+    entry = ChangeEntry.objects.create(
+        entity="projects.fundtransaction",
+        entity_id="999999",
+        action="delete",
+        before={"project_id": project.pk, "amount": "30000.00", "kind": "spend", "version": 2},
+        reason="重复录入",
+    )
+    [row] = describe_entries([entry], with_records=True)
+    assert [str(line) for line in row.lines] == [
+        "援疆项目：昌吉州人民医院改扩建",
+        "金额：3.00万元",
+        "类型：支出",
+    ]
+    assert row.record == DELETED_NAME and row.action == "删除"
+    assert row.url == reverse("projects:detail", args=[project.pk])
 
 
 def test_kind_names_are_chinese():
