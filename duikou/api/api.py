@@ -92,7 +92,9 @@ class Error(Schema):
     errors: list[FieldError] = []
 
 
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
+# 414: an address longer than the HTTP server takes (gunicorn: 4,094 bytes of request line)
+# is refused before it reaches the site, with the server's own page.
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 414: Error, 422: Error}
 
 
 def _error(request, status: int, detail: str, errors: list | None = None):
