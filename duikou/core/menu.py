@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from duikou import policy
 from duikou.orgs.models import Membership
@@ -44,10 +45,10 @@ def menu_for_user(user) -> list[MenuGroup]:
             entries(
                 (True, _("项目"), "projects:list"),
                 (True, _("招商引资"), "investment:list"),
-                (True, _("援疆人员"), "people:batches"),
+                (True, pgettext("menu", "援疆人员"), "people:batches"),
                 (True, _("交流合作"), "exchanges:partnerships"),
-                (True, _("机构"), "orgs:list"),
-                (True, _("地区"), "geo:list"),
+                (True, pgettext("menu", "机构"), "orgs:list"),
+                (True, pgettext("menu", "地区"), "geo:list"),
             ),
         ),
         MenuGroup(
@@ -55,31 +56,31 @@ def menu_for_user(user) -> list[MenuGroup]:
             entries(
                 (True, _("指标查询"), "web:explore"),
                 (True, _("地图"), "web:map"),
-                (True, _("指标值"), "web:values"),
+                (True, pgettext("menu", "指标值"), "web:values"),
                 (writer, _("指标填报"), "results:grid"),
                 (writer, _("待提交"), "results:submissions"),
                 (writer, _("审核"), "results:approvals"),
             ),
         ),
         MenuGroup(
-            _("数据"),
+            pgettext("menu", "数据"),
             entries(
-                (writer, _("导入"), "transfer:upload"),
+                (writer, pgettext("menu", "导入"), "transfer:upload"),
                 (True, _("导出与模板"), "transfer:index"),
                 (writer, _("报道读取"), "ingest:list"),
             ),
         ),
         MenuGroup(
-            _("报告"),
+            pgettext("menu", "报告"),
             entries(
-                (True, _("报告"), "reports:list"),
+                (True, pgettext("menu", "报告"), "reports:list"),
                 (True, _("合规检查"), "reports:compliance"),
             ),
         ),
         MenuGroup(
-            _("管理"),
+            pgettext("menu", "管理"),
             entries(
-                (policy.can_read_history(user), _("审计"), "audit:list"),
+                (policy.can_read_history(user), pgettext("menu", "审计"), "audit:list"),
                 (user.is_staff, _("管理后台"), "admin:index"),
                 (True, _("接口令牌"), "api_tokens:list"),
                 (member, _("后台任务"), "jobs:list"),

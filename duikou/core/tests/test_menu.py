@@ -118,3 +118,11 @@ def test_the_public_account_sees_no_reporting_review_or_jobs(client):
 def test_a_visitor_who_has_not_signed_in_sees_no_menu(client):
     html = client.get("/").content.decode()
     assert '<span class="menu-label">' not in html
+
+
+def test_the_menu_follows_the_chosen_language(client):
+    client.force_login(make_user("auditor"))
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    labels, _ = menu_of(client.get("/").content.decode())
+    assert labels[:2] == ["Ledger", "Projects"]
+    assert {"Results", "Data", "Reports", "Administration", "Audit trail"} <= set(labels)
