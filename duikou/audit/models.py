@@ -39,4 +39,6 @@ class ChangeEntry(models.Model):
         indexes = [models.Index(fields=["entity", "entity_id", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.entity}#{self.entity_id}"
+        from .describe import kind_label
+
+        return f"{self.get_action_display()}{kind_label(self.entity)}（{self.entity_id}）"

@@ -1,10 +1,9 @@
 """Reads of the change history: one record's history, and the auditors' search."""
 
-from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -13,10 +12,6 @@ from duikou import policy
 from duikou.core.models import Tracked
 
 from .models import ChangeEntry
-
-# Never shown, whatever a snapshot happened to hold.
-SECRET_FIELDS = {"password", "key", "secret", "token", "bin_key"}
-HIDDEN = "（已隐藏）"
 
 
 def change_history_for(instance: models.Model, *, including=()):
@@ -145,45 +140,3 @@ def entity_choices() -> list[tuple[str, str]]:
         rank = (order.get(model._meta.app_label, len(order)), declared.get(model, 0))
         choices.append((rank, label, name))
     return [(label, name) for _, label, name in sorted(choices)]
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    label: str
-    before: object
-    after: object
-
-
-def _label(model, name: str) -> str:
-    if model is None:
-        return name
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        field = next((f for f in model._meta.concrete_fields if f.attname == name), None)
-        if field is None:
-            return name
-    # Reverse relations (e.g. a report's "figures" summary) have no verbose name.
-    return str(getattr(field, "verbose_name", name))
-
-
-def entry_changes(entry: ChangeEntry) -> list[FieldChange]:
-    """Field by field what one entry changed: all fields of a creation or deletion,
-    only the changed ones of an update. Secrets are masked."""
-    before, after = entry.before or {}, entry.after or {}
-    try:
-        model = apps.get_model(entry.entity)
-    except (LookupError, ValueError):
-        model = None
-    changes = []
-    for name in dict.fromkeys([*before, *after]):
-        old, new = before.get(name), after.get(name)
-        if entry.before is not None and entry.after is not None and old == new:
-            continue
-        if name in {"version", "updated_at"}:
-            continue
-        if name in SECRET_FIELDS:
-            old, new = (HIDDEN if old is not None else None), (HIDDEN if new is not None else None)
-        changes.append(FieldChange(name, _label(model, name), old, new))
-    return changes
