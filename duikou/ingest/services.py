@@ -160,7 +160,9 @@ def figure_update(*, figure: Figure, actor, **changes) -> Figure:
     if set(changes) - set(FIGURE_FIELDS):
         raise refuse(sorted(set(changes) - set(FIGURE_FIELDS))[0], "该字段不能修改")
     figure = (
-        Figure.objects.select_for_update().select_related("report__org", "org").get(pk=figure.pk)
+        Figure.objects.select_for_update(of=("self",))
+        .select_related("report__org", "org")
+        .get(pk=figure.pk)
     )
     _require_figure_writer(actor, figure)
     if figure.status == Figure.Status.ACCEPTED:
@@ -183,7 +185,9 @@ def figure_accept(*, figure: Figure, actor) -> Figure:
     """Accept a figure: a stored indicator gets a draft value with the report span as evidence;
     a ledger-computed one is kept as a reported figure to reconcile against the ledger."""
     figure = (
-        Figure.objects.select_for_update().select_related("report__org", "org").get(pk=figure.pk)
+        Figure.objects.select_for_update(of=("self",))
+        .select_related("report__org", "org")
+        .get(pk=figure.pk)
     )
     _require_figure_writer(actor, figure)
     if figure.status == Figure.Status.ACCEPTED:
@@ -225,7 +229,9 @@ def figure_accept(*, figure: Figure, actor) -> Figure:
 @transaction.atomic
 def figure_reject(*, figure: Figure, actor) -> Figure:
     figure = (
-        Figure.objects.select_for_update().select_related("report__org", "org").get(pk=figure.pk)
+        Figure.objects.select_for_update(of=("self",))
+        .select_related("report__org", "org")
+        .get(pk=figure.pk)
     )
     _require_figure_writer(actor, figure)
     before = snapshot(figure)

@@ -363,7 +363,7 @@ def test_another_users_token_is_not_theirs_to_replay(client, world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_posts_at_the_same_moment_make_one_row():
+def test_two_posts_at_the_same_moment_make_one_row(reference_data):
     """A double click: both posts arrive together, each on its own database connection."""
     import threading
 
