@@ -16,8 +16,6 @@ needs an entry here (or a stated reason in ``NOT_HERE``), or
 ``test_every_write_path_is_in_the_matrix`` fails.
 """
 
-from html.parser import HTMLParser
-
 import pytest
 from django.db import connection, transaction
 from django.db.models import Sum
@@ -25,6 +23,7 @@ from django.db.models import Sum
 from duikou.core import testing
 from duikou.core.tests.test_access_walk import API_KINDS, RULES, routes, world  # noqa: F401
 from duikou.transfer.kinds import KINDS
+from duikou.web.testing import page_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -189,47 +188,8 @@ NOT_HERE = {
 }
 
 
-class _Forms(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.forms, self._form, self._select = [], None, None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self._form = {"action": a.get("action", ""), "fields": {}}
-            self.forms.append(self._form)
-        elif self._form is None:
-            return
-        elif tag == "option" and self._select is not None:
-            fields = self._form["fields"]
-            if a.get("value") and (fields.get(self._select) is None or "selected" in a):
-                fields[self._select] = a["value"]
-        elif "name" not in a:
-            return
-        elif tag == "input":
-            kind = a.get("type", "text")
-            if kind in ("checkbox", "radio") and "checked" not in a:
-                return
-            if kind not in ("submit", "button", "file"):
-                self._form["fields"][a["name"]] = a.get("value", "")
-        elif tag == "select":
-            self._select = a["name"]
-            self._form["fields"].setdefault(a["name"], None)
-        elif tag == "textarea":
-            self._form["fields"][a["name"]] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        elif tag == "select":
-            self._select = None
-
-
 def _form_fields(page: str, action: str) -> dict:
-    parser = _Forms()
-    parser.feed(page)
-    for form in parser.forms:
+    for form in page_forms(page):
         if form["action"] in (action, ""):
             return {k: v for k, v in form["fields"].items() if v is not None}
     raise AssertionError(f"no form posts to {action}")

@@ -2,7 +2,6 @@
 back and resubmit) creates nothing and shows what the first post made."""
 
 from datetime import date
-from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,59 +11,19 @@ from duikou.core import testing
 from duikou.orgs.models import Membership, Organisation
 from duikou.web.models import Submission
 from duikou.web.once import FIELD
+from duikou.web.testing import page_forms
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-class _Forms(HTMLParser):
-    """The page's forms: action and the default value of each field, as a browser sends."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms, self._form, self._select = [], None, None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self._form = {"action": a.get("action", ""), "fields": {}}
-            self.forms.append(self._form)
-        elif self._form is None or "name" not in a:
-            if tag == "option" and self._select is not None:
-                self._option(a)
-            return
-        elif tag == "input":
-            kind = a.get("type", "text")
-            if kind in ("checkbox", "radio") and "checked" not in a:
-                return
-            if kind not in ("submit", "button", "file"):
-                self._form["fields"][a["name"]] = a.get("value", "")
-        elif tag == "select":
-            self._select = a["name"]
-            self._form["fields"].setdefault(a["name"], None)
-        elif tag == "textarea":
-            self._form["fields"][a["name"]] = ""
-
-    def _option(self, a):
-        fields = self._form["fields"]
-        if fields.get(self._select) is None or "selected" in a:
-            if a.get("value"):
-                fields[self._select] = a["value"]
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        elif tag == "select":
-            self._select = None
-
-
 def _form_with_token(page: str, action: str = "") -> dict:
     """The form posting to ``action`` (any, without one) that carries a token."""
-    parser = _Forms()
-    parser.feed(page)
     found = [
-        f for f in parser.forms if FIELD in f["fields"] and (not action or f["action"] == action)
+        f
+        for f in page_forms(page)
+        if FIELD in f["fields"] and (not action or f["action"] == action)
     ]
     assert found, f"the create form ({action or 'on the page'}) carries no one-time token"
     return found[0]
