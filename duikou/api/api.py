@@ -364,7 +364,7 @@ def _register(kind: Kind) -> None:
         try:
             with transaction.atomic():
                 # The row stays locked from this check to the write: nobody saves between.
-                kind.model.objects.select_for_update().filter(pk=obj.pk).exists()
+                kind.model.objects.select_for_update().get(pk=obj.pk)
                 obj = _get(kind, request.user, id)
                 if obj.version != version:
                     raise ConflictError(entity=kind.label, expected=version, current=obj.version)

@@ -3,47 +3,68 @@
 from html.parser import HTMLParser
 
 
-class _Forms(HTMLParser):
-    def __init__(self):
+class _FormReader(HTMLParser):
+    """Each ``<form method="post">`` of a page: its action and the fields a browser sends."""
+
+    def __init__(self, *, choose: bool):
         super().__init__()
-        self.forms, self._form, self._select = [], None, None
+        self.choose = choose
+        self.forms: list[dict] = []
+        self._fields: dict | None = None
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._first_option: str | None = None
+        self._option: dict | None = None
 
     def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self._form = {"action": a.get("action", ""), "fields": {}}
-            self.forms.append(self._form)
-        elif self._form is None:
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("method", "").lower() == "post":
+            self._fields = {}
+            self.forms.append({"action": attrs.get("action", ""), "fields": self._fields})
+        if self._fields is None or (tag != "option" and "name" not in attrs):
             return
-        elif tag == "option" and self._select is not None:
-            fields = self._form["fields"]
-            if a.get("value") and (fields.get(self._select) is None or "selected" in a):
-                fields[self._select] = a["value"]
-        elif "name" not in a:
-            return
-        elif tag == "input":
-            kind = a.get("type", "text")
-            if kind in ("checkbox", "radio") and "checked" not in a:
-                return
-            if kind not in ("submit", "button", "file"):
-                self._form["fields"][a["name"]] = a.get("value", "")
-        elif tag == "select":
-            self._select = a["name"]
-            self._form["fields"].setdefault(a["name"], None)
+        if tag == "input" and attrs.get("type") not in ("submit", "button", "file"):
+            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
+                self._fields[attrs["name"]] = attrs.get("value") or ""
         elif tag == "textarea":
-            self._form["fields"][a["name"]] = ""
+            self._textarea = attrs["name"]
+            self._fields[self._textarea] = ""
+        elif tag == "select":
+            self._select, self._first_option = attrs["name"], None
+        elif tag == "option" and self._select:
+            selected = "selected" in attrs
+            self._option = {"value": attrs.get("value"), "text": "", "selected": selected}
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._fields[self._textarea] += data
+        elif self._option is not None:
+            self._option["text"] += data
 
     def handle_endtag(self, tag):
         if tag == "form":
-            self._form = None
-        elif tag == "select":
+            self._fields = None
+        elif tag == "textarea" and self._textarea:
+            # Browsers drop the newline that follows <textarea>, which Django renders.
+            text = self._fields[self._textarea]
+            self._fields[self._textarea] = text.removeprefix("\r\n").removeprefix("\n")
+            self._textarea = None
+        elif tag == "option" and self._option is not None:
+            option, self._option = self._option, None
+            value = option["text"].strip() if option["value"] is None else option["value"]
+            if self._first_option is None and (value or not self.choose):
+                self._first_option = value
+            if option["selected"] and (value or not self.choose):
+                self._fields[self._select] = value
+        elif tag == "select" and self._select:
+            self._fields.setdefault(self._select, self._first_option or "")
             self._select = None
 
 
-def page_forms(page: str) -> list[dict]:
-    """Each form of ``page``: its ``action`` and the value of each field a browser would
-    send untouched (checked boxes, selected or first options, hidden and text inputs; a
-    select with no option is None)."""
-    parser = _Forms()
-    parser.feed(page)
-    return parser.forms
+def page_forms(page: str, *, choose: bool = False) -> list[dict]:
+    """Each post form of ``page``: ``{"action": …, "fields": {name: value}}`` with what a
+    browser sends untouched. With ``choose``, a select showing nothing or its empty choice
+    takes its first option that has a value (a person picking one)."""
+    reader = _FormReader(choose=choose)
+    reader.feed(page)
+    return reader.forms

@@ -16,6 +16,8 @@ needs an entry here (or a stated reason in ``NOT_HERE``), or
 ``test_every_write_path_is_in_the_matrix`` fails.
 """
 
+import functools
+
 import pytest
 from django.db import connection, transaction
 from django.db.models import Sum
@@ -189,7 +191,7 @@ NOT_HERE = {
 
 
 def _form_fields(page: str, action: str) -> dict:
-    for form in page_forms(page):
+    for form in page_forms(page, choose=True):
         if form["action"] in (action, ""):
             return {k: v for k, v in form["fields"].items() if v is not None}
     raise AssertionError(f"no form posts to {action}")
@@ -215,35 +217,31 @@ def _allowed(matrix, role: str, *owners: str) -> bool:
     return all(owner in matrix["reach"].get(role, set()) for owner in owners)
 
 
-MODELS = None
+WRITTEN_APPS = {
+    "projects",
+    "investment",
+    "people",
+    "exchanges",
+    "results",
+    "ingest",
+    "orgs",
+    "audit",
+    "transfer",
+    "api",
+}
+
+
+@functools.cache
+def _written_models() -> list:
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if m._meta.app_label in WRITTEN_APPS and not m._meta.proxy]
 
 
 def _fingerprint() -> tuple:
     """Row counts and version sums of every written table, and the history's length."""
-    global MODELS
-    from django.apps import apps
-
-    if MODELS is None:
-        MODELS = [
-            m
-            for m in apps.get_models()
-            if m._meta.app_label
-            in {
-                "projects",
-                "investment",
-                "people",
-                "exchanges",
-                "results",
-                "ingest",
-                "orgs",
-                "audit",
-                "transfer",
-                "api",
-            }
-            and not m._meta.proxy
-        ]
     picture = []
-    for model in MODELS:
+    for model in _written_models():
         qs = model.objects.all()
         versions = (
             qs.aggregate(v=Sum("version"))["v"]
@@ -254,22 +252,14 @@ def _fingerprint() -> tuple:
     return tuple(picture)
 
 
-def _rolled_back(request):
-    """Run ``request`` and undo whatever it wrote; return its response."""
-    global _AFTER
+def _written(request):
+    """Run ``request``, see whether it wrote anything, and undo it: (response, wrote)."""
+    before = _fingerprint()
     with transaction.atomic():
         response = request()
-        _AFTER = _fingerprint()
+        wrote = _fingerprint() != before
         transaction.set_rollback(True)
-    return response
-
-
-_AFTER = None
-
-
-def _saved(before) -> bool:
-    """Did the last rolled-back request write anything?"""
-    return _AFTER != before
+    return response, wrote
 
 
 def _record(objects: dict, kind: str):
@@ -331,16 +321,15 @@ def test_each_form_write_is_allowed_or_refused_and_writes_nothing_refused(route,
             owners.append(target)
         for role in ROLES:
             client.force_login(matrix["users"][role])
-            before = _fingerprint()
-            response = _rolled_back(lambda: client.post(url, body))  # noqa: B023
+            response, wrote = _written(lambda: client.post(url, body))  # noqa: B023
             status = response.status_code
             allowed = role in WRITER_ROLES and _allowed(matrix, role, *owners)
             if allowed:
                 good = status not in (403, 404) and status < 500
                 if role == "national":  # the body is valid: the change is made
-                    good = status in (200, 302) and _saved(before)
+                    good = status in (200, 302) and wrote
             else:
-                good = status in (400, 403, 404) and _fingerprint() == before
+                good = status in (400, 403, 404) and not wrote
             if not good:
                 wrong.append(f"{role}/{where or '新建'}/{target or '原机构'}: {status}")
     assert not wrong, f"{route}: " + "；".join(wrong)
@@ -407,8 +396,7 @@ def test_each_api_write_is_allowed_or_refused_and_writes_nothing_refused(kind_ke
                     if method == "patch" and kind.append_only:
                         continue
                     asked = owners if method == "patch" else [target or owner]
-                    before = _fingerprint()
-                    response = _rolled_back(
+                    response, wrote = _written(
                         lambda: getattr(client, method)(  # noqa: B023
                             url,  # noqa: B023
                             body,  # noqa: B023
@@ -425,13 +413,13 @@ def test_each_api_write_is_allowed_or_refused_and_writes_nothing_refused(kind_ke
                             # record; elsewhere it is refused for everyone.
                             moves = kind_key in OWNER_MOVES and target != owner
                             if moves:
-                                good = status == 200 and _saved(before)
+                                good = status == 200 and wrote
                             elif target == owner:
                                 good = status == 200
                             else:
-                                good = status == 422 and not _saved(before)
+                                good = status == 422 and not wrote
                     else:
-                        good = status in (403, 404, 422) and _fingerprint() == before
+                        good = status in (403, 404, 422) and not wrote
                     if not good:
                         wrong.append(f"{method} {role}/{where}/{target or '原机构'}: {status}")
     assert not wrong, f"{kind_key}: " + "；".join(wrong)

@@ -1,8 +1,6 @@
 """Every edit page through ``edit_submit``: a save on an older version is refused (409) with
 a form that carries the current version, so resubmitting that form, once merged, saves."""
 
-from html.parser import HTMLParser
-
 import pytest
 
 from duikou.core import testing
@@ -12,72 +10,15 @@ from duikou.orgs.models import Membership
 from duikou.people.services import batch_update
 from duikou.policy import SYSTEM
 from duikou.projects.services import project_update
+from duikou.web.testing import page_forms
 
 pytestmark = pytest.mark.django_db
 
 
-class _FormReader(HTMLParser):
-    """The fields a browser would send from each ``<form method="post">`` of a page."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms: list[dict] = []
-        self._form: dict | None = None
-        self._textarea: str | None = None
-        self._select: str | None = None
-        self._first_option: str | None = None
-        self._option: dict | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form" and attrs.get("method", "").lower() == "post":
-            self._form = {}
-            self.forms.append(self._form)
-        if self._form is None or (tag != "option" and "name" not in attrs):
-            return
-        if tag == "input" and attrs.get("type") not in ("submit", "button", "file"):
-            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
-                self._form[attrs["name"]] = attrs.get("value") or ""
-        elif tag == "textarea":
-            self._textarea = attrs["name"]
-            self._form[self._textarea] = ""
-        elif tag == "select":
-            self._select, self._first_option = attrs["name"], None
-        elif tag == "option" and self._select:
-            selected = "selected" in attrs
-            self._option = {"value": attrs.get("value"), "text": "", "selected": selected}
-
-    def handle_data(self, data):
-        if self._textarea:
-            self._form[self._textarea] += data
-        elif self._option is not None:
-            self._option["text"] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        elif tag == "textarea" and self._textarea:
-            # Browsers drop the newline that follows <textarea>, which Django renders.
-            text = self._form[self._textarea]
-            self._form[self._textarea] = text.removeprefix("\r\n").removeprefix("\n")
-            self._textarea = None
-        elif tag == "option" and self._option is not None:
-            option, self._option = self._option, None
-            value = option["text"].strip() if option["value"] is None else option["value"]
-            if self._first_option is None:
-                self._first_option = value
-            if option["selected"]:
-                self._form[self._select] = value
-        elif tag == "select" and self._select:
-            self._form.setdefault(self._select, self._first_option or "")
-            self._select = None
-
-
 def shown_form(response) -> dict:
     """What submitting the page's edit form (the one with a version) as shown would send."""
-    reader = _FormReader()
-    reader.feed(response.content.decode())
-    (form,) = [fields for fields in reader.forms if "version" in fields]
+    forms = page_forms(response.content.decode())
+    (form,) = [f["fields"] for f in forms if "version" in f["fields"]]
     return form
 
 

@@ -22,7 +22,7 @@ def _form_with_token(page: str, action: str = "") -> dict:
     """The form posting to ``action`` (any, without one) that carries a token."""
     found = [
         f
-        for f in page_forms(page)
+        for f in page_forms(page, choose=True)
         if FIELD in f["fields"] and (not action or f["action"] == action)
     ]
     assert found, f"the create form ({action or 'on the page'}) carries no one-time token"
