@@ -1,5 +1,6 @@
 """Reads for projects, scoped by the policy module. Money comes back as exact Decimal yuan."""
 
+import calendar
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -7,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 
 from duikou import policy
@@ -19,6 +20,7 @@ from .models import (
     FundSource,
     FundSummary,
     FundTransaction,
+    ProgressReport,
     Project,
     ProjectDocument,
     ProjectDocumentContent,
@@ -28,6 +30,9 @@ from .models import (
 
 ZERO = Decimal("0.00")
 MEASURES = ("budget", *TransactionKind.values)
+# Projects that report a 月调度 each month: under way, or finished within the month.
+UNDER_WAY = frozenset({Status.APPROVED, Status.BUILDING})
+FINISHED = frozenset({Status.COMPLETED, Status.ACCEPTED, Status.OPERATING})
 
 
 def project_list_for_user(
@@ -44,6 +49,28 @@ def project_list_for_user(
     if search:
         qs = qs.filter(text_match(Project, ("name", "code"), search))
     return qs.select_related("donor_org", "donor_province", "region", "prefecture")
+
+
+def projects_due_progress(*, user, year: int, month: int) -> QuerySet[Project]:
+    """Projects the user may see that owe a 月调度 for the month: started by its end and
+    still under way, or finished within it."""
+    first = date(year, month, 1)
+    last = first.replace(day=calendar.monthrange(year, month)[1])
+    return (
+        project_list_for_user(user=user)
+        .filter(planned_start__lte=last)
+        .filter(Q(status__in=UNDER_WAY) | Q(status__in=FINISHED, status_date__gte=first))
+    )
+
+
+def projects_without_progress(*, user, year: int, month: int) -> QuerySet[Project]:
+    """Of those, the ones the user reports for (writes) with no 月调度 for the month yet."""
+    reported = ProgressReport.objects.filter(project=OuterRef("pk"), year=year, month=month)
+    qs = projects_due_progress(user=user, year=year, month=month).filter(~Exists(reported))
+    scope = policy.scope_for(user)
+    if not scope.writes_all:
+        qs = qs.filter(donor_org_id__in=scope.write_org_ids)
+    return qs
 
 
 def get_project_for_user(*, user, pk: int) -> Project:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,6 +48,7 @@ from .selectors import (
     project_document_list_for_user,
     project_fund_totals,
     project_list_for_user,
+    projects_without_progress,
 )
 from .services import (
     NEXT_STATUS,
@@ -91,10 +93,17 @@ def _donor_orgs(user):
 
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    """Projects in the user's scope: search, filters, sorting, pages."""
-    listing = list_page(request, project_list_for_user(user=request.user), PROJECTS)
+    """Projects in the user's scope: search, filters, sorting, pages; ``due=progress``
+    keeps those still owing this month's 月调度 (the home page's 待办 links here)."""
+    projects = project_list_for_user(user=request.user)
+    due = None
+    if request.GET.get("due") == "progress":
+        due = timezone.localdate()
+        projects = projects_without_progress(user=request.user, year=due.year, month=due.month)
+    listing = list_page(request, projects, PROJECTS)
     context = {
         "listing": listing,
+        "due": due,
         "statuses": Status.choices,
         "sectors": Sector.choices,
         "can_create": _donor_orgs(request.user).exists(),

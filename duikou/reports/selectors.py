@@ -27,7 +27,11 @@ from duikou.projects.models import (
     Status,
     TransactionKind,
 )
-from duikou.projects.selectors import aid_shares_by_donor_province_by_year, project_list_for_user
+from duikou.projects.selectors import (
+    aid_shares_by_donor_province_by_year,
+    project_list_for_user,
+    projects_due_progress,
+)
 
 from .models import GeneratedReport
 
@@ -35,7 +39,6 @@ ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 DONE = {Status.COMPLETED, Status.ACCEPTED, Status.OPERATING}
-UNDER_WAY = {Status.APPROVED, Status.BUILDING}
 
 
 class Operator:
@@ -377,13 +380,7 @@ def dispatch_sheets(
     first = date(year, month, 1)
     last = first.replace(day=calendar.monthrange(year, month)[1])
     commands = dispatch_commands(org=org)
-    projects = (
-        project_list_for_user(user=user)
-        .filter(planned_start__lte=last)
-        .filter(
-            Q(status__in=UNDER_WAY) | Q(status__in=DONE, status_date__gte=first),
-        )
-    )
+    projects = projects_due_progress(user=user, year=year, month=month)
     sheets = []
     for command in commands:
         mine = list(projects.filter(donor_org__ancestor_links__ancestor=command).order_by("code"))

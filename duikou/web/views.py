@@ -17,6 +17,7 @@ from duikou.transfer.exporters import pivot_export_response
 
 from . import selectors
 from .listing import Listing, is_htmx, list_page
+from .todo import todo_for_user
 
 
 def _year(request: HttpRequest, default: int) -> int:
@@ -33,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = selectors.dashboard_for_user(user=request.user, year=year, basis=basis)
     context["years"] = sorted(set(years) | {year}, reverse=True)
     context["basis"] = basis
+    context["todo"] = todo_for_user(user=request.user)
     return render(request, "web/home.html", context)
 
 
