@@ -217,3 +217,71 @@ def can_read_history(user) -> bool:
     """
     scope = scope_for(user)
     return scope.writes_all or bool(scope.roles & HISTORY_READERS)
+
+
+def sees_nothing_internal(user) -> bool:
+    """Does ``user`` see no ledger at all (the public account, a visitor, a user without a
+    membership)? Such users are shown the published figures instead of empty pages."""
+    scope = scope_for(user)
+    return not (scope.sees_all or scope.org_ids or scope.region_ids)
+
+
+def publication_refusal(user, org) -> str | None:
+    """Why ``user`` may not publish (or withdraw) a year's figures of ``org``'s chain; None
+    when they may. ``org`` None is everything, which only the national office publishes; a
+    front command publishes its own chain (its organisations and the places paired with
+    them), the national office any front command's. Nobody else publishes."""
+    if isinstance(user, SystemActor):
+        return None
+    scope = scope_for(user)
+    if scope.writes_all:
+        return None
+    if org is None:
+        return "只有国家援疆办可以发布全部数据"
+    if org.kind != Organisation.Kind.FRONT_COMMAND:
+        return "只有国家援疆办和前方指挥部可以发布数据"
+    if Membership.Role.FRONT_COMMAND in scope.roles and org.pk in scope.write_org_ids:
+        return None
+    return f"您无权发布“{org.name}”的数据"
+
+
+def can_publish(user) -> bool:
+    """Does ``user`` publish anything: the national office and front commands."""
+    scope = scope_for(user)
+    return scope.writes_all or (
+        Membership.Role.FRONT_COMMAND in scope.roles and bool(scope.write_org_ids)
+    )
+
+
+class ChainReader:
+    """A reader whose scope is one front command's chain: its organisations and the places
+    paired with them (with everything inside those places). The figures a front command
+    publishes are read as it, through the same scoped selectors as every page."""
+
+    pk = id = None
+    is_authenticated = True
+    is_active = True
+    is_superuser = False
+    is_staff = False
+
+    def __init__(self, org: Organisation):
+        from duikou.geo.models import Region
+        from duikou.orgs.models import Pairing
+
+        org_ids = frozenset(
+            Organisation.objects.filter(ancestor_links__ancestor=org).values_list("id", flat=True)
+        )
+        donors = set(org_ids) | ({org.parent_id} if org.parent_id else set())
+        places = Pairing.objects.filter(donor_id__in=donors).values("recipient_id")
+        region_ids = frozenset(
+            Region.objects.filter(ancestor_links__ancestor_id__in=places).values_list(
+                "id", flat=True
+            )
+        )
+        self.org = org
+        self._duikou_scope = Scope(
+            org_ids=org_ids, region_ids=region_ids, roles=frozenset({Membership.Role.PUBLIC})
+        )
+
+    def __repr__(self) -> str:
+        return f"ChainReader({self.org.code})"

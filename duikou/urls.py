@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from duikou.api.api import api
+from duikou.reports import views as reports_views
 from duikou.web import views as web_views
 
 # Django's own 400 page re-reads a body that could not be read and fails with a 500.
@@ -14,6 +15,7 @@ admin.site.index_title = "援疆台账"
 
 urlpatterns = [
     path("", web_views.home, name="home"),
+    path("public/", reports_views.public_data, name="public"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

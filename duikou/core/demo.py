@@ -575,6 +575,12 @@ def demo_load() -> dict:
     summary["people_records_created"] = people_demo.load()
     summary["exchange_records_created"] = exchanges_demo.load()
     summary["values_created"] = _values_load()
+    from duikou.ingest import demo as ingest_demo
+    from duikou.reports import demo as reports_demo
+
+    summary["reports_read"] = ingest_demo.load()
+    # Last: a publication copies the figures loaded above.
+    summary["publications_created"] = reports_demo.load()
     return summary
 
 
@@ -585,15 +591,23 @@ DEMO_VALUES = (
     ("PEOPLE_EMPLOYED", "SC-350500", "652301", "2025Q4", "120", "DEMO-FJ-2025-003", "approved"),
     ("PATIENTS_TREATED", "SC-350500", "652301", "2024Q4", "3600", None, "approved"),
     ("VISITORS", "SC-350500", "652301", "2024-10", "8900", None, "submitted"),
+    ("PATIENTS_TREATED", "SC-350500", "652301", "2025Q3", "4200", None, "approved"),
+    # Waiting for the front command's approval (the sub-command submitted them).
+    ("SURGERIES", "SC-350500", "652301", "2025Q3", "310", None, "submitted"),
+    ("REMOTE_CONSULTATIONS", "SC-350500", "652301", "2025Q3", "86", None, "submitted"),
+    # Sent back to the sub-command with a reason.
+    ("BENEFICIARIES", "SC-350500", "652301", "2025", "5200", None, "returned"),
 )
+RETURN_REASON = "请在说明中写明受益群众的统计口径（是否含重复受益人次）后再提交"
 
 
 def _values_load() -> int:
-    """The demo's values, entered by the sub-command's account, approved by the front
-    command's (so each one shows the separation of duties). Skipped when already there."""
+    """The demo's values, entered by the sub-command's account, approved (or returned) by
+    the front command's, so each one shows the separation of duties; some wait for the
+    front command's approval. Skipped when already there."""
     from duikou.results.models import Indicator, Value
     from duikou.results.periods import period_parse
-    from duikou.results.services import value_approve, value_save, value_submit
+    from duikou.results.services import value_approve, value_return, value_save, value_submit
 
     users = get_user_model().objects
     reporter, approver = users.get(username="demo-quanzhou"), users.get(username="demo-fujian")
@@ -620,5 +634,7 @@ def _values_load() -> int:
         value = value_submit(value=value, actor=reporter, version=value.version)
         if status == "approved":
             value_approve(value=value, actor=approver, version=value.version)
+        elif status == "returned":
+            value_return(value=value, reason=RETURN_REASON, actor=approver, version=value.version)
         created += 1
     return created

@@ -39,6 +39,13 @@ def menu_for_user(user) -> list[MenuGroup]:
     def entries(*pairs: tuple[bool, str, str]) -> tuple[MenuItem, ...]:
         return tuple(MenuItem(label, reverse(name)) for shown, label, name in pairs if shown)
 
+    if policy.sees_nothing_internal(user):
+        # The public account sees no ledger (its pages would show only zeros): the
+        # published figures instead.
+        return [
+            MenuGroup(pgettext("menu", "公开"), entries((True, _("公开数据"), "public"))),
+            MenuGroup(pgettext("menu", "管理"), entries((True, _("接口令牌"), "api_tokens:list"))),
+        ]
     groups = [
         MenuGroup(
             _("台账"),
@@ -75,6 +82,8 @@ def menu_for_user(user) -> list[MenuGroup]:
             entries(
                 (True, pgettext("menu", "报告"), "reports:list"),
                 (True, _("合规检查"), "reports:compliance"),
+                (True, _("公开数据"), "public"),
+                (policy.can_publish(user), _("数据发布"), "reports:publications"),
             ),
         ),
         MenuGroup(

@@ -72,3 +72,25 @@ class ReportRequestForm(forms.Form):
 
 class ComplianceForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2010, max_value=2100, required=False)
+
+
+class PublicationForm(forms.Form):
+    """Publish a year's figures: everything (the national office) or one front command's."""
+
+    year = forms.IntegerField(label="年度", min_value=2010, max_value=2100)
+    org = forms.ChoiceField(label="发布范围")
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+    def __init__(self, *args, user, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        from duikou import policy
+
+        choices = (
+            [("", "全部（国家援疆办）")] if policy.publication_refusal(user, None) is None else []
+        )
+        choices += [(str(o.pk), f"{o.name}及其结对地区") for o in orgs]
+        self.fields["org"].choices = choices
+        self.orgs = {str(o.pk): o for o in orgs}
+
+    def clean_org(self):
+        return self.orgs.get(self.cleaned_data["org"])

@@ -190,3 +190,69 @@ class GeneratedReport(models.Model):
         if self.requested_by_id:
             return self.requested_by.get_full_name() or self.requested_by.get_username()
         return "命令行"
+
+
+class Publication(models.Model):
+    """A year's approved figures made public: a snapshot taken when published, so later
+    edits and values still awaiting approval reach the public only when published again.
+
+    ``org`` empty: everything, published by the national office; otherwise a front
+    command's chain. Publishing the same year and scope again replaces the earlier one."""
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("已发布")
+        REPLACED = "replaced", _("已被新版本替换")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    org = models.ForeignKey(
+        Organisation,
+        verbose_name=_("发布范围"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("空：全部（国家援疆办发布）；否则为该前方指挥部及其结对地区"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.PUBLISHED
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    snapshot = models.JSONField(_("发布的数据"), default=dict, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("发布时间"), default=timezone.now, db_index=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤回人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    class Meta:
+        verbose_name = _("数据发布")
+        verbose_name_plural = _("数据发布")
+        ordering = ["-year", "-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.year}年 {self.publisher_name}"
+
+    @property
+    def publisher_name(self) -> str:
+        """The office the public sees as the publisher."""
+        return self.org.name if self.org_id else "国家援疆办"
+
+    @property
+    def scope_name(self) -> str:
+        return f"{self.org.name}及其结对地区" if self.org_id else "全部"

@@ -16,8 +16,9 @@ from django.http import Http404
 
 from duikou import policy
 from duikou.core.money import format_money
+from duikou.geo.models import Region
 from duikou.investment.models import Stage
-from duikou.investment.selectors import deal_list_for_user
+from duikou.investment.selectors import deal_list_for_user, deal_totals_for_user
 from duikou.orgs.models import Organisation
 from duikou.projects.models import (
     FundSource,
@@ -29,11 +30,20 @@ from duikou.projects.models import (
 )
 from duikou.projects.selectors import (
     aid_shares_by_donor_province_by_year,
+    fund_totals_by_region_id,
+    fund_totals_for_user,
     project_list_for_user,
     projects_due_progress,
 )
+from duikou.results.models import Indicator
+from duikou.results.selectors import (
+    APPROVED_ONLY,
+    donor_provinces,
+    indicator_table,
+    recipient_prefectures,
+)
 
-from .models import GeneratedReport
+from .models import GeneratedReport, Publication
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
@@ -465,3 +475,269 @@ def summary_subjects_for_user(*, user) -> QuerySet[Organisation]:
     if not scope.sees_all:
         qs = qs.filter(pk__in=scope.org_ids)
     return qs.order_by("code")
+
+
+# --- published figures ----------------------------------------------------------------
+
+FUND_KEYS = ("budget", "release", "spend")
+# Published as the fund figures themselves: not repeated among the indicators.
+FUND_INDICATORS = {"FUND_PLANNED", "FUND_RELEASED", "FUND_SPENT"}
+
+
+def _text(number) -> str | None:
+    return None if number is None else str(number)
+
+
+def _funds(totals: dict) -> dict[str, str]:
+    return {k: _text(Decimal(totals.get(k) or 0).quantize(CENT)) for k in FUND_KEYS}
+
+
+def publication_reader(*, org: Organisation | None):
+    """Who the figures of a publication are read as: the whole ledger for everything, the
+    chain's scope for a front command (``policy.ChainReader``)."""
+    return Operator() if org is None else policy.ChainReader(org)
+
+
+def publication_figures(*, org: Organisation | None, year: int) -> dict:
+    """The figures a publication of ``year`` holds, read through the ledger's roll-up
+    selectors as the publication's reader: aid funds (planned, released, spent) in total,
+    by recipient prefecture and by donor province; deals signed, their amount and funds in
+    place; and each indicator with figures, by prefecture, on approved values only. Only
+    totals: no names of people and no single records. Amounts and values are strings."""
+    reader = publication_reader(org=org)
+    scope = policy.scope_for(reader)
+    prefectures = [p for p in recipient_prefectures() if scope.sees_all or p.pk in scope.region_ids]
+    by_place = fund_totals_by_region_id(user=reader, year=year)
+    # A project's place lies in one prefecture (stored on the place; a prefecture is its own).
+    prefecture_of = dict(
+        Region.objects.filter(pk__in=list(by_place)).values_list("pk", "prefecture_id")
+    )
+    funds_at: dict[int, dict] = defaultdict(lambda: dict.fromkeys(FUND_KEYS, ZERO))
+    for region_id, totals in by_place.items():
+        target = prefecture_of.get(region_id) or region_id
+        for key in FUND_KEYS:
+            funds_at[target][key] += totals[key]
+    known = {p.pk for p in prefectures}
+    prefectures += list(
+        Region.objects.filter(pk__in=[r for r in funds_at if r not in known]).order_by("code")
+    )
+    values_at: dict[int, dict[str, str]] = defaultdict(dict)
+    indicators = []
+    node_ids = [p.pk for p in prefectures if scope.sees_all or p.pk in scope.region_ids]
+    catalogue = Indicator.objects.filter(is_active=True).exclude(code__in=FUND_INDICATORS)
+    for indicator in catalogue.order_by("code") if node_ids else []:
+        table = indicator_table(
+            user=reader,
+            indicator=indicator,
+            axis="r",
+            node_ids=node_ids,
+            grain="y",
+            years=[year],
+            basis=APPROVED_ONLY,
+        )
+        found = {n: v for (n, _y, _p), v in table.items() if v is not None}
+        if not found:
+            continue
+        for node, value in found.items():
+            values_at[node][indicator.code] = _text(value)
+        summed = indicator.aggregation == Indicator.Aggregation.SUM
+        indicators.append(
+            {
+                "code": indicator.code,
+                "name": indicator.name_zh,
+                "unit": indicator.unit,
+                "total": _text(sum(found.values(), Decimal(0))) if summed else None,
+            }
+        )
+    provinces = list(donor_provinces())
+    if org is not None:
+        provinces = [p for p in provinces if p.pk == org.parent_id]
+    deals = deal_totals_for_user(user=reader, year=year)
+    snapshot = {
+        "year": year,
+        "funds": _funds(fund_totals_for_user(user=reader, year=year)),
+        "deals": {
+            "signed": deals["signed"],
+            "signed_amount": _text(deals["signed_amount"]),
+            "in_place": _text(deals["in_place"]),
+        },
+        "indicators": indicators,
+        "prefectures": [
+            {
+                "id": p.pk,
+                "code": p.code,
+                "name": p.name,
+                "funds": _funds(funds_at.get(p.pk, {})),
+                "values": values_at.get(p.pk, {}),
+            }
+            for p in prefectures
+            if p.pk in funds_at or p.pk in values_at
+        ],
+        "provinces": [
+            {
+                "id": p.pk,
+                "name": p.name,
+                "funds": _funds(fund_totals_for_user(user=reader, year=year, org=p)),
+            }
+            for p in provinces
+        ],
+    }
+    snapshot["provinces"] = [
+        p for p in snapshot["provinces"] if any(Decimal(v) for v in p["funds"].values())
+    ]
+    return snapshot
+
+
+def publication_list_for_user(*, user) -> QuerySet[Publication]:
+    """Publications the user may withdraw or publish again: every one for the national
+    office, those of the front commands they work for for a front command."""
+    qs = Publication.objects.select_related("org", "published_by", "withdrawn_by")
+    scope = policy.scope_for(user)
+    if scope.writes_all:
+        return qs
+    if not policy.can_publish(user):
+        return qs.none()
+    return qs.filter(org_id__in=scope.write_org_ids)
+
+
+def publication_orgs_for_user(*, user) -> list[Organisation]:
+    """The front commands whose chain the user may publish (the national office: all)."""
+    qs = Organisation.objects.filter(kind=Organisation.Kind.FRONT_COMMAND, is_active=True)
+    return [o for o in qs.order_by("code") if policy.publication_refusal(user, o) is None]
+
+
+def get_publication_for_user_rw(*, user, pk: int) -> Publication:
+    """A publication the user may withdraw: 404 when it is not theirs to manage."""
+    publication = publication_list_for_user(user=user).filter(pk=pk).first()
+    if publication is None:
+        raise Http404("发布记录不存在或无权管理")
+    return publication
+
+
+def published_years() -> list[int]:
+    """Years with figures published now, newest first: what the public may choose."""
+    years = (
+        Publication.objects.filter(status=Publication.Status.PUBLISHED)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    return list(years)
+
+
+def publications_of_year(*, year: int) -> list[Publication]:
+    """The publications in force for ``year``: the national office's first."""
+    found = Publication.objects.filter(
+        status=Publication.Status.PUBLISHED, year=year
+    ).select_related("org")
+    return sorted(found, key=lambda p: (p.org_id is not None, p.org.code if p.org_id else ""))
+
+
+PUBLIC_FUND_MEASURES = {
+    "budget": "计划援疆资金",
+    "release": "下达援疆资金",
+    "spend": "援疆资金支出",
+}
+PUBLIC_KEY_INDICATORS = ("JOBS_CREATED", "PATIENTS_TREATED", "TRAINEES")
+
+
+def _decimal(text) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def public_figures(*, publication: Publication, measure: str) -> dict:
+    """What the public page shows of one publication: its key figures, the prefectures'
+    and donor provinces' figures, and a map of the prefectures coloured by ``measure``
+    ("funds:budget" and the like, or an indicator the publication holds). Every figure
+    comes from the publication's snapshot, never from the ledger as it is now."""
+    from duikou.geo.selectors import map_areas, map_file
+
+    snapshot = publication.snapshot
+    indicators = {i["code"]: i for i in snapshot.get("indicators", [])}
+    measures = [(f"funds:{k}", label) for k, label in PUBLIC_FUND_MEASURES.items()]
+    measures += [(code, i["name"]) for code, i in indicators.items()]
+    if measure not in dict(measures):
+        measure = "funds:budget"
+    is_money = measure.startswith("funds:")
+    kind = measure.split(":", 1)[1] if is_money else ""
+    label = PUBLIC_FUND_MEASURES[kind] if is_money else indicators[measure]["name"]
+    unit = "元" if is_money else indicators[measure]["unit"]
+    is_money = is_money or unit == "元"
+
+    def measured(row: dict) -> Decimal | None:
+        if kind:
+            return _decimal(row["funds"][kind])
+        return _decimal(row["values"].get(measure))
+
+    prefectures = [
+        {
+            "name": row["name"],
+            "code": row["code"],
+            "funds": {k: _decimal(v) for k, v in row["funds"].items()},
+            "value": measured(row),
+        }
+        for row in snapshot.get("prefectures", [])
+    ]
+    context = {
+        "measure": measure,
+        "measures": measures,
+        "fund_measure": bool(kind),
+        "label": label,
+        "unit": unit,
+        "is_money": is_money,
+        "funds": {k: _decimal(v) for k, v in snapshot.get("funds", {}).items()},
+        "deals": {
+            "signed": snapshot.get("deals", {}).get("signed", 0),
+            "signed_amount": _decimal(snapshot.get("deals", {}).get("signed_amount")),
+            "in_place": _decimal(snapshot.get("deals", {}).get("in_place")),
+        },
+        "key_indicators": [
+            {**indicators[c], "total": _decimal(indicators[c]["total"])}
+            for c in PUBLIC_KEY_INDICATORS
+            if c in indicators
+        ],
+        "indicators": [{**i, "total": _decimal(i["total"])} for i in indicators.values()],
+        "prefectures": prefectures,
+        "provinces": [
+            {"name": p["name"], "funds": {k: _decimal(v) for k, v in p["funds"].items()}}
+            for p in snapshot.get("provinces", [])
+        ],
+    }
+    try:
+        static_path, _file = map_file(layer="prefecture")
+        areas = map_areas(layer="prefecture")
+    except FileNotFoundError as error:
+        context["map_error"] = str(error)
+        return context
+    by_id = {row["id"]: measured(row) for row in snapshot.get("prefectures", [])}
+    data = [{"name": a.name, "value": by_id.get(a.region.pk) if a.region else None} for a in areas]
+    present = [d["value"] for d in data if d["value"] is not None]
+    context["map_path"] = static_path
+    context["option"] = {
+        "title": {
+            "text": f"{label}（{publication.year}）",
+            "left": "center",
+            "textStyle": {"fontSize": 14},
+        },
+        "tooltip": {"trigger": "item"},
+        "visualMap": {
+            "min": 0,
+            "max": max(present, default=Decimal(1)) or 1,
+            "left": 10,
+            "bottom": 10,
+            "calculable": True,
+            "text": ["高", "低"],
+            "inRange": {"color": ["#fdf1e6", "#f2b27a", "#c4401b"]},
+        },
+        "series": [
+            {
+                "name": label,
+                "type": "map",
+                "map": "duikou-area",
+                "roam": True,
+                "label": {"show": True, "fontSize": 10},
+                "data": data,
+            }
+        ],
+    }
+    return context

@@ -9,13 +9,14 @@ import json
 import re
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from duikou import policy
 from duikou.audit.services import change_record
-from duikou.core.errors import refuse
+from duikou.core.errors import check_no_control_characters, refuse
 from duikou.geo.models import Region
 from duikou.jobs.models import Job
 from duikou.jobs.services import job_enqueue, job_progress
@@ -23,9 +24,15 @@ from duikou.orgs.models import Organisation
 from duikou.policy import SYSTEM
 from duikou.results.models import Indicator
 
-from .models import GeneratedReport, ReportTemplate, SentenceTemplate, TemplateSection
+from .models import (
+    GeneratedReport,
+    Publication,
+    ReportTemplate,
+    SentenceTemplate,
+    TemplateSection,
+)
 from .periods import ReportPeriod, report_period_parse
-from .selectors import Operator, dispatch_commands, dispatch_sheets
+from .selectors import Operator, dispatch_commands, dispatch_sheets, publication_figures
 from .summary import PLACEHOLDER, subject_for_org, subject_for_region, summary_context
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "summary_template.json"
@@ -269,3 +276,100 @@ def dispatch_monthly_generate(*, year: int, month: int, job_id: int | None = Non
                 job_id=job_id, percent=n * 100 // len(commands), message=f"{command.name}已生成"
             )
     return made
+
+
+# --- publication of figures ---------------------------------------------------------
+
+PUBLISHED_YEARS = (2010, 2100)
+
+
+def _require_publisher(actor, org: Organisation | None) -> None:
+    refusal = policy.publication_refusal(actor, org)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def _publication_summary(publication: Publication) -> dict:
+    """What the history keeps of a publication: its scope and the headline figures."""
+    snapshot = publication.snapshot
+    return {
+        "year": publication.year,
+        "org": publication.org_id,
+        "status": publication.status,
+        "note": publication.note,
+        "funds": snapshot.get("funds"),
+        "deals": snapshot.get("deals"),
+        "prefectures": len(snapshot.get("prefectures", [])),
+        "indicators": len(snapshot.get("indicators", [])),
+    }
+
+
+@transaction.atomic
+def publication_create(
+    *, year: int, org: Organisation | None = None, note: str = "", actor, is_demo: bool = False
+) -> Publication:
+    """Publish ``year``'s approved figures of everything (``org`` None, the national
+    office only) or of a front command's chain, as they stand now. The figures are copied
+    into the publication, so nothing entered or approved later reaches the public until
+    the year is published again; publishing again replaces the earlier publication."""
+    _require_publisher(actor, org)
+    if org is not None and org.kind != Organisation.Kind.FRONT_COMMAND:
+        raise refuse("org", "只能按前方指挥部发布（或发布全部）")
+    low, high = PUBLISHED_YEARS
+    if not isinstance(year, int) or not low <= year <= high:
+        raise refuse("year", f"年度须在 {low}–{high} 之间")
+    if year > timezone.localdate().year:
+        raise refuse("year", f"{year} 年尚未开始，不能发布")
+    note = (note or "").strip()
+    check_no_control_characters("note", note, "说明")
+    earlier = list(
+        Publication.objects.select_for_update().filter(
+            year=year, org=org, status=Publication.Status.PUBLISHED
+        )
+    )
+    publication = Publication(
+        year=year,
+        org=org,
+        note=note,
+        snapshot=publication_figures(org=org, year=year),
+        published_by=actor if getattr(actor, "pk", None) else None,
+        published_at=timezone.now(),
+        is_demo=is_demo,
+    )
+    publication.full_clean()
+    publication.save()
+    for old in earlier:
+        old.status = Publication.Status.REPLACED
+        old.save(update_fields=["status"])
+        change_record(
+            instance=old,
+            action="transition",
+            actor=actor,
+            before={"status": Publication.Status.PUBLISHED},
+            after={"status": old.status, "replaced_by": publication.pk},
+        )
+    change_record(
+        instance=publication, action="create", actor=actor, after=_publication_summary(publication)
+    )
+    return publication
+
+
+@transaction.atomic
+def publication_withdraw(*, publication: Publication, actor) -> Publication:
+    """Take a publication off the public pages (its figures stay in the history)."""
+    publication = Publication.objects.select_for_update().get(pk=publication.pk)
+    _require_publisher(actor, publication.org)
+    if publication.status != Publication.Status.PUBLISHED:
+        raise refuse("status", f"该发布{publication.get_status_display()}，不能再撤回")
+    publication.status = Publication.Status.WITHDRAWN
+    publication.withdrawn_by = actor if getattr(actor, "pk", None) else None
+    publication.withdrawn_at = timezone.now()
+    publication.save(update_fields=["status", "withdrawn_by", "withdrawn_at"])
+    change_record(
+        instance=publication,
+        action="transition",
+        actor=actor,
+        before={"status": Publication.Status.PUBLISHED},
+        after={"status": publication.status},
+    )
+    return publication

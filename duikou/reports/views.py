@@ -1,15 +1,31 @@
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from duikou import policy
+from duikou.core.params import id_param, int_param, text_param
 from duikou.web.once import submitted_once
+from duikou.web.selectors import dashboard_years
 
 from .exports import compliance_csv
-from .forms import ComplianceForm, ReportRequestForm
-from .selectors import compliance_rows, get_report_for_user, report_list_for_user
-from .services import report_request
+from .forms import ComplianceForm, PublicationForm, ReportRequestForm
+from .selectors import (
+    compliance_rows,
+    get_publication_for_user_rw,
+    get_report_for_user,
+    public_figures,
+    publication_list_for_user,
+    publication_orgs_for_user,
+    publications_of_year,
+    published_years,
+    report_list_for_user,
+)
+from .services import publication_create, publication_withdraw, report_request
 
 
 @login_required
@@ -50,7 +66,9 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
 def compliance(request: HttpRequest) -> HttpResponse:
     """The compliance checks per donor and year, for the user's scope; ?format=csv exports."""
     form = ComplianceForm(request.GET or None)
-    year = date.today().year
+    # The latest year holding projects, not the calendar's (a new year starts empty).
+    latest = dashboard_years(user=request.user)
+    year = latest[0] if latest else date.today().year
     if form.is_valid() and form.cleaned_data["year"]:
         year = form.cleaned_data["year"]
     rows = compliance_rows(user=request.user, years=[year])
@@ -61,3 +79,83 @@ def compliance(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="compliance-{year}.csv"'
         return response
     return render(request, "reports/compliance.html", {"form": form, "rows": rows, "year": year})
+
+
+def _public_year(request: HttpRequest, years: list[int]) -> int | None:
+    """The year asked for when it is published, else the latest published one."""
+    asked = int_param(request.GET.get("year"), None, low=2000, high=2100)
+    if asked in years:
+        return asked
+    return years[0] if years else None
+
+
+def public_data(request: HttpRequest) -> HttpResponse:
+    """Published figures only, for anyone (signed in or not): key figures, prefectures and
+    donor provinces, a map coloured by a published measure, who published and when."""
+    years = published_years()
+    year = _public_year(request, years)
+    publications = publications_of_year(year=year) if year else []
+    chosen = id_param(request.GET.get("pub"))
+    publication = next((p for p in publications if p.pk == chosen), None) or (
+        publications[0] if publications else None
+    )
+    context = {"years": years, "year": year, "publications": publications}
+    if publication is not None:
+        measure = text_param(request.GET.get("measure"), "funds:budget", max_length=60)
+        context["publication"] = publication
+        context |= public_figures(publication=publication, measure=measure)
+    return render(request, "reports/public.html", context)
+
+
+@login_required
+@submitted_once
+def publication_list(request: HttpRequest) -> HttpResponse:
+    """The publisher's page: what is published, publish a year, withdraw."""
+    if not policy.can_publish(request.user):
+        raise PermissionDenied("只有国家援疆办和前方指挥部可以发布数据")
+    orgs = publication_orgs_for_user(user=request.user)
+    latest = dashboard_years(user=request.user)
+    form = PublicationForm(
+        request.POST or None,
+        user=request.user,
+        orgs=orgs,
+        initial={"year": latest[0] if latest else date.today().year},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            publication = publication_create(
+                year=data["year"], org=data["org"], note=data["note"], actor=request.user
+            )
+        except PermissionDenied as error:
+            form.add_error("org", str(error))
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, f"已发布 {publication.year} 年数据（{publication.scope_name}）"
+            )
+            return redirect("reports:publications")
+    publications = list(publication_list_for_user(user=request.user)[:200])
+    return render(
+        request, "reports/publications.html", {"form": form, "publications": publications}
+    )
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
+@login_required
+@require_POST
+def publication_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw one publication (the publisher's page posts here)."""
+    publication = get_publication_for_user_rw(user=request.user, pk=pk)
+    try:
+        publication_withdraw(publication=publication, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已撤回 {publication.year} 年的发布（{publication.scope_name}）")
+    return redirect("reports:publications")

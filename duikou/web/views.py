@@ -9,8 +9,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from duikou import policy
 from duikou.core.params import id_param, ids_param, int_param, text_param
 from duikou.geo.selectors import region_get_by_code
+from duikou.reports.views import public_data
 from duikou.results.models import Indicator, Value
 from duikou.results.selectors import basis_from, rollup_sources, value_list_for_user
 from duikou.transfer.exporters import pivot_export_response
@@ -28,6 +30,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """The dashboard of the signed-in user's scope; a sign-in prompt for everyone else."""
     if not request.user.is_authenticated:
         return render(request, "web/home.html", {})
+    if policy.sees_nothing_internal(request.user):  # the public account: published figures
+        return public_data(request)
     years = selectors.dashboard_years(user=request.user)
     year = _year(request, years[0] if years else date.today().year)
     basis = basis_from(request.GET.get("basis"))

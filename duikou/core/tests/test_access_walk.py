@@ -167,6 +167,11 @@ RULES.update(
         "reports/": Rule("signed_in"),
         "reports/<int:pk>/download/": Rule("read_chain", "generated"),
         "reports/compliance/": Rule("signed_in"),
+        # Published figures are for everyone; publishing is the national office's and the
+        # front commands' (each for its own chain).
+        "public/": Rule("open"),
+        "reports/publications/": Rule("publishers"),
+        "reports/publications/<int:pk>/withdraw/": Rule("publish", "publication", "POST"),
         "api/tokens/": Rule("signed_in"),
         "api/tokens/<int:pk>/revoke/": Rule("own_write", "token", "POST"),
     }
@@ -379,8 +384,18 @@ def _more_objects(team: Organisation, place: str, reporter) -> dict:
             kind="projects", file_name="a.xlsx", checksum="0" * 64, uploaded_by=owner
         ),
         "generated": _generated_report(team, owner),
+        "publication": _publication(team),
         "token": api_token_create(user=owner, name="测试")[0],
     }
+
+
+def _publication(team: Organisation):
+    """Inside: the team's front command's publication; outside (a team directly under its
+    province): the national office's publication of everything."""
+    from duikou.reports.services import publication_create
+
+    command = team.parent if team.parent.kind == Organisation.Kind.FRONT_COMMAND else None
+    return publication_create(year=2025, org=command, actor=SYSTEM)
 
 
 def _job_with_output(reporter):
@@ -450,6 +465,12 @@ def expected(rule: Rule, role: str, where: str) -> str:
             if role in {"national", "front_command"} and (inside or role == "national"):
                 return "ok"
             return "refused"
+        case "publishers":
+            return "ok" if role in {"national", "front_command"} else "refused"
+        case "publish":
+            if role == "national":
+                return "ok"
+            return "ok" if (role == "front_command" and inside) else "refused"
         case "own":
             if role == "national" or role == "auditor":
                 return "ok"
