@@ -128,3 +128,11 @@ def test_the_page_is_scoped_and_exports_csv(ledger, client):
 
 def test_csv_has_one_line_per_check():
     assert compliance_csv([]).splitlines() == ["援疆省市,年度,检查项,数值,说明,标准,结论,问题记录"]
+
+
+def test_the_page_opens_on_the_latest_year_holding_projects(client):
+    testing.project(planned_start=date(2023, 3, 1), planned_end=date(2023, 12, 31))
+    client.force_login(testing.user())
+    html = client.get("/reports/compliance/").content.decode()
+    assert "合规检查 · 2023年" in html
+    assert "合规检查 · 2024年" in client.get("/reports/compliance/?year=2024").content.decode()
