@@ -67,6 +67,8 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         "listing": listing,
         "terms": Term.choices,
         "can_create": _donor_orgs(request.user).exists(),
+        # The list of people is for those who may read names; others see counts only.
+        "personal": policy.can_see_personal_data(request.user),
     }
     template = "people/batches.html#rows" if is_htmx(request) else "people/batches.html"
     return render(request, template, context)
