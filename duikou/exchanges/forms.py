@@ -1,5 +1,9 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from duikou.core.money import MoneyFormField
 
 from .models import EventKind, PartnershipKind, SalesChannel
 
@@ -18,10 +22,10 @@ class EventForm(forms.Form):
     participants = forms.IntegerField(label=_("参加人数"), initial=0)
     exhibitors = forms.IntegerField(label=_("参展企业（家）"), initial=0)
     deals_signed = forms.IntegerField(label=_("签约/合作项目（个）"), initial=0)
-    amount_traded = forms.CharField(label=_("成交金额（元）"), initial="0")
-    intended_orders = forms.CharField(label=_("意向订单金额（元）"), initial="0")
+    amount_traded = MoneyFormField(label=_("成交金额（元）"), initial="0")
+    intended_orders = MoneyFormField(label=_("意向订单金额（元）"), initial="0")
     people_served = forms.IntegerField(label=_("服务群众（人次）"), initial=0)
-    medicine_value = forms.CharField(label=_("赠送药品价值（元）"), initial="0")
+    medicine_value = MoneyFormField(label=_("赠送药品价值（元）"), initial="0")
     note = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -111,16 +115,14 @@ class SalesChannelEditForm(SalesChannelForm):
 class SalesRecordForm(forms.Form):
     period_start = forms.DateField(label=_("期间开始"), widget=DATE)
     period_end = forms.DateField(label=_("期间结束"), widget=DATE)
-    sales_amount = forms.CharField(label=_("销售额（元）"), max_length=32)
-    subsidy_paid = forms.CharField(
-        label=_("发放补贴（元）"), max_length=32, initial="0", required=False
+    sales_amount = MoneyFormField(label=_("销售额（元）"))
+    # Left blank: no subsidy paid.
+    subsidy_paid = MoneyFormField(
+        label=_("发放补贴（元）"), initial="0", required=False, empty_value=Decimal("0.00")
     )
     note = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-    def clean_subsidy_paid(self) -> str:
-        return self.cleaned_data["subsidy_paid"].strip() or "0"
 
 
 class SalesRecordCorrectForm(SalesRecordForm):

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from duikou.core.money import MoneyFormField
+
 from .models import PIPELINE, Stage
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -16,8 +18,8 @@ class DealForm(forms.Form):
     stage_date = forms.DateField(label=_("阶段日期"), widget=DATE)
     industry = forms.CharField(label=_("所属行业"), max_length=64, required=False)
     industry_chain = forms.CharField(label=_("产业链"), max_length=64, required=False)
-    planned_investment = forms.CharField(label=_("计划投资额（元）"), required=False)
-    signed_amount = forms.CharField(label=_("签约金额（元）"), required=False)
+    planned_investment = MoneyFormField(label=_("计划投资额（元）"), required=False)
+    signed_amount = MoneyFormField(label=_("签约金额（元）"), required=False)
     jobs_expected = forms.IntegerField(label=_("预计带动就业（人）"), min_value=0, initial=0)
     description = forms.CharField(label=_("项目简介"), required=False, widget=forms.Textarea)
 
@@ -40,7 +42,7 @@ class DealEditForm(DealForm):
 class DealStageForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("变更为"), choices=Stage.choices)
     on = forms.DateField(label=_("日期"), widget=DATE)
-    signed_amount = forms.CharField(
+    signed_amount = MoneyFormField(
         label=_("签约金额（元）"), required=False, help_text=_("变更为签约时填写")
     )
     reason = forms.CharField(
@@ -53,7 +55,7 @@ class DealStageForm(forms.Form):
 
 
 class FundsInPlaceForm(forms.Form):
-    amount = forms.CharField(label=_("到位金额（元）"), max_length=30)
+    amount = MoneyFormField(label=_("到位金额（元）"))
     on = forms.DateField(label=_("到位日期"), widget=DATE)
     reference = forms.CharField(label=_("凭证"), required=False, max_length=100)
     note = forms.CharField(
@@ -67,7 +69,7 @@ class FundsInPlaceForm(forms.Form):
 class FundsCorrectForm(forms.Form):
     """A correction of recorded funds in place, with the reason the history keeps."""
 
-    amount = forms.CharField(label=_("到位金额（元）"), max_length=30)
+    amount = MoneyFormField(label=_("到位金额（元）"))
     on = forms.DateField(label=_("到位日期"), widget=DATE)
     reference = forms.CharField(label=_("凭证"), required=False, max_length=100)
     note = forms.CharField(

@@ -201,7 +201,7 @@ def deal_stage(request: HttpRequest, pk: int) -> HttpResponse:
                 to_stage=data["to_stage"],
                 on=data["on"],
                 reason=data["reason"],
-                signed_amount=data["signed_amount"] or None,
+                signed_amount=data["signed_amount"],
                 version=data["version"],
                 actor=request.user,
             )

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core.filetypes import ALLOWED
+from duikou.core.money import MoneyFormField
 from duikou.orgs.models import Programme
 
 from .models import DocumentKind, FundSource, Sector, TransactionKind
@@ -27,9 +28,9 @@ class ProjectForm(forms.Form):
     plan_year = forms.IntegerField(label=_("计划年度"), min_value=2010, max_value=2100)
     planned_start = forms.DateField(label=_("计划开工"), widget=DATE)
     planned_end = forms.DateField(label=_("计划完工"), widget=DATE)
-    budget_aid = forms.CharField(label=_("援疆资金计划（元）"), required=False)
-    budget_local = forms.CharField(label=_("地方配套计划（元）"), required=False)
-    budget_social = forms.CharField(label=_("社会资金计划（元）"), required=False)
+    budget_aid = MoneyFormField(label=_("援疆资金计划（元）"), required=False)
+    budget_local = MoneyFormField(label=_("地方配套计划（元）"), required=False)
+    budget_social = MoneyFormField(label=_("社会资金计划（元）"), required=False)
     description = forms.CharField(label=_("项目简介"), required=False, widget=forms.Textarea)
 
     def __init__(self, *args, orgs, **kwargs):
@@ -37,14 +38,14 @@ class ProjectForm(forms.Form):
         self.fields["donor_org"].queryset = orgs
         self.fields["programme"].initial = Programme.objects.order_by("start_date").first()
 
-    def budgets(self) -> dict[str, str]:
+    def budgets(self) -> dict:
         data = self.cleaned_data
         found = {
             FundSource.AID: data.get("budget_aid"),
             FundSource.LOCAL: data.get("budget_local"),
             FundSource.SOCIAL: data.get("budget_social"),
         }
-        return {k: v for k, v in found.items() if v}
+        return {k: v for k, v in found.items() if v is not None}
 
 
 class ProjectEditForm(ProjectForm):
@@ -71,7 +72,7 @@ class ProjectEditForm(ProjectForm):
 class TransactionForm(forms.Form):
     fund_source = forms.ChoiceField(label=_("资金来源"), choices=FundSource.choices)
     kind = forms.ChoiceField(label=_("类型"), choices=TransactionKind.choices)
-    amount = forms.CharField(label=_("金额（元）"), max_length=30)
+    amount = MoneyFormField(label=_("金额（元）"))
     on = forms.DateField(label=_("日期"), widget=DATE)
     reference = forms.CharField(label=_("文号/凭证"), required=False, max_length=100)
     note = forms.CharField(
@@ -82,7 +83,7 @@ class TransactionForm(forms.Form):
 class TransactionCorrectForm(forms.Form):
     """A correction of a recorded transaction; source and kind stay (void and re-enter)."""
 
-    amount = forms.CharField(label=_("金额（元）"), max_length=30)
+    amount = MoneyFormField(label=_("金额（元）"))
     on = forms.DateField(label=_("日期"), widget=DATE)
     reference = forms.CharField(label=_("文号/凭证"), required=False, max_length=100)
     note = forms.CharField(
@@ -102,7 +103,7 @@ class ProgressForm(forms.Form):
     year = forms.IntegerField(label=_("年"), min_value=2010, max_value=2100)
     month = forms.IntegerField(label=_("月"))
     percent_complete = forms.CharField(label=_("形象进度（%）"), max_length=10)
-    amount_spent = forms.CharField(label=_("累计支出（元）"), max_length=30)
+    amount_spent = MoneyFormField(label=_("累计支出（元）"))
     problems = forms.CharField(
         label=_("存在问题"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -184,6 +184,48 @@ def _check_dates(planned_start: date, planned_end: date) -> None:
         raise refuse("planned_end", "计划完工日期不能早于计划开工日期")
 
 
+def project_fields_check(
+    *,
+    code: str,
+    sector: str,
+    status: str,
+    planned_start: date,
+    planned_end: date,
+    budgets: dict[str, object] | None,
+) -> tuple[dict[str, list[str]], dict]:
+    """Every refusal of a new project's own fields at once, keyed by field (so a form shows
+    them all beside their fields after one submit), and the budget amounts read."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if not code:
+        add("code", "项目编号不能为空")
+    elif Project.objects.filter(code=code).exists():
+        add("code", f"项目编号“{code}”已存在")
+    if sector not in Sector.values:
+        add("sector", f"行业领域“{sector}”无效")
+    if status not in Status.values:
+        add("status", f"项目状态“{status}”无效")
+    if planned_end < planned_start:
+        add("planned_end", "计划完工日期不能早于计划开工日期")
+    amounts = {}
+    for fund_source, raw in (budgets or {}).items():
+        if fund_source not in FundSource.values:
+            add("budgets", f"资金来源“{fund_source}”无效")
+            continue
+        label = FundSource(fund_source).label
+        try:
+            amounts[fund_source] = to_money(raw, field=f"{label}计划金额")
+        except ValidationError as error:
+            add("budgets", error.messages[0])
+            continue
+        if amounts[fund_source] < 0:
+            add("budgets", f"{label}计划金额不能为负数")
+    return errors, amounts
+
+
 @transaction.atomic
 def project_create(
     *,
@@ -213,23 +255,20 @@ def project_create(
     """
     policy.require_write(actor, donor_org, what="项目")
     code = code.strip()
-    if not code:
-        raise refuse("code", "项目编号不能为空")
-    if Project.objects.filter(code=code).exists():
-        raise refuse("code", f"项目编号“{code}”已存在")
-    if sector not in Sector.values:
-        raise refuse("sector", f"行业领域“{sector}”无效")
-    if status not in Status.values:
-        raise refuse("status", f"项目状态“{status}”无效")
-    _check_dates(planned_start, planned_end)
-    amounts = {}
-    for fund_source, raw in (budgets or {}).items():
-        if fund_source not in FundSource.values:
-            raise refuse("budgets", f"资金来源“{fund_source}”无效")
-        label = FundSource(fund_source).label
-        amounts[fund_source] = to_money(raw, field=f"{label}计划金额")
-        if amounts[fund_source] < 0:
-            raise refuse("budgets", f"{label}计划金额不能为负数")
+    errors, amounts = project_fields_check(
+        code=code,
+        sector=sector,
+        status=status,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        budgets=budgets,
+    )
+    try:
+        region = _resolve_region(region)
+    except ValidationError as error:
+        errors.setdefault("region", error.messages)
+    if errors:
+        raise ValidationError(errors)
     project = Project(
         code=code,
         name=name.strip(),
@@ -237,7 +276,7 @@ def project_create(
         description=description,
         programme=programme,
         donor_org=donor_org,
-        region=_resolve_region(region),
+        region=region,
         location=location.strip(),
         sector=sector,
         is_livelihood=is_livelihood,

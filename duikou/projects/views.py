@@ -60,6 +60,7 @@ from .services import (
     project_create,
     project_document_add,
     project_document_remove,
+    project_fields_check,
     project_transition,
     project_update,
 )
@@ -176,12 +177,25 @@ def project_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
+                try:
+                    region = _region(form)
+                except ValidationError as error:
+                    # The place is not known: say so with every other refusal at once.
+                    errors, _amounts = project_fields_check(
+                        code=data["code"].strip(),
+                        sector=data["sector"],
+                        status=Status.RESERVE,
+                        planned_start=data["planned_start"],
+                        planned_end=data["planned_end"],
+                        budgets=form.budgets(),
+                    )
+                    raise ValidationError({"region": error.messages, **errors}) from None
                 project = project_create(
                     code=data["code"],
                     name=data["name"],
                     programme=data["programme"],
                     donor_org=data["donor_org"],
-                    region=_region(form),
+                    region=region,
                     sector=data["sector"],
                     is_livelihood=data["is_livelihood"],
                     plan_year=data["plan_year"],

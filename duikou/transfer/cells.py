@@ -3,41 +3,34 @@
 Every parser takes the raw cell (a str, int, float, date or None, as the readers give it)
 and returns a Python value, or raises ``CellError`` with a Chinese reason. Amounts and
 counts may carry 万/亿 multipliers and approximations (4200余万元): the parsers return
-the number and whether it was approximate, so the import can say so.
+the number and whether it was approximate, so the import can say so. Amounts and counts
+are read by ``core.numbers``, the parser the forms' money fields use too.
 """
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+# The number parser is shared with the forms' money fields; it lives in core and is
+# re-exported here for the importer's modules.
+from duikou.core.numbers import (  # noqa: F401
+    APPROX_AFTER,
+    APPROX_BEFORE,
+    MAX_YUAN,
+    MULTIPLIERS,
+    Number,
+    amount,
+    number,
+)
+from duikou.core.numbers import NumberError as CellError
+from duikou.core.numbers import normal as _normal
 from duikou.results.periods import Period, period_check, period_parse
 
 # Excel stores dates as days since 1899-12-30 (its 1900 leap-year bug included).
 EXCEL_EPOCH = date(1899, 12, 30)
-MULTIPLIERS = {
-    "十": 10,
-    "百": 100,
-    "千": 1000,
-    "万": 10_000,
-    "十万": 100_000,
-    "百万": 1_000_000,
-    "千万": 10_000_000,
-    "亿": 100_000_000,
-    "万亿": 1_000_000_000_000,
-}
-APPROX_BEFORE = ("约", "近", "逾", "超", "超过", "大约")
-APPROX_AFTER = ("余", "多")
-# The largest amount a ledger cell may hold: fen must fit a 64-bit integer with room to add.
-MAX_YUAN = Decimal("1000000000000000")
-_NUMBER = re.compile(
-    r"^(?P<pre>约|近|逾|超过|超|大约)?(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+))"
-    r"(?P<mid>余|多)?(?P<mult>万亿|十万|百万|千万|十|百|千|万|亿)?(?P<post>余|多)?"
-    r"(?P<unit>[^\d]*)$"
-)
 _DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*(?:[-./月]\s*(\d{1,2})\s*[日号]?|月)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -45,26 +38,8 @@ TRUE = {"是", "true", "yes", "y", "1", "√", "✓", "对"}
 FALSE = {"否", "false", "no", "n", "0", "×", "✗", "不是", ""}
 
 
-class CellError(ValueError):
-    """A cell that cannot be read; the message says why, in Chinese."""
-
-
-@dataclass(frozen=True)
-class Number:
-    value: Decimal
-    approximate: bool
-    unit: str = ""
-    multiplied: bool = False  # the cell wrote its own 万/亿
-
-
 def is_blank(raw) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
-
-
-def _normal(raw) -> str:
-    """Full-width digits and punctuation folded to ASCII; spaces and thousands separators gone."""
-    text = unicodedata.normalize("NFKC", str(raw)).strip()
-    return text.replace(",", "").replace(" ", "").replace("\u00a0", "")
 
 
 def text(raw, *, max_length: int | None = None) -> str:
@@ -78,64 +53,6 @@ def text(raw, *, max_length: int | None = None) -> str:
     if max_length is not None and len(value) > max_length:
         raise CellError(f"不能超过{max_length}个字")
     return value
-
-
-def number(raw) -> Number:
-    """A quantity as typed: 1.2万, 4200余, 约3000, 12,000, 85% — with its trailing unit."""
-    if isinstance(raw, bool):
-        raise CellError("应为数字")
-    if isinstance(raw, int):
-        return Number(Decimal(raw), False)
-    if isinstance(raw, float):
-        if raw != raw or raw in (float("inf"), float("-inf")):
-            raise CellError("应为数字")
-        return Number(Decimal(repr(raw)), False)
-    value = _normal(raw)
-    match = _NUMBER.match(value)
-    if not match:
-        raise CellError(f"“{raw}”不是数字")
-    try:
-        amount = Decimal(match["num"])
-    except InvalidOperation:
-        raise CellError(f"“{raw}”不是数字") from None
-    if match["mult"]:
-        amount *= MULTIPLIERS[match["mult"]]
-    approximate = bool(match["pre"] or match["mid"] or match["post"])
-    unit = match["unit"].strip()
-    if unit.startswith(APPROX_AFTER):
-        approximate, unit = True, unit[1:]
-    return Number(
-        amount.normalize() if amount == amount.to_integral() else amount,
-        approximate,
-        unit,
-        bool(match["mult"]),
-    )
-
-
-def amount(raw, scale: Decimal = Decimal(1)) -> Number:
-    """Yuan exact to the fen: 238.05亿元, 1.2万, 4200余万元, 1,234.50元. A plain number is
-    multiplied by ``scale`` (10000 under a 万元 header); a cell that writes its own unit
-    (300万元, 1200元) keeps it."""
-    parsed = number(raw)
-    unit = parsed.unit.removeprefix("人民币")
-    if unit not in ("", "元", "元人民币"):
-        raise CellError(f"金额单位“{parsed.unit}”无法识别，请写元、万元或亿元")
-    value = parsed.value
-    if isinstance(raw, float):
-        # A float cell carries binary noise: round to what the cell can mean in its unit.
-        value = Decimal(repr(raw)).quantize(Decimal("0.000001")).normalize()
-    if not parsed.multiplied and not unit:
-        value = value * scale
-    if value != value.quantize(Decimal("0.01")):
-        if isinstance(raw, float) and abs(value - value.quantize(Decimal("0.01"))) < Decimal(
-            "0.0001"
-        ):
-            value = value.quantize(Decimal("0.01"))
-        else:
-            raise CellError(f"“{raw}”换算为{value}元，金额最多精确到分（两位小数）")
-    if abs(value) >= MAX_YUAN:
-        raise CellError("金额过大")
-    return Number(value.quantize(Decimal("0.01")), parsed.approximate, "元", parsed.multiplied)
 
 
 def integer(raw, *, minimum: int = 0, maximum: int = 2_000_000_000) -> Number:
