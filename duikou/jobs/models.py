@@ -46,7 +46,23 @@ class Job(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.kind}#{self.pk}"
+        return f"{self.kind_label} #{self.pk}"
+
+    @property
+    def kind_label(self) -> str:
+        """What the job does, in Chinese (the registered handler's label)."""
+        from .registry import label_for
+
+        return str(label_for(self.kind))
+
+    @property
+    def outcome(self) -> str:
+        """What to tell about the job: how it ended once it has, else its latest step."""
+        if self.status == self.Status.DONE:
+            return str(_("已完成"))
+        if self.status == self.Status.FAILED:
+            return str(_("失败：%(reason)s") % {"reason": self.message or _("原因未记录")})
+        return self.message
 
 
 class ScheduledRun(models.Model):

@@ -4,6 +4,7 @@ import logging
 import os
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -39,6 +40,18 @@ def job_progress(*, job_id: int, percent: int, message: str = "") -> None:
     )
 
 
+def failure_reason(error: Exception) -> str:
+    """Why a job failed, as the people who asked for it can read it: a refusal's own
+    Chinese message; for a fault in the program (a bare ``KeyError``…) a plain sentence,
+    the details being in the log."""
+    if isinstance(error, ValidationError):
+        return "；".join(error.messages)
+    text = str(error)
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return text
+    return "后台处理出错，详情已记入日志；请联系平台管理员"
+
+
 def job_run(*, job_id: int) -> None:
     """Run a job in this process (the worker calls this); failures are recorded, not raised."""
     claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
@@ -57,13 +70,15 @@ def job_run(*, job_id: int) -> None:
         Job.objects.filter(pk=job_id).update(
             status=Job.Status.FAILED,
             finished_at=timezone.now(),
-            message=str(error) or error.__class__.__name__,
+            message=failure_reason(error),
         )
         return
+    # The last step's message ("正在保存文件") no longer describes the job once it is done.
     Job.objects.filter(pk=job_id).update(
         status=Job.Status.DONE,
         finished_at=timezone.now(),
         progress=100,
+        message="",
         result=result,
     )
 

@@ -11,9 +11,17 @@ class ReportsConfig(AppConfig):
 
         from . import services, tasks
 
-        register(services.SUMMARY_JOB, "duikou.reports.tasks.generate_report")
-        register(services.DISPATCH_JOB, "duikou.reports.tasks.generate_report")
-        register(services.MONTHLY_DISPATCH_JOB, "duikou.reports.tasks.generate_monthly_dispatch")
+        register(
+            services.SUMMARY_JOB, "duikou.reports.tasks.generate_report", label=_("生成工作综述")
+        )
+        register(
+            services.DISPATCH_JOB, "duikou.reports.tasks.generate_report", label=_("生成月调度报表")
+        )
+        register(
+            services.MONTHLY_DISPATCH_JOB,
+            "duikou.reports.tasks.generate_monthly_dispatch",
+            label=_("定时生成各前方指挥部月调度"),
+        )
         schedule(
             Schedule(
                 "reports.monthly_dispatch",

@@ -9,5 +9,5 @@ class TransferConfig(AppConfig):
     def ready(self) -> None:
         from duikou.jobs.registry import register
 
-        register("transfer.import", "duikou.transfer.tasks.import_job")
-        register("transfer.export", "duikou.transfer.tasks.export_job")
+        register("transfer.import", "duikou.transfer.tasks.import_job", label=_("数据导入"))
+        register("transfer.export", "duikou.transfer.tasks.export_job", label=_("数据导出"))

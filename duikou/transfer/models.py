@@ -72,6 +72,14 @@ class ImportRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.file_name}（{self.get_status_display()}）"
 
+    @property
+    def kind_label(self) -> str:
+        """The Chinese name of the kind of records the file holds (项目, 资金收支…)."""
+        from .kinds import KINDS  # the kinds import every domain's models
+
+        kind = KINDS.get(self.kind)
+        return str(kind.label) if kind is not None else self.kind
+
 
 class HeaderSynonym(models.Model):
     """Another name an office gives a column (建设地点 for 项目地点), added by users.

@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from duikou import policy
-from duikou.transfer.kinds import Kind, kind_get
+from duikou.transfer.kinds import Column, Kind, kind_get
 
 from .listing import Listing, is_htmx, list_page
 
@@ -116,6 +116,14 @@ RECORD_LISTS: dict[str, RecordList] = {
 }
 
 
+def _shown_as(column: Column) -> str:
+    """How the list shows a column's values: its type, except that years (年, 计划年度) are
+    whole numbers written without a thousands separator."""
+    if column.type == "int" and (column.key == "year" or column.key.endswith("_year")):
+        return "year"
+    return column.type
+
+
 def _spec(kind: str) -> tuple[Kind, RecordList]:
     if kind not in RECORD_LISTS:
         raise Http404("没有这类记录")
@@ -131,7 +139,7 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     listing = list_page(request, spec.queryset(request.user), shape.listing)
     rows = [
         {
-            "cells": [(spec.display(obj, column), column.type) for column in spec.columns],
+            "cells": [(spec.display(obj, column), _shown_as(column)) for column in spec.columns],
             "parent": shape.parent(obj) if shape.parent else "",
         }
         for obj in listing.page
@@ -146,6 +154,7 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
         "spec": spec,
         "listing": listing,
         "rows": rows,
+        "headers": [(column, _shown_as(column)) for column in spec.columns],
         "choices": choices,
         "years": "year" in shape.listing.filters,
         "sortable": {c.key: c.key in shape.listing.sorts for c in spec.columns},

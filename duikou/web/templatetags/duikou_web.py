@@ -56,6 +56,17 @@ def num(value) -> str:
 
 
 @register.filter
+def year(value) -> str:
+    """A year as written on documents (2025), never with a thousands separator."""
+    if value is None or value == "":
+        return "—"
+    try:
+        return str(int(value))
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
 def pct(fraction) -> str:
     """A fraction (0.8123) as a percentage with one decimal (81.2%)."""
     if fraction is None:
