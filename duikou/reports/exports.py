@@ -4,6 +4,7 @@ Both write through ``transfer.safe``, so names and comments that start like a fo
 as text."""
 
 import io
+from decimal import Decimal
 
 from duikou.core.money import WAN
 from duikou.transfer.safe import csv_writer, sheet_name, workbook, write_cell, write_row
@@ -34,81 +35,137 @@ def compliance_csv(rows: list[ComplianceRow]) -> str:
     return buffer.getvalue()
 
 
-DISPATCH_HEADER = [
-    "项目编号",
-    "项目名称",
-    "实施单位",
-    "状态",
-    "计划开工",
-    "计划完工",
-    "形象进度（%）",
-    "时间进度（%）",
-    "进度差（百分点）",
-    "累计下达（万元）",
-    "累计支出（万元）",
-    "本月是否报送",
-    "存在问题",
+# (header, width in characters)
+DISPATCH_COLUMNS = [
+    ("项目编号", 18),
+    ("项目名称", 34),
+    ("实施单位", 16),
+    ("状态", 7),
+    ("计划开工", 11),
+    ("计划完工", 11),
+    ("形象进度（%）", 11),
+    ("时间进度（%）", 11),
+    ("进度差（百分点）", 12),
+    ("累计下达（万元）", 12),
+    ("累计支出（万元）", 12),
+    ("本月报送", 16),
+    ("存在问题", 30),
 ]
+DISPATCH_HEADER = [name for name, _ in DISPATCH_COLUMNS]
+HEADER_ROW = 2  # row 0 the title, row 1 what the sheet counts, row 2 the header
+
+
+def _width(texts, minimum: float) -> float:
+    """A column width in Excel characters that fits the longest text (CJK counts double)."""
+    longest = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(t)) for t in texts), default=0)
+    return max(minimum, min(60, longest + 2))
+
+
+def _print_setup(ws, *, columns: int, last_row: int, title: str) -> None:
+    """Landscape A4, one page wide, header rows on every page, page numbers in the footer."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0, HEADER_ROW)
+    ws.print_area(0, 0, last_row, columns - 1)
+    ws.center_horizontally()
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.set_header("&L" + title.replace("&", "&&"))
+    ws.freeze_panes(HEADER_ROW + 1, 2)
 
 
 def dispatch_xlsx(sheets: list[DispatchSheet]) -> bytes:
-    """One worksheet per command: the projects, then those that did not report."""
+    """One worksheet per command: a title row, the projects, then those that did not
+    report. Dates are dates and figures numbers; a project with no progress reported
+    leaves 形象进度 blank and says so in 本月报送."""
     buffer = io.BytesIO()
     book = workbook(buffer)
-    title = book.add_format({"bold": True, "font_size": 14})
-    head = book.add_format({"bold": True, "bg_color": "#F2E6E4", "border": 1, "text_wrap": True})
-    cell = book.add_format({"border": 1})
-    number = book.add_format({"border": 1, "num_format": "0.00"})
-    warn = book.add_format({"border": 1, "font_color": "#B03A2E"})
+    title = book.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"})
+    lead = book.add_format({"font_size": 10})
+    head = book.add_format(
+        {
+            "bold": True,
+            "bg_color": "#F2E6E4",
+            "border": 1,
+            "text_wrap": True,
+            "align": "center",
+            "valign": "vcenter",
+        }
+    )
+    cell = book.add_format({"border": 1, "valign": "vcenter", "text_wrap": True})
+    day = book.add_format({"border": 1, "num_format": "yyyy-mm-dd", "valign": "vcenter"})
+    number = book.add_format({"border": 1, "num_format": "0.00", "valign": "vcenter"})
+    money = book.add_format({"border": 1, "num_format": "#,##0.00", "valign": "vcenter"})
+    late = book.add_format(
+        {"border": 1, "num_format": "0.00", "font_color": "#B03A2E", "valign": "vcenter"}
+    )
+    warn = book.add_format(
+        {"border": 1, "font_color": "#B03A2E", "valign": "vcenter", "text_wrap": True}
+    )
+    section = book.add_format({"bold": True, "font_size": 12})
     used = set()
+    columns = len(DISPATCH_COLUMNS)
     for sheet in sheets:
         ws = book.add_worksheet(sheet_name(sheet.command[:28] or sheet.command_code, used))
-        write_cell(ws, 0, 0, f"{sheet.command}{sheet.year}年{sheet.month}月援疆项目调度表", title)
+        heading = f"{sheet.command}{sheet.year}年{sheet.month}月援疆项目调度表"
+        ws.merge_range(0, 0, 0, columns - 1, heading, title)
+        ws.set_row(0, 28)
         write_cell(
             ws,
             1,
             0,
             f"在建项目{len(sheet.lines)}个，本月未报送{len(sheet.missing)}个，"
-            f"反映问题{len(sheet.problems)}个",
+            f"反映问题{len(sheet.problems)}个；资金单位：万元",
+            lead,
         )
-        write_row(ws, 3, 0, DISPATCH_HEADER, head)
-        for n, line in enumerate(sheet.lines, start=4):
+        write_row(ws, HEADER_ROW, 0, DISPATCH_HEADER, head)
+        ws.set_row(HEADER_ROW, 32)
+        texts: list[list[str]] = [[h] for h in DISPATCH_HEADER]
+        for n, line in enumerate(sheet.lines, start=HEADER_ROW + 1):
             write_cell(ws, n, 0, line.code, cell)
             write_cell(ws, n, 1, line.name, cell)
             write_cell(ws, n, 2, line.org, cell)
             write_cell(ws, n, 3, line.status, cell)
-            write_cell(ws, n, 4, f"{line.planned_start:%Y-%m-%d}", cell)
-            write_cell(ws, n, 5, f"{line.planned_end:%Y-%m-%d}", cell)
-            if line.percent_complete is None:
-                write_cell(ws, n, 6, "未报", warn)
-            else:
-                write_cell(ws, n, 6, line.percent_complete, number)
+            write_cell(ws, n, 4, line.planned_start, day)
+            write_cell(ws, n, 5, line.planned_end, day)
+            write_cell(ws, n, 6, line.percent_complete, number)
             write_cell(ws, n, 7, line.time_elapsed, number)
-            if line.gap is None:
-                write_cell(ws, n, 8, None, cell)
+            gap = line.gap
+            write_cell(ws, n, 8, gap, late if gap is not None and gap < 0 else number)
+            write_cell(ws, n, 9, in_wan(line.released), money)
+            write_cell(ws, n, 10, in_wan(line.spent), money)
+            if line.reported:
+                reported = "已报送"
+            elif line.percent_complete is None:
+                reported = "未报送（无进度记录）"
             else:
-                write_cell(ws, n, 8, line.gap, warn if line.gap < 0 else number)
-            write_cell(ws, n, 9, line.released / WAN, number)
-            write_cell(ws, n, 10, line.spent / WAN, number)
-            reported = (
-                "是"
-                if line.reported
-                else "否" + (f"（最近报送{line.reported_in}）" if line.reported_in else "")
-            )
+                reported = f"未报送（进度为{line.reported_in}数）"
             write_cell(ws, n, 11, reported, cell if line.reported else warn)
             write_cell(ws, n, 12, line.problems, cell)
-        row = len(sheet.lines) + 6
-        write_cell(ws, row, 0, "本月未报送月调度的项目", title)
-        for n, line in enumerate(sheet.missing, start=row + 1):
-            write_cell(ws, n, 0, line.code)
-            write_cell(ws, n, 1, line.name)
-            write_cell(ws, n, 2, line.org)
-        ws.set_column(0, 0, 20)
-        ws.set_column(1, 1, 36)
-        ws.set_column(2, 2, 16)
-        ws.set_column(3, 11, 12)
-        ws.set_column(12, 12, 30)
+            for i, text in enumerate((line.code, line.name, line.org, line.status)):
+                texts[i].append(text)
+            texts[11].append(reported)
+        row = len(sheet.lines) + HEADER_ROW + 2
+        write_cell(ws, row, 0, "本月未报送月调度的项目", section)
+        write_row(ws, row + 1, 0, ["项目编号", "项目名称", "实施单位"], head)
+        for n, line in enumerate(sheet.missing, start=row + 2):
+            write_cell(ws, n, 0, line.code, cell)
+            write_cell(ws, n, 1, line.name, cell)
+            write_cell(ws, n, 2, line.org, cell)
+        if not sheet.missing:
+            write_cell(ws, row + 2, 0, "无", cell)
+        last_row = row + 1 + max(1, len(sheet.missing))
+        for i, (_, minimum) in enumerate(DISPATCH_COLUMNS):
+            width = _width(texts[i], minimum) if i in (0, 2, 3, 11) else minimum
+            ws.set_column(i, i, width)
+        _print_setup(ws, columns=columns, last_row=last_row, title=heading)
     if not sheets:
         write_cell(book.add_worksheet("月调度"), 0, 0, "本月没有需要调度的项目")
     book.close()
     return buffer.getvalue()
+
+
+def in_wan(amount: Decimal) -> Decimal:
+    """Yuan as 万元, every fen kept (six decimals; the cell shows two)."""
+    return (amount / WAN).quantize(Decimal("0.000001"))

@@ -1,166 +1,132 @@
-"""The work summary as a PDF (reportlab), from the same ``summary.SummaryContext``.
+"""The work summary as a tagged PDF (WeasyPrint, PDF/UA-1), from ``summary.SummaryContext``.
 
-The Chinese font is embedded (subset) so the file reads the same on any machine.
+The same GB/T 9704 layout as the Word file: A4, margins 37/35/28/26 mm, title 二号,
+headings 一、/（一）/1. and body 三号 at 29 pt lines, page numbers “— 1 —” in 四号 on the
+outer side. The fonts are the open faces of ``fonts.PDF_FACES``, embedded (subset).
+WeasyPrint breaks lines by Unicode's rules, so no line starts with a closing mark (，。、）)
+and none ends with an opening one. The PDF is tagged (headings, paragraphs, tables) with
+its language zh-CN, title and author, so screen readers and archiving tools read it.
 """
 
-import io
-from xml.sax.saxutils import escape
-
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import cm
-from reportlab.platypus import (
-    Image,
-    KeepTogether,
-    PageBreak,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+import base64
+from html import escape
 
 from .charts import chart_png
-from .documents import APPENDIX_HEADING
-from .fonts import pdf_font
-from .summary import SummaryContext
+from .fonts import pdf_faces
+from .summary import SummaryContext, Table, sources_table
+
+CSS = """
+@page {
+  size: 210mm 297mm;
+  margin: 37mm 26mm 35mm 28mm;
+  @bottom-right { content: none; }
+}
+@page :right {
+  @bottom-right {
+    content: "— " counter(page) " —"; font-family: "{serif}"; font-size: 14pt;
+    vertical-align: top; padding-top: 7mm; padding-right: 14pt;
+  }
+}
+@page :left {
+  @bottom-left {
+    content: "— " counter(page) " —"; font-family: "{serif}"; font-size: 14pt;
+    vertical-align: top; padding-top: 7mm; padding-left: 14pt;
+  }
+}
+html { font-family: "{serif}"; font-size: 16pt; line-height: 29pt; color: #000; }
+body { margin: 0; }
+p { margin: 0; text-indent: 2em; text-align: justify; orphans: 2; widows: 2; }
+h1.title { font-family: "{serif}"; font-weight: bold; font-size: 22pt; line-height: 35pt;
+  text-align: center; margin: 0 0 29pt 0; }
+h2, h3, h4 { font-size: 16pt; line-height: 29pt; margin: 0; text-indent: 2em;
+  font-weight: normal; break-after: avoid; }
+h2 { font-family: "{sans}"; }
+h3 { font-family: "{kai}"; }
+h4 { font-family: "{serif}"; font-weight: bold; }
+.signature { margin-top: 29pt; text-align: right; text-indent: 0; padding-right: 2em; }
+.signature p { text-align: right; text-indent: 0; }
+.appendix { break-before: page; }
+.caption { font-family: "{sans}"; font-size: 14pt; text-align: center; text-indent: 0;
+  margin: 8pt 0 4pt 0; break-after: avoid; }
+table { border-collapse: collapse; width: 100%; font-size: 10.5pt; line-height: 14pt; }
+th, td { border: 0.5pt solid #000; padding: 2pt 3pt; vertical-align: middle; }
+th { font-family: "{sans}"; font-weight: normal; text-align: center; }
+td.number { text-align: right; white-space: nowrap; }
+tr.total td { font-family: "{sans}"; }
+thead { display: table-header-group; }
+.note { font-size: 12pt; line-height: 20pt; text-indent: 0; margin-top: 4pt; }
+figure { margin: 12pt 0 0 0; text-align: center; }
+figure img { width: 150mm; }
+figcaption { font-family: "{sans}"; font-size: 14pt; text-align: center; }
+.sources td:nth-child(3), .sources td:nth-child(6) { font-size: 9pt; }
+"""
 
 
-def _styles() -> dict[str, ParagraphStyle]:
-    font = pdf_font()
-    base = ParagraphStyle(
-        "body", fontName=font, fontSize=12, leading=22, wordWrap="CJK", firstLineIndent=24
-    )
-    return {
-        "title": ParagraphStyle(
-            "title",
-            parent=base,
-            fontSize=18,
-            leading=28,
-            alignment=TA_CENTER,
-            firstLineIndent=0,
-            spaceAfter=6,
-        ),
-        "subtitle": ParagraphStyle(
-            "subtitle", parent=base, alignment=TA_CENTER, firstLineIndent=0, spaceAfter=10
-        ),
-        "heading": ParagraphStyle("heading", parent=base, fontSize=14, leading=24, spaceBefore=6),
-        "body": base,
-        "caption": ParagraphStyle(
-            "caption",
-            parent=base,
-            fontSize=10.5,
-            leading=16,
-            alignment=TA_CENTER,
-            firstLineIndent=0,
-        ),
-        "small": ParagraphStyle("small", parent=base, fontSize=8.5, leading=12, firstLineIndent=0),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10, firstLineIndent=0),
-    }
+def _css() -> str:
+    css = CSS
+    for role, family in pdf_faces().items():
+        css = css.replace("{" + role + "}", family)
+    return css
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text), style)
-
-
-def _table(header, rows, style, widths=None) -> Table:
-    data = [[_p(h, style) for h in header]] + [[_p(c, style) for c in row] for row in rows]
-    table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f2e6e4")),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ]
+def _table(table: Table, css_class: str = "") -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in table.header)
+    rows = []
+    for n, row in enumerate(table.rows):
+        cells = "".join(
+            f'<td class="number">{escape(c)}</td>'
+            if i > 0 and c[:1].isdigit() and css_class != "sources"
+            else f"<td>{escape(c)}</td>"
+            for i, c in enumerate(row)
         )
+        total = ' class="total"' if n == table.total_row else ""
+        rows.append(f"<tr{total}>{cells}</tr>")
+    note = f'<p class="note">注：{escape(table.note)}</p>' if table.note else ""
+    return (
+        f'<p class="caption">{escape(table.title)}</p>'
+        f'<table class="{css_class}"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>{note}"
     )
-    return table
+
+
+def summary_html(context: SummaryContext) -> str:
+    """The summary as one HTML page, which WeasyPrint lays out."""
+    body = [f'<h1 class="title">{escape(context.title)}</h1>']
+    for section in context.sections:
+        body.append(f"<h2>{escape(section.title)}</h2>")
+        body += [f"<p>{escape(text)}</p>" for text in section.paragraphs]
+        for child in section.children:
+            body.append(f"<h3>{escape(child.title)}</h3>")
+            body += [f"<p>{escape(text)}</p>" for text in child.paragraphs]
+    issued = context.issued_on
+    body.append(
+        f'<div class="signature"><p>{escape(context.issuer)}</p>'
+        f"<p>{issued.year}年{issued.month}月{issued.day}日</p></div>"
+    )
+    body.append('<section class="appendix"><h2>附件</h2>')
+    body += [_table(table) for table in context.tables]
+    if context.chart:
+        png = base64.b64encode(chart_png(context.chart)).decode()
+        body.append(
+            f'<figure><img src="data:image/png;base64,{png}" alt="{escape(context.chart.title)}">'
+            f"<figcaption>{escape(context.chart.title)}</figcaption></figure>"
+        )
+    body.append('<div class="appendix">')
+    body.append(_table(sources_table(context.entries), "sources"))
+    body.append(
+        f'<p class="note">生成时间：{context.generated_at:%Y-%m-%d %H:%M}</p></div></section>'
+    )
+    return (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{escape(context.title)}</title>"
+        f'<meta name="author" content="{escape(context.issuer)}">'
+        '<meta name="description" content="对口援疆工作总结">'
+        f'<meta name="dcterms.created" content="{context.generated_at.isoformat()}">'
+        f"<style>{_css()}</style></head><body>{''.join(body)}</body></html>"
+    )
 
 
 def summary_pdf(context: SummaryContext) -> bytes:
-    styles = _styles()
-    story = [
-        _p(context.title, styles["title"]),
-        _p(context.subtitle, styles["subtitle"]),
-    ]
-    if context.opening:
-        story.append(_p(context.opening, styles["body"]))
-    for section in context.sections:
-        story.append(_p(section.title, styles["heading"]))
-        story.extend(_p(text, styles["body"]) for text in section.paragraphs)
-    for table in context.tables:
-        block = [Spacer(1, 8), _p(table.title, styles["caption"]), Spacer(1, 4)]
-        block.append(_table(table.header, table.rows, styles["cell"]))
-        if table.note:
-            block.append(_p(table.note, styles["small"]))
-        story.append(KeepTogether(block))
-    if context.chart:
-        png = chart_png(context.chart)
-        story += [Spacer(1, 8), Image(io.BytesIO(png), width=16 * cm, height=8.5 * cm)]
-        story.append(_p(context.chart.title, styles["caption"]))
-    story += [PageBreak(), _p(APPENDIX_HEADING, styles["heading"])]
-    story.append(
-        _p(
-            "下列各项逐一列出正文和附表中每个数字的查询条件及其所依据的台账记录或指标值。",
-            styles["small"],
-        )
-    )
-    for entry in context.entries:
-        story.append(Spacer(1, 6))
-        story.append(
-            _p(
-                f"〔{entry.number}〕{entry.text}　{entry.indicator_name}（{entry.origin}）",
-                styles["small"],
-            )
-        )
-        story.append(_p(f"查询：{entry.query}", styles["small"]))
-        story.append(
-            _p(
-                f"范围：{entry.node_name}（含下级）；来源：{entry.source_kind}"
-                + (f"；{entry.note}" if entry.note else ""),
-                styles["small"],
-            )
-        )
-        if entry.sources:
-            rows = [
-                [
-                    row.code,
-                    row.label,
-                    f"{row.day:%Y-%m-%d}" if row.day else "",
-                    "计1家" if row.value is None else f"{row.value.normalize():f}",
-                ]
-                for row in entry.sources
-            ]
-            story.append(
-                _table(
-                    ["记录", "名称", "日期", "数值"],
-                    rows,
-                    styles["cell"],
-                    widths=[3.2 * cm, 8 * cm, 2.3 * cm, 3 * cm],
-                )
-            )
-    story.append(Spacer(1, 8))
-    story.append(_p(f"生成时间：{context.generated_at:%Y-%m-%d %H:%M}", styles["small"]))
+    from weasyprint import HTML
 
-    def footer(canvas, document):
-        canvas.saveState()
-        canvas.setFont(pdf_font(), 9)
-        canvas.drawCentredString(A4[0] / 2, 1.2 * cm, f"— {document.page} —")
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=2.6 * cm,
-        rightMargin=2.6 * cm,
-        topMargin=2.5 * cm,
-        bottomMargin=2.2 * cm,
-        title=context.title,
-        author="对口 Duikou",
-    )
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+    return HTML(string=summary_html(context)).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)

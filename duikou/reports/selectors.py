@@ -72,6 +72,11 @@ def percent(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part / whole * HUNDRED).quantize(CENT, ROUND_HALF_UP)
 
 
+def cn_day(day: date) -> str:
+    """2026年6月30日, as documents write dates (no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def months_before(day: date, months: int) -> date:
     month_index = day.year * 12 + day.month - 1 - months
     year, month = divmod(month_index, 12)
@@ -260,7 +265,7 @@ def _behind_schedule(projects: list[Project], today: date) -> list[Offender]:
                 Offender(
                     project.code,
                     project.name,
-                    f"计划{project.planned_end:%Y年%m月%d日}完工，目前为{project.get_status_display()}",
+                    f"计划{cn_day(project.planned_end)}完工，目前为{project.get_status_display()}",
                 )
             )
             continue
@@ -299,7 +304,7 @@ def _stuck_deals(user, years, today, months, names) -> list[ComplianceRow]:
             Offender(
                 deal.code,
                 deal.name,
-                f"自{deal.stage_date:%Y年%m月%d日}起停留在“{deal.get_stage_display()}”阶段",
+                f"自{cn_day(deal.stage_date)}起停留在“{deal.get_stage_display()}”阶段",
             )
         )
     keys = set(groups) | {(pid, name, y) for pid, name in names.items() for y in years}

@@ -41,6 +41,7 @@ class Subject:
     short: str
     place: str
     children: tuple[tuple[int, str, str], ...] = ()  # (node id, code, name)
+    province_id: int | None = None  # the donor province (organisation) of an org subject
 
 
 @dataclass
@@ -59,24 +60,41 @@ class FigureEntry:
     end: date
     grain: str
     value: Decimal | None
-    source_kind: str  # 台账记录 / 指标值 / 公式
+    source_kind: str  # 台账记录 / 指标值 / 公式 / 计算
     sources: list[EvidenceRow] = field(default_factory=list)
     note: str = ""
+    counts: str = ""  # what the figure counts, in words, for the appendix
 
     @property
-    def query(self) -> str:
-        """One machine-readable line saying how the figure was obtained."""
-        return (
-            f"指标={self.indicator}；范围={self.axis}:{self.node_code}；"
-            f"期间={self.start:%Y-%m-%d}..{self.end:%Y-%m-%d}；汇总={self.aggregation}；"
-            f"粒度={self.grain}；原文={self.text}"
+    def what(self) -> str:
+        """What the figure counts, as the appendix says it."""
+        if self.counts:
+            return self.counts
+        span = (
+            f"{self.start.year}年"
+            if (
+                self.start.year == self.end.year
+                and self.start.month == 1
+                and self.end.month == 12
+                and self.end.day == 31
+            )
+            else f"{_day(self.start)}至{_day(self.end)}"
         )
+        return f"{span}{self.node_name}{self.indicator_name}"
+
+    @property
+    def record_count(self) -> int:
+        return len(self.sources)
 
 
 @dataclass
 class Section:
+    """A heading (一、 at level 1, （一） at level 2, 1. at level 3) and what follows it."""
+
     title: str
     paragraphs: list[str]
+    level: int = 1
+    children: list["Section"] = field(default_factory=list)
 
 
 @dataclass
@@ -85,6 +103,8 @@ class Table:
     header: list[str]
     rows: list[list[str]]
     note: str = ""
+    values: list[list[Decimal | None]] = field(default_factory=list)  # rows' figures
+    total_row: int = -1  # index of the total row in ``rows``
 
 
 @dataclass
@@ -107,6 +127,8 @@ class SummaryContext:
     chart: Chart | None
     entries: list[FigureEntry]
     generated_at: object
+    issuer: str = ""  # 落款: the organisation (or region) the summary is about
+    issued_on: date | None = None
 
 
 def subject_for_org(org: Organisation) -> Subject:
@@ -125,6 +147,7 @@ def subject_for_org(org: Organisation) -> Subject:
         org.short_name or org.name,
         (place.short_name or place.name) if place else "受援地",
         children,
+        org.root_id,
     )
 
 
@@ -252,6 +275,42 @@ class FigureBook:
         self.entries.append(entry)
         return entry
 
+    def noted(
+        self,
+        *,
+        text: str,
+        name: str,
+        counts: str,
+        sources: list[EvidenceRow],
+        value: Decimal | None,
+        subject: Subject,
+        note: str = "",
+    ) -> FigureEntry:
+        """A figure read from the ledger outside the catalogue (a project's money, a count
+        of projects at fault), kept with the records it counts."""
+        entry = FigureEntry(
+            number=len(self.entries) + 1,
+            text=text,
+            origin="正文",
+            indicator="",
+            indicator_name=name,
+            unit="",
+            aggregation="sum",
+            axis=subject.axis,
+            node_code=subject.code,
+            node_name=subject.name,
+            start=self.period.start,
+            end=self.period.end,
+            grain=self.grain,
+            value=value,
+            source_kind="计算" if note else "台账记录",
+            sources=sources,
+            note=note,
+            counts=counts,
+        )
+        self.entries.append(entry)
+        return entry
+
     def _sources(self, entry, indicator: Indicator, axis: str, node_id: int, cells) -> None:
         if indicator.kind == Indicator.Kind.RECORD:
             entry.source_kind = "台账记录"
@@ -355,42 +414,6 @@ def _renumber(entries: list[FigureEntry]) -> None:
         entry.number = n
 
 
-def summary_context(
-    *, user, template: ReportTemplate, subject: Subject, period: ReportPeriod
-) -> SummaryContext:
-    """Everything a work summary shows, for the Word and the PDF renderer alike."""
-    book = FigureBook(user=user, period=period)
-    sections = []
-    for section in template.sections.prefetch_related("sentences").order_by("order", "id"):
-        paragraphs = []
-        for sentence in section.sentences.all():
-            text = sentence_render(sentence.text, book=book, subject=subject, period=period)
-            if text:
-                paragraphs.append(text)
-        if paragraphs:
-            number = CN_NUMBERS[len(sections)] if len(sections) < len(CN_NUMBERS) else ""
-            sections.append(Section(f"{number}、{section.title}", ["".join(paragraphs)]))
-    _renumber(book.entries)
-    tables, chart = _breakdown(book, template, subject, period)
-    _renumber(book.entries)
-    opening = fill(template.opening, subject=subject, period=period) if template.opening else ""
-    # The summary counts approved values only (``results.selectors.APPROVED_ONLY``); say so.
-    basis = "文中指标数据只计已审核的数据。"
-    opening = f"{opening}{basis}" if opening else basis
-    return SummaryContext(
-        title=fill(template.title, subject=subject, period=period),
-        subtitle=f"（{_day(period.start)}至{_day(period.end)}）",
-        subject=subject,
-        period=period,
-        opening=opening,
-        sections=sections,
-        tables=tables,
-        chart=chart,
-        entries=book.entries,
-        generated_at=timezone.localtime(),
-    )
-
-
 def _day(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -399,20 +422,202 @@ def _codes(text: str) -> list[str]:
     return [c for c in re.split(r"[\s,，、]+", text or "") if c]
 
 
+OVERVIEW = "总体情况"
+
+
+def summary_context(
+    *, user, template: ReportTemplate, subject: Subject, period: ReportPeriod
+) -> SummaryContext:
+    """Everything a work summary shows, for the Word and the PDF renderer alike:
+    一、总体情况；二、主要工作成效（by field）；三、存在的问题；四、下一步工作打算; the
+    signing office and date; 附件 the table by unit and where every figure comes from."""
+    from .findings import deals_highlight, plans, problems, projects_highlight
+
+    book = FigureBook(user=user, period=period)
+    opening = fill(template.opening, subject=subject, period=period) if template.opening else ""
+    overview = [opening] if opening else []
+    fields: list[Section] = []
+    for section in template.sections.prefetch_related("sentences").order_by("order", "id"):
+        first = len(book.entries)
+        paragraphs = []
+        for sentence in section.sentences.all():
+            text = sentence_render(sentence.text, book=book, subject=subject, period=period)
+            if text:
+                paragraphs.append(text)
+        if not paragraphs:
+            continue
+        codes = {e.indicator for e in book.entries[first:]}
+        compared = _compare(book, subject, period, book.entries[first : first + 1])
+        if compared:
+            paragraphs.append(compared)
+        if "FUND_PLANNED" in codes or "PROJECTS" in codes:
+            paragraphs.append(projects_highlight(book=book, subject=subject, period=period))
+        if "INVESTMENT_SIGNED" in codes:
+            paragraphs.append(deals_highlight(book=book, subject=subject, period=period))
+        text = "".join(p for p in paragraphs if p)
+        if section.title == OVERVIEW:
+            overview.append(text)
+        else:
+            fields.append(Section(section.title, [text], level=2))
+    # The summary counts approved values only (``results.selectors.APPROVED_ONLY``); say so.
+    overview.append("文中数据均为已审核的台账数据，各项数字的来源见附件2。")
+    sections = [Section(OVERVIEW, [p for p in overview if p])]
+    if fields:
+        for n, child in enumerate(fields):
+            child.title = f"（{_number(n)}）{child.title}"
+        sections.append(Section("主要工作成效", [], children=fields))
+    today = timezone.localdate()
+    found = problems(book=book, subject=subject, period=period, today=today)
+    if found:
+        sections.append(
+            Section(
+                "存在的问题",
+                [] if len(found) > 1 else ["对照台账数据，工作中还存在一些不足。"],
+                children=[
+                    Section(f"（{_number(n)}）{f.heading}", [f.text], level=2)
+                    for n, f in enumerate(found)
+                ],
+            )
+        )
+    else:
+        sections.append(
+            Section("存在的问题", ["对照台账数据，本期资金投向、项目进度和招商项目均未发现问题。"])
+        )
+    ahead = plans(book=book, subject=subject, period=period)
+    sections.append(
+        Section(
+            "下一步工作打算",
+            [],
+            children=[
+                Section(f"（{_number(n)}）{f.heading}", [f.text], level=2)
+                for n, f in enumerate(ahead)
+            ],
+        )
+    )
+    for n, section in enumerate(sections):
+        section.title = f"{_number(n)}、{section.title}"
+    tables, chart = _breakdown(book, template, subject, period)
+    _renumber(book.entries)
+    return SummaryContext(
+        title=fill(template.title, subject=subject, period=period),
+        subtitle=f"（{_day(period.start)}至{_day(period.end)}）",
+        subject=subject,
+        period=period,
+        opening="",
+        sections=sections,
+        tables=tables,
+        chart=chart,
+        entries=book.entries,
+        generated_at=timezone.localtime(),
+        issuer=subject.name,
+        issued_on=today,
+    )
+
+
+def _number(n: int) -> str:
+    """一 … 十, 十一 … 十九, 二十 …: the numbers of headings."""
+    n += 1
+    if n <= 10:
+        return CN_NUMBERS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (
+        ("" if tens == 1 else CN_NUMBERS[tens - 1]) + "十" + (CN_NUMBERS[ones - 1] if ones else "")
+    )
+
+
+def _compare(book: FigureBook, subject: Subject, period: ReportPeriod, first) -> str:
+    """The section's first figure against the year before (single whole years only)."""
+    if not first or not first[0].indicator or len(period.years) != 1 or not period.whole_years:
+        return ""
+    entry = first[0]
+    year = period.years[0] - 1
+    before = ReportPeriod(date(year, 1, 1), date(year, 12, 31), f"{year}年", str(year))
+    previous = FigureBook(user=book.user, period=before)
+    last = previous.figure(
+        entry.indicator,
+        axis=subject.axis,
+        node_id=subject.node_id,
+        node_code=subject.code,
+        node_name=subject.name,
+        origin="正文",
+    )
+    if last is None or not last.value or entry.value is None:
+        return ""
+    last.number = len(book.entries) + 1
+    book.entries.append(last)
+    name = entry.indicator_name
+    if entry.unit == "元" or entry.unit == "%":
+        change = ((entry.value - last.value) / abs(last.value) * 100).quantize(
+            Decimal("0.1"), ROUND_HALF_UP
+        )
+        if change == 0:
+            return f"{name}与上年（{last.text}）基本持平。"
+        rate = book.noted(
+            text=f"{abs(change)}%",
+            name=f"{name}同比变化",
+            counts=f"{name}比上年增减的幅度",
+            sources=[],
+            value=change,
+            subject=subject,
+            note=f"（{entry.text}－{last.text}）÷{last.text}",
+        )
+        word = "增长" if change > 0 else "下降"
+        return f"{name}比上年（{last.text}）{word}{rate.text}。"
+    difference = entry.value - last.value
+    if difference == 0:
+        return f"{name}与上年持平（{last.text}）。"
+    moved = book.noted(
+        text=figure_text(abs(difference), entry.unit),
+        name=f"{name}比上年增减",
+        counts=f"{name}本年数减上年数",
+        sources=[],
+        value=difference,
+        subject=subject,
+        note=f"{entry.text}－{last.text}",
+    )
+    word = "增加" if difference > 0 else "减少"
+    return f"{name}比上年（{last.text}）{word}{moved.text}。"
+
+
+def column_figure(value: Decimal | None, unit: str) -> str:
+    """A table cell in its column's unit (money in 万元, stated in the header)."""
+    if value is None:
+        return "—"
+    if unit == "元":
+        return f"{(value / 10000).quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+    if value == value.to_integral_value():
+        return f"{int(value)}"
+    return f"{value.quantize(Decimal('0.01'), ROUND_HALF_UP)}"
+
+
+def _column_head(indicator: Indicator) -> str:
+    unit = "万元" if indicator.unit == "元" else indicator.unit
+    return f"{indicator.name_zh}（{unit}）" if unit else indicator.name_zh
+
+
+def _remainder(total: FigureEntry, parts: list[FigureEntry]) -> list[EvidenceRow]:
+    """The total's records that none of the parts counts (the subject's own level)."""
+    left = list(total.sources)
+    for part in parts:
+        for row in part.sources:
+            if row in left:
+                left.remove(row)
+    return left
+
+
 def _breakdown(book: FigureBook, template: ReportTemplate, subject: Subject, period):
-    """A table by sub-organisation (or sub-region) and a chart of its money columns."""
+    """附表1: a row per sub-organisation (or sub-region), the subject's own level where the
+    total holds more than its units, and the total; a chart of its money columns."""
     columns = [book.indicator(c) for c in _codes(template.table_indicators)]
     columns = [c for c in columns if c is not None]
     if not columns:
         return [], None
-    nodes = [*subject.children, (subject.node_id, subject.code, f"合计（{subject.name}）")]
-    group = tuple(n for n, _, _ in nodes)
-    rows, kept_nodes, cell_entries = [], [], []
-    for node_id, code, name in nodes:
-        cells = []
-        for indicator in columns:
-            entry = book.figure(
-                indicator.code,
+    group = tuple([n for n, _, _ in subject.children] + [subject.node_id])
+    rows: list[tuple[str, list[FigureEntry | None]]] = []
+    for node_id, code, name in subject.children:
+        cells = [
+            book.figure(
+                c.code,
                 axis=subject.axis,
                 node_id=node_id,
                 node_code=code,
@@ -420,48 +625,131 @@ def _breakdown(book: FigureBook, template: ReportTemplate, subject: Subject, per
                 origin="附表1",
                 group=group,
             )
-            cells.append(entry)
-        if any(cells) or node_id == subject.node_id:
-            rows.append(cells)
-            kept_nodes.append((node_id, code, name))
-            cell_entries.extend(e for e in cells if e)
-        else:
-            continue
-    if not cell_entries:
+            for c in columns
+        ]
+        if any(cells):
+            rows.append((name, cells))
+    totals = [
+        book.figure(
+            c.code,
+            axis=subject.axis,
+            node_id=subject.node_id,
+            node_code=subject.code,
+            node_name=subject.name,
+            origin="附表1",
+            group=group,
+        )
+        for c in columns
+    ]
+    if not any(totals):
         return [], None
-    header = ["单位" if subject.axis == "o" else "地区", *[c.name_zh for c in columns]]
-    table_rows = []
-    for (_, _, name), cells in zip(kept_nodes, rows, strict=True):
-        table_rows.append([name, *[e.text if e else "—" for e in cells]])
+    own_cells: list[FigureEntry | None] = []
+    uneven = []
+    for i, (indicator, total) in enumerate(zip(columns, totals, strict=True)):
+        parts = [cells[i] for _, cells in rows if cells[i] is not None]
+        rest = (total.value if total else Decimal(0)) - sum((p.value for p in parts), Decimal(0))
+        additive = indicator.aggregation == Indicator.Aggregation.SUM and indicator.unit != "%"
+        if not additive:
+            uneven.append(indicator.name_zh)
+            own_cells.append(None)
+            continue
+        if rest == 0 or total is None:
+            own_cells.append(None)
+            continue
+        entry = book.noted(
+            text=figure_text(rest, indicator.unit),
+            name=indicator.name_zh,
+            counts=f"{subject.name}本级（不属于任何下级单位）的{indicator.name_zh}",
+            sources=_remainder(total, parts),
+            value=rest,
+            subject=subject,
+            note="合计减各下级单位之和",
+        )
+        entry.origin = "附表1"
+        entry.unit = indicator.unit
+        own_cells.append(entry)
+    own_label = (
+        f"{subject.short}本级" if subject.axis == "o" else f"{subject.short}本级及未落到下级的"
+    )
+    if any(own_cells):
+        rows.append((own_label, own_cells))
+    body = [*rows, ("合计", totals)]
+    header = ["单位" if subject.axis == "o" else "地区", *[_column_head(c) for c in columns]]
+    table_rows = [
+        [
+            name,
+            *[
+                column_figure(e.value if e else None, c.unit)
+                for e, c in zip(cells, columns, strict=True)
+            ],
+        ]
+        for name, cells in body
+    ]
+    values = [[e.value if e else None for e in cells] for _, cells in body]
+    notes = []
+    if any(own_cells):
+        notes.append(f"“{own_label}”为{subject.name}直接实施、不属于下级单位的项目和资金。")
+    if uneven:
+        notes.append(f"{'、'.join(uneven)}不能逐单位相加，合计按全部记录计算。")
+    notes.append("合计等于以上各行之和；表中数字的来源见附件2。")
     table = Table(
-        "附表1 分单位主要指标" if subject.axis == "o" else "附表1 分地区主要指标",
+        "附件1 分单位主要指标" if subject.axis == "o" else "附件1 分地区主要指标",
         header,
         table_rows,
-        "合计含本级直接实施的项目和活动；表中数字的来源见附录。",
+        "".join(notes),
+        values=values,
+        total_row=len(body) - 1,
     )
-    chart = _chart(template, columns, kept_nodes, rows, subject)
+    chart = _chart(template, columns, rows, subject)
     return [table], chart
 
 
-def _chart(template, columns, nodes, rows, subject) -> Chart | None:
+def _chart(template, columns, rows, subject) -> Chart | None:
     wanted = set(_codes(template.chart_indicators))
     picked = [i for i, c in enumerate(columns) if c.code in wanted and c.unit == "元"]
-    if not picked:
+    if not picked or not rows:
         return None
     categories, series = [], {columns[i].name_zh: [] for i in picked}
-    many = len(nodes) > 1
-    for (node_id, _code, name), cells in zip(nodes, rows, strict=True):
-        if many and node_id == subject.node_id:
-            continue  # the total would dwarf the bars of the units
+    for name, cells in rows:
         categories.append(name)
         for i in picked:
             entry = cells[i]
             series[columns[i].name_zh].append(float(entry.value / 10000) if entry else 0.0)
-    if not categories:
-        return None
-    return Chart(
-        "图1 援疆资金安排与使用情况（万元）",
-        categories,
-        list(series.items()),
-        "万元",
+    return Chart("图1 援疆资金安排与使用情况（万元）", categories, list(series.items()), "万元")
+
+
+SOURCE_HEADER = ["序号", "数字", "统计口径", "出处", "记录数", "记录编号"]
+CODES_SHOWN = 6
+
+
+def sources_table(entries: list[FigureEntry]) -> Table:
+    """附件2: each figure, what it counts, how many records and which."""
+    rows = []
+    for entry in entries:
+        kind = entry.source_kind
+        if entry.note:
+            kind = f"{kind}（{entry.note}）"
+        codes = []
+        for row in entry.sources:
+            if row.code not in codes:
+                codes.append(row.code)
+        shown = "、".join(codes[:CODES_SHOWN])
+        if len(codes) > CODES_SHOWN:
+            shown += f"等{len(codes)}条"
+        rows.append(
+            [
+                str(entry.number),
+                entry.text,
+                entry.what,
+                f"{entry.origin}·{kind}",
+                str(entry.record_count) if entry.sources else "—",
+                shown or "—",
+            ]
+        )
+    return Table(
+        "附件2 数字来源",
+        SOURCE_HEADER,
+        rows,
+        "记录编号为台账中项目、招商项目、活动等记录的编号，可在平台中按编号查到原始记录；"
+        "“计算”为由台账数字推算所得。",
     )

@@ -1,74 +1,44 @@
 """The work summary: every figure in the text is the ledger's and is traced in the appendix."""
 
 import io
-import re
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from docx import Document
-from docx.table import Table as DocxTable
-from docx.text.paragraph import Paragraph as DocxParagraph
 
 from duikou.core.demo import demo_load
 from duikou.core.testing import user
-from duikou.extract import extract
 from duikou.geo.models import Region
 from duikou.orgs.models import Organisation
-from duikou.reports.documents import APPENDIX_HEADING
 from duikou.reports.periods import report_period_parse
-from duikou.reports.services import summary_render
+from duikou.reports.services import report_template_get, summary_render
+from duikou.reports.summary import FigureEntry, subject_for_org, summary_context
 from duikou.results.models import Indicator
 from duikou.results.selectors import indicator_table
 
 pytestmark = pytest.mark.django_db
-QUERY = re.compile(
-    r"查询：指标=(?P<code>\w+)；范围=(?P<axis>[or]):(?P<node>[^；]+)；"
-    r"期间=(?P<start>\d{4})-01-01\.\.(?P<end>\d{4})-12-31；汇总=(?P<agg>\w+)；"
-    r"粒度=(?P<grain>\w)；原文=(?P<text>.+)$"
-)
 
 
-def blocks(document):
-    """Paragraphs and tables in document order."""
-    for child in document.element.body.iterchildren():
-        if child.tag.endswith("}p"):
-            yield DocxParagraph(child, document)
-        elif child.tag.endswith("}tbl"):
-            yield DocxTable(child, document)
-
-
-def read_summary(content: bytes):
-    """(body text, appendix entries) of a generated .docx."""
+def read_summary(content: bytes) -> str:
+    """The text of a generated .docx: its paragraphs, then its tables' cells."""
     document = Document(io.BytesIO(content))
-    body, entries, in_appendix, previous = [], [], False, ""
-    for block in blocks(document):
-        if isinstance(block, DocxTable):
-            if in_appendix and entries:
-                rows = [[c.text for c in r.cells] for r in block.rows[1:]]
-                entries[-1]["records"] = rows
-            continue
-        text = block.text
-        if text == APPENDIX_HEADING:
-            in_appendix = True
-        elif not in_appendix:
-            body.append(text)
-        elif m := QUERY.match(text):
-            entries.append({**m.groupdict(), "records": [], "origin": previous})
-        previous = text
-    return "\n".join(body), entries
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        lines += [" | ".join(c.text for c in row.cells) for row in table.rows]
+    return "\n".join(lines)
 
 
-def ledger_value(entry) -> Decimal | None:
+def ledger_value(entry: FigureEntry) -> Decimal | None:
     """Recompute a figure through the results selectors, year by year."""
-    indicator = Indicator.objects.get(code=entry["code"])
-    model = Organisation if entry["axis"] == "o" else Region
-    node = model.objects.get(code=entry["node"])
-    years = list(range(int(entry["start"]), int(entry["end"]) + 1))
+    indicator = Indicator.objects.get(code=entry.indicator)
+    model = Organisation if entry.axis == "o" else Region
+    node = model.objects.get(code=entry.node_code)
+    years = list(range(entry.start.year, entry.end.year + 1))
     table = indicator_table(
         user=user(),
         indicator=indicator,
-        axis=entry["axis"],
+        axis=entry.axis,
         node_ids=[node.pk],
         grain="y",
         years=years,
@@ -79,36 +49,74 @@ def ledger_value(entry) -> Decimal | None:
     return found[-1] if indicator.aggregation == "last" else sum(found, Decimal(0))
 
 
-def test_the_fujian_summary_states_ledger_figures_each_traced_to_its_records(tmp_path):
+def fujian_2025():
     demo_load()
     org = Organisation.objects.get(code="FC-350000")
-    content = summary_render(user=user(), org=org, period=report_period_parse("2025"), fmt="docx")
-    text, entries = read_summary(content)
-    assert "一、产业援疆" in text and "二、招商引资" in text
-    assert "福建援疆工作队促成" in text
+    period = report_period_parse("2025")
+    context = summary_context(
+        user=user(), template=report_template_get(), subject=subject_for_org(org), period=period
+    )
+    return org, period, context
 
-    figures = extract(text)
-    in_text = [e for e in entries if "（正文）" in e["origin"]]
-    assert len(figures) >= 10
-    assert [f.text for f in figures] == [e["text"] for e in in_text]
-    for figure, entry in zip(figures, in_text, strict=True):
+
+def test_the_fujian_summary_states_ledger_figures_each_traced_to_its_records():
+    org, period, context = fujian_2025()
+    titles = [s.title for s in context.sections]
+    assert titles == ["一、总体情况", "二、主要工作成效", "三、存在的问题", "四、下一步工作打算"]
+    fields = [c.title for c in context.sections[1].children]
+    assert fields[:2] == ["（一）产业援疆", "（二）招商引资"]
+    problems = [c.title for c in context.sections[2].children]
+    assert "（一）民生领域投入比重未达到要求" in problems
+    assert any("资金支出进度偏慢" in t for t in problems)
+    assert any("招商项目推进缓慢" in t for t in problems)
+    assert context.issuer == "福建省援疆前方指挥部" and context.issued_on
+
+    catalogue = [e for e in context.entries if e.indicator and e.origin == "正文"]
+    assert len(catalogue) >= 10
+    for entry in catalogue:
         ledger = ledger_value(entry)
-        assert ledger is not None, entry
-        scale = Decimal("100000000") if "亿" in figure.text else Decimal("10000")
-        tolerance = scale / 200 if figure.unit == "元" else Decimal("0.005")
-        assert abs(Decimal(str(figure.value)) - ledger) <= tolerance, (figure.text, ledger)
-        assert entry["records"], f"{entry['code']} has no records in the appendix"
-        values = [r[3] for r in entry["records"]]
-        if entry["agg"] == "sum" and "计1家" not in values:
-            assert sum(Decimal(v) for v in values) == ledger, entry["code"]
+        assert ledger is not None and ledger == entry.value, entry.indicator
+        assert entry.sources, f"{entry.indicator} has no records in the appendix"
+        values = [r.value for r in entry.sources]
+        if entry.aggregation == "sum" and None not in values:
+            assert sum(values, Decimal(0)) == ledger, entry.indicator
 
-    signed = next(e for e in in_text if e["code"] == "INVESTMENT_SIGNED")
-    assert any(r[0].startswith("DEMO-DL-") for r in signed["records"])
-    planned = next(e for e in in_text if e["code"] == "FUND_PLANNED")
-    assert {r[0] for r in planned["records"]} >= {"DEMO-FJ-2025-001", "DEMO-FJ-2025-003"}
+    content = summary_render(user=user(), org=org, period=period, fmt="docx")
+    text = read_summary(content)
+    for entry in context.entries:
+        assert entry.text in text, entry.what
+    assert "与上年" in text or "比上年" in text
+    assert "闽昌食品产业园基础设施提升改造" in text  # the largest project is named
+    signed = next(e for e in catalogue if e.indicator == "INVESTMENT_SIGNED")
+    assert any(r.code.startswith("DEMO-DL-") for r in signed.sources)
+    planned = next(e for e in catalogue if e.indicator == "FUND_PLANNED")
+    assert {r.code for r in planned.sources} >= {"DEMO-FJ-2025-001", "DEMO-FJ-2025-003"}
 
-    pdf = summary_render(user=user(), org=org, period=report_period_parse("2025"), fmt="pdf")
-    assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf  # the Chinese font is embedded
+
+def test_the_table_by_unit_adds_up_and_names_the_commands_own_level():
+    _org, _period, context = fujian_2025()
+    [table] = context.tables
+    assert table.rows[table.total_row][0] == "合计"
+    body = table.values[: table.total_row]
+    assert any(row[0].endswith("本级") for row in table.rows[: table.total_row])
+    for column, total in enumerate(table.values[table.total_row]):
+        parts = [row[column] for row in body if row[column] is not None]
+        if total is not None:
+            assert sum(parts, Decimal(0)) == total, table.header[column + 1]
+    signed = table.header.index("签约金额（万元）") - 1
+    assert table.values[table.total_row][signed] == Decimal("23805000000.00")
+    # the displayed figures add up too (万元, two decimals)
+    for column in range(1, len(table.header)):
+        shown = [r[column] for r in table.rows]
+        numbers = [Decimal(c.replace(",", "")) for c in shown[:-1] if c != "—"]
+        if shown[-1] != "—":
+            assert sum(numbers, Decimal(0)) == Decimal(shown[-1].replace(",", ""))
+
+
+def test_the_pdf_summary_renders_pages_that_are_not_blank():
+    org, period, _context = fujian_2025()
+    pdf = summary_render(user=user(), org=org, period=period, fmt="pdf")
+    assert pdf.startswith(b"%PDF")
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
@@ -135,9 +143,7 @@ def test_a_region_summary_since_the_14th_plan_names_the_period():
         period=report_period_parse("十四五"),
         fmt="docx",
     )
-    text, entries = read_summary(content)
+    text = read_summary(content)
     assert "“十四五”以来" in text
     assert "实施援疆项目2项" in text and "实施民生项目1项" in text
-    assert entries and all(e["axis"] == "r" for e in entries)
-    projects = next(e for e in entries if e["code"] == "PROJECTS")
-    assert len(projects["records"]) == 2
+    assert "附件2 数字来源" in text and "查询：" not in text

@@ -61,7 +61,7 @@ def test_the_default_template_is_loaded_from_its_fixture_once():
     assert first.pk == again.pk
     assert ReportTemplate.objects.filter(code="SUMMARY").count() == 1
     titles = list(first.sections.values_list("title", flat=True))
-    assert titles[:2] == ["产业援疆", "招商引资"]
+    assert titles[:3] == ["总体情况", "产业援疆", "招商引资"]
     assert "交往交流交融" in titles
     industry = first.sections.get(title="招商引资")
     assert "INVESTMENT_SIGNED" in industry.indicators.split()
