@@ -58,7 +58,9 @@ thead { display: table-header-group; }
 figure { margin: 12pt 0 0 0; text-align: center; }
 figure img { width: 150mm; }
 figcaption { font-family: "{sans}"; font-size: 14pt; text-align: center; }
-.sources td:nth-child(3), .sources td:nth-child(6) { font-size: 9pt; }
+tr { break-inside: avoid; }
+.sources { table-layout: fixed; font-size: 9pt; line-height: 12pt; }
+.sources td:nth-child(2) { white-space: nowrap; }
 """
 
 
@@ -69,8 +71,15 @@ def _css() -> str:
     return css
 
 
+SOURCE_WIDTHS = (6, 15, 30, 15, 6, 28)  # percent of the type area, for 附件2
+
+
 def _table(table: Table, css_class: str = "") -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in table.header)
+    widths = ""
+    if css_class == "sources":
+        widths = "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in SOURCE_WIDTHS)
+        widths += "</colgroup>"
     rows = []
     for n, row in enumerate(table.rows):
         cells = "".join(
@@ -84,7 +93,7 @@ def _table(table: Table, css_class: str = "") -> str:
     note = f'<p class="note">注：{escape(table.note)}</p>' if table.note else ""
     return (
         f'<p class="caption">{escape(table.title)}</p>'
-        f'<table class="{css_class}"><thead><tr>{head}</tr></thead>'
+        f'<table class="{css_class}">{widths}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>{note}"
     )
 

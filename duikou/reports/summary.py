@@ -711,10 +711,14 @@ def _chart(template, columns, rows, subject) -> Chart | None:
         return None
     categories, series = [], {columns[i].name_zh: [] for i in picked}
     for name, cells in rows:
+        if not any(cells[i] for i in picked):
+            continue  # a row with none of the chart's money (the own level's deals only)
         categories.append(name)
         for i in picked:
             entry = cells[i]
             series[columns[i].name_zh].append(float(entry.value / 10000) if entry else 0.0)
+    if not categories:
+        return None
     return Chart("图1 援疆资金安排与使用情况（万元）", categories, list(series.items()), "万元")
 
 

@@ -142,7 +142,9 @@ def _detail_context(record, **extra) -> dict:
     notes_by_row: dict = {}
     for note in record.notes:
         notes_by_row.setdefault(note.get("line"), []).append(note)
-    headers = {c.key: c.header for c in columns}
+    # Values found for the file as a whole may fill a field that is no column of the kind
+    # (the reporting organisation of fund transactions); they are named all the same.
+    headers = {"donor_org": "填报单位", **{c.key: c.header for c in columns}}
     rows = [
         {
             **r,

@@ -141,6 +141,14 @@ def ind_name(indicator) -> str:
     return indicator.name_zh
 
 
+@register.filter
+def formula_words(indicator) -> str:
+    """A derived indicator's formula with indicator names instead of codes."""
+    from duikou.results.selectors import indicator_formula_words
+
+    return indicator_formula_words(indicator=indicator)
+
+
 @register.simple_tag
 def once_field():
     """The one-time token of a create form (``web.once``)."""
