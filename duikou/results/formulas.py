@@ -5,6 +5,7 @@ executed. A missing operand or a division by zero gives ``None`` (shown as "—"
 """
 
 import ast
+import re
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -44,6 +45,15 @@ def _parse(formula: str) -> ast.expr:
 def formula_refs(formula: str) -> set[str]:
     """The indicator codes a formula refers to."""
     return {n.id for n in ast.walk(_parse(formula)) if isinstance(n, ast.Name)}
+
+
+def formula_words(formula: str, names: dict[str, str]) -> str:
+    """A formula as people read it: each indicator code replaced by its name (in 【】),
+    × and ÷ for * and /. Codes missing from ``names`` stay as written."""
+    refs = formula_refs(formula)
+    pieces = re.split(r"([A-Za-z_][A-Za-z0-9_]*)", formula.strip())
+    shown = [f"【{names[p]}】" if p in refs and p in names else p for p in pieces]
+    return "".join(shown).replace("*", "×").replace("/", "÷")
 
 
 def formula_eval(formula: str, values: dict[str, Decimal | None]) -> Decimal | None:

@@ -20,7 +20,7 @@ from duikou.core.params import int_param
 from duikou.geo.models import Region, RegionAncestor
 from duikou.orgs.models import OrgAncestor, Organisation
 
-from .formulas import formula_eval, formula_refs
+from .formulas import formula_eval, formula_refs, formula_words
 from .models import Indicator, Rollup, Target, Value
 from .periods import Period
 from .records import record_rows, record_table
@@ -496,3 +496,16 @@ def values_to_submit_for_user(*, user, filters: dict | None = None) -> QuerySet[
     return qs.select_related("indicator", "org", "region").order_by(
         "indicator__code", "region__code", "period_start", "pk"
     )
+
+
+def indicator_formula_words(*, indicator: Indicator) -> str:
+    """A derived indicator's formula with the names of the indicators it uses (catalogue
+    data, readable by everyone)."""
+    if not indicator.formula:
+        return ""
+    names = dict(
+        Indicator.objects.filter(code__in=formula_refs(indicator.formula)).values_list(
+            "code", "name_zh"
+        )
+    )
+    return formula_words(indicator.formula, names)
