@@ -63,7 +63,10 @@ def export_job(job: Job) -> dict:
         binary = io.BytesIO()
         count = export_write(binary, rows, export_columns(kind), "xlsx")
         content = binary.getvalue()
-    name = f"{kind}-{timezone.localdate():%Y%m%d}.{fmt}"
+    from .kinds import kind_get
+
+    # Named like the page's own download (援疆项目-20251020.xlsx), not by the kind's code.
+    name = f"{kind_get(kind).label}-{timezone.localdate():%Y%m%d}.{fmt}"
     job.output.save(name, ContentFile(content), save=False)
     Job.objects.filter(pk=job.pk).update(output=job.output.name)
     return {"rows": count, "file": name}

@@ -27,3 +27,17 @@ def test_the_import_lists_show_the_kind_by_its_name(client, url):
     assert "资金台账.xlsx" in rows
     assert "资金流水" in rows
     assert "fund_transactions" not in rows
+
+
+def test_an_export_run_in_the_background_is_named_by_the_kind(django_capture_on_commit_callbacks):
+    from duikou.jobs.services import job_enqueue
+    from duikou.jobs.testing import run_queued
+
+    national = factories.user()
+    job_enqueue(
+        kind="transfer.export", params={"kind": "projects", "format": "csv"}, actor=national
+    )
+    (job,) = run_queued()
+    assert job.status == "done", job.message
+    assert job.output.name.rsplit("/", 1)[-1].startswith("援疆项目-")
+    assert job.result["file"].startswith("援疆项目-")
