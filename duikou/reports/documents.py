@@ -11,6 +11,7 @@ the common Windows face to use otherwise).
 """
 
 import io
+import re
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -37,6 +38,8 @@ ALTERNATES = {TITLE_FONT: SONG, BODY_FONT: "仿宋", KAI: "楷体"}
 TITLE_STYLE = "公文标题"
 TABLE_STYLE = "公文表格"
 APPENDIX_HEADING = "附件"
+NUMERIC = re.compile(r"[\d,.\-]+")
+TYPE_AREA_MM = 156
 
 
 def _fonts(target, name: str, size: float, *, bold: bool = False) -> None:
@@ -232,17 +235,23 @@ def _table(document, table: Table, widths_mm: list[float] | None = None) -> None
     for n, row in enumerate(table.rows):
         cells = grid.add_row().cells
         for i, (cell, text) in enumerate(zip(cells, row, strict=True)):
-            numeric = i > 0 and text[:1].isdigit()
+            numeric = i > 0 and NUMERIC.fullmatch(text) is not None
             _cell(
                 cell,
                 text,
                 bold=n == table.total_row,
                 align=WD_ALIGN_PARAGRAPH.RIGHT if numeric else WD_ALIGN_PARAGRAPH.LEFT,
             )
-    if widths_mm:
-        for row in grid.rows:
-            for cell, width in zip(row.cells, widths_mm, strict=True):
-                cell.width = Mm(width)
+    if not widths_mm:
+        first = 30
+        rest = (TYPE_AREA_MM - first) / (len(table.header) - 1)
+        widths_mm = [first] + [rest] * (len(table.header) - 1)
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths_mm, strict=True):
+        column.width = Mm(width)  # the table grid, which LibreOffice and WPS read
+    for row in grid.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(width)
     if table.note:
         document.add_paragraph(f"注：{table.note}", style="表注")
 
@@ -299,7 +308,7 @@ def summary_docx(context: SummaryContext) -> bytes:
         picture.add_run().add_picture(io.BytesIO(chart_png(context.chart)), width=Mm(150))
         document.add_paragraph(context.chart.title, style="表题")
     _page_break(document)
-    _table(document, sources_table(context.entries), [10, 24, 52, 26, 14, 30])
+    _table(document, sources_table(context.entries), [10, 26, 46, 24, 12, 38])
     document.add_paragraph(f"生成时间：{context.generated_at:%Y-%m-%d %H:%M}", style="表注")
     buffer = io.BytesIO()
     document.save(buffer)
