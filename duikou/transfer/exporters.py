@@ -17,6 +17,8 @@ from urllib.parse import quote
 
 from django.http import HttpResponse, StreamingHttpResponse
 
+from duikou.core.money import unit_label
+
 from .safe import csv_writer, workbook, write_cell
 from .safe import neutralise as neutralise  # callers and tests still import it from here
 
@@ -138,7 +140,10 @@ def export_response(
 
 def pivot_export_response(pivot, filename: str, format: str = "xlsx") -> HttpResponse:
     """The indicator explorer's pivot (``web.selectors.explore``) as a download."""
-    columns = [ExportColumn("label", "", width=28)] + [
+    # Every label of an indicator carries its unit (援疆资金支出（万元）); the first header
+    # says the money unit once more for a reader who sees only the columns.
+    first = f"金额单位：{unit_label(pivot.money_unit)}" if pivot.has_money else ""
+    columns = [ExportColumn("label", first, width=28)] + [
         ExportColumn(f"c{i}", str(label), kind="number") for i, label in enumerate(pivot.columns)
     ]
     rows = [

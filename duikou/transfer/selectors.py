@@ -1,12 +1,15 @@
 """Reads of the transfer app: export rows in the user's scope, and import records."""
 
+import re
 from collections.abc import Iterator
+from functools import partial
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from duikou import policy
 from duikou.core.errors import has_control_characters
+from duikou.core.money import DEFAULT_UNIT, exact_in_unit, unit_label
 from duikou.core.params import int_param
 
 from .exporters import ExportColumn
@@ -16,11 +19,35 @@ from .models import ImportRecord
 EXPORT_KINDS = {"amount": "money", "int": "int", "date": "date", "decimal": "number"}
 
 
-def export_columns(kind: str) -> list[ExportColumn]:
-    return [
-        ExportColumn(c.key, c.header, kind=EXPORT_KINDS.get(c.type, "text"), width=c.width)
-        for c in kind_get(kind).columns
-    ]
+def export_columns(kind: str, *, unit: str = DEFAULT_UNIT) -> list[ExportColumn]:
+    """The columns of a kind's export. Money columns are in ``unit`` (万元 unless asked),
+    named in the header (援疆资金计划（万元）), numbers exact to the fen, so the file
+    reads back through the importer unchanged."""
+    columns = []
+    for c in kind_get(kind).columns:
+        if c.type == "amount":
+            columns.append(
+                ExportColumn(
+                    partial(_money_in_unit, key=c.key, unit=unit),
+                    _header_in_unit(c.header, unit),
+                    kind="money",
+                    width=c.width,
+                )
+            )
+        else:
+            columns.append(
+                ExportColumn(c.key, c.header, kind=EXPORT_KINDS.get(c.type, "text"), width=c.width)
+            )
+    return columns
+
+
+def _money_in_unit(row: dict, *, key: str, unit: str):
+    return exact_in_unit(row.get(key), unit)
+
+
+def _header_in_unit(header: str, unit: str) -> str:
+    words = re.sub(r"[（(]\s*(?:亿元|万元|元)\s*[）)]$", "", header)
+    return f"{words}（{unit_label(unit)}）"
 
 
 def record_list_for_user(*, user, kind: str, filters: dict | None = None) -> QuerySet:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from duikou import policy
+from duikou.core.money import unit_from
 from duikou.orgs.selectors import organisation_list_writable
 from duikou.web.once import submitted_once
 
@@ -82,7 +83,8 @@ def export(request: HttpRequest, kind: str, format: str) -> HttpResponse:
         return redirect("jobs:detail", pk=job.pk)
     rows = selectors.export_rows_for_user(user=request.user, kind=kind, filters=filters)
     filename = f"{spec.label}-{timezone.localdate():%Y%m%d}"
-    return export_response(rows, selectors.export_columns(kind), filename, format)
+    columns = selectors.export_columns(kind, unit=unit_from(request.GET.get("unit")))
+    return export_response(rows, columns, filename, format)
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from duikou import policy
+from duikou.core.money import DEFAULT_UNIT, in_unit, unit_label
 from duikou.geo.models import Region, RegionAncestor
 from duikou.geo.selectors import map_areas, map_file
 from duikou.investment.selectors import deal_totals_for_user
@@ -114,15 +115,18 @@ def sources_url(*, indicator: str, axis: str, node: int, grain: str, year: int, 
 
 
 def _line_option(title: str, years: list, series: dict[str, list]) -> dict:
+    """A yearly trend in 万元; a single year is drawn as bars (a line of one point is a dot)."""
+    kind = "line" if len(years) > 1 else "bar"
     return {
         "aria": {"enabled": True, "label": {"description": title}},
         "tooltip": {"trigger": "axis"},
         "legend": {"bottom": 0},
-        "grid": {"left": 60, "right": 20, "top": 30, "bottom": 50},
+        "grid": {"left": 10, "right": 20, "top": 30, "bottom": 40, "containLabel": True},
         "xAxis": {"type": "category", "data": [str(y) for y in years]},
-        "yAxis": {"type": "value", "name": _("万元")},
+        "yAxis": {"type": "value", "name": _("单位：%(unit)s") % {"unit": _("万元")}},
         "series": [
-            {"name": name, "type": "line", "smooth": False, "data": data}
+            {"name": name, "type": kind, "data": data}
+            | ({"smooth": False} if kind == "line" else {"barMaxWidth": 48})
             for name, data in series.items()
         ],
     }
@@ -244,9 +248,11 @@ def map_for_user(
     layer: str = "prefecture",
     within: Region | None = None,
     basis: str = "approved",
+    money_unit: str = DEFAULT_UNIT,
 ) -> dict:
     """A map layer's areas (those inside ``within`` when given) coloured by ``measure`` in
-    ``year``, with the donors paired to each area and a link to its region page.
+    ``year``, with the donors paired to each area and a link to its region page. Rows keep
+    yuan (``value``); what is drawn and listed (``shown``) is in ``money_unit`` for money.
 
     Figures are summed per place in a fixed number of queries, whatever the layer's size.
     """
@@ -309,7 +315,11 @@ def map_for_user(
                 else "",
             }
         )
-    present = [r["value"] for r in rows if r["value"] is not None]
+    is_money = measure.startswith("funds:") or is_money_unit(unit)
+    shown_unit = unit_label(money_unit) if is_money else unit
+    for r in rows:
+        r["shown"] = in_unit(r["value"], money_unit) if is_money else r["value"]
+    present = [r["shown"] for r in rows if r["shown"] is not None]
     title = f"{label}（{year}）"
     option = {
         "title": {
@@ -324,7 +334,9 @@ def map_for_user(
             "left": 10,
             "bottom": 10,
             "calculable": True,
-            "text": [_("高"), _("低")],
+            # The legend's title is its unit: one unit for every area.
+            "text": [_("单位：%(unit)s") % {"unit": shown_unit}, ""],
+            "precision": 2 if is_money and money_unit == "yi" else 0,
             "inRange": {"color": ["#fdf1e6", "#f2b27a", "#c4401b"]},
         },
         "series": [
@@ -335,12 +347,16 @@ def map_for_user(
                 "roam": True,
                 # A hundred county names at once cannot be read: names on hover there.
                 "label": {"show": layer != "county" or within is not None, "fontSize": 10},
+                # Names of small neighbouring areas would sit on each other: hide the
+                # overlapping ones (they show on hover and in the table).
+                "labelLayout": {"hideOverlap": True},
                 "data": [
                     {
                         "name": r["name"],
-                        "value": r["value"],
+                        "value": r["shown"],
                         "url": r["url"],
                         "donors": "、".join(r["donors"]),
+                        "label": _area_label(r["region"], layer),
                     }
                     for r in rows
                 ],
@@ -350,8 +366,9 @@ def map_for_user(
     return {
         "rows": rows,
         "label": label,
-        "unit": unit,
-        "is_money": measure.startswith("funds:") or unit == "元",
+        "unit": shown_unit,
+        "is_money": is_money,
+        "money_unit": money_unit,
         "option": option,
         "map_path": static_path,
         # Only the areas listed are drawn when the map shows part of its file.
@@ -359,6 +376,17 @@ def map_for_user(
         "unmatched": [a.name for a in areas if a.region is None],
         "within_choices": sorted(prefectures, key=lambda r: r.code),
     }
+
+
+def _area_label(region: Region | None, layer: str) -> dict:
+    """An area's name on the map: its short form (博州, 伊犁州), so neighbours' names do not
+    run into each other; the small cities inside the prefecture layer (石河子市, 北屯市…)
+    are named on hover and in the table only."""
+    if region is None:
+        return {}
+    if layer == "prefecture" and region.level != Region.Level.PREFECTURE:
+        return {"show": False}
+    return {"formatter": region.short_name} if region.short_name else {}
 
 
 def _counties_url(region: Region, measure: str, year: int) -> str:
@@ -426,6 +454,7 @@ class Cell:
     value: Decimal | None
     url: str
     pending: bool = False  # includes values still awaiting approval
+    money: bool = False  # already in the pivot's money unit
 
 
 @dataclass
@@ -438,9 +467,11 @@ class PivotRow:
 class Pivot:
     columns: list[str]
     rows: list[PivotRow]
-    units: dict[str, str]
+    units: dict[str, str]  # indicator name → the unit its figures are shown in
     chart: dict
     basis: str = "approved"  # results.selectors.APPROVED_ONLY or WITH_SUBMITTED
+    money_unit: str = DEFAULT_UNIT  # core.money.UNITS: the unit of every money figure
+    has_money: bool = False
 
     @property
     def basis_note(self) -> str:
@@ -477,11 +508,13 @@ def explore(
     rows: str,
     cols: str,
     basis: str = "approved",
+    money_unit: str = DEFAULT_UNIT,
 ) -> Pivot:
     """A pivot of indicators × nodes × periods: ``rows`` and ``cols`` name two dimensions,
     the third is folded into the row labels. Each cell links to the figures behind it.
     Approved values only, or (``basis`` "submitted") those awaiting approval too, each
-    such cell marked."""
+    such cell marked. Money indicators (unit 元) are shown in ``money_unit`` (万元 unless
+    asked), and every indicator's name carries its unit: 援疆资金支出（万元）."""
 
     def tables_on(on: str) -> dict:
         return {
@@ -500,9 +533,13 @@ def explore(
     tables = tables_on(basis)
     approved = tables_on("approved") if basis == "submitted" else tables
     periods = _period_keys(years, grain)
+    money = {i.code for i in indicators if is_money_unit(i.unit)}
+    shown_units = {
+        i.code: unit_label(money_unit) if i.code in money else i.unit for i in indicators
+    }
     members = {
         "node": [(n.pk, n.name) for n in nodes],
-        "indicator": [(i.code, i.name_zh) for i in indicators],
+        "indicator": [(i.code, f"{i.name_zh}（{shown_units[i.code]}）") for i in indicators],
         "period": [(p, _period_label(p, grain)) for p in periods],
     }
     third = next(d for d in DIMENSIONS if d not in (rows, cols))
@@ -523,22 +560,47 @@ def explore(
                     period=number,
                 )
                 key = (where["node"], year, number)
-                cells.append(Cell(value, url, value != approved[where["indicator"]].get(key)))
+                pending = value != approved[where["indicator"]].get(key)
+                if where["indicator"] in money:
+                    value = in_unit(value, money_unit)
+                cells.append(Cell(value, url, pending, where["indicator"] in money))
             label = row_label if len(members[third]) == 1 else f"{row_label} · {third_label}"
             pivot_rows.append(PivotRow(label, cells))
     columns = [label for _key, label in members[cols]]
+    axis_units = set(shown_units.values())
     chart = {
         "tooltip": {"trigger": "axis"},
         "legend": {"type": "scroll", "bottom": 0},
-        "grid": {"left": 70, "right": 20, "top": 20, "bottom": 60},
+        # containLabel: the axis labels (12,345.67) take the room they need, never clipped.
+        "grid": {"left": 10, "right": 20, "top": 36, "bottom": 40, "containLabel": True},
         "xAxis": {"type": "category", "data": columns},
-        "yAxis": {"type": "value"},
+        "yAxis": {
+            "type": "value",
+            # One axis, one unit: named when every indicator shares it.
+            "name": _("单位：%(unit)s") % {"unit": axis_units.pop()}
+            if len(axis_units) == 1
+            else "",
+            "nameTextStyle": {"align": "left"},
+        },
         "series": [
-            {"name": r.label, "type": "bar", "data": [c.value for c in r.cells]}
+            {"name": r.label, "type": "bar", "barMaxWidth": 48, "data": [c.value for c in r.cells]}
             for r in pivot_rows[:20]
         ],
     }
-    return Pivot(columns, pivot_rows, {i.code: i.unit for i in indicators}, chart, basis)
+    return Pivot(
+        columns,
+        pivot_rows,
+        {i.name_zh: shown_units[i.code] for i in indicators},
+        chart,
+        basis,
+        money_unit,
+        bool(money),
+    )
+
+
+def is_money_unit(unit: str) -> bool:
+    """An indicator counted in yuan, shown in the page's money unit."""
+    return unit.strip() == "元"
 
 
 def explorer_nodes(*, axis: str, node_ids: list[int]) -> list:

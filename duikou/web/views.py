@@ -1,5 +1,6 @@
 """Cross-domain pages: the dashboard, the map, the indicator explorer and figures' sources."""
 
+import logging
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from duikou import policy
+from duikou.core.money import unit_choices, unit_from
 from duikou.core.params import id_param, ids_param, int_param, text_param
 from duikou.geo.selectors import region_get_by_code
 from duikou.reports.views import public_data
@@ -20,6 +22,8 @@ from duikou.transfer.exporters import pivot_export_response
 from . import selectors
 from .listing import Listing, is_htmx, list_page
 from .todo import todo_for_user
+
+logger = logging.getLogger(__name__)
 
 
 def _year(request: HttpRequest, default: int) -> int:
@@ -67,6 +71,8 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "layers": list(selectors.MAP_LAYERS.items()),
         "within": within,
         "pairings": selectors.top_pairings(),
+        "money_unit": unit_from(request.GET.get("unit")),
+        "units": unit_choices(),
     }
     context["basis"] = basis_from(request.GET.get("basis"))
     try:
@@ -77,10 +83,13 @@ def map_page(request: HttpRequest) -> HttpResponse:
             layer=layer,
             within=within,
             basis=context["basis"],
+            money_unit=context["money_unit"],
         )
     except FileNotFoundError as error:
-        # A layer's file missing or misnamed in the settings: say which, keep the page.
-        context["map_error"] = str(error)
+        # A layer's file missing or misnamed in the settings: the log says which setting,
+        # the page tells the official whom to ask; the rest of the page stays.
+        logger.warning("map layer file missing: %s", error)
+        context["map_error"] = _("地图文件缺失，暂时无法显示地图。请联系系统管理员。")
     if is_htmx(request):
         return render(request, "web/map.html#figures", context)
     return render(request, "web/map.html", context)
@@ -90,11 +99,17 @@ def map_page(request: HttpRequest) -> HttpResponse:
 def explore(request: HttpRequest) -> HttpResponse:
     """Pick indicators, organisations or regions, periods and a pivot; see a chart; export."""
     params = request.GET
-    this_year = date.today().year
-    axis = "r" if params.get("axis") == "r" else "o"
+    # The default years are the recent ones holding data, not the calendar's.
+    recent = selectors.dashboard_years(user=request.user) or [date.today().year]
+    home = selectors.home_nodes(user=request.user)
+    # A recipient government's figures are about its places (axis r), a donor's about
+    # its organisations (axis o): the default follows the user's own roots.
+    axis = params.get("axis") if params.get("axis") in ("o", "r") else home.axis
     grain = params.get("grain") if params.get("grain") in ("y", "q", "m") else "y"
-    year_from = int_param(params.get("year_from"), this_year - 4, low=2010, high=2100)
-    year_to = int_param(params.get("year_to"), this_year, low=2010, high=2100)
+    year_from = int_param(
+        params.get("year_from"), max(recent[0] - 4, min(recent)), low=2010, high=2100
+    )
+    year_to = int_param(params.get("year_to"), recent[0], low=2010, high=2100)
     year_from, year_to = min(year_from, year_to), max(year_from, year_to)
     years = list(range(year_from, year_to + 1))[-15:]
     rows = params.get("rows") if params.get("rows") in selectors.DIMENSIONS else "node"
@@ -105,11 +120,9 @@ def explore(request: HttpRequest) -> HttpResponse:
     codes = [text_param(code, max_length=40) for code in codes[:10]]
     indicators = list(Indicator.objects.filter(code__in=codes, is_active=True))
     choices = selectors.node_choices(user=request.user, axis=axis)
-    node_ids = ids_param(params.getlist("node"), limit=60) or [
-        n.pk for n in selectors.home_nodes(user=request.user).items
-    ]
-    if axis == "r" and not params.getlist("node"):
-        node_ids = [n.pk for n in choices]
+    node_ids = ids_param(params.getlist("node"), limit=60)
+    if not node_ids:
+        node_ids = home.ids if home.axis == axis else [n.pk for n in choices]
     node_ids = selectors.allowed_node_ids(user=request.user, axis=axis, node_ids=node_ids[:60])
     nodes = selectors.explorer_nodes(axis=axis, node_ids=node_ids)
     basis = basis_from(params.get("basis"))
@@ -123,6 +136,7 @@ def explore(request: HttpRequest) -> HttpResponse:
         grain=grain,
         rows=rows,
         cols=cols,
+        money_unit=unit_from(params.get("unit")),
     )
     if params.get("format") in ("csv", "xlsx"):
         return pivot_export_response(pivot, "duikou-explorer", params["format"])
@@ -140,6 +154,8 @@ def explore(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "cols": cols,
         "basis": basis,
+        "unit": pivot.money_unit,
+        "units": unit_choices(),
         "dimensions": [
             ("node", _("机构/地区")),
             ("indicator", _("指标")),

@@ -73,7 +73,8 @@ def test_a_reimported_row_with_another_amount_corrects_it_and_never_counts_twice
     record = _transaction()
     client.force_login(national)
     headers, rows = _exported(client, "fund_transactions")
-    rows[0][headers.index("金额（元）")] = "90"
+    # Exports write money in 万元; a cell that names its own unit keeps it.
+    rows[0][headers.index("金额（万元）")] = "90元"
     imported = import_file(user=national, kind="fund_transactions", data=xlsx_bytes(headers, rows))
     assert (imported.created, imported.updated) == (0, 1)
     assert any("更正为90.00" in n["message"] for n in imported.notes)

@@ -46,7 +46,7 @@ def test_three_edited_cells_make_exactly_three_changes_with_history(client, nati
     by_code = {r[headers.index("项目编号")]: r for r in rows}
     by_code[projects[0].code][headers.index("项目名称")] = "改过名字的项目"
     by_code[projects[1].code][headers.index("计划完工")] = "2026年6月30日"
-    by_code[projects[2].code][headers.index("援疆资金计划（元）")] = "120万元"
+    by_code[projects[2].code][headers.index("援疆资金计划（万元）")] = "120万元"
     before = ChangeEntry.objects.count()
     record = import_file(user=national, kind="projects", data=xlsx_bytes(headers, rows))
     assert record.status == "committed", record.errors
@@ -69,3 +69,23 @@ def test_csv_export_round_trips_too(client, national):
     record = import_file(user=national, kind="deals", data=data, name="deals.csv")
     assert record.status == "committed", record.errors
     assert record.updated == 0 and record.unchanged >= 1
+
+
+def test_money_columns_are_exported_in_wan_as_numbers_and_read_back_to_the_fen(client, national):
+    import io
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    project = factories.project(budgets={"aid": "1234567.89"})
+    sheet = load_workbook(io.BytesIO(_export(client, national, "projects"))).active
+    table = [list(r) for r in sheet.iter_rows(values_only=True)]
+    headers = table[0]
+    assert "援疆资金计划（万元）" in headers
+    row = next(r for r in table[1:] if r[headers.index("项目编号")] == project.code)
+    cell = row[headers.index("援疆资金计划（万元）")]
+    assert isinstance(cell, float)  # a number Excel can add up, not text
+    assert Decimal(repr(cell)) == Decimal("123.456789")
+    record = import_file(user=national, kind="projects", data=_export(client, national, "projects"))
+    assert record.status == "committed", record.errors
+    assert record.updated == 0  # the fen survive the round trip

@@ -7,7 +7,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from duikou.core.money import format_money
+from duikou.core.money import format_in_unit, format_money
 
 register = template.Library()
 
@@ -19,6 +19,17 @@ def money(amount) -> str:
         return "—"
     try:
         return format_money(Decimal(str(amount)))
+    except InvalidOperation:
+        return "—"
+
+
+@register.filter
+def in_unit(amount, unit: str) -> str:
+    """Yuan in a column's unit (``wan``, ``yi``, ``yuan``; the header names it): 1,234.50."""
+    if amount is None or amount == "":
+        return "—"
+    try:
+        return format_in_unit(Decimal(str(amount)), unit)
     except InvalidOperation:
         return "—"
 

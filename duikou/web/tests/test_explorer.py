@@ -83,3 +83,56 @@ def test_the_csv_export_opens_in_excel_and_cannot_run_formulas(client, portfolio
 def test_csv_cells_that_look_like_formulas_are_neutralised(text):
     assert csv_safe(text) == "'" + text
     assert csv_safe("援疆") == "援疆"
+
+
+def test_money_is_shown_in_wan_with_the_indicators_name_and_unit(client, portfolio):
+    client.force_login(portfolio["national"])
+    params = {"indicator": "FUND_PLANNED", "node": portfolio["team"].pk}
+    page = client.get("/explore/", params | {"year_from": 2025, "year_to": 2025})
+    note = page.content.decode().split('id="unit-note">', 1)[1].split("</p>", 1)[0]
+    assert note == "单位：计划援疆资金 万元"  # the name, never the code
+    assert page.context["pivot"].chart["yAxis"]["name"] == "单位：万元"
+    assert page.context["pivot"].chart["grid"]["containLabel"] is True
+    yi = client.get("/explore/", params | {"year_from": 2025, "year_to": 2025, "unit": "yi"})
+    assert "计划援疆资金 亿元" in yi.content.decode()
+
+
+def test_the_export_names_the_money_unit_and_keeps_numbers(client, portfolio):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(portfolio["national"])
+    response = client.get(
+        "/explore/",
+        {
+            "indicator": "FUND_PLANNED",
+            "node": portfolio["team"].pk,
+            "year_from": 2025,
+            "year_to": 2025,
+            "rows": "indicator",
+            "cols": "period",
+            "format": "xlsx",
+        },
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0][0] == "金额单位：万元"
+    assert rows[1][0].startswith("计划援疆资金（万元）")
+    assert isinstance(rows[1][1], (int, float))
+
+
+def test_the_default_years_are_those_holding_data(client, portfolio):
+    client.force_login(portfolio["national"])
+    page = client.get("/explore/")
+    assert page.context["year_to"] == 2025  # the portfolio's projects are of 2025
+
+
+def test_a_recipient_government_sees_its_own_places_by_default(client, portfolio):
+    from duikou.orgs.models import Membership
+
+    recipient = testing.user(role=Membership.Role.RECIPIENT, region_code="652300")
+    client.force_login(recipient)
+    page = client.get("/explore/")
+    assert page.context["axis"] == "r"
+    assert page.context["selected_nodes"] == [testing.region("652300").pk]

@@ -21,8 +21,23 @@ def test_the_map_page_colours_prefectures_and_links_them(client, portfolio):
     client.force_login(portfolio["national"])
     page = client.get("/map/", {"year": 2025}).content.decode()
     assert 'data-map="/static/geo/maps/xinjiang.json"' in page
-    assert "1,000.00万元" in page  # both projects lie in Changji prefecture
+    assert "计划援疆资金（万元）" in page  # one unit for the column, in its header
+    assert ">1,000.00<" in page  # both projects lie in Changji prefecture
+    assert "DUIKOU_MAP_GEOJSON" not in page  # an operator's setting, not the officials'
     assert 'id="pairings"' in page
+
+
+def test_the_map_legend_and_table_use_the_unit_asked_for(client, portfolio):
+    client.force_login(portfolio["national"])
+    response = client.get("/map/", {"year": 2025, "unit": "yi"})
+    assert response.context["option"]["visualMap"]["text"][0] == "单位：亿元"
+    assert "计划援疆资金（亿元）" in response.content.decode()
+    data = map_for_user(user=portfolio["national"], measure="funds:budget", year=2025)
+    assert data["option"]["visualMap"]["text"][0] == "单位：万元"  # 万元 unless asked
+    assert data["option"]["series"][0]["labelLayout"] == {"hideOverlap": True}
+    changji = _by_name(data)["昌吉回族自治州"]
+    assert changji["value"] == Decimal("10000000.00")  # rows keep yuan
+    assert changji["shown"] == Decimal("1000.00")
 
 
 def test_the_map_file_is_a_setting(client, portfolio, settings, tmp_path):
@@ -135,7 +150,7 @@ def test_the_county_page_lists_counties_with_their_prefecture(client, portfolio)
     assert "新疆各县市" in page
     table = page[page.index('id="map-table"') :]
     assert "所属地州" in table
-    assert "900.00万元" in table  # 玛纳斯县
+    assert ">900.00<" in table  # 玛纳斯县
     assert "巴楚县" in table and "上海市" in table
     assert "（随所属地州）" in table  # 玛纳斯县 follows 昌吉州's pairing with 福建
 
@@ -178,6 +193,7 @@ def test_a_missing_county_file_is_said_in_chinese_on_the_page(client, portfolio,
     settings.DUIKOU_MAP_COUNTY_GEOJSON = "geo/maps/missing.json"
     client.force_login(portfolio["national"])
     page = client.get("/map/", {"layer": "county"}).content.decode()
-    assert "找不到地图文件 geo/maps/missing.json" in page
+    assert "地图文件缺失" in page and "请联系系统管理员" in page
+    assert "DUIKOU_MAP_COUNTY_GEOJSON" not in page and "missing.json" not in page
     assert 'id="map"' not in page
     assert 'id="map" ' in client.get("/map/").content.decode()  # prefectures still drawn

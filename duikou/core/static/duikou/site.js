@@ -3,6 +3,11 @@
 (function () {
   "use strict";
 
+  /* Series colours told apart by colour-blind readers too (Okabe and Ito's eight, then
+     three of Tol's), used by every chart whose options name none of their own. */
+  var PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9",
+    "#000000", "#F0E442", "#882255", "#44AA99", "#999933"];
+
   function readJSON(id) {
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
@@ -38,6 +43,7 @@
     var option = readJSON(el.dataset.chart);
     if (!option) { return; }
     el.dataset.drawn = "1";
+    if (!option.color) { option.color = PALETTE; }
     var chart = window.echarts.init(el);
     if (el.dataset.map) {
       fetch(el.dataset.map, {credentials: "same-origin"})
