@@ -184,11 +184,12 @@ def _share_problem(book, subject, row) -> Finding:
         subject=subject,
     )
     offenders = row.records
+    whose = row.province if subject.axis == "r" else ""
     named = _names([r.name for r in offenders[:NAMED]])
     more = f"等{len(offenders)}个项目" if len(offenders) > NAMED else ""
     return Finding(
         f"{what}投入比重未达到要求",
-        f"{row.year}年援疆资金用于{what}的比重为{share.text}，低于“两个80%”中"
+        f"{whose}{row.year}年援疆资金用于{what}的比重为{share.text}，低于“两个80%”中"
         f"{row.standard}的要求，{named}{more}"
         + ("不在县及县以下实施。" if row.check == "county_share" else "不属于民生项目。"),
     )
