@@ -106,3 +106,16 @@ def test_the_service_names_every_bad_field_of_a_known_place_at_once(client, port
     page = client.post("/projects/new/", bad).content.decode()
     assert "已存在" in _field_errors(page, "code")
     assert "计划完工日期不能早于计划开工日期" in _field_errors(page, "planned_end")
+
+
+def test_the_project_fund_table_shows_every_amount_in_wan_under_its_header(client, portfolio):
+    from duikou.core import testing
+
+    project = testing.project(donor_org=portfolio["team"], budgets={"aid": "4000000.00"})
+    client.force_login(portfolio["national"])
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    table = page[page.index('id="funds"') :]
+    table = table[: table.index("</table>")]
+    assert "计划（万元）" in table
+    assert ">400.00<" in table and ">0.00<" in table  # not 400.00万元 beside 0.00元
+    assert "万元</td>" not in table and "元<" not in table.split("</thead>")[1]
