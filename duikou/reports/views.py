@@ -24,6 +24,7 @@ from .selectors import (
     publications_of_year,
     published_years,
     report_list_for_user,
+    summary_subjects_for_user,
 )
 from .services import publication_create, publication_withdraw, report_request
 
@@ -32,7 +33,13 @@ from .services import publication_create, publication_withdraw, report_request
 @submitted_once
 def report_list(request: HttpRequest) -> HttpResponse:
     """Reports kept for the user, and the form to ask for a new one."""
-    form = ReportRequestForm(request.POST or None, user=request.user)
+    # Asked for most: a summary of the user's own organisation for the latest year with data.
+    latest = dashboard_years(user=request.user)
+    initial = {"period": str(latest[0]) if latest else ""}
+    if not policy.scope_for(request.user).sees_all:
+        own = summary_subjects_for_user(user=request.user).first()
+        initial["org"] = own.pk if own else None
+    form = ReportRequestForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         report_request(
