@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from duikou import policy
 from duikou.audit.selectors import change_history_for
 from duikou.core.errors import ConflictError
+from duikou.core.money import unit_choices, unit_from, unit_label
 from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
@@ -71,8 +72,13 @@ def _donor_orgs(user):
 @login_required
 def deal_list(request: HttpRequest) -> HttpResponse:
     listing = list_page(request, deal_list_for_user(user=request.user), DEALS)
+    # The amount column in one unit, named in its header (签约金额（万元）).
+    unit = unit_from(request.GET.get("unit"))
     context = {
         "listing": listing,
+        "money_unit": unit,
+        "unit_label": unit_label(unit),
+        "units": unit_choices(),
         "stages": Stage.choices,
         "can_create": _donor_orgs(request.user).exists(),
     }

@@ -29,7 +29,7 @@ def export_columns(kind: str, *, unit: str = DEFAULT_UNIT) -> list[ExportColumn]
             columns.append(
                 ExportColumn(
                     partial(_money_in_unit, key=c.key, unit=unit),
-                    _header_in_unit(c.header, unit),
+                    header_in_unit(c.header, unit),
                     kind="money",
                     width=c.width,
                 )
@@ -45,7 +45,8 @@ def _money_in_unit(row: dict, *, key: str, unit: str):
     return exact_in_unit(row.get(key), unit)
 
 
-def _header_in_unit(header: str, unit: str) -> str:
+def header_in_unit(header: str, unit: str) -> str:
+    """A money column's header naming ``unit``: 金额（元） → 金额（万元）."""
     words = re.sub(r"[（(]\s*(?:亿元|万元|元)\s*[）)]$", "", header)
     return f"{words}（{unit_label(unit)}）"
 

@@ -17,7 +17,9 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from duikou import policy
+from duikou.core.money import unit_choices, unit_from
 from duikou.transfer.kinds import Column, Kind, kind_get
+from duikou.transfer.selectors import header_in_unit
 
 from .listing import Listing, is_htmx, list_page
 
@@ -137,6 +139,8 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     if spec.personal and not policy.can_see_personal_data(request.user):
         raise PermissionDenied("无权查看人员个人信息")
     listing = list_page(request, spec.queryset(request.user), shape.listing)
+    # Every money column in one unit, named in its header (金额（万元）), as in the export.
+    unit = unit_from(request.GET.get("unit"))
     rows = [
         {
             "cells": [(spec.display(obj, column), _shown_as(column)) for column in spec.columns],
@@ -154,7 +158,17 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
         "spec": spec,
         "listing": listing,
         "rows": rows,
-        "headers": [(column, _shown_as(column)) for column in spec.columns],
+        "headers": [
+            (
+                header_in_unit(column.header, unit) if column.type == "amount" else column.header,
+                column.key,
+                _shown_as(column),
+            )
+            for column in spec.columns
+        ],
+        "money_unit": unit,
+        "units": unit_choices(),
+        "has_money": any(column.type == "amount" for column in spec.columns),
         "choices": choices,
         "years": "year" in shape.listing.filters,
         "sortable": {c.key: c.key in shape.listing.sorts for c in spec.columns},

@@ -93,9 +93,12 @@ def test_the_channel_page_lists_sales_per_period_with_totals(writer, team):
     assert response.status_code == 200
     html = response.content.decode()
     assert channel.name in html and channel.operator in html
-    assert "2,500.50元" in html
-    assert 'id="sales-total">3,500.50元<' in html
-    assert 'id="subsidy-total">100.00元<' in html
+    # The table's columns are in 万元, said in their headers; the key figure keeps the fen.
+    assert "销售额（万元）" in html and "发放补贴（万元）" in html
+    assert '<td class="num">0.25</td>' in html  # 2,500.50元
+    assert 'id="sales-total">0.35<' in html  # 3,500.50元
+    assert 'id="subsidy-total">0.01<' in html  # 100.00元
+    assert "<dd>3,500.50元</dd>" in html
     assert 'id="sales-by-year"' in html  # two years of sales
     assert 'id="history"' in html
     assert f"/exchanges/channels/{channel.pk}/edit/" in html

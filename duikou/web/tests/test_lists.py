@@ -161,7 +161,11 @@ def test_a_record_list_shows_money_rows_across_projects_searchable_and_scoped(cl
     client.force_login(portfolio["writer"])
     page = client.get("/records/fund_transactions/").content.decode()
     assert portfolio["county"].code in page and other.code not in page
-    assert "300.00万元" in page
+    # One unit for the whole column, named in its header: 3,000,000元 shows as 300.00.
+    assert "金额（万元）" in page and "金额（元）" not in page
+    assert '<td class="num">300.00</td>' in page and "万元</td>" not in page
+    in_yuan = client.get("/records/fund_transactions/", {"unit": "yuan"}).content.decode()
+    assert "金额（元）" in in_yuan and '<td class="num">3,000,000.00</td>' in in_yuan
     client.force_login(portfolio["national"])
     found = client.get("/records/fund_transactions/", {"q": "巴楚", "kind": "spend"})
     rows = found.context["rows"]
