@@ -7,7 +7,14 @@ import io
 from decimal import Decimal
 
 from duikou.core.money import WAN
-from duikou.transfer.safe import csv_writer, sheet_name, workbook, write_cell, write_row
+from duikou.transfer.safe import (
+    csv_writer,
+    merge_cells,
+    sheet_name,
+    workbook,
+    write_cell,
+    write_row,
+)
 
 from .selectors import ComplianceRow, DispatchSheet
 
@@ -109,7 +116,7 @@ def dispatch_xlsx(sheets: list[DispatchSheet]) -> bytes:
     for sheet in sheets:
         ws = book.add_worksheet(sheet_name(sheet.command[:28] or sheet.command_code, used))
         heading = f"{sheet.command}{sheet.year}年{sheet.month}月援疆项目调度表"
-        ws.merge_range(0, 0, 0, columns - 1, heading, title)
+        merge_cells(ws, (0, 0), (0, columns - 1), heading, title)
         ws.set_row(0, 28)
         write_cell(
             ws,

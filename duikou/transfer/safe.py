@@ -111,6 +111,13 @@ def write_cell(sheet, row: int, col: int, value, cell_format=None) -> None:
         sheet.write_string(row, col, value, cell_format)
 
 
+def merge_cells(sheet, first: tuple[int, int], last: tuple[int, int], value, cell_format) -> None:
+    """Merge a range (a title across a table) and write one value into it, as ``write_cell``
+    would: the range is merged blank, then its first cell written (xlsxwriter's own way)."""
+    sheet.merge_range(*first, *last, "", cell_format)
+    write_cell(sheet, *first, value, cell_format)
+
+
 def write_row(sheet, row: int, col: int, values: Iterable, cell_format=None) -> None:
     for offset, value in enumerate(values):
         write_cell(sheet, row, col + offset, value, cell_format)

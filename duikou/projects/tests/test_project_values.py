@@ -33,7 +33,8 @@ def test_values_linked_to_nothing_show_on_the_organisation_and_place_pages(clien
     client.force_login(get_user_model().objects.get(username="demo-quanzhou"))
     park = Project.objects.get(code="DEMO-FJ-2025-003")
     unlinked = set(Value.objects.filter(org=park.donor_org, about="").values_list("pk", flat=True))
-    assert len(unlinked) == 2  # 2024 patients and visitors, measuring no one project
+    # The county's hospital and visitor figures (2024 and 2025), measuring no one project.
+    assert len(unlinked) == 6
 
     org_page = client.get(f"/orgs/{park.donor_org_id}/")
     assert {v.pk for v in org_page.context["values"]} == unlinked

@@ -62,6 +62,9 @@ def world(db):
     )
     writer = testing.user(role=Membership.Role.SUB_COMMAND, organisation=team)
     return {
+        "command": command,
+        # Publishing is the front command's, not the team's.
+        "publisher": testing.user(role=Membership.Role.FRONT_COMMAND, organisation=command),
         "team": team,
         "project": project,
         "deal": deal,
@@ -73,6 +76,7 @@ def world(db):
 
 def _cases(w):
     from duikou.api.models import ApiToken
+    from duikou.reports.models import Publication
     from duikou.exchanges.models import Event, Partnership, SalesChannel, SalesRecord
     from duikou.ingest.models import Report
     from duikou.investment.models import Deal, FundsInPlace
@@ -201,6 +205,12 @@ def _cases(w):
             ImportRecord,
         ),
         "api_tokens:list": ("/api/tokens/", {"name": "对接", "days": "30"}, ApiToken),
+        "reports:publications": (
+            "/reports/publications/",
+            {"year": "2025", "org": str(w["command"].pk)},
+            Publication,
+            "publisher",
+        ),
     }
 
 
@@ -260,11 +270,12 @@ def test_every_create_form_is_run_once_and_every_one_is_tested(world):
         "reports:list",
         "transfer:upload",
         "api_tokens:list",
+        "reports:publications",
     ],
 )
 def test_posting_a_create_form_twice_creates_one_row(client, world, name):
-    page_url, given, model = _cases(world)[name]
-    client.force_login(world["writer"])
+    page_url, given, model, *who = _cases(world)[name]
+    client.force_login(world[who[0] if who else "writer"])
     page = client.get(page_url)
     assert page.status_code == 200
     wanted = reverse(name, kwargs=_kwargs(name, world))
