@@ -192,3 +192,26 @@ def test_a_deal_out_of_scope_is_not_found(writer):
     )
     assert writer.get(f"/deals/{other.pk}/edit/").status_code == 404
     assert writer.post(f"/deals/{other.pk}/funds/", {}).status_code == 404
+
+
+def test_the_deal_list_shows_signed_amounts_in_the_unit_its_header_names(writer, team):
+    testing.deal(
+        donor_org=team,
+        stage="signed",
+        stage_date=date(2025, 3, 1),
+        signed_amount="298000000.00",
+    )
+    html = writer.get("/deals/").content.decode()
+    assert "签约金额（万元）" in html and '<td class="num">29,800.00</td>' in html
+    html = writer.get("/deals/", {"unit": "yi"}).content.decode()
+    assert "签约金额（亿元）" in html and '<td class="num">2.98</td>' in html
+    assert '<option value="yi" selected>亿元</option>' in html
+    # An unknown unit falls back to 万元 rather than failing.
+    assert "签约金额（万元）" in writer.get("/deals/", {"unit": "斤"}).content.decode()
+
+
+def test_the_deal_page_lists_funds_in_place_in_wan(writer, team):
+    deal = _signed(team)
+    writer.post(f"/deals/{deal.pk}/funds/", {"amount": "800", "on": "2025-04-01"})
+    html = writer.get(f"/deals/{deal.pk}/").content.decode()
+    assert "金额（万元）" in html and '<td class="num">0.08</td>' in html  # 800元

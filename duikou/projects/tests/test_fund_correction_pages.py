@@ -59,6 +59,8 @@ def test_writers_see_correct_and_void_on_each_row_readers_do_not(client, world):
     client.force_login(world["writer"])
     page = client.get(f"/projects/{record.project_id}/transactions/").content.decode()
     assert f"/projects/transactions/{record.pk}/correct/" in page
+    # The amount column is in 万元, said once in its header: 600元 shows as 0.06.
+    assert "金额（万元）" in page and '<td class="num">0.06</td>' in page
     assert f'action="/projects/transactions/{record.pk}/void/"' in page
     client.force_login(world["reader"])
     page = client.get(f"/projects/{record.project_id}/transactions/").content.decode()
@@ -137,6 +139,7 @@ def test_a_void_removes_the_row_and_lists_it_as_voided(client, world):
     page = client.get(f"/projects/{record.project_id}/transactions/").content.decode()
     assert 'id="voided"' in page
     assert "重复登记" in page
+    assert page.count("金额（万元）") == 2 and '<td class="num">0.06</td>' in page
 
 
 def test_a_void_on_an_old_version_is_a_conflict(client, world):
