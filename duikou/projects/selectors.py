@@ -8,15 +8,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 
 from duikou import policy
 from duikou.audit.selectors import deletions_of
+from duikou.core.money import MoneyField
 from duikou.core.search import text_match
 from duikou.orgs.models import OrgAncestor
 
 from .models import (
+    BudgetLine,
     FundSource,
     FundSummary,
     FundTransaction,
@@ -49,6 +51,15 @@ def project_list_for_user(
     if search:
         qs = qs.filter(text_match(Project, ("name", "code"), search))
     return qs.select_related("donor_org", "donor_province", "region", "prefecture")
+
+
+def with_aid_budget(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """Each project with its planned 援疆资金 as ``aid_budget`` (None when it plans none),
+    for the list's money column; one subquery, no query per row."""
+    line = BudgetLine.objects.filter(project=OuterRef("pk"), fund_source=FundSource.AID)
+    return projects.annotate(
+        aid_budget=Subquery(line.values("amount")[:1], output_field=MoneyField())
+    )
 
 
 def projects_due_progress(*, user, year: int, month: int) -> QuerySet[Project]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from duikou import policy
 from duikou.audit.selectors import change_history_for
 from duikou.core.filetypes import attachment_disposition
+from duikou.core.money import unit_choices, unit_from, unit_label
 from duikou.geo.selectors import region_find
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_list_writable
@@ -49,6 +50,7 @@ from .selectors import (
     project_fund_totals,
     project_list_for_user,
     projects_without_progress,
+    with_aid_budget,
 )
 from .services import (
     NEXT_STATUS,
@@ -74,6 +76,7 @@ PROJECTS = Listing(
         "status": "status",
         "donor": "donor_org__code",
         "region": "region__code",
+        "aid": "aid_budget",
     },
     default_sort="-year",
     filters={
@@ -101,10 +104,15 @@ def project_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("due") == "progress":
         due = timezone.localdate()
         projects = projects_without_progress(user=request.user, year=due.year, month=due.month)
-    listing = list_page(request, projects, PROJECTS)
+    listing = list_page(request, with_aid_budget(projects), PROJECTS)
+    # The money column in one unit, named in its header (援疆资金计划（万元）).
+    unit = unit_from(request.GET.get("unit"))
     context = {
         "listing": listing,
         "due": due,
+        "money_unit": unit,
+        "unit_label": unit_label(unit),
+        "units": unit_choices(),
         "statuses": Status.choices,
         "sectors": Sector.choices,
         "can_create": _donor_orgs(request.user).exists(),

@@ -66,6 +66,16 @@ def test_the_project_list_searches_chinese_names_and_filters(client, portfolio):
     assert "昌吉州产业园道路" in page and "玛纳斯县人民医院改扩建" not in page
 
 
+def test_the_project_list_shows_each_aid_plan_in_the_unit_its_header_names(client, portfolio):
+    client.force_login(portfolio["writer"])
+    page = client.get("/projects/", {"sort": "-aid"}).content.decode()
+    assert "援疆资金计划（万元）" in page
+    # 9,000,000元 and 1,000,000元, largest first: one unit for the column, none in the cells.
+    assert page.index('<td class="num">900.00</td>') < page.index('<td class="num">100.00</td>')
+    page = client.get("/projects/", {"unit": "yi"}).content.decode()
+    assert "援疆资金计划（亿元）" in page and '<td class="num">0.09</td>' in page
+
+
 def test_an_htmx_request_gets_only_the_rows(client, portfolio):
     client.force_login(portfolio["writer"])
     page = client.get("/projects/", {"q": "医院"}, HTTP_HX_REQUEST="true").content.decode()
