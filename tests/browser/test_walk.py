@@ -71,6 +71,8 @@ NOT_PAGES = re.compile(
     r"|\.(?:xlsx|csv|xml|json|docx|pdf)$"
 )
 LIMIT = 120
+# Pages kept whole in the screenshots (the others as the window shows them).
+WHOLE = {"/", "/projects/N/", "/explore/", "/map/", "/ingest/N/", "/public/"}
 
 
 def _kind(path: str) -> str:
@@ -156,7 +158,7 @@ def test_every_page_reads_as_an_official_expects(browser_page, role):
         if problems:
             report[path] = problems
         slug = re.sub(r"[^a-z0-9]+", "-", urlsplit(path).path).strip("-") or "home"
-        page.screenshot(path=str(SHOTS / f"{role}-{slug}.png"))
+        page.screenshot(path=str(SHOTS / f"{role}-{slug}.png"), full_page=_kind(path) in WHOLE)
         # Every other page this one links to, once per kind (one project, one deal…).
         for href in page.eval_on_selector_all("main a[href]", "links => links.map(a => a.href)"):
             parts = urlsplit(href)
