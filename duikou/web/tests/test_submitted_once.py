@@ -76,13 +76,13 @@ def world(db):
 
 def _cases(w):
     from duikou.api.models import ApiToken
-    from duikou.reports.models import Publication
     from duikou.exchanges.models import Event, Partnership, SalesChannel, SalesRecord
     from duikou.ingest.models import Report
     from duikou.investment.models import Deal, FundsInPlace
     from duikou.jobs.models import Job
     from duikou.people.models import AidBatch, AidMember
     from duikou.projects.models import FundTransaction, Project, ProjectDocument
+    from duikou.reports.models import Publication
     from duikou.transfer.models import ImportRecord
 
     p, d, b, c, team = w["project"], w["deal"], w["batch"], w["channel"], w["team"]
