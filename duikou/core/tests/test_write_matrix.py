@@ -183,6 +183,7 @@ NOT_HERE = {
     "transfer/imports/<int:pk>/mapping/": "test_access_walk (the uploader only)",
     "transfer/imports/<int:pk>/check/": "test_import_interrupted (the uploader only)",
     "reports/": "test_access_walk (signed in; a report is the requester's own)",
+    "reports/publications/<int:pk>/withdraw/": "test_publication (every role against the page)",
     "api/tokens/": "test_tokens (a user's own tokens)",
     "api/tokens/<int:pk>/revoke/": "test_access_walk (the owner only)",
     "account/otp/": "the second factor of one's own account",

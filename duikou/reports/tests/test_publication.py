@@ -124,6 +124,22 @@ def test_withdrawing_follows_the_same_rule(world):
         publication_withdraw(publication=publication, actor=world["users"]["national"])
 
 
+def test_the_withdraw_page_refuses_all_but_the_publishers_and_changes_nothing(world, client):
+    publication = publication_create(
+        year=2025, org=world["command"], actor=world["users"]["front_command"]
+    )
+    url = f"/reports/publications/{publication.pk}/withdraw/"
+    for role in ("sub_command", "other_front_command", "recipient", "auditor", "public"):
+        client.force_login(world["users"][role])
+        assert client.post(url).status_code in (403, 404), role
+        publication.refresh_from_db()
+        assert publication.status == Publication.Status.PUBLISHED, role
+    client.force_login(world["users"]["front_command"])
+    assert client.post(url).status_code == 302
+    publication.refresh_from_db()
+    assert publication.status == Publication.Status.WITHDRAWN
+
+
 def test_figures_approved_after_publishing_wait_for_the_next_publication(world):
     patients(world, "100", status="approved")
     first = publication_create(year=2025, actor=world["users"]["national"])
