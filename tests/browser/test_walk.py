@@ -101,7 +101,7 @@ def _problems(page, url: str, status: int | None) -> list[str]:
 
 
 def _settle(page) -> None:
-    page.wait_for_load_state("networkidle")
+    # page.goto has waited for the load event (styles, scripts, images).
     # Charts draw after load; a page with charts marks each box data-ready when drawn.
     page.wait_for_function(
         "[...document.querySelectorAll('[data-chart], #map, #explore-chart-box')]"
