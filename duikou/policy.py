@@ -254,9 +254,11 @@ def can_publish(user) -> bool:
 
 
 class ChainReader:
-    """A reader whose scope is one front command's chain: its organisations and the places
-    paired with them (with everything inside those places). The figures a front command
-    publishes are read as it, through the same scoped selectors as every page."""
+    """A reader whose scope is one front command's chain: the organisations under it, as
+    the command's own officials read them. Not the places it is paired with: other
+    provinces' teams and the recipient governments report there too, and their figures
+    are not the command's to publish. The figures a front command publishes are read as
+    it, through the same scoped selectors as every page."""
 
     pk = id = None
     is_authenticated = True
@@ -265,23 +267,11 @@ class ChainReader:
     is_staff = False
 
     def __init__(self, org: Organisation):
-        from duikou.geo.models import Region
-        from duikou.orgs.models import Pairing
-
         org_ids = frozenset(
             Organisation.objects.filter(ancestor_links__ancestor=org).values_list("id", flat=True)
         )
-        donors = set(org_ids) | ({org.parent_id} if org.parent_id else set())
-        places = Pairing.objects.filter(donor_id__in=donors).values("recipient_id")
-        region_ids = frozenset(
-            Region.objects.filter(ancestor_links__ancestor_id__in=places).values_list(
-                "id", flat=True
-            )
-        )
         self.org = org
-        self._duikou_scope = Scope(
-            org_ids=org_ids, region_ids=region_ids, roles=frozenset({Membership.Role.PUBLIC})
-        )
+        self._duikou_scope = Scope(org_ids=org_ids, roles=frozenset({Membership.Role.PUBLIC}))
 
     def __repr__(self) -> str:
         return f"ChainReader({self.org.code})"

@@ -528,13 +528,15 @@ def publication_figures(*, org: Organisation | None, year: int) -> dict:
     )
     values_at: dict[int, dict[str, str]] = defaultdict(dict)
     indicators = []
-    node_ids = [p.pk for p in prefectures if scope.sees_all or p.pk in scope.region_ids]
+    # Everything is published by prefecture. A chain's indicators are its organisations'
+    # totals: a prefecture's figures hold other provinces' and the recipients' values too.
+    axis, node_ids = ("r", [p.pk for p in prefectures]) if org is None else ("o", [org.pk])
     catalogue = Indicator.objects.filter(is_active=True).exclude(code__in=FUND_INDICATORS)
-    for indicator in catalogue.order_by("code") if node_ids else []:
+    for indicator in catalogue.order_by("code"):
         table = indicator_table(
             user=reader,
             indicator=indicator,
-            axis="r",
+            axis=axis,
             node_ids=node_ids,
             grain="y",
             years=[year],
@@ -543,15 +545,19 @@ def publication_figures(*, org: Organisation | None, year: int) -> dict:
         found = {n: v for (n, _y, _p), v in table.items() if v is not None}
         if not found:
             continue
-        for node, value in found.items():
-            values_at[node][indicator.code] = _text(value)
         summed = indicator.aggregation == Indicator.Aggregation.SUM
+        if org is None:
+            for node, value in found.items():
+                values_at[node][indicator.code] = _text(value)
+            total = _text(sum(found.values(), Decimal(0))) if summed else None
+        else:
+            total = _text(found[org.pk])
         indicators.append(
             {
                 "code": indicator.code,
                 "name": indicator.name_zh,
                 "unit": indicator.unit,
-                "total": _text(sum(found.values(), Decimal(0))) if summed else None,
+                "total": total,
             }
         )
     provinces = list(donor_provinces())
@@ -660,7 +666,10 @@ def public_figures(*, publication: Publication, measure: str) -> dict:
     snapshot = publication.snapshot
     indicators = {i["code"]: i for i in snapshot.get("indicators", [])}
     measures = [(f"funds:{k}", label) for k, label in PUBLIC_FUND_MEASURES.items()]
-    measures += [(code, i["name"]) for code, i in indicators.items()]
+    # Indicators colour the map only where the publication holds them by prefecture (a
+    # front command's chain publishes its indicators' totals alone).
+    by_place = {code for row in snapshot.get("prefectures", []) for code in row["values"]}
+    measures += [(code, i["name"]) for code, i in indicators.items() if code in by_place]
     if measure not in dict(measures):
         measure = "funds:budget"
     is_money = measure.startswith("funds:")

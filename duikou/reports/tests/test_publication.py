@@ -87,6 +87,32 @@ def test_a_front_command_publishes_its_own_chain(world):
     publication_create(year=2025, org=world["command"], actor=world["users"]["national"])
 
 
+def test_a_chain_publishes_none_of_another_provinces_figures_in_the_places_it_shares(world):
+    # Shandong's team works in 昌吉市 too: its money and its patients are Shandong's.
+    guest = testing.donor_org(parent=world["shandong"], base="652301")
+    testing.project(donor_org=guest, region="652301", budgets={"aid": "7000000.00"})
+    value = value_save(
+        indicator=Indicator.objects.get(code="PATIENTS_TREATED"),
+        org=guest,
+        region=testing.region("652301"),
+        period=period_parse("2025Q3"),
+        value="900",
+        actor=SYSTEM,
+    )
+    value_approve(value=value_submit(value=value, actor=SYSTEM), actor=SYSTEM)
+    patients(world, "120", status="approved")
+
+    fujian = publication_create(
+        year=2025, org=world["command"], actor=world["users"]["front_command"]
+    )
+    assert changji(fujian)["funds"]["budget"] == "1000000.00"
+    assert fujian.snapshot["funds"]["budget"] == "1000000.00"
+    [treated] = [i for i in fujian.snapshot["indicators"] if i["code"] == "PATIENTS_TREATED"]
+    assert Decimal(treated["total"]) == 120
+    everything = publication_create(year=2025, org=None, actor=world["users"]["national"])
+    assert changji(everything)["funds"]["budget"] == "8000000.00"
+
+
 @pytest.mark.parametrize("role", ["sub_command", "recipient", "auditor", "public"])
 def test_nobody_else_publishes(world, role):
     for org in (None, world["command"]):
