@@ -36,7 +36,9 @@ REGION_COLUMNS = [
 
 @login_required
 def region_list(request: HttpRequest) -> HttpResponse:
-    exported = list_export(request, selectors.region_list(), REGIONS, REGION_COLUMNS, "行政区划")
+    exported = list_export(
+        request, selectors.region_list(), REGIONS, REGION_COLUMNS, "行政区划", "regions"
+    )
     if exported:
         return exported
     listing = list_page(request, selectors.region_list(), REGIONS)

@@ -57,7 +57,7 @@ PAIRING_COLUMNS = [
 
 @login_required
 def organisation_list_view(request: HttpRequest) -> HttpResponse:
-    exported = list_export(request, organisation_list(), ORGS, ORG_COLUMNS, "机构")
+    exported = list_export(request, organisation_list(), ORGS, ORG_COLUMNS, "机构", "organisations")
     if exported:
         return exported
     listing = list_page(request, organisation_list(), ORGS)
@@ -90,7 +90,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def pairing_list_view(request: HttpRequest) -> HttpResponse:
-    exported = list_export(request, pairing_list(), PAIRINGS, PAIRING_COLUMNS, "结对关系")
+    exported = list_export(
+        request, pairing_list(), PAIRINGS, PAIRING_COLUMNS, "结对关系", "pairings"
+    )
     if exported:
         return exported
     listing = list_page(request, pairing_list(), PAIRINGS)

@@ -9,14 +9,15 @@ execute on a user's machine.
 """
 
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from urllib.parse import quote
 
 from django.http import HttpResponse, StreamingHttpResponse
 
+from duikou.core.filetypes import attachment_disposition
 from duikou.core.money import unit_label
 
 from .safe import csv_writer, workbook, write_cell
@@ -102,9 +103,14 @@ def export_write(handle, rows: Iterable, columns: list[ExportColumn], format: st
     return write_xlsx(handle, rows, columns)
 
 
-def _disposition(filename: str) -> str:
-    ascii_name = filename.encode("ascii", "ignore").decode() or "export"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+def _disposition(filename: str, fallback: str = "") -> str:
+    """The download's own (Chinese) name, and for clients that cannot read it an ASCII name
+    that still says what the file is (``fallback``: projects-20261202.xlsx)."""
+    if not fallback:
+        stem, _dot, extension = filename.rpartition(".")
+        plain = re.sub(r"[^A-Za-z0-9._-]+", "", stem).strip("-._")
+        fallback = f"duikou-{plain}.{extension}" if plain else f"duikou-export.{extension}"
+    return attachment_disposition(filename, fallback)
 
 
 class _Echo:
@@ -113,9 +119,15 @@ class _Echo:
 
 
 def export_response(
-    rows: Iterable, columns: list[ExportColumn], filename: str, format: str = "xlsx"
+    rows: Iterable,
+    columns: list[ExportColumn],
+    filename: str,
+    format: str = "xlsx",
+    *,
+    fallback: str = "",
 ) -> HttpResponse:
-    """An HTTP download of ``rows``: ``filename`` without extension, ``format`` xlsx or csv."""
+    """An HTTP download of ``rows``: ``filename`` without extension, ``format`` xlsx or csv;
+    ``fallback`` the ASCII name without extension for clients that cannot read Chinese."""
     if format not in FORMATS:
         format = "xlsx"
     name = f"{filename}.{format}"
@@ -134,7 +146,7 @@ def export_response(
         buffer = io.BytesIO()
         write_xlsx(buffer, rows, columns)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = _disposition(name)
+    response["Content-Disposition"] = _disposition(name, f"{fallback}.{format}" if fallback else "")
     return response
 
 

@@ -65,7 +65,9 @@ def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     )
     from .exporters import _disposition
 
-    response["Content-Disposition"] = _disposition(f"{spec.label}导入模板.xlsx")
+    response["Content-Disposition"] = _disposition(
+        f"{spec.label}导入模板.xlsx", f"{kind.replace('_', '-')}-template.xlsx"
+    )
     return response
 
 
@@ -82,9 +84,11 @@ def export(request: HttpRequest, kind: str, format: str) -> HttpResponse:
         job = services.export_start(user=request.user, kind=kind, filters=filters, format=format)
         return redirect("jobs:detail", pk=job.pk)
     rows = selectors.export_rows_for_user(user=request.user, kind=kind, filters=filters)
-    filename = f"{spec.label}-{timezone.localdate():%Y%m%d}"
+    today = f"{timezone.localdate():%Y%m%d}"
     columns = selectors.export_columns(kind, unit=unit_from(request.GET.get("unit")))
-    return export_response(rows, columns, filename, format)
+    return export_response(
+        rows, columns, f"{spec.label}-{today}", format, fallback=f"{kind.replace('_', '-')}-{today}"
+    )
 
 
 @login_required

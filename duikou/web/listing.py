@@ -227,7 +227,12 @@ def is_htmx(request: HttpRequest) -> bool:
 
 
 def list_export(
-    request: HttpRequest, queryset: QuerySet, listing: Listing, columns: list, filename: str
+    request: HttpRequest,
+    queryset: QuerySet,
+    listing: Listing,
+    columns: list,
+    filename: str,
+    fallback: str,
 ) -> HttpResponse | None:
     """``?format=xlsx|csv``: every row the page would list (all pages), else None.
 
@@ -240,5 +245,11 @@ def list_export(
     if format not in FORMATS:
         return None
     rows = list_filter(request, queryset, listing).rows
-    name = f"{filename}-{timezone.localdate():%Y%m%d}"
-    return export_response(rows.iterator(chunk_size=2000), columns, name, format)
+    today = f"{timezone.localdate():%Y%m%d}"
+    return export_response(
+        rows.iterator(chunk_size=2000),
+        columns,
+        f"{filename}-{today}",
+        format,
+        fallback=f"{fallback}-{today}",
+    )

@@ -2,6 +2,7 @@ import io
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from duikou.core import testing
 from duikou.geo.models import Region
@@ -135,6 +136,24 @@ def test_reference_lists_export_every_filtered_row_not_one_page(client, portfoli
     assert rows[0][:2] == ["机构编码", "名称"]
     assert [r[0] for r in rows[1:]] == [o.code for o in donors]
     assert "filename*=UTF-8" in response["Content-Disposition"]
+
+
+def test_downloads_carry_an_ascii_name_that_says_what_they_are(client, portfolio):
+    """A client that cannot read the Chinese name gets projects-20261202.xlsx, not -20261202."""
+    from urllib.parse import quote
+
+    client.force_login(portfolio["writer"])
+    today = f"{timezone.localdate():%Y%m%d}"
+    for url, plain, chinese in (
+        ("/transfer/export/projects.xlsx", f"projects-{today}.xlsx", f"援疆项目-{today}.xlsx"),
+        ("/transfer/export/fund_transactions.csv", f"fund-transactions-{today}.csv", None),
+        ("/transfer/templates/projects.xlsx", "projects-template.xlsx", "援疆项目导入模板.xlsx"),
+        ("/orgs/?format=csv", f"organisations-{today}.csv", f"机构-{today}.csv"),
+    ):
+        disposition = client.get(url)["Content-Disposition"]
+        assert f'filename="{plain}"' in disposition, disposition
+        if chinese:
+            assert f"filename*=UTF-8''{quote(chinese)}" in disposition
 
 
 def test_the_pairing_export_is_a_csv_excel_opens(client, portfolio):
