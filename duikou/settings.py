@@ -118,6 +118,7 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'duikou.sqlite3'}",
         conn_max_age=int(os.environ.get("DUIKOU_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -223,7 +224,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Idle timeout: the session ends after 8 hours without a request, or when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("DUIKOU_SESSION_SECONDS", str(8 * 60 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# Not written on every request: the session row changes only when its data does.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -269,3 +271,57 @@ if PRODUCTION:
         SILENCED_SYSTEM_CHECKS.append("security.W008")
     else:
         SECURE_SSL_REDIRECT = True
+
+# --- Logging: JSON lines on stdout, each with the request id (duikou/core/observability.py) ---
+# Server errors reach the log with their traceback in production too (django.request, ERROR).
+MIDDLEWARE.insert(0, "duikou.core.observability.RequestIdMiddleware")
+DUIKOU_LOG_LEVEL = os.environ.get("DUIKOU_LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "duikou.core.observability.RequestIdFilter"}},
+    "formatters": {"json": {"()": "duikou.core.observability.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": "json",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": DUIKOU_LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["stdout"], "level": DUIKOU_LOG_LEVEL, "propagate": False},
+        "django.request": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
+}
+
+# --- Health, readiness and metrics: who may read them (duikou/core/health.py) ---
+# Loopback always; DUIKOU_METRICS_ALLOW adds networks (CIDRs, comma-separated);
+# DUIKOU_METRICS_TOKEN lets a scraper elsewhere in with "Authorization: Bearer <token>".
+DUIKOU_METRICS_ALLOW = [
+    n.strip()
+    for n in os.environ.get("DUIKOU_METRICS_ALLOW", "127.0.0.0/8,::1/128").split(",")
+    if n.strip()
+]
+DUIKOU_METRICS_TOKEN = os.environ.get("DUIKOU_METRICS_TOKEN", "")
+# A worker whose heartbeat is older than this is not counted by /readyz.
+DUIKOU_READY_WORKER_SECONDS = int(os.environ.get("DUIKOU_READY_WORKER_SECONDS", "60"))
+# Probes and scrapers speak plain HTTP to the node itself: no redirect to HTTPS for them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+
+# --- Demo data: `duikou loaddemo` runs only in demo mode (DEBUG, DUIKOU_DEMO=1 or --allow-demo) ---
+DUIKOU_DEMO = _env_bool("DUIKOU_DEMO", False)
+
+# --- Background jobs on several machines, and housekeeping (duikou/jobs) ---
+# The host a worker names itself by on job rows (default: the machine's host name).
+DUIKOU_HOST_NAME = os.environ.get("DUIKOU_HOST_NAME", "")
+# A running job whose heartbeat is older than this is taken for interrupted.
+DUIKOU_JOB_STALE_SECONDS = float(os.environ.get("DUIKOU_JOB_STALE_SECONDS", "60"))
+DUIKOU_JOB_HEARTBEAT_SECONDS = float(os.environ.get("DUIKOU_JOB_HEARTBEAT_SECONDS", "5"))
+# How many times a job may be started in all: an interrupted job runs again once, then fails.
+DUIKOU_JOB_MAX_ATTEMPTS = int(os.environ.get("DUIKOU_JOB_MAX_ATTEMPTS", "2"))
+# Retention: finished job rows and their files, import files after commit or failure.
+DUIKOU_JOB_RETENTION_DAYS = int(os.environ.get("DUIKOU_JOB_RETENTION_DAYS", "90"))
+DUIKOU_IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("DUIKOU_IMPORT_FILE_RETENTION_DAYS", "180"))
