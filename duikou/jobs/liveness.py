@@ -6,19 +6,19 @@ does not beat here, but the job itself does (`Job.heartbeat_at`), so the reader 
 both. The rows are the worker's bookkeeping, not a record anyone changes: no history."""
 
 import os
-import socket
 from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from .models import WorkerBeat
+from .services import host_name
 
 # Rows of workers killed without a clean stop are dropped after this long.
 FORGET_AFTER = timedelta(days=1)
 
 
 def worker_identity() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return f"{host_name()}:{os.getpid()}"
 
 
 def worker_beat(*, worker_id: str, now: datetime | None = None) -> None:
@@ -28,7 +28,7 @@ def worker_beat(*, worker_id: str, now: datetime | None = None) -> None:
         worker_id=worker_id,
         defaults={"seen_at": now},
         create_defaults={
-            "host": socket.gethostname()[:255],
+            "host": host_name(),
             "pid": os.getpid(),
             "started_at": now,
             "seen_at": now,

@@ -39,6 +39,8 @@ class Job(models.Model):
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     worker_pid = models.PositiveIntegerField(_("进程号"), null=True, blank=True)
+    worker_host = models.CharField(_("主机"), max_length=255, blank=True, default="")
+    attempts = models.PositiveSmallIntegerField(_("已运行次数"), default=0)
 
     class Meta:
         verbose_name = _("后台任务")

@@ -2,18 +2,39 @@
 
 import logging
 import os
+import socket
+import threading
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .models import Job, ScheduledRun
 from .registry import SCHEDULES, handler_for
 
 logger = logging.getLogger(__name__)
-STALE_AFTER = timedelta(minutes=2)
+STALE_AFTER = timedelta(seconds=settings.DUIKOU_JOB_STALE_SECONDS)
 INTERRUPTED = "后台进程中断，任务未完成，数据未作任何修改；请重新提交"
+RETRIED = "后台进程中断，任务已重新排队，将再运行一次"
+
+
+def host_name() -> str:
+    """The host this process names itself by on job rows (DUIKOU_HOST_NAME or the machine's)."""
+    return (settings.DUIKOU_HOST_NAME or socket.gethostname())[:255]
+
+
+def _beat_while(job_id: int, host: str, pid: int, stop: threading.Event) -> None:
+    """Keep the job's heartbeat fresh while its handler runs, however long a step takes."""
+    try:
+        while not stop.wait(settings.DUIKOU_JOB_HEARTBEAT_SECONDS):
+            Job.objects.filter(
+                pk=job_id, status=Job.Status.RUNNING, worker_host=host, worker_pid=pid
+            ).update(heartbeat_at=timezone.now())
+    finally:
+        connection.close()
 
 
 def job_enqueue(*, kind: str, params: dict | None = None, actor=None) -> Job:
@@ -53,34 +74,64 @@ def failure_reason(error: Exception) -> str:
 
 
 def job_run(*, job_id: int) -> None:
-    """Run a job in this process (the worker calls this); failures are recorded, not raised."""
+    """Run a job in this process (the worker calls this); failures are recorded, not raised.
+
+    The claim and every later change are conditional on the row still being this process's
+    running job, so a job reaped meanwhile (and perhaps running elsewhere) is left alone."""
+    host, pid = host_name(), os.getpid()
     claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
         status=Job.Status.RUNNING,
         started_at=timezone.now(),
         heartbeat_at=timezone.now(),
-        worker_pid=os.getpid(),
+        worker_pid=pid,
+        worker_host=host,
+        attempts=F("attempts") + 1,
     )
     if not claimed:
         return
+    mine = Job.objects.filter(
+        pk=job_id, status=Job.Status.RUNNING, worker_host=host, worker_pid=pid
+    )
     job = Job.objects.get(pk=job_id)
+    stop = threading.Event()
+    beat = threading.Thread(target=_beat_while, args=(job_id, host, pid, stop), daemon=True)
+    beat.start()
     try:
         result = handler_for(job.kind)(job)
     except Exception as error:
         logger.exception("job %s failed", job_id)
-        Job.objects.filter(pk=job_id).update(
-            status=Job.Status.FAILED,
-            finished_at=timezone.now(),
-            message=failure_reason(error),
+        mine.update(
+            status=Job.Status.FAILED, finished_at=timezone.now(), message=failure_reason(error)
         )
         return
+    finally:
+        stop.set()
+        beat.join()
     # The last step's message ("正在保存文件") no longer describes the job once it is done.
-    Job.objects.filter(pk=job_id).update(
-        status=Job.Status.DONE,
-        finished_at=timezone.now(),
-        progress=100,
-        message="",
-        result=result,
+    mine.update(
+        status=Job.Status.DONE, finished_at=timezone.now(), progress=100, message="", result=result
     )
+
+
+def _reap(job: Job, now: datetime) -> bool:
+    """An interrupted running job: queued again if it has attempts left, else failed."""
+    running = Job.objects.filter(
+        pk=job.pk,
+        status=Job.Status.RUNNING,
+        worker_host=job.worker_host,
+        worker_pid=job.worker_pid,
+        attempts=job.attempts,
+    )
+    if job.attempts < settings.DUIKOU_JOB_MAX_ATTEMPTS:
+        if running.update(
+            status=Job.Status.QUEUED, worker_pid=None, worker_host="", progress=0, message=RETRIED
+        ):
+            from .tasks import run_job
+
+            transaction.on_commit(lambda: run_job.enqueue(job.pk))
+            return True
+        return False
+    return bool(running.update(status=Job.Status.FAILED, finished_at=now, message=INTERRUPTED))
 
 
 def jobs_reap_stale(*, now: datetime | None = None) -> int:
@@ -90,18 +141,20 @@ def jobs_reap_stale(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     stale = Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
-    return stale.update(status=Job.Status.FAILED, finished_at=now, message=INTERRUPTED)
+    return sum(_reap(job, now) for job in stale)
 
 
 def jobs_reap_dead_workers() -> int:
-    """Fail running jobs whose worker process on this machine no longer exists."""
-    failed = 0
-    for job in Job.objects.filter(status=Job.Status.RUNNING, worker_pid__isnull=False):
-        if _worker_gone(job.worker_pid):
-            failed += Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
-                status=Job.Status.FAILED, finished_at=timezone.now(), message=INTERRUPTED
-            )
-    return failed
+    """Reap running jobs whose worker process on this host no longer exists (another
+    host's process ids mean nothing here: its jobs wait for their heartbeat to go stale)."""
+    reaped = 0
+    mine = Job.objects.filter(
+        status=Job.Status.RUNNING, worker_pid__isnull=False, worker_host=host_name()
+    )
+    for job in mine:
+        if job.worker_pid != os.getpid() and _worker_gone(job.worker_pid):
+            reaped += _reap(job, timezone.now())
+    return reaped
 
 
 def job_reap_if_dead(

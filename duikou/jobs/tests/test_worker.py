@@ -56,7 +56,7 @@ def test_a_failing_job_is_marked_failed_with_its_message():
     assert "按要求失败" in job.message
 
 
-def test_a_killed_worker_leaves_its_job_failed_not_running():
+def test_a_killed_worker_leaves_its_job_queued_again_once_then_failed():
     job = job_enqueue(kind="jobs.echo", params={"steps": 50, "sleep": 0.2})
     worker = worker_start()
     assert wait_for(lambda: Job.objects.get(pk=job.pk).progress > 0)
@@ -65,8 +65,8 @@ def test_a_killed_worker_leaves_its_job_failed_not_running():
     assert Job.objects.get(pk=job.pk).status == "running"
     assert jobs_reap_dead_workers() == 1
     job.refresh_from_db()
-    assert job.status == "failed"
-    assert "中断" in job.message
+    assert (job.status, job.attempts, job.worker_host) == ("queued", 1, "")
+    assert "重新排队" in job.message
 
 
 def test_one_job_is_reaped_when_its_heartbeat_is_stale_or_its_worker_is_known_gone():
