@@ -18,7 +18,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from ninja import Field, Header, NinjaAPI, Path, Query, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from ninja.security import HttpBearer
@@ -105,7 +105,7 @@ def _error(request, status: int, detail: str, errors: list | None = None):
 def _invalid_request(request, exc):
     errors = [
         {
-            "field": ".".join(str(p) for p in e.get("loc", [])[1:]) or "",
+            "field": _field_path(e.get("loc", [])),
             "message": e.get("msg", ""),
         }
         for e in exc.errors
@@ -113,11 +113,34 @@ def _invalid_request(request, exc):
     return _error(request, 422, "请求参数有误", errors)
 
 
+def _field_path(loc) -> str:
+    """The field as the client wrote it: ``status`` for a query, ``value`` for a body field
+    (not ``payload.value``): the source and the parameter's own name are left off."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("query", "body", "path", "header", "cookie"):
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in ("payload", "filters"):
+        parts = parts[1:]
+    return ".".join(parts)
+
+
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
     if isinstance(exc, TokenExpiredError):
-        return _error(request, 401, str(exc))
-    return _error(request, 401, "缺少有效的接口令牌（Authorization: Bearer …）")
+        response = _error(request, 401, str(exc))
+    else:
+        response = _error(request, 401, "缺少有效的接口令牌（Authorization: Bearer …）")
+    response["WWW-Authenticate"] = 'Bearer realm="duikou"'
+    return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    if exc.status_code == 400:
+        return _error(
+            request, 400, "请求体不是有效的 JSON", [{"field": "body", "message": "无法解析请求体"}]
+        )
+    return _error(request, exc.status_code, str(exc) or "请求有误")
 
 
 @api.exception_handler(PermissionDenied)

@@ -185,3 +185,22 @@ def test_indicator_values_are_saved_through_value_save(client):
     response = client.post("/api/v1/values", body, content_type="application/json", **headers)
     assert response.status_code == 201, response.json()
     assert Value.objects.get(indicator=indicator, org=org).value == 12000
+
+
+def test_errors_share_one_shape_with_the_fields_named_as_the_client_wrote_them(client):
+    response = client.get("/api/v1/projects")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    headers = auth(factories.user())
+    response = client.post(
+        "/api/v1/projects", "{not json", content_type="application/json", **headers
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "请求体不是有效的 JSON"
+    assert response.json()["errors"][0]["field"] == "body"
+    response = client.get("/api/v1/projects?limit=0", **headers)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["limit"]
+    response = client.post("/api/v1/values", {}, content_type="application/json", **headers)
+    assert response.status_code == 422
+    assert "value" in [e["field"] for e in response.json()["errors"]]
