@@ -137,12 +137,8 @@ def _location(activity, region) -> None:
     location = etree.SubElement(activity, "location", {"ref": f"GB2260-{region.code}"})
     etree.SubElement(location, "location-reach", {"code": "1"})
     _text(location, "name", region.name)
-    # Administrative divisions by their official code (GB/T 2260), in the publisher's vocabulary.
-    etree.SubElement(
-        location,
-        "administrative",
-        {"vocabulary": "99", "level": LEVEL.get(region.level, "3"), "code": region.code},
-    )
+    # GB/T 2260 division codes are in no GeographicVocabulary list: the place is described by
+    # its name (and its GB/T 2260 code in the location's own ref), without an administrative code.
     etree.SubElement(location, "exactness", {"code": "2"})
     etree.SubElement(location, "location-class", {"code": "1"})
 
@@ -207,13 +203,13 @@ def iati_document(*, projects, deals) -> bytes:
 
 def _project(root, project: Project, parents, budgets, moves, changes, governments, results):
     publisher = setting("DUIKOU_IATI_PUBLISHER_REF")
-    activity = _activity_root(root, f"{publisher}-{project.code}", project.updated_at)
+    updated = max([project.updated_at] + [m.updated_at for m in moves.get(project.pk, [])])
+    activity = _activity_root(root, f"{publisher}-{project.code}", updated)
     _text(activity, "title", project.name, project.name_en)
     _text(
         activity,
         "description",
         project.description or project.name,
-        project.name_en,
         type="1",
     )
     command = _front_command(project.donor_org, parents)
@@ -227,8 +223,12 @@ def _project(root, project: Project, parents, budgets, moves, changes, governmen
     reached = changes.get(project.pk, {})
     if Status.BUILDING in reached:
         dates.append(("2", reached[Status.BUILDING]))
-    if Status.COMPLETED in reached:
-        dates.append(("4", reached[Status.COMPLETED]))
+    last_move = max((m.on for m in moves.get(project.pk, [])), default=None)
+    finished = reached.get(Status.COMPLETED)
+    # Actual end only once work is finished and no money moved after it (a later transaction
+    # means the ledger's completion date is not the end of the activity).
+    if finished is not None and (last_move is None or last_move <= finished):
+        dates.append(("4", finished))
     for code, day in dates:
         etree.SubElement(activity, "activity-date", {"type": code, "iso-date": day.isoformat()})
     etree.SubElement(activity, "activity-scope", {"code": _scope(project.region)})
@@ -246,13 +246,12 @@ def _project(root, project: Project, parents, budgets, moves, changes, governmen
     etree.SubElement(activity, "collaboration-type", {"code": "1"})
     total = sum((b.amount for b in budgets.get(project.pk, [])), Decimal("0"))
     if total:
-        start = project.planned_start
-        end = min(project.planned_end, _year_later(start))
-        budget = etree.SubElement(activity, "budget", {"type": "1", "status": "2"})
-        etree.SubElement(budget, "period-start", {"iso-date": start.isoformat()})
-        etree.SubElement(budget, "period-end", {"iso-date": end.isoformat()})
-        value = etree.SubElement(budget, "value", {"value-date": start.isoformat()})
-        value.text = _amount(total)
+        for start, end, amount in _yearly(total, project.planned_start, project.planned_end):
+            budget = etree.SubElement(activity, "budget", {"type": "1", "status": "2"})
+            etree.SubElement(budget, "period-start", {"iso-date": start.isoformat()})
+            etree.SubElement(budget, "period-end", {"iso-date": end.isoformat()})
+            value = etree.SubElement(budget, "value", {"value-date": start.isoformat()})
+            value.text = _amount(amount)
     for move in moves.get(project.pk, []):
         transaction = etree.SubElement(activity, "transaction", {"ref": f"FT-{move.pk}"})
         etree.SubElement(transaction, "transaction-type", {"code": TRANSACTION_TYPE[move.kind]})
@@ -276,6 +275,27 @@ def _scope(region) -> str:
     # IATI ActivityScope: 6 sub-national multi-first-level, 7 sub-national single first-level,
     # 8 single second-level administrative area.
     return "8" if region is not None and region.level in ("county", "township") else "7"
+
+
+def _yearly(total: Decimal, start: date, end: date) -> list[tuple[date, date, Decimal]]:
+    """The budget split over the planned period, one calendar-year slice (at most 12 months)
+    each, in proportion to its days; the last slice takes the rounding remainder."""
+    end = max(end, start)
+    slices, day = [], start
+    while day <= end:
+        stop = min(end, date(day.year, 12, 31))
+        slices.append((day, stop))
+        day = stop + timedelta(days=1)
+    days = (end - start).days + 1
+    out, spent = [], Decimal("0")
+    for index, (a, b) in enumerate(slices):
+        if index == len(slices) - 1:
+            amount = total - spent
+        else:
+            amount = (total * ((b - a).days + 1) / days).quantize(Decimal("0.01"))
+        spent += amount
+        out.append((a, b, amount))
+    return out
 
 
 def _year_later(day: date) -> date:
@@ -329,7 +349,7 @@ def _result(activity, entry: dict) -> None:
         result,
         "indicator",
         {
-            "measure": "5" if indicator.unit in ("%", "％") else "1",
+            "measure": "2" if indicator.unit in ("%", "％") else "1",  # IndicatorMeasure
             "ascending": "1" if indicator.higher_is_better else "0",
         },
     )
@@ -404,4 +424,6 @@ def iati_for_user(*, user) -> bytes:
     projects = project_list_for_user(user=user)
     funded = FundsInPlace.objects.values("deal_id")
     deals = deal_list_for_user(user=user).filter(pk__in=funded)
+    if not setting("DUIKOU_IATI_DEALS"):
+        deals = deals.none()
     return iati_document(projects=projects, deals=deals)
