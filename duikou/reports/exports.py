@@ -1,4 +1,4 @@
-"""Exports of selector rows: compliance as CSV, the monthly dispatch as XLSX.
+"""Exports of selector rows: compliance as CSV and XLSX, the monthly dispatch as XLSX.
 
 Both write through ``transfer.safe``, so names and comments that start like a formula open
 as text."""
@@ -15,6 +15,7 @@ from duikou.transfer.safe import (
     write_cell,
     write_row,
 )
+from duikou.transfer.sheets import fit_width, print_setup
 
 from .selectors import ComplianceRow, DispatchSheet
 
@@ -42,6 +43,40 @@ def compliance_csv(rows: list[ComplianceRow]) -> str:
     return buffer.getvalue()
 
 
+def compliance_xlsx(rows: list[ComplianceRow], *, year: int, scope: str) -> bytes:
+    """The checks as a workbook to print: a title row, the header frozen and repeated, 数值
+    a number, the offending records one per line in the last column."""
+    buffer = io.BytesIO()
+    book = workbook(buffer)
+    title = book.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"})
+    head = book.add_format(
+        {"bold": True, "bg_color": "#F2E6E4", "border": 1, "align": "center", "valign": "vcenter"}
+    )
+    cell = book.add_format({"border": 1, "valign": "top", "text_wrap": True})
+    number = book.add_format({"border": 1, "valign": "top", "num_format": "0.00"})
+    failed = book.add_format({"border": 1, "valign": "top", "font_color": "#B03A2E"})
+    ws = book.add_worksheet("合规检查")
+    heading = f"{scope}{year}年度援疆资金合规检查"
+    columns = len(COMPLIANCE_HEADER)
+    merge_cells(ws, (0, 0), (0, columns - 1), heading, title)
+    ws.set_row(0, 28)
+    write_row(ws, 1, 0, COMPLIANCE_HEADER, head)
+    texts: list[list] = [[h] for h in COMPLIANCE_HEADER]
+    for n, row in enumerate(rows, start=2):
+        offenders = "\n".join(f"{r.code} {r.name}：{r.detail}" for r in row.records)
+        line = [row.province, row.year, row.check_label, row.value, row.value_text]
+        line += [row.standard, row.verdict, offenders]
+        for i, value in enumerate(line):
+            fmt = number if i == 3 else failed if i == 6 and row.ok is False else cell
+            write_cell(ws, n, i, value, fmt)
+            texts[i].append(value)
+    for i, minimum in enumerate((10, 6, 16, 8, 24, 16, 8, 40)):
+        ws.set_column(i, i, fit_width(texts[i], minimum))
+    print_setup(ws, title=heading, header_rows=(0, 1), columns=columns, last_row=len(rows) + 1)
+    book.close()
+    return buffer.getvalue()
+
+
 # (header, width in characters)
 DISPATCH_COLUMNS = [
     ("项目编号", 18),
@@ -60,26 +95,6 @@ DISPATCH_COLUMNS = [
 ]
 DISPATCH_HEADER = [name for name, _ in DISPATCH_COLUMNS]
 HEADER_ROW = 2  # row 0 the title, row 1 what the sheet counts, row 2 the header
-
-
-def _width(texts, minimum: float) -> float:
-    """A column width in Excel characters that fits the longest text (CJK counts double)."""
-    longest = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(t)) for t in texts), default=0)
-    return max(minimum, min(60, longest + 2))
-
-
-def _print_setup(ws, *, columns: int, last_row: int, title: str) -> None:
-    """Landscape A4, one page wide, header rows on every page, page numbers in the footer."""
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0, HEADER_ROW)
-    ws.print_area(0, 0, last_row, columns - 1)
-    ws.center_horizontally()
-    ws.set_footer("&C第 &P 页，共 &N 页")
-    ws.set_header("&L" + title.replace("&", "&&"))
-    ws.freeze_panes(HEADER_ROW + 1, 2)
 
 
 def dispatch_xlsx(sheets: list[DispatchSheet]) -> bytes:
@@ -164,9 +179,16 @@ def dispatch_xlsx(sheets: list[DispatchSheet]) -> bytes:
             write_cell(ws, row + 2, 0, "无", cell)
         last_row = row + 1 + max(1, len(sheet.missing))
         for i, (_, minimum) in enumerate(DISPATCH_COLUMNS):
-            width = _width(texts[i], minimum) if i in (0, 2, 3, 11) else minimum
+            width = fit_width(texts[i], minimum) if i in (0, 2, 3, 11) else minimum
             ws.set_column(i, i, width)
-        _print_setup(ws, columns=columns, last_row=last_row, title=heading)
+        print_setup(
+            ws,
+            title=heading,
+            header_rows=(0, HEADER_ROW),
+            columns=columns,
+            last_row=last_row,
+            freeze_columns=2,
+        )
     if not sheets:
         write_cell(book.add_worksheet("月调度"), 0, 0, "本月没有需要调度的项目")
     book.close()

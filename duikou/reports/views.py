@@ -9,10 +9,11 @@ from django.views.decorators.http import require_POST
 
 from duikou import policy
 from duikou.core.params import id_param, int_param, text_param
+from duikou.transfer.exporters import XLSX_TYPE, _disposition
 from duikou.web.once import submitted_once
 from duikou.web.selectors import dashboard_years
 
-from .exports import compliance_csv
+from .exports import compliance_csv, compliance_xlsx
 from .forms import ComplianceForm, PublicationForm, ReportRequestForm
 from .selectors import (
     compliance_rows,
@@ -71,7 +72,8 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def compliance(request: HttpRequest) -> HttpResponse:
-    """The compliance checks per donor and year, for the user's scope; ?format=csv exports."""
+    """The compliance checks per donor and year, for the user's scope; ?format=xlsx or csv
+    exports."""
     form = ComplianceForm(request.GET or None)
     # The latest year holding projects, not the calendar's (a new year starts empty).
     latest = dashboard_years(user=request.user)
@@ -79,11 +81,20 @@ def compliance(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["year"]:
         year = form.cleaned_data["year"]
     rows = compliance_rows(user=request.user, years=[year])
-    if request.GET.get("format") == "csv":
+    format = request.GET.get("format")
+    if format == "csv":
         response = HttpResponse(
             "\ufeff" + compliance_csv(rows), content_type="text/csv; charset=utf-8"
         )
-        response["Content-Disposition"] = f'attachment; filename="compliance-{year}.csv"'
+    elif format == "xlsx":
+        provinces = sorted({row.province for row in rows})
+        scope = provinces[0] if len(provinces) == 1 else ""
+        content = compliance_xlsx(rows, year=year, scope=scope)
+        response = HttpResponse(content, content_type=XLSX_TYPE)
+    if format in ("csv", "xlsx"):
+        response["Content-Disposition"] = _disposition(
+            f"合规检查-{year}.{format}", f"compliance-{year}.{format}"
+        )
         return response
     return render(request, "reports/compliance.html", {"form": form, "rows": rows, "year": year})
 

@@ -16,16 +16,19 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
 
 from duikou.core.filetypes import attachment_disposition
 from duikou.core.money import unit_label
 
 from .safe import csv_writer, workbook, write_cell
 from .safe import neutralise as neutralise  # callers and tests still import it from here
+from .sheets import Widths, print_setup
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 FORMATS = ("xlsx", "csv")
+HEADER_ROW = 1  # row 0 says what the sheet is; an import finds the header below it
 
 
 @dataclass(frozen=True)
@@ -61,24 +64,33 @@ def write_csv(handle, rows: Iterable, columns: list[ExportColumn]) -> int:
     return count
 
 
-def write_xlsx(target, rows: Iterable, columns: list[ExportColumn], *, sheet: str = "数据") -> int:
-    """Write one sheet with a frozen, bold header row. ``target`` is a path or a binary file.
+def write_xlsx(
+    target, rows: Iterable, columns: list[ExportColumn], *, sheet: str = "数据", title: str = ""
+) -> int:
+    """Write one sheet as offices print it: a title row (``title``, else the sheet's name),
+    a bold header frozen and repeated on every page, columns as wide as their widest cell,
+    A4 landscape one page wide with page numbers. ``target`` is a path or a binary file.
 
     xlsxwriter's constant-memory mode streams rows to disk, so a large export does not
-    hold the whole sheet in memory.
+    hold the whole sheet in memory; widths are measured as rows go and set at the end.
     """
     book = workbook(target, constant_memory=True)
     formats = {
-        "header": book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1}),
+        "title": book.add_format({"bold": True, "font_size": 14, "valign": "vcenter"}),
+        "header": book.add_format(
+            {"bold": True, "bg_color": "#E8EEF4", "border": 1, "text_wrap": True}
+        ),
         "date": book.add_format({"num_format": "yyyy-mm-dd"}),
         "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
         "money": book.add_format({"num_format": "#,##0.00"}),
     }
     ws = book.add_worksheet(sheet[:31])
+    title = title or sheet
+    write_cell(ws, 0, 0, title, formats["title"])
+    ws.set_row(0, 24)
+    widths = Widths([c.header for c in columns], [min(c.width, 12) for c in columns])
     for index, column in enumerate(columns):
-        write_cell(ws, 0, index, column.header, formats["header"])
-        ws.set_column(index, index, column.width)
-    ws.freeze_panes(1, 0)
+        write_cell(ws, HEADER_ROW, index, column.header, formats["header"])
     count = 0
     for count, row in enumerate(rows, start=1):
         for index, column in enumerate(columns):
@@ -91,16 +103,37 @@ def write_xlsx(target, rows: Iterable, columns: list[ExportColumn], *, sheet: st
                 fmt = formats["money"]
             else:
                 fmt = None
-            write_cell(ws, count, index, value, fmt)
+            write_cell(ws, HEADER_ROW + count, index, value, fmt)
+            widths.see(index, value)
+    widths.apply(ws)
+    print_setup(
+        ws,
+        title=title,
+        header_rows=(HEADER_ROW, HEADER_ROW),
+        columns=len(columns),
+        last_row=HEADER_ROW + count,
+    )
     book.close()
     return count
 
 
-def export_write(handle, rows: Iterable, columns: list[ExportColumn], format: str) -> int:
+def export_title(label: str, *, unit: str = "") -> str:
+    """The title row of an export: what it holds, when it was taken and, when it has money,
+    the unit (援疆项目（2026年12月2日导出，金额单位：万元））."""
+    today = timezone.localdate()
+    said = f"{today.year}年{today.month}月{today.day}日导出"
+    if unit:
+        said += f"，金额单位：{unit_label(unit)}"
+    return f"{label}（{said}）"
+
+
+def export_write(
+    handle, rows: Iterable, columns: list[ExportColumn], format: str, *, title: str = ""
+) -> int:
     """Write rows to an open file (text for CSV, binary for XLSX); returns the row count."""
     if format == "csv":
         return write_csv(handle, rows, columns)
-    return write_xlsx(handle, rows, columns)
+    return write_xlsx(handle, rows, columns, title=title)
 
 
 def _disposition(filename: str, fallback: str = "") -> str:
@@ -125,9 +158,11 @@ def export_response(
     format: str = "xlsx",
     *,
     fallback: str = "",
+    title: str = "",
 ) -> HttpResponse:
     """An HTTP download of ``rows``: ``filename`` without extension, ``format`` xlsx or csv;
-    ``fallback`` the ASCII name without extension for clients that cannot read Chinese."""
+    ``fallback`` the ASCII name without extension for clients that cannot read Chinese;
+    ``title`` the workbook's title row (else the file name)."""
     if format not in FORMATS:
         format = "xlsx"
     name = f"{filename}.{format}"
@@ -144,7 +179,7 @@ def export_response(
         response = StreamingHttpResponse(lines(), content_type=CSV_TYPE)
     else:
         buffer = io.BytesIO()
-        write_xlsx(buffer, rows, columns)
+        write_xlsx(buffer, rows, columns, title=title or filename)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = _disposition(name, f"{fallback}.{format}" if fallback else "")
     return response
@@ -173,4 +208,5 @@ def pivot_export_response(pivot, filename: str, format: str = "xlsx") -> HttpRes
     rows.append({"label": note.replace("（标 * 的数含待审核数据）", "")})
     if pending:
         rows.append({"label": "含待审核数据：" + "；".join(pending[:200])})
-    return export_response(rows, columns, filename, format)
+    title = export_title("指标数据", unit=pivot.money_unit if pivot.has_money else "")
+    return export_response(rows, columns, filename, format, title=title)

@@ -324,7 +324,14 @@ class Kind:
         return value
 
     def export_row(self, obj) -> dict:
-        return {c.key: self.display(obj, c) for c in self.columns}
+        """What an export shows: ``display`` of every column and, beside an organisation's
+        code, its name (``<key>__name``)."""
+        row = {c.key: self.display(obj, c) for c in self.columns}
+        for column in self.columns:
+            if column.type == "org":
+                org = self.current(obj, column)
+                row[f"{column.key}__name"] = org.name if org is not None else ""
+        return row
 
     def api_row(self, obj) -> dict:
         row = {"id": obj.pk, "version": getattr(obj, "version", 1)}
@@ -545,7 +552,10 @@ class ProjectKind(Kind):
         Column("plan_year", "计划年度", type="int", help="不填为计划开工年份"),
         Column("planned_start", "计划开工", type="date", required=True),
         Column("planned_end", "计划完工", type="date", required=True),
-        Column("budget_aid", "援疆资金计划（元）", type="amount", help="可写 1200万元"),
+        Column("budget_aid", "援疆资金计划（元）", type="amount"),
+        Column("aid_release", "援疆资金下达（元）", type="amount", export_only=True),
+        Column("aid_disburse", "援疆资金拨付（元）", type="amount", export_only=True),
+        Column("aid_spend", "援疆资金支出（元）", type="amount", export_only=True),
         Column("budget_local", "地方配套计划（元）", type="amount"),
         Column("budget_social", "社会资金计划（元）", type="amount"),
         Column("donor_province", "援疆省市", type="org", export_only=True),
@@ -554,9 +564,10 @@ class ProjectKind(Kind):
     ]
 
     def queryset(self, user, **filters):
-        from duikou.projects.selectors import project_list_for_user
+        from duikou.projects.selectors import project_list_for_user, with_aid_moved
 
-        return project_list_for_user(user=user, **filters).prefetch_related("budget_lines")
+        projects = project_list_for_user(user=user, **filters).prefetch_related("budget_lines")
+        return with_aid_moved(projects)
 
     def current(self, obj, column):
         if column.key in BUDGET_COLUMNS:

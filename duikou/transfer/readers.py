@@ -540,7 +540,15 @@ def column_letter(index: int) -> str:
 def _csv(data: bytes) -> Workbook:
     rows, count = _csv_table(data, keep=True)
     _check_rows([SheetSize(CSV_SHEET, count)])
+    rows = [[_as_text(cell) for cell in row] for row in rows]
     return Workbook(format="csv", sheets=[Grid(name=CSV_SHEET, cells=rows)])
+
+
+def _as_text(cell: str) -> str:
+    """``="0991"``, as exports write digits a spreadsheet would spoil, is the text 0991."""
+    if cell.startswith('="') and cell.endswith('"') and len(cell) > 3:
+        return cell[2:-1]
+    return cell
 
 
 def _csv_rows(data: bytes) -> int:

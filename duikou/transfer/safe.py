@@ -51,11 +51,23 @@ def cell_value(value):
     return neutralise(str(value))
 
 
+def kept_as_text(value: str) -> str:
+    """Digits that Excel and WPS would read as a number and spoil — an 18-digit 身份证号
+    shown as 1.10101E+17 and its last digits zeroed, a code's leading zero dropped — written
+    as ``="…"``, which every spreadsheet opens as that text (the importer reads it back)."""
+    if value.isascii() and value.isdigit() and (len(value) >= 12 or value.startswith("0")):
+        return f'="{value}"'
+    return value
+
+
 def csv_text(value) -> str:
-    """One CSV field: safe text, plain decimals (no exponent), ISO dates."""
+    """One CSV field: safe text, plain decimals (no exponent), ISO dates, long digit
+    strings kept as text."""
     value = cell_value(value)
     if value is None:
         return ""
+    if isinstance(value, str):
+        return kept_as_text(value)
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, datetime):

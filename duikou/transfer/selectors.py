@@ -21,10 +21,15 @@ EXPORT_KINDS = {"amount": "money", "int": "int", "date": "date", "decimal": "num
 
 def export_columns(kind: str, *, unit: str = DEFAULT_UNIT) -> list[ExportColumn]:
     """The columns of a kind's export. Money columns are in ``unit`` (万元 unless asked),
-    named in the header (援疆资金计划（万元）), numbers exact to the fen, so the file
-    reads back through the importer unchanged."""
+    named in the header (援疆资金计划（万元）), numbers exact to the fen; an organisation's
+    code is followed by its name (实施援疆机构 · 实施援疆机构名称), so the file reads
+    back through the importer unchanged and a reader sees who each row is."""
     columns = []
     for c in kind_get(kind).columns:
+        if c.type == "org":
+            columns.append(ExportColumn(c.key, c.header, width=12))
+            columns.append(ExportColumn(f"{c.key}__name", f"{c.header}名称", width=20))
+            continue
         if c.type == "amount":
             columns.append(
                 ExportColumn(
@@ -49,6 +54,67 @@ def header_in_unit(header: str, unit: str) -> str:
     """A money column's header naming ``unit``: 金额（元） → 金额（万元）."""
     words = re.sub(r"[（(]\s*(?:亿元|万元|元)\s*[）)]$", "", header)
     return f"{words}（{unit_label(unit)}）"
+
+
+# Columns that name another record: the kind whose records (in the user's scope) they name,
+# and the field the drop-down lists.
+REF_OPTIONS = {
+    "project": ("projects", "code"),
+    "deal": ("deals", "code"),
+    "channel": ("sales_channels", "code"),
+    "partnership": ("partnerships", "code"),
+    "event": ("events", "code"),
+    "mentor": ("members", "name"),
+    "batch": ("batches", "name"),
+    "mentor_batch": ("batches", "name"),
+}
+OPTIONS_CAP = 2000  # a drop-down longer than this is no help; the cell is still looked up
+
+
+def template_options(*, user, kind: str) -> dict[str, list[str]]:
+    """What a template's drop-downs offer, column key → labels: the organisations the user
+    reports for, the places of the aid regions, and the records of the user's scope that a
+    column names (项目编号, 师傅姓名, 渠道编号…); labels are what the importer reads back."""
+    from duikou.geo.models import Region
+    from duikou.orgs.models import Pairing, Programme
+    from duikou.orgs.selectors import organisation_list_writable
+    from duikou.results.models import Indicator
+
+    from .kinds import region_label
+
+    spec = kind_get(kind)
+    options: dict[str, list[str]] = {}
+    for column in spec.input_columns():
+        if column.type == "org":
+            writable = organisation_list_writable(user=user)[:500]
+            options[column.key] = [o.name for o in writable]
+        elif column.type == "region":
+            # The places aid goes to: every prefecture and county under a paired region.
+            paired = Pairing.objects.values("recipient_id")
+            places = (
+                Region.objects.filter(
+                    level__in=(Region.Level.PREFECTURE, Region.Level.COUNTY),
+                    ancestor_links__ancestor_id__in=paired,
+                )
+                .distinct()
+                .order_by("code")
+            )
+            options[column.key] = [region_label(r) for r in places[:OPTIONS_CAP]]
+        elif column.key == "indicator":
+            stored = Indicator.objects.filter(kind=Indicator.Kind.STORED, is_active=True)
+            options[column.key] = list(stored.order_by("code").values_list("code", flat=True))
+        elif column.key == "programme":
+            options[column.key] = list(
+                Programme.objects.order_by("code").values_list("name", flat=True)
+            )
+        elif column.key in REF_OPTIONS:
+            source, field = REF_OPTIONS[column.key]
+            source_kind = KINDS[source]
+            if source_kind.personal and not policy.can_see_personal_data(user):
+                continue
+            names = source_kind.queryset(user).order_by(field).values_list(field, flat=True)
+            options[column.key] = list(dict.fromkeys(n for n in names[:OPTIONS_CAP] if n))
+    return options
 
 
 def record_list_for_user(*, user, kind: str, filters: dict | None = None) -> QuerySet:

@@ -51,8 +51,14 @@ def export_job(job: Job) -> dict:
 
     user = job.requested_by
     kind, fmt = job.params["kind"], job.params.get("format", "xlsx")
-    from .exporters import export_write
+    from duikou.core.money import DEFAULT_UNIT
 
+    from .exporters import export_title, export_write
+    from .kinds import kind_get
+
+    spec = kind_get(kind)
+    has_money = any(c.type == "amount" for c in spec.columns)
+    title = export_title(spec.label, unit=DEFAULT_UNIT if has_money else "")
     rows = export_rows_for_user(user=user, kind=kind, filters=job.params.get("filters") or {})
     job_progress(job_id=job.pk, percent=10, message="正在生成文件")
     if fmt == "csv":
@@ -61,12 +67,11 @@ def export_job(job: Job) -> dict:
         content = buffer.getvalue().encode("utf-8")
     else:
         binary = io.BytesIO()
-        count = export_write(binary, rows, export_columns(kind), "xlsx")
+        count = export_write(binary, rows, export_columns(kind), "xlsx", title=title)
         content = binary.getvalue()
-    from .kinds import kind_get
 
     # Named like the page's own download (援疆项目-20251020.xlsx), not by the kind's code.
-    name = f"{kind_get(kind).label}-{timezone.localdate():%Y%m%d}.{fmt}"
+    name = f"{spec.label}-{timezone.localdate():%Y%m%d}.{fmt}"
     job.output.save(name, ContentFile(content), save=False)
     Job.objects.filter(pk=job.pk).update(output=job.output.name)
     return {"rows": count, "file": name}

@@ -9,12 +9,11 @@ from django.views.decorators.http import require_POST
 
 from duikou import policy
 from duikou.core.money import unit_from
-from duikou.orgs.selectors import organisation_list_writable
 from duikou.web.once import submitted_once
 
 from . import selectors, services
 from .conf import setting
-from .exporters import FORMATS, export_response
+from .exporters import FORMATS, export_response, export_title
 from .forms import UploadForm
 from .iati import iati_for_user
 from .kinds import KINDS, kind_get
@@ -46,20 +45,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def template_download(request: HttpRequest, kind: str) -> HttpResponse:
-    """The import template of one kind; drop-downs list the organisations the user reports for."""
+    """The import template of one kind; drop-downs list what the user may name in it."""
     spec = kind_get(kind)
     _require_kind_access(request.user, spec)
-    orgs = [o.name for o in organisation_list_writable(user=request.user)[:500]]
-    indicators = None
-    if spec.key == "values":
-        from duikou.results.models import Indicator
-
-        indicators = list(
-            Indicator.objects.filter(kind=Indicator.Kind.STORED, is_active=True).values_list(
-                "code", "name_zh"
-            )
-        )
-    content = template_build(spec, org_names=orgs, indicators=indicators)
+    options = selectors.template_options(user=request.user, kind=spec.key)
+    content = template_build(spec, options=options)
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -85,9 +75,16 @@ def export(request: HttpRequest, kind: str, format: str) -> HttpResponse:
         return redirect("jobs:detail", pk=job.pk)
     rows = selectors.export_rows_for_user(user=request.user, kind=kind, filters=filters)
     today = f"{timezone.localdate():%Y%m%d}"
-    columns = selectors.export_columns(kind, unit=unit_from(request.GET.get("unit")))
+    unit = unit_from(request.GET.get("unit"))
+    columns = selectors.export_columns(kind, unit=unit)
+    has_money = any(c.type == "amount" for c in spec.columns)
     return export_response(
-        rows, columns, f"{spec.label}-{today}", format, fallback=f"{kind.replace('_', '-')}-{today}"
+        rows,
+        columns,
+        f"{spec.label}-{today}",
+        format,
+        fallback=f"{kind.replace('_', '-')}-{today}",
+        title=export_title(spec.label, unit=unit if has_money else ""),
     )
 
 

@@ -239,7 +239,7 @@ def list_export(
     For reference lists (organisations, places, pairings), which are small; record lists
     export through ``transfer`` so their files can be imported again.
     """
-    from duikou.transfer.exporters import FORMATS, export_response
+    from duikou.transfer.exporters import FORMATS, export_response, export_title
 
     format = request.GET.get("format", "")
     if format not in FORMATS:
@@ -252,4 +252,5 @@ def list_export(
         f"{filename}-{today}",
         format,
         fallback=f"{fallback}-{today}",
+        title=export_title(filename),
     )

@@ -12,7 +12,7 @@ from duikou.investment.services import deal_record_funds_in_place
 from duikou.policy import SYSTEM
 from duikou.projects.models import FundTransaction
 from duikou.projects.services import fund_transaction_create
-from duikou.transfer.testing import import_file, sheet_table, xlsx_bytes
+from duikou.transfer.testing import export_table, import_file, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ KINDS = [
 
 def _exported(client, kind):
     response = client.get(f"/transfer/export/{kind}.xlsx")
-    table = sheet_table(
+    table = export_table(
         b"".join(response.streaming_content) if response.streaming else response.content
     )
     return table[0], [list(r) for r in table[1:]]

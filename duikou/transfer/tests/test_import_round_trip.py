@@ -8,7 +8,7 @@ import pytest
 from duikou.audit.models import ChangeEntry
 from duikou.core import testing as factories
 from duikou.projects.models import BudgetLine, Project
-from duikou.transfer.testing import import_file, sheet_table, xlsx_bytes
+from duikou.transfer.testing import export_table, import_file, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_reimporting_an_export_changes_nothing(client, national):
 def test_three_edited_cells_make_exactly_three_changes_with_history(client, national):
     org = factories.donor_org()
     projects = [factories.project(donor_org=org, name=f"修改项目{n}") for n in range(4)]
-    table = sheet_table(_export(client, national, "projects"))
+    table = export_table(_export(client, national, "projects"))
     headers = table[0]
     rows = [list(r) for r in table[1:]]
     by_code = {r[headers.index("项目编号")]: r for r in rows}
@@ -80,9 +80,10 @@ def test_money_columns_are_exported_in_wan_as_numbers_and_read_back_to_the_fen(c
     project = factories.project(budgets={"aid": "1234567.89"})
     sheet = load_workbook(io.BytesIO(_export(client, national, "projects"))).active
     table = [list(r) for r in sheet.iter_rows(values_only=True)]
-    headers = table[0]
+    assert table[0][0].startswith("援疆项目（") and "金额单位：万元" in table[0][0]
+    headers = table[1]
     assert "援疆资金计划（万元）" in headers
-    row = next(r for r in table[1:] if r[headers.index("项目编号")] == project.code)
+    row = next(r for r in table[2:] if r[headers.index("项目编号")] == project.code)
     cell = row[headers.index("援疆资金计划（万元）")]
     assert isinstance(cell, float)  # a number Excel can add up, not text
     assert Decimal(repr(cell)) == Decimal("123.456789")

@@ -4,7 +4,7 @@ import pytest
 
 from duikou.audit.models import ChangeEntry
 from duikou.core import testing as factories
-from duikou.transfer.testing import import_file, sheet_table, xlsx_bytes
+from duikou.transfer.testing import export_table, import_file, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def test_a_reimported_correction_is_recorded_with_the_import_as_its_source(
     record = make()
     client.force_login(national)
     response = client.get(f"/transfer/export/{kind}.xlsx")
-    table = sheet_table(
+    table = export_table(
         b"".join(response.streaming_content) if response.streaming else response.content
     )
     headers, rows = table[0], [list(r) for r in table[1:]]

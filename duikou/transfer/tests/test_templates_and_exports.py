@@ -8,7 +8,7 @@ import pytest
 from duikou.core import testing as factories
 from duikou.transfer.exporters import neutralise
 from duikou.transfer.kinds import KINDS
-from duikou.transfer.testing import sheet_table
+from duikou.transfer.testing import export_table, sheet_table
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def test_every_kind_has_a_template_with_chinese_headers_dropdowns_and_instructio
     response = client.get(f"/transfer/templates/{kind}.xlsx")
     assert response.status_code == 200
     data = response.content
-    headers = sheet_table(data)[0]
+    headers = sheet_table(data)[1]
     assert headers == [c.header for c in KINDS[kind].input_columns()]
     archive = zipfile.ZipFile(io.BytesIO(data))
     workbook = archive.read("xl/workbook.xml").decode()
@@ -41,7 +41,7 @@ def test_an_export_holds_only_the_users_scope_and_is_neutralised(client):
     factories.project(donor_org=mine, code="EXP-MINE", name="=1+1")
     factories.project(donor_org=theirs, code="EXP-THEIRS")
     client.force_login(factories.user(role="sub_command", organisation=mine))
-    table = sheet_table(client.get("/transfer/export/projects.xlsx").content)
+    table = export_table(client.get("/transfer/export/projects.xlsx").content)
     codes = [row[0] for row in table[1:]]
     assert codes == ["EXP-MINE"]
     assert table[1][1] == "'=1+1"

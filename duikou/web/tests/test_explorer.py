@@ -117,6 +117,8 @@ def test_the_export_names_the_money_unit_and_keeps_numbers(client, portfolio):
     )
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0][0].startswith("指标数据（") and "金额单位：万元" in rows[0][0]
+    rows = rows[1:]
     assert rows[0][0] == "金额单位：万元"
     assert rows[1][0].startswith("计划援疆资金（万元）")
     assert isinstance(rows[1][1], (int, float))

@@ -1,0 +1,204 @@
+"""Every workbook the platform writes, read back as an office opens and prints it: a title
+row, a frozen header repeated on every page, A4 landscape one page wide with page numbers,
+columns as wide as what they hold, typed dates and numbers, names beside codes, and (in
+templates) a drop-down or a check on every cell that has rules. On the demo ledger."""
+
+import csv
+import io
+from datetime import datetime
+
+import openpyxl
+import pytest
+
+from duikou.core.demo import demo_load
+from duikou.core.testing import user
+from duikou.orgs.models import Organisation
+from duikou.projects.models import Project
+from duikou.transfer.kinds import KINDS
+from duikou.transfer.sheets import text_width
+from duikou.transfer.testing import import_file
+
+pytestmark = pytest.mark.django_db
+
+
+def printable(ws, *, header_row: int) -> list:
+    """Check the print set-up and frozen header of ``ws`` (header on 1-based ``header_row``);
+    returns the header's values."""
+    assert ws["A1"].value, f"{ws.title}: no title row"
+    assert ws.freeze_panes.endswith(str(header_row + 1)), (ws.title, ws.freeze_panes)
+    assert ws.page_setup.orientation == "landscape", ws.title
+    assert ws.page_setup.paperSize in (9, "9"), ws.title  # A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+    # One page wide (1 is the default an absent fitToWidth means), as many pages down as needed.
+    assert int(ws.page_setup.fitToWidth or 1) == 1 and int(ws.page_setup.fitToHeight) == 0
+    assert ws.print_title_rows and ws.print_title_rows.endswith(f"{header_row}"), ws.title
+    assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+    return [c.value for c in ws[header_row]]
+
+
+def column_widths(ws) -> dict[int, float]:
+    """Widths by 1-based column; a <col> element may cover several columns of one width."""
+    widths = {}
+    for dimension in ws.column_dimensions.values():
+        for index in range(dimension.min, dimension.max + 1):
+            widths[index] = dimension.width
+    return widths
+
+
+def widths_fit(ws, *, header_row: int) -> None:
+    """No column narrower than its widest short cell (codes, names, dates); headers wrap."""
+    widths = column_widths(ws)
+    for column in ws.iter_cols(min_row=header_row + 1):
+        width = widths.get(column[0].column, 8.43)
+        short = [text_width(c.value) for c in column if text_width(c.value) <= 40]
+        assert width >= max(short, default=0) + 1, (ws.title, column[0].value, width)
+
+
+@pytest.fixture
+def demo(client):
+    demo_load()
+    national = user()
+    client.force_login(national)
+    return national
+
+
+def _download(client, url: str) -> bytes:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_every_export_has_a_title_a_frozen_header_print_setup_and_widths_that_fit(client, demo):
+    for key, kind in KINDS.items():
+        book = openpyxl.load_workbook(io.BytesIO(_download(client, f"/transfer/export/{key}.xlsx")))
+        ws = book.active
+        assert ws["A1"].value.startswith(f"{kind.label}（") and "导出" in ws["A1"].value
+        header = printable(ws, header_row=2)
+        widths_fit(ws, header_row=2)
+        for column in kind.columns:
+            if column.type == "date":
+                position = header.index(column.header) + 1
+                cells = [r[position - 1] for r in ws.iter_rows(min_row=3, values_only=True)]
+                assert all(c is None or isinstance(c, datetime) for c in cells), (
+                    key,
+                    column.header,
+                )
+            if column.type == "org":
+                assert f"{column.header}名称" in header, (key, column.header)
+
+
+def test_the_project_export_shows_names_beside_codes_and_money_released_disbursed_spent(
+    client, demo
+):
+    ws = openpyxl.load_workbook(
+        io.BytesIO(_download(client, "/transfer/export/projects.xlsx"))
+    ).active
+    header = [c.value for c in ws[2]]
+    plan = header.index("援疆资金计划（万元）")
+    assert header[plan + 1 : plan + 4] == [
+        "援疆资金下达（万元）",
+        "援疆资金拨付（万元）",
+        "援疆资金支出（万元）",
+    ]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True)}
+    project = Project.objects.filter(transactions__kind="spend").first()
+    row = rows[project.code]
+    org = header.index("实施援疆机构")
+    assert row[org] == project.donor_org.code and row[org + 1] == project.donor_org.name
+    assert all(isinstance(row[plan + n], (int, float)) for n in (0, 3))
+    spent = sum(t.amount for t in project.transactions.filter(kind="spend", fund_source="aid"))
+    assert round(row[plan + 3] * 10_000, 2) == float(spent)
+    code = header.index("项目编号")
+    assert column_widths(ws)[code + 1] >= max(len(c) for c in rows) + 1
+
+
+def test_a_csv_export_keeps_long_digit_strings_as_text(client, demo):
+    content = _download(client, "/transfer/export/members.csv").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    ids = [r[rows[0].index("身份证号")] for r in rows[1:]]
+    assert ids and all(not i.isdigit() for i in ids)  # masked or ="…": never a bare number
+    from duikou.transfer.safe import csv_text
+
+    assert csv_text("110101199003071234") == '="110101199003071234"'
+    assert csv_text("0991") == '="0991"' and csv_text("2025") == "2025"
+    assert csv_text("11010119900307123X") == "11010119900307123X"
+
+
+def test_every_template_has_a_title_checks_on_dates_and_money_and_a_drop_down_for_every_name(
+    client, demo
+):
+    for key, kind in KINDS.items():
+        book = openpyxl.load_workbook(
+            io.BytesIO(_download(client, f"/transfer/templates/{key}.xlsx"))
+        )
+        ws = book.worksheets[0]
+        assert "导入模板" in ws["A1"].value
+        header = printable(ws, header_row=2)
+        columns = kind.input_columns()
+        assert header == [c.header for c in columns]
+        rules = {}
+        for validation in ws.data_validations.dataValidation:
+            for cell_range in validation.sqref.ranges:
+                rules[cell_range.min_col - 1] = validation
+        for index, column in enumerate(columns):
+            rule = rules.get(index)
+            if column.type in ("choice", "bool", "org", "region", "ref"):
+                assert rule is not None and rule.type == "list", (key, column.header)
+            elif column.type == "date":
+                assert rule is not None and rule.type == "date", (key, column.header)
+            elif column.type == "amount":
+                assert rule is not None and rule.type == "decimal", (key, column.header)
+            if rule is not None:
+                assert min(r.min_row for r in rule.sqref.ranges) == 3
+            comment = ws.cell(2, index + 1).comment.text
+            parts = comment.split("；")
+            assert len(parts) == len(set(parts)), (key, comment)
+            if column.key in ("plan_year", "year", "month"):
+                assert "1.2万" not in comment, (key, comment)
+        if key == "projects":
+            widths = column_widths(ws)
+            for header_text in ("项目名称", "项目简介"):
+                assert widths[header.index(header_text) + 1] >= 30
+
+
+def test_a_filled_in_template_imports(client, demo):
+    org = Organisation.objects.get(code="FC-350000")
+    content = _download(client, "/transfer/templates/projects.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    ws = book.worksheets[0]
+    header = [c.value for c in ws[2]]
+    filled = {
+        "项目编号": "TPL-2026-001",
+        "项目名称": "模板导入的项目",
+        "实施援疆机构": org.name,
+        "项目地点": "昌吉市",
+        "行业领域": "教育",
+        "计划开工": datetime(2026, 3, 1),
+        "计划完工": datetime(2026, 11, 30),
+        "援疆资金计划（元）": 1_200_000,
+    }
+    for name, value in filled.items():
+        ws.cell(3, header.index(name) + 1, value)
+    saved = io.BytesIO()
+    book.save(saved)
+    record = import_file(user=demo, kind="projects", data=saved.getvalue(), name="填好的模板.xlsx")
+    assert record.status == "committed", record.errors
+    assert Project.objects.get(code="TPL-2026-001").name == "模板导入的项目"
+
+
+def test_the_compliance_workbook_prints_with_its_title_and_numbers(client, demo):
+    content = _download(client, "/reports/compliance/?year=2025&format=xlsx")
+    ws = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert "合规检查" in ws["A1"].value
+    header = printable(ws, header_row=2)
+    assert header[:4] == ["援疆省市", "年度", "检查项", "数值"]
+    values = [r[3] for r in ws.iter_rows(min_row=3, values_only=True)]
+    assert values and all(v is None or isinstance(v, (int, float)) for v in values)
+    widths_fit(ws, header_row=2)
+
+
+def test_reference_list_exports_print_too(client, demo):
+    for url in ("/orgs/?format=xlsx", "/regions/?format=xlsx", "/orgs/pairings/?format=xlsx"):
+        ws = openpyxl.load_workbook(io.BytesIO(_download(client, url))).active
+        printable(ws, header_row=2)
+        widths_fit(ws, header_row=2)
