@@ -44,6 +44,10 @@ class Rule:
 
 RULES: dict[str, Rule] = {
     "": Rule("open"),
+    # Probes: the process answers to anyone; readiness (200, or 503 with what failed) only
+    # from the operators' networks, which the test client's loopback address is.
+    "healthz": Rule("open"),
+    "readyz": Rule("probe"),
     "login/": Rule("open"),
     "logout/": Rule("open", method="POST"),
     "i18n/setlang/": Rule("open", method="POST"),
@@ -413,9 +417,10 @@ def _forbidden(status: int) -> bool:
 
 
 def expected(rule: Rule, role: str, where: str) -> str:
-    """'ok', 'login', 'hidden' (404), 'refused' (403 or 404), by rule, role and object place."""
-    if rule.access == "open":
-        return "ok"
+    """'ok', 'login', 'hidden' (404), 'refused' (403 or 404), 'probe' (200 or 503, JSON), by
+    rule, role and object place."""
+    if rule.access in ("open", "probe"):
+        return "probe" if rule.access == "probe" else "ok"
     if rule.access == "not_served":
         return "hidden"
     if role == "anonymous":
@@ -518,6 +523,10 @@ def test_each_role_gets_the_answer_its_rule_gives(route, world, client):
                 good = status == 302 and "login" in response.get("Location", "")
             elif want == "hidden":
                 good = status == 404
+            elif want == "probe":
+                good = status in (200, 503) and response["Content-Type"].startswith(
+                    "application/json"
+                )
             elif want == "refused":
                 good = _forbidden(status)
             else:
