@@ -2,8 +2,14 @@
 
 import io
 
-from .fonts import font_path
+from .fonts import chart_face
 from .summary import Chart
+
+
+def axis_figure(value: float) -> str:
+    """A tick of the value axis: 12,500 or 3.5, thousands grouped, no trailing zeros."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
 
 
 def chart_png(chart: Chart, *, width: float = 6.4, height: float = 3.4) -> bytes:
@@ -13,9 +19,12 @@ def chart_png(chart: Chart, *, width: float = 6.4, height: float = 3.4) -> bytes
     matplotlib.use("Agg")
     from matplotlib import font_manager
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    font = font_manager.FontProperties(fname=str(font_path()), size=8)
-    small = font_manager.FontProperties(fname=str(font_path()), size=7)
+    face = chart_face()
+    file = font_manager.FontPath(str(face.path), face.index)  # the SC face of a .ttc
+    font = font_manager.FontProperties(fname=file, size=8)
+    small = font_manager.FontProperties(fname=file, size=7)
     figure = Figure(figsize=(width, height), dpi=150)
     axes = figure.subplots()
     count = max(1, len(chart.series))
@@ -32,6 +41,11 @@ def chart_png(chart: Chart, *, width: float = 6.4, height: float = 3.4) -> bytes
     labels = [c.replace("福建援疆", "").replace("援疆", "") or c for c in chart.categories]
     axes.set_xticklabels(labels, fontproperties=small, rotation=20, ha="right")
     axes.set_ylabel(chart.unit, fontproperties=font)
+    # Figures as officials write them, 12,500 or 3.5, never 1e6 or an offset above the axis.
+    axes.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: axis_figure(v)))
+    for tick in axes.get_yticklabels():
+        tick.set_fontproperties(small)
     axes.legend(prop=small, frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
     axes.grid(axis="y", linewidth=0.3)

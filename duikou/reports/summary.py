@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
-from duikou.core.money import format_money
+from duikou.core.money import YI, format_money, in_unit, unit_label
 from duikou.geo.models import Region
 from duikou.orgs.models import Organisation
 from duikou.results.formulas import formula_eval, formula_refs
@@ -716,10 +716,14 @@ def _chart(template, columns, rows, subject) -> Chart | None:
         categories.append(name)
         for i in picked:
             entry = cells[i]
-            series[columns[i].name_zh].append(float(entry.value / 10000) if entry else 0.0)
+            series[columns[i].name_zh].append(entry.value if entry else Decimal(0))
     if not categories:
         return None
-    return Chart("图1 援疆资金安排与使用情况（万元）", categories, list(series.items()), "万元")
+    # One unit for the axis (core.money): 亿元 once the largest bar passes 1亿元, else 万元.
+    unit = "yi" if max(max(v) for v in series.values()) >= YI else "wan"
+    label = unit_label(unit)
+    scaled = [(name, [float(in_unit(v, unit)) for v in values]) for name, values in series.items()]
+    return Chart(f"图1 援疆资金安排与使用情况（{label}）", categories, scaled, label)
 
 
 SOURCE_HEADER = ["序号", "数字", "统计口径", "出处", "记录数", "记录编号"]
