@@ -325,3 +325,10 @@ DUIKOU_JOB_MAX_ATTEMPTS = int(os.environ.get("DUIKOU_JOB_MAX_ATTEMPTS", "2"))
 # Retention: finished job rows and their files, import files after commit or failure.
 DUIKOU_JOB_RETENTION_DAYS = int(os.environ.get("DUIKOU_JOB_RETENTION_DAYS", "90"))
 DUIKOU_IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("DUIKOU_IMPORT_FILE_RETENTION_DAYS", "180"))
+# Backups: where `duikou backup` writes its archives, and how many the daily backup keeps.
+DUIKOU_BACKUP_DIR = Path(os.environ.get("DUIKOU_BACKUP_DIR", VAR_DIR / "backups"))
+DUIKOU_BACKUP_KEEP = int(os.environ.get("DUIKOU_BACKUP_KEEP", "14"))
+# The worker's daily backup and clean-up (off while the test suite starts workers of its own).
+DUIKOU_DAILY_HOUSEKEEPING = _env_bool(
+    "DUIKOU_DAILY_HOUSEKEEPING", not os.environ.get("PYTEST_VERSION")
+)
