@@ -12,7 +12,7 @@ class ReportsConfig(AppConfig):
         from . import services, tasks
 
         register(
-            services.SUMMARY_JOB, "duikou.reports.tasks.generate_report", label=_("生成工作综述")
+            services.SUMMARY_JOB, "duikou.reports.tasks.generate_report", label=_("生成工作总结")
         )
         register(
             services.DISPATCH_JOB, "duikou.reports.tasks.generate_report", label=_("生成月调度报表")

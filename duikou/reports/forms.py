@@ -12,8 +12,8 @@ class ReportRequestForm(forms.Form):
     """What to generate: a work summary (Word or PDF) or a month's dispatch table."""
 
     CHOICES = [
-        ("summary:docx", "工作综述（Word）"),
-        ("summary:pdf", "工作综述（PDF）"),
+        ("summary:docx", "工作总结（Word）"),
+        ("summary:pdf", "工作总结（PDF）"),
         ("dispatch:xlsx", "月调度表（Excel）"),
     ]
     what = forms.ChoiceField(label="报告", choices=CHOICES)

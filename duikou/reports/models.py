@@ -11,14 +11,14 @@ from duikou.orgs.models import Organisation
 
 
 class ReportTemplate(Tracked):
-    """A work summary (工作综述) layout: sections of sentence templates, edited without code."""
+    """A work summary (工作总结) layout: sections of sentence templates, edited without code."""
 
     code = models.CharField(_("模板编码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     title = models.CharField(
         _("标题"),
         max_length=200,
-        default="{机构}{期间}对口援疆工作综述",
+        default="{机构}{期间}对口援疆工作总结",
         help_text=_("可用占位符：{机构}{地区}{期间}"),
     )
     opening = models.TextField(
@@ -99,7 +99,7 @@ class GeneratedReport(models.Model):
     """A produced document: who asked (or the schedule), when, for what, and the file."""
 
     class Kind(models.TextChoices):
-        SUMMARY = "summary", _("工作综述")
+        SUMMARY = "summary", _("工作总结")
         DISPATCH = "dispatch", _("月调度")
 
     class Format(models.TextChoices):

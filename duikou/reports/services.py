@@ -134,7 +134,7 @@ def summary_render(
         return summary_docx(context)
     if fmt == GeneratedReport.Format.PDF:
         return summary_pdf(context)
-    raise ValidationError({"format": f"工作综述不支持“{fmt}”格式"})
+    raise ValidationError({"format": f"工作总结不支持“{fmt}”格式"})
 
 
 def dispatch_render(*, user, year: int, month: int, org: Organisation | None = None) -> bytes:
@@ -158,7 +158,7 @@ def report_request(
 ) -> GeneratedReport:
     """Record a report request and enqueue its generation (after this transaction commits)."""
     if kind == GeneratedReport.Kind.SUMMARY and fmt not in ("docx", "pdf"):
-        raise refuse("format", "工作综述可生成 Word 或 PDF")
+        raise refuse("format", "工作总结可生成 Word 或 PDF")
     if kind == GeneratedReport.Kind.DISPATCH and fmt != "xlsx":
         raise refuse("format", "月调度表生成 Excel 文件")
     if kind == GeneratedReport.Kind.SUMMARY and (org is None) == (region is None):
@@ -241,7 +241,7 @@ def _file_name(report: GeneratedReport) -> str:
     subject = (
         report.org.code if report.org_id else (report.region.code if report.region_id else "all")
     )
-    kind = "工作综述" if report.kind == GeneratedReport.Kind.SUMMARY else "月调度"
+    kind = "工作总结" if report.kind == GeneratedReport.Kind.SUMMARY else "月调度"
     return (
         f"{kind}-{subject}-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}.{report.format}"
     )

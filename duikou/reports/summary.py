@@ -1,4 +1,4 @@
-"""The work summary (工作综述): figures from the ledger put into a template's sentences.
+"""The work summary (工作总结): figures from the ledger put into a template's sentences.
 
 ``summary_context`` builds one context object; the Word and PDF renderers both take it.
 Every figure printed, in a sentence or a table cell, is a ``FigureEntry`` that records

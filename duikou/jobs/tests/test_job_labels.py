@@ -43,7 +43,7 @@ def test_the_jobs_page_shows_the_label_not_the_code(client):
     client.force_login(user)
     page = client.get("/jobs/").content.decode()
     assert "数据导出" in page
-    assert "生成工作综述" in page
+    assert "生成工作总结" in page
     assert "transfer.export" not in page
     assert "reports.summary" not in page
 

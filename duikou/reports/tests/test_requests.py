@@ -28,7 +28,7 @@ def test_a_requested_summary_is_generated_in_the_background_and_downloadable(cli
     assert report.status == "done", report.message
     assert report.job.output.name == report.file.name
     page = client.get("/reports/").content.decode()
-    assert "工作综述" in page and "2025年" in page and asker.username in page
+    assert "工作总结" in page and "2025年" in page and asker.username in page
     download = client.get(f"/reports/{report.pk}/download/")
     assert download.status_code == 200
     assert b"".join(download.streaming_content)[:2] == b"PK"

@@ -1,7 +1,7 @@
 """`duikou report`: work summaries, the monthly dispatch and compliance, straight to a file.
 
-    duikou report summary --org FC-350000 --period 2025 --format docx --out 综述.docx
-    duikou report summary --region 652300 --period 十四五 --format pdf --out 综述.pdf
+    duikou report summary --org FC-350000 --period 2025 --format docx --out 总结.docx
+    duikou report summary --region 652300 --period 十四五 --format pdf --out 总结.pdf
     duikou report dispatch --month 2025-10 [--org FC-350000] --out 月调度.xlsx
     duikou report compliance --year 2025 --out compliance.csv
     duikou report templates            # load the default template if it is missing
@@ -29,11 +29,11 @@ from duikou.reports.services import (
 
 
 class Command(BaseCommand):
-    help = "生成报告：工作综述（Word/PDF）、月调度表（Excel）、合规检查（CSV）"
+    help = "生成报告：工作总结（Word/PDF）、月调度表（Excel）、合规检查（CSV）"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        summary = sub.add_parser("summary", help="工作综述")
+        summary = sub.add_parser("summary", help="工作总结")
         summary.add_argument("--org", help="机构编码，如 FC-350000")
         summary.add_argument("--region", help="地区代码，如 652300")
         summary.add_argument("--period", required=True, help="2025、2023-2025、十四五、batch:ID")
