@@ -28,7 +28,10 @@ from .entities import (
     find_abbreviated_provinces,
     find_anaphora,
     find_orgs,
+    find_persons,
     find_places,
+    find_pronouns,
+    find_teams,
     find_times,
     is_route,
 )
@@ -119,6 +122,8 @@ class DocumentMemory:
     position: int = 0
     # The latest place inside Xinjiang, the locality 当地 refers to.
     last_local: tuple[int, Entity] | None = None
+    # The person last named, whom 他 / 她 point back to.
+    last_person: str = ""
 
     # The paragraph just before the current one when it had no figures, with
     # its names once found.
@@ -222,10 +227,50 @@ def _inside_quotes(entity: Entity, quoted: list[tuple[int, int]]) -> bool:
     return any(start < entity.start and entity.end < end for start, end in quoted)
 
 
+def _doers(clean: str, quoted: list[tuple[int, int]]) -> list[Entity]:
+    """Organisations, teams and people named in ``clean``, outside quotes, not overlapping."""
+    found = [org for org in find_orgs(clean) if not _inside_quotes(org, quoted)]
+    for extra in find_teams(clean) + find_persons(clean):
+        if _inside_quotes(extra, quoted):
+            continue
+        overlapping = [o for o in found if o.start < extra.end and extra.start < o.end]
+        if extra.kind == "person":
+            # 援疆教师周建国: the person, not a name assembled around them.
+            found = [o for o in found if o not in overlapping]
+        elif overlapping:
+            continue
+        found.append(extra)
+    # 八马茶业股份有限公司 … 八马茶业在疆门店: the short form names the same company.
+    for org in list(found):
+        stem = _COMPANY_FORM.sub("", org.text)
+        if stem == org.text or len(stem) < 3:
+            continue
+        for match in re.finditer(re.escape(stem), clean):
+            if not any(o.start <= match.start() < o.end for o in found):
+                found.append(Entity(match.start(), match.end(), stem, "org"))
+    return sorted(found, key=lambda entity: entity.start)
+
+
+_COMPANY_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|股份公司)$")
+
+
+def _people(context: _Context, memory: DocumentMemory) -> None:
+    """Resolve 他 / 她 to the person last named, here or in an earlier paragraph."""
+    persons = [name for name in context.orgs if name.kind == "person"]
+    for pronoun in find_pronouns(context.paragraph.clean):
+        earlier = [person for person in persons if person.end <= pronoun.start]
+        referent = earlier[-1].text if earlier else memory.last_person
+        if referent:
+            context.orgs.append(Entity(pronoun.start, pronoun.end, referent, "person"))
+    context.orgs.sort(key=lambda entity: entity.start)
+    if persons:
+        memory.last_person = persons[-1].text
+
+
 def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
     clean = paragraph.clean
     quoted = [match.span() for match in _QUOTED.finditer(clean)]
-    orgs = [org for org in find_orgs(clean) if not _inside_quotes(org, quoted)]
+    orgs = _doers(clean, quoted)
     all_places = [
         place
         for place in find_places(clean) + find_abbreviated_provinces(clean)
@@ -239,6 +284,7 @@ def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
     ]
     times = [time for time in find_times(clean) if not _inside_quotes(time, quoted)]
     context = _Context(paragraph, orgs, places, times, [])
+    _people(context, memory)
     _assign_roles(context, context.names())
     visible = [
         name
@@ -269,7 +315,7 @@ def _names_only(paragraph: Paragraph) -> _Context:
     """Names of a paragraph and their roles, without touching the memory."""
     clean = paragraph.clean
     quoted = [match.span() for match in _QUOTED.finditer(clean)]
-    orgs = [org for org in find_orgs(clean) if not _inside_quotes(org, quoted)]
+    orgs = _doers(clean, quoted)
     places = [
         place
         for place in find_places(clean) + find_abbreviated_provinces(clean)
@@ -393,20 +439,70 @@ def _indicator(unit: str, before: str, after: str) -> str:
 
 
 def _period(
-    context: _Context, sentence: tuple[int, int], clause: tuple[int, int], start: int
+    context: _Context,
+    sentence: tuple[int, int],
+    clause: tuple[int, int],
+    start: int,
+    indicator: str = "",
 ) -> str:
     times = [t for t in context.times if sentence[0] <= t.start < sentence[1]]
+    times = [
+        t
+        for t in times
+        if t.scope != "base" and (t.scope != "every" or _recurs_into(context, t, clause))
+    ]
     in_clause_before = [t for t in times if clause[0] <= t.start and t.end <= start]
     if in_clause_before:
-        return in_clause_before[-1].text
+        return _within_year(context, in_clause_before[-1], start)
     in_clause_after = [t for t in times if start <= t.start < clause[1]]
     if in_clause_after:
         return in_clause_after[0].text
+    own = _OWN_PERIOD.match(indicator)
+    if own and (not own.group("year") or _governing_point(times, start)):
+        return ""
     before = [t for t in times if t.end <= start]
     if before:
-        return before[-1].text
+        return _within_year(context, before[-1], start)
     carried = [t for t in context.times if t.end <= sentence[0] and t.scope in CARRIED_SCOPES]
     return carried[-1].text if carried else ""
+
+
+def _within_year(context: _Context, time: Entity, start: int) -> str:
+    """2025年，…全年…: 全年 is the year named before it."""
+    if time.text != "全年":
+        return time.text
+    years = [t for t in context.times if t.scope == "year" and t.end <= time.start]
+    return years[-1].text if years else time.text
+
+
+# 人均月收入, 年产值, 日均客流, 每场观看人数: the indicator holds its own period.
+# A yearly one (年产值, 年发电) keeps a period that spans, not the date of an event.
+_OWN_PERIOD = re.compile(
+    r"^(?:人均|户均|(?:人均|户均)?(?:月|日均|月均|每场|单场|每头|每只|每名|每人|每户)"
+    r"|(?P<year>年|年均))"
+)
+
+
+def _governing_point(times: list[Entity], start: int) -> bool:
+    before = [t for t in times if t.end <= start]
+    return bool(before) and before[-1].scope == "point"
+
+
+def _recurs_into(context: _Context, time: Entity, clause: tuple[int, int]) -> bool:
+    """每年可加工…，带动…8000余头: 每年 governs the clauses after it until a name opens one.
+
+    民俗村一天最多能接待…，坎儿井民俗村已有…43家: a clause opening with a name
+    moves on to something that does not recur.
+    """
+    if clause[0] <= time.start < clause[1]:
+        return True
+    paragraph = context.paragraph
+    position = paragraph.clause_span(time.start, time.end)[1] + 1
+    while position <= clause[0]:
+        if any(name.start == position for name in context.names()):
+            return False
+        position = paragraph.clause_span(position, position + 1)[1] + 1
+    return True
 
 
 def _is_clause_initial(context: _Context, entity: Entity) -> bool:
@@ -422,6 +518,24 @@ def _is_clause_initial(context: _Context, entity: Entity) -> bool:
             prefix_start = name.end
     prefix = _FILLER_PREFIX.sub("", clean[prefix_start : entity.start])
     return not prefix
+
+
+def _modifies_a_noun(context: _Context, entity: Entity, figure: int) -> bool:
+    """吉林援疆建设的集中养殖小区已入驻…9个: the name is inside a phrase before 的.
+
+    A place, or a donor acting through its aid, followed in the figure's clause
+    by a verb phrase and 的 describes the thing counted; it did not do it.
+    """
+    if entity.kind not in ("place", "org") or entity.text.endswith(_ORG_ONLY_SUFFIXES):
+        return False
+    _, clause_end = context.paragraph.clause_span(entity.start, entity.end)
+    if figure > clause_end:
+        return False
+    between = context.paragraph.clean[entity.end : figure]
+    return "的" in between[1:] and not between.startswith("的")
+
+
+_ORG_ONLY_SUFFIXES = ("指挥部", "分指", "工作队", "工作组", "医疗队", "公司", "集团")
 
 
 def _heads_relative_clause(context: _Context, entity: Entity) -> bool:
@@ -450,6 +564,8 @@ def _subject_candidates(context: _Context, span: tuple[int, int]) -> list[Entity
             continue
         if entity.kind == "place" and not _is_clause_initial(context, entity):
             continue
+        if _modifies_a_noun(context, entity, span[1]):
+            continue
         if entity.kind == "org":
             before = clean[max(0, entity.start - 3) : entity.start]
             causative = any(before.endswith(word) for word in _CAUSATIVE)
@@ -473,9 +589,15 @@ def _subject(context: _Context, sentence: tuple[int, int], start: int) -> tuple[
     (玛纳斯推行了…) rather sets the scene for them, so it is handed on as their
     place.
     """
+    summed = _summed_up_by(context, sentence, start)
+    if summed:
+        return summed, ""
     candidates = _subject_candidates(context, (sentence[0], start))
     if candidates:
-        return candidates[-1].text, ""
+        best = candidates[-1]
+        if _stands_for_place(context, best, sentence):
+            return "", best.text
+        return best.text, ""
     if CARRY_SUBJECT:
         earlier = _subject_candidates(context, (0, sentence[0]))
         if earlier:
@@ -485,6 +607,34 @@ def _subject(context: _Context, sentence: tuple[int, int], start: int) -> tuple[
                 return "", best.text
             return best.text, ""
     return "", ""
+
+
+def _summed_up_by(context: _Context, sentence: tuple[int, int], start: int) -> str:
+    """…开展新技术2项，这是…主任杨向茹的援疆总结: the person a summing-up clause names."""
+    clean = context.paragraph.clean
+    for person in context.orgs:
+        if person.kind != "person" or not start < person.start < sentence[1]:
+            continue
+        clause_start, _ = context.paragraph.clause_span(person.start, person.end)
+        if clause_start > start and _SUMMING_UP.match(clean, clause_start):
+            return person.text
+    return ""
+
+
+def _stands_for_place(context: _Context, entity: Entity, sentence: tuple[int, int]) -> bool:
+    """喀什地区纺织服装产业产值增长12%: a Xinjiang region where the doer would stand.
+
+    It is the figure's place, not its subject, unless the sentence sends it
+    somewhere else (昌吉州两批共76名师生赴山西省): then it is the sending side.
+    """
+    if entity.kind != "place" or not is_xinjiang_place(entity.text):
+        return False
+    elsewhere = [
+        other
+        for other in _place_candidates(context, (entity.end, sentence[1]))
+        if other.text != entity.text and not is_xinjiang_place(other.text)
+    ]
+    return not elsewhere
 
 
 def _rank(context: _Context, entity: Entity) -> int:
@@ -498,6 +648,8 @@ def _place_candidates(context: _Context, span: tuple[int, int]) -> list[Entity]:
         entity
         for entity in context.names()
         if span[0] <= entity.start < span[1]
+        and entity.kind != "person"
+        and not entity.text.endswith(_TEAM_SUFFIXES)
         and entity.start not in context.sidelined
         and (
             entity.start in context.locative
@@ -540,24 +692,51 @@ def _place(
     in_clause = [e for e in names if clause[0] <= e.start < clause[1]]
     if in_clause:
         return min(in_clause, key=lambda e: abs(e.start - start)).text
+    standing = [e for e in _standing_places(context, (sentence[0], start)) if e.text != subject]
+    if standing and standing[-1].start >= clause[0]:
+        return standing[-1].text  # 一二三团新建高标准农田1.5万亩
     before = [e for e in names if e.end <= start]
-    if before:
+    if before and (not standing or before[-1].start > standing[-1].start):
         return before[-1].text
+    if standing:
+        return standing[-1].text
     later = _place_after(context, clause, [e for e in names if e.start >= clause[1]])
     if later:
         return later
     if CARRY_PLACE and sentence[0]:
-        # Only the sentence just before: a place rarely stays in force longer.
-        previous = context.paragraph.sentence_span(sentence[0] - 1)
-        earlier = [e for e in _place_candidates(context, previous) if e.text != subject]
+        # A place carries through its paragraph until another is named.
+        earlier = [
+            e
+            for e in _place_candidates(context, (0, sentence[0]))
+            + _standing_places(context, (0, sentence[0]))
+            if e.text != subject
+        ]
         if earlier:
-            return earlier[-1].text
+            return max(earlier, key=lambda entity: entity.end).text
     return scene
 
 
-CARRIED_SCOPES = ("span", "year", "duration")
+def _standing_places(context: _Context, span: tuple[int, int]) -> list[Entity]:
+    """Xinjiang regions opening a clause, where a doer would stand (伽师县新建…)."""
+    return [
+        entity
+        for entity in context.places
+        if span[0] <= entity.start < span[1]
+        and entity.start not in context.sidelined
+        and entity.start not in context.locative
+        and is_xinjiang_place(entity.text)
+        and _is_clause_initial(context, entity)
+    ]
+
+
+CARRIED_SCOPES = ("span", "year", "duration", "event")
 CARRY_SUBJECT = True
 CARRY_PLACE = True
+# Teams and groups of people go places; they are no place themselves.
+_TEAM_SUFFIXES = (
+    "工作队", "工作组", "医疗队", "服务队", "服务团", "团队", "专家组", "专家们", "干部人才",
+    "骨干", "援疆企业", "中央企业", "援疆省市", "援疆教师", "援疆医生", "援疆",
+)  # fmt: skip
 _AID_ORG_SUFFIXES = ("指挥部", "分指", "工作队", "工作组", "医疗队")
 
 
@@ -636,7 +815,7 @@ def annotate(
                 indicator=indicator,
                 subject=subject,
                 place=_place(context, sentence, clause, start, subject, scene),
-                period=_period(context, sentence, clause, start),
+                period=_period(context, sentence, clause, start, indicator),
             )
         )
     return results

@@ -29,18 +29,24 @@ XINJIANG_SHORT_FORMS = (
     "吐鲁番 哈密 南疆 北疆 东疆 兵团 乌鲁木齐 克拉玛依 石河子 五家渠 "
     "阿拉尔 图木舒克 北屯 铁门关 双河 可克达拉 昆玉 胡杨河 新星 白杨"
 ).split()
+# Donor cities that send their own teams (宁波援疆, 深圳援疆): general knowledge.
+DONOR_CITIES = (
+    "深圳 宁波 杭州 温州 嘉兴 湖州 绍兴 金华 台州 南京 苏州 无锡 常州 徐州 南通 扬州 泰州 "
+    "福州 厦门 泉州 漳州 三明 莆田 南平 龙岩 宁德 大连 沈阳 长春 哈尔滨 大庆 广州 珠海 东莞 "
+    "佛山 惠州 中山 青岛 济南 烟台 潍坊 武汉 长沙 合肥 郑州 南昌 太原 石家庄"
+).split()
 # One-character province names, recognised only right after 在/赴/来/进 ...
 PROVINCE_ABBREVIATIONS = "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川蜀黔贵滇陕甘陇青宁藏桂"
 
 _PLACE_SUFFIXES = (
     "维吾尔自治区 自治区 自治州 自治县 经济技术开发区 开发区 高新区 新区 地区 社区 街道 "
-    "省 市 州 县 区 乡 镇 村"
+    "省 市 州 县 区 乡 镇 村 景区 油田 农场 牧场"
 ).split()
 _ORG_SUFFIXES = (
     "分指挥部 指挥部 分指 工作队 工作组 医疗队 服务队 有限责任公司 有限公司 公司 集团 控股 "
     "科技 医院 分院 卫生院 卫生室 学校 中学 小学 大学 学院 幼儿园 中心 妇联 团委 工会 "
     "委员会 政府 管委会 厅 局 协会 商会 合作社 基金会 银行 研究院 研究所 展厅 纪念馆 "
-    "博物馆 产业园 工业园"
+    "博物馆 展览馆 会展中心 产业园 工业园 团队 专家组 服务团 干部人才 业务骨干"
 ).split()
 # Suffix hits that are ordinary words (市场, 区域, 乡村, 布局 ...).
 _PLACE_NOT_BEFORE = {
@@ -75,7 +81,7 @@ _STOP_WORDS = (
     "利用 吸引 孵化 培育 召开 参加 参与 举行 启动 探索 统筹 坚持 持续 积极 不断 全力 精心 先后 "
     "相继 分别 共同 已经 目前 如今 同时 此外 另外 今年 去年 近日 日前 期间 以来 年来 告诉 表示 "
     "介绍 说 还 植入 引领 承接 面对 针对 按照 根据 围绕 借助 发挥 提升 改造 完成 开通 举办 "
-    "来自 赴 辖区 所处 扎根 全面 重点 精准 主动 首批 新建 成功 打通 紧贴"
+    "来自 赴 辖区 所处 扎根 全面 重点 精准 主动 首批 新建 成功 打通 紧贴 带领 带教 带着 担任"
 ).split()
 # 福州, 泉州: one-character names before 州 that are not 全州/该州/我州.
 _NOT_CITY_CHARS = set("全该我本此各满神亚欧非澳美九")
@@ -85,18 +91,20 @@ _MAX_NAME_DEFAULT = 7
 _MAX_ORG_NAME = 16
 
 _PLACE_SUFFIX_RE = re.compile("|".join(_PLACE_SUFFIXES))
-_ORG_SUFFIX_RE = re.compile("|".join(_ORG_SUFFIXES) + "(?!挥)")
+_ORG_SUFFIX_RE = re.compile("|".join(_ORG_SUFFIXES) + "(?!挥|成员)")
 
 
 @cache
 def _known_place_re() -> re.Pattern[str]:
     """Provinces, Xinjiang short forms and the region table's names, as one trie."""
-    return re.compile(trie_pattern({*PROVINCES, *XINJIANG_SHORT_FORMS, *region_names()}))
+    return re.compile(
+        trie_pattern({*PROVINCES, *DONOR_CITIES, *XINJIANG_SHORT_FORMS, *region_names()})
+    )
 
 
 _BINGTUAN_RE = re.compile(
     r"(?:新疆生产建设)?兵团第[一二三四五六七八九十\d]+师|第[一二三四五六七八九十\d]+师"
-    r"|农[一二三四五六七八九十]+师|\d{2,3}团"
+    r"|农[一二三四五六七八九十]+师|\d{2,3}团|[一二三四五六七八九〇零]{3}团|[一二三四五六七八九十]{2,3}团(?=场|[^结队体购\u4e00-\u9fff])"
 )
 _ANAPHORA_RE = re.compile(
     "(?:该|本|全|我|此)(?:" + "|".join(_PLACE_SUFFIXES + _ORG_SUFFIXES) + ")"
@@ -168,7 +176,43 @@ def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
             continue
         found.append((start, match.end()))
         floor = match.end()
-    return _join_routes(text, _merge_chains(text, found, "place"))
+    for match in _COLLECTIVE_RE.finditer(text):
+        found.append((match.start(), match.end()))
+    return _join_lists(text, _join_routes(text, _merge_chains(text, found, "place")))
+
+
+# 四县市, 两县, 三个乡镇: the places just named, taken together.
+_COLLECTIVE_RE = re.compile(
+    r"(?:[两二三四五六七八九十]|\d{1,2})个?(?:县市区|县市|县区|县|乡镇|乡|镇|村)(?![长级委域内外])"
+)
+# 疏附、伽师两县, 杭州、宁波等地: the list and what sums it up.
+_LIST_TAIL = re.compile(
+    r"等(?:地|县市|县|市|乡镇|乡|镇|村|地区)|等?(?:[两二三四五六七八九十]|\d{1,2})个?(?:县市区|县市|县区|县|市|乡镇|乡|镇|村|地)"
+)
+
+
+def _join_lists(text: str, places: list[Entity]) -> list[Entity]:
+    """Places written as one list (和田市、和田县、墨玉县) are one place, with their tail."""
+    joined: list[Entity] = []
+    for place in places:
+        previous = joined[-1] if joined else None
+        if previous and place.start == previous.end + 1 and text[previous.end] == "、":
+            joined[-1] = Entity(
+                previous.start, place.end, text[previous.start : place.end], "place"
+            )
+        elif previous and place.start == previous.end and _LIST_TAIL.match(text, previous.end):
+            joined[-1] = Entity(
+                previous.start, place.end, text[previous.start : place.end], "place"
+            )
+        else:
+            joined.append(place)
+    result = []
+    for place in joined:
+        tail = _LIST_TAIL.match(text, place.end)
+        if "、" in place.text and tail:
+            place = Entity(place.start, tail.end(), text[place.start : tail.end()], "place")
+        result.append(place)
+    return result
 
 
 # Before a bare 和田 or 于田 these leave 和/于 a place's first character; after
@@ -223,6 +267,107 @@ def find_orgs(text: str) -> list[Entity]:
     return entities
 
 
+# Teams named by their kind alone, standing as the doer (工作组共有…, 明年，工作队将…).
+_BARE_TEAM_RE = re.compile(
+    r"(?<![\u4e00-\u9fff])(?:前方指挥部|指挥部|工作组|工作队|医疗队|专家团队|专家组|专家们|"
+    r"援疆企业|中央企业|援疆省市|援疆干部人才|援疆教师|援疆医生)"
+)
+# 深圳援疆在园区设立…, 天津援疆在策勒…: a donor acting through its aid.
+_DONOR_AID_RE = re.compile(
+    "(?:" + "|".join(sorted({*PROVINCES, *DONOR_CITIES}, key=len, reverse=True)) + ")"
+    r"(?:省|市)?援疆(?![资项干人医教企工指分])"
+)
+# Central state-owned enterprises written by their short names.
+_CENTRAL_ENTERPRISES = re.compile(
+    r"中国石油|中国石化|中国海油|国家电网|南方电网|中国移动|中国联通|中国电信|中国建筑|"
+    r"中国中铁|中国铁建|中粮集团|国家能源集团|华能集团|大唐集团|华电集团|三峡集团|宝武集团"
+)
+
+
+def find_teams(text: str) -> list[Entity]:
+    """Teams written by their kind alone, donors acting through their aid, central SOEs."""
+    found = [
+        Entity(match.start(), match.end(), match.group(), "org")
+        for pattern in (_BARE_TEAM_RE, _DONOR_AID_RE, _CENTRAL_ENTERPRISES)
+        for match in pattern.finditer(text)
+    ]
+    return sorted(found, key=lambda entity: entity.start)
+
+
+# Who a person is before their name: 专家黄志明, 援疆教师周建国, 主播古丽娜尔.
+_PERSON_TITLES = (
+    "专家 教师 老师 医生 医师 大夫 主任 副主任 院长 副院长 校长 副校长 书记 队长 领队 组长 干部 "
+    "技术员 兽医 工程师 主播 理事长 社长 经理 厂长 站长 馆长 村民 牧民 党员 研究员 教授 博士 "
+    "志愿者 负责人 带头人 网红 绣娘"
+).split()
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛"
+    "郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰"
+    "焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁"
+    "蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂"
+    "全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+# Words that begin right after a two-character name (周建国担任 → 周建国; 黄志明，…).
+_AFTER_NAME = re.compile(
+    r"[，,。、：:；;（(“\s]|担任|带领|带教|带着|表示|说|介绍|告诉|牵头|跑遍|完成|开展|是|在|已|先后|"
+    r"今年|一年|到任|到岗|来到|主动|利用|组织|指导|参与|参加|坚持|每天|每年|为|把|将|还|也|就|和|与|的"
+)
+_MINORITY_NAME = re.compile(r"[\u4e00-\u9fff]{2,5}·[\u4e00-\u9fff]{2,5}")
+
+
+def _given_name_end(text: str, start: int) -> int:
+    """End of a name of 2 or 3 characters starting at ``start``, or ``start`` if none."""
+    for length in (3, 2):
+        end = start + length
+        if end <= len(text) and all(_CJK.match(char) for char in text[start:end]):
+            if (
+                length == 3
+                and _AFTER_NAME.match(text, start + 2)
+                and not _AFTER_NAME.match(text, end)
+            ):
+                continue
+            if end == len(text) or _AFTER_NAME.match(text, end):
+                return end
+    return start
+
+
+def find_persons(text: str) -> list[Entity]:
+    """People named after their title (专家黄志明) and names with a middle dot."""
+    found: dict[int, Entity] = {}
+    for match in _MINORITY_NAME.finditer(text):
+        name = match.group()
+        for cut in (2, 1):  # 理事长艾合买提·吐尔逊: the title's last characters are no name
+            if text[: match.start() + cut].endswith(tuple(_PERSON_TITLES)):
+                name = name[cut:]
+                break
+        begin = match.end() - len(match.group()) + (len(match.group()) - len(name))
+        cut = re.search(r"告诉|表示|介绍|说|带领|今年|是", name[name.index("·") :])
+        if cut:
+            name = name[: name.index("·") + cut.start()]
+        found[begin] = Entity(begin, begin + len(name), name, "person")
+    titles = "|".join(sorted(_PERSON_TITLES, key=len, reverse=True))
+    for match in re.finditer(f"(?:{titles})", text):
+        start = match.end()
+        if start >= len(text) or text[start] not in _SURNAMES or start in found:
+            continue
+        end = _given_name_end(text, start)
+        if end > start:
+            found[start] = Entity(start, end, text[start:end], "person")
+    return sorted(found.values(), key=lambda entity: entity.start)
+
+
+_PRONOUN_RE = re.compile(r"(?<![其吉])[他她](?![们人乡国])")
+
+
+def find_pronouns(text: str) -> list[Entity]:
+    """他 and 她, which point back to the person last named."""
+    return [
+        Entity(match.start(), match.end(), match.group(), "pronoun")
+        for match in _PRONOUN_RE.finditer(text)
+    ]
+
+
 def find_anaphora(text: str) -> list[Entity]:
     """Phrases such as 该村, 全州, 该中心 that point back to an earlier name."""
     return [
@@ -254,7 +399,11 @@ def _merge_chains(text: str, spans: list[tuple[int, int]], kind: str) -> list[En
 
 
 _NUM = r"(?:\d{1,4}|[〇零一二三四五六七八九十]{1,4})"
-_MONTH_DAY = rf"{_NUM}月(?:{_NUM}[日号])?"
+_EVENTS = (
+    "国庆黄金周|国庆|春节|中秋|端午|元旦|古尔邦节|肉孜节|暑假|寒假|假期|黄金周|活动|展销会|博览会|"
+    "推介会|交易会|洽谈会|运动会|旅游节|文化节|艺术节|采摘节|比赛|赛事"
+)
+_MONTH_DAY = rf"{_NUM}月(?:{_NUM}[日号]|[上中下]旬)?"
 _TIME_RE = re.compile(
     rf"(?P<lead>截至|截止到|截止|从|自)?"
     rf"(?:"
@@ -266,7 +415,11 @@ _TIME_RE = re.compile(
     rf"|(?P<plan>[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|以来|时期))"
     rf"|(?P<since>(?:近|多|几|[一二两三四五六七八九十\d]{{1,3}})年(?:多|半)?(?:来|以来|时间)|近年来|一年半)"
     rf"|(?P<now>截至目前|截止目前|到目前为止|目前为止)"
-    rf"|(?P<every>每年|每月)"
+    rf"|(?P<every>每年|每月|每个月|每天|每日|每周|每季度?|每学期|每学年|一天|当天)"
+    rf"|(?P<part>(?<![年\u4e00-\u9fff])(?:全年|上半年|下半年|前三季度|第[一二三四]季度|[一二三四]季度))"
+    rf"|(?P<event>(?:{_EVENTS}|(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{{1,7}}?)(?:期间|前夕|之际))"
+    rf"|(?P<recent>近[一二两三四五六七八九十\d]{{1,2}}年)"
+    rf"|(?P<since_event>(?:到岗|到任|入职|开园|投产|建成|运营|开业|援疆)以来)"
     rf"|(?P<duration>(?<![\d.年])\d{{1,2}}年(?![级代度底末初\d]))"
     rf")"
 )
@@ -290,10 +443,31 @@ def find_times(text: str) -> list[Entity]:
         elif match.group("duration"):
             scope = "duration"
         elif match.group("every"):
-            scope = "point"
+            scope = "every"
+        elif match.group("part") or match.group("recent"):
+            scope = "span"
+        elif match.group("event"):
+            scope = "event"
         elif match.group("now"):
             scope = "now"
         else:
             scope = "span"
-        entities.append(Entity(match.start(), match.end(), match.group(), "time", scope))
+        start = match.start()
+        if match.group("event") and text.startswith(("在", "于"), start):
+            start += 1  # 在活动期间: the period is 活动期间
+        if _is_comparison_base(text, start, match.end()):
+            scope = "base"
+        elif re.match(r"\s*\d{1,2}[:：]\d{2}", text[match.end() : match.end() + 8]):
+            scope = "base"  # 2025年10月12日 09:15: a dateline, never a period
+        entities.append(Entity(start, match.end(), text[start : match.end()], "time", scope))
     return entities
+
+
+_BASE_BEFORE = re.compile(r"(?:比|较|相比|同比|与|和|是|由|于|超过|高于|低于)$")
+
+
+def _is_comparison_base(text: str, start: int, end: int) -> bool:
+    """比上年同期增加38个, 由去年同期的8.9天: the time compared with, not the period."""
+    return bool(_BASE_BEFORE.search(text[max(0, start - 2) : start])) and (
+        text.startswith("同期", end) or text[end - 1] in "年" or text.startswith("的", end)
+    )
