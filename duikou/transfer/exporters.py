@@ -23,7 +23,7 @@ from duikou.core.money import unit_label
 
 from .safe import csv_writer, workbook, write_cell
 from .safe import neutralise as neutralise  # callers and tests still import it from here
-from .sheets import Widths, print_setup
+from .sheets import Widths, key_columns, print_setup
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -112,6 +112,7 @@ def write_xlsx(
         header_rows=(HEADER_ROW, HEADER_ROW),
         columns=len(columns),
         last_row=HEADER_ROW + count,
+        freeze_columns=key_columns([c.header for c in columns]),
     )
     book.close()
     return count

@@ -9,7 +9,7 @@ from datetime import date
 from .kinds import Column, Kind
 from .readers import column_letter
 from .safe import workbook, write_cell
-from .sheets import fit_width, print_setup
+from .sheets import fit_width, key_columns, print_setup
 
 TYPE_HELP = {
     "text": "文字",
@@ -109,7 +109,13 @@ def template_build(kind: Kind, *, options: dict[str, list[str]] | None = None) -
             rule = _value_rule(column)
             if rule:
                 data.data_validation(HEADER_ROW + 1, index, LAST_ROW, index, rule)
-    print_setup(data, title=heading, header_rows=(TITLE_ROW, HEADER_ROW), columns=len(columns))
+    print_setup(
+        data,
+        title=heading,
+        header_rows=(TITLE_ROW, HEADER_ROW),
+        columns=len(columns),
+        freeze_columns=key_columns([c.header for c in columns]),
+    )
     _instructions(book, notes, kind, columns, options)
     book.close()
     return buffer.getvalue()

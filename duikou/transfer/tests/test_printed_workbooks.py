@@ -1,5 +1,6 @@
 """Every workbook the platform writes, read back as an office opens and prints it: a title
-row, a frozen header repeated on every page, A4 landscape one page wide with page numbers,
+row, a frozen header repeated on every page, landscape one page wide with page numbers (A4,
+or A3 for a sheet too wide to read on A4, its key columns repeated),
 columns as wide as what they hold, typed dates and numbers, names beside codes, and (in
 templates) a drop-down or a check on every cell that has rules. On the demo ledger."""
 
@@ -15,7 +16,7 @@ from duikou.core.testing import user
 from duikou.orgs.models import Organisation
 from duikou.projects.models import Project
 from duikou.transfer.kinds import KINDS
-from duikou.transfer.sheets import text_width
+from duikou.transfer.sheets import READABLE, text_width
 from duikou.transfer.testing import import_file
 
 pytestmark = pytest.mark.django_db
@@ -27,13 +28,43 @@ def printable(ws, *, header_row: int) -> list:
     assert ws["A1"].value, f"{ws.title}: no title row"
     assert ws.freeze_panes.endswith(str(header_row + 1)), (ws.title, ws.freeze_panes)
     assert ws.page_setup.orientation == "landscape", ws.title
-    assert ws.page_setup.paperSize in (9, "9"), ws.title  # A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
-    # One page wide (1 is the default an absent fitToWidth means), as many pages down as needed.
-    assert int(ws.page_setup.fitToWidth or 1) == 1 and int(ws.page_setup.fitToHeight) == 0
+    # As many pages down as needed; one page wide (1 is what an absent fitToWidth means)
+    # unless even A3 would then print too small to read.
+    across = int(ws.page_setup.fitToWidth or 1)
+    assert int(ws.page_setup.fitToHeight) == 0
+    paper, scale = print_scale(ws)
+    # A4 unless one A4 page wide would print too small to read; then A3, still readable.
+    assert paper == "A4" or print_scale(ws, paper="A4", across=1)[1] < READABLE, ws.title
+    assert across == 1 or print_scale(ws, across=1)[1] < READABLE, (ws.title, across)
+    assert scale >= READABLE, (ws.title, paper, scale)
+    if across > 1:
+        assert ws.print_title_cols, ws.title  # each page across says which record a row is
     assert ws.print_title_rows and ws.print_title_rows.endswith(f"{header_row}"), ws.title
     assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
     return [c.value for c in ws[header_row]]
+
+
+PAPERS = {"9": "A4", "8": "A3"}
+PRINTABLE_MM = {"A4": 297 - 25.4, "A3": 420 - 25.4}  # landscape, less half-inch margins
+
+
+def print_scale(ws, *, paper: str | None = None, across: int | None = None):
+    """(paper, scale): the paper a sheet is set to print on and the scale fit-to-width uses
+    there, the pages across over the printed width of its columns (a stored width of w
+    characters is 7·w pixels at 96 an inch) and of the key columns repeated on each page
+    after the first; never above 100%. ``paper`` and ``across`` ask what another set-up
+    would give."""
+    paper = paper or PAPERS[str(ws.page_setup.paperSize)]
+    across = across or int(ws.page_setup.fitToWidth or 1)
+    widths = column_widths(ws)
+    last = max(ws.max_column, max(widths, default=0))
+    inches = [(widths.get(i) or 8.43) * 7 / 96 for i in range(1, last + 1)]
+    repeated = 0
+    if ws.print_title_cols:
+        repeated = openpyxl.utils.column_index_from_string(ws.print_title_cols.split(":")[1][1:])
+    printed = sum(inches) + (across - 1) * sum(inches[:repeated])
+    return paper, min(1.0, across * PRINTABLE_MM[paper] / 25.4 / printed)
 
 
 def column_widths(ws) -> dict[int, float]:
@@ -110,6 +141,42 @@ def test_the_project_export_shows_names_beside_codes_and_money_released_disburse
     assert round(row[plan + 3] * 10_000, 2) == float(spent)
     code = header.index("项目编号")
     assert column_widths(ws)[code + 1] >= max(len(c) for c in rows) + 1
+
+
+def test_the_wide_project_export_prints_readably_on_two_a3_pages_across_with_code_and_name_on_each(
+    client, demo
+):
+    ws = openpyxl.load_workbook(
+        io.BytesIO(_download(client, "/transfer/export/projects.xlsx"))
+    ).active
+    assert ws.max_column >= 25
+    # one A4 page wide, even one A3 page wide, would print too small to read
+    assert print_scale(ws, paper="A4", across=1)[1] < print_scale(ws, across=1)[1] < READABLE
+    assert ws.page_setup.paperSize in (8, "8")  # A3
+    assert int(ws.page_setup.fitToWidth) == 2 and print_scale(ws)[1] >= READABLE
+    assert [c.value for c in ws[2]][:2] == ["项目编号", "项目名称"]
+    assert ws.print_title_cols == "$A:$B" and ws.print_title_rows == "$2:$2"
+    assert ws.freeze_panes == "C3"  # code and name stay in view while scrolling right
+
+
+def test_a_narrow_export_stays_on_a4_and_repeats_its_code_column(client, demo):
+    ws = openpyxl.load_workbook(
+        io.BytesIO(_download(client, "/transfer/export/fund_transactions.xlsx"))
+    ).active
+    assert ws.page_setup.paperSize in (9, "9")  # A4
+    assert ws.print_title_cols == "$A:$A" and ws.freeze_panes == "B3"
+
+
+def test_a_sheet_too_wide_for_a3_runs_across_pages_repeating_its_key_columns():
+    from duikou.transfer.sheets import A3, A4, PRINTABLE, paper_for
+
+    assert paper_for([60.0] * 10) == (A4, 1)
+    assert paper_for([60.0] * 30) == (A3, 1)
+    across = paper_for([100.0, 200.0] + [100.0] * 60, repeated=2)
+    assert across[0] == A3 and across[1] >= 2
+    # each page: the two key columns and its share of the rest, still at a readable scale
+    share = (sum([100.0] * 60)) / across[1]
+    assert (300 + share) * READABLE <= PRINTABLE[A3]
 
 
 def test_a_csv_export_keeps_long_digit_strings_as_text(client, demo):
