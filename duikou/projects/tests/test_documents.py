@@ -250,7 +250,7 @@ def test_removal_needs_a_reason_and_the_latest_version(world):
 
 
 # The backup round trip runs on the scratch database the backup tests set up.
-from duikou.core.tests.test_backup import ALIAS, migrated, scratch  # noqa: E402, F401
+from duikou.core.tests.test_backup_restore import ALIAS, migrated, scratch  # noqa: E402, F401
 
 
 @pytest.mark.usefixtures("migrated")
@@ -283,8 +283,8 @@ def test_a_backup_and_restore_bring_the_documents_back(tmp_path):
         size=len(PDF), sha256="0" * 64,
     )  # fmt: skip
     ProjectDocumentContent.objects.using(db).create(document=document, data=PDF)
-    path = tmp_path / "duikou.backup"
-    call_command("backup", str(path), database=db, stdout=StringIO())
+    call_command("backup", dest=str(tmp_path / "backups"), database=db, stdout=StringIO())
+    path = next((tmp_path / "backups").glob("duikou-backup-*.tar.gz"))
 
     ProjectDocumentContent.objects.using(db).all().delete()
     ProjectDocument.objects.using(db).all().delete()
