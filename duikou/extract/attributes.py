@@ -77,7 +77,7 @@ _LEADING_FILLERS = re.compile(
 )
 _TRANSITION_ONLY = re.compile(
     r"^(?:快速|大幅|稳步|逐步|进一步|再|又|分别|均)*(?:提升|提高|增长|增加|增|扩增|上升|下降|降低|"
-    r"减少|降|升)(?:到|至|为)$"
+    r"减少|降|升|缩短|缩减|压缩|延长|扩大)(?:到|至|为)$"
 )
 # An after-text that opens with one of these is not the counted thing.
 _NOT_A_NOUN_START = re.compile(
@@ -564,8 +564,11 @@ def _subject_candidates(context: _Context, span: tuple[int, int]) -> list[Entity
             continue
         if entity.kind == "place" and not _is_clause_initial(context, entity):
             continue
-        if _modifies_a_noun(context, entity, span[1]):
+        if _modifies_a_noun(context, entity, span[1]) or _is_site(entity):
             continue
+        if entity.kind == "place" and not is_xinjiang_place(entity.text):
+            if not _acts(context, entity):
+                continue  # 浙江援建项目73个: whose projects, not who did something
         if entity.kind == "org":
             before = clean[max(0, entity.start - 3) : entity.start]
             causative = any(before.endswith(word) for word in _CAUSATIVE)
@@ -605,8 +608,18 @@ def _subject(context: _Context, sentence: tuple[int, int], start: int) -> tuple[
             best = max(earlier, key=lambda entity: (_rank(context, entity), entity.start))
             if best.kind == "place" and is_xinjiang_place(best.text):
                 return "", best.text
+            if best.kind == "place" and not _acts(context, best):
+                return "", ""  # 江苏援疆资金…: the donor named no doer for what follows
             return best.text, ""
     return "", ""
+
+
+# A donor acts when a verb follows its name; 援建项目, 援疆资金 only say whose.
+_DONOR_AS_MODIFIER = re.compile(r"(?:省|市)?(?:援建|援疆资金|援疆项目|援助资金|援疆干部|企业)")
+
+
+def _acts(context: _Context, entity: Entity) -> bool:
+    return not _DONOR_AS_MODIFIER.match(context.paragraph.clean, entity.end)
 
 
 def _summed_up_by(context: _Context, sentence: tuple[int, int], start: int) -> str:
@@ -631,7 +644,7 @@ def _stands_for_place(context: _Context, entity: Entity, sentence: tuple[int, in
         return False
     elsewhere = [
         other
-        for other in _place_candidates(context, (entity.end, sentence[1]))
+        for other in _place_candidates(context, sentence)
         if other.text != entity.text and not is_xinjiang_place(other.text)
     ]
     return not elsewhere
@@ -717,16 +730,26 @@ def _place(
 
 
 def _standing_places(context: _Context, span: tuple[int, int]) -> list[Entity]:
-    """Xinjiang regions opening a clause, where a doer would stand (伽师县新建…)."""
+    """Xinjiang regions and sites opening a clause, where a doer would stand.
+
+    伽师县新建…, 一二三团新建…, 喀什深圳产业园入驻企业218家.
+    """
     return [
         entity
-        for entity in context.places
+        for entity in context.places + [org for org in context.orgs if _is_site(org)]
         if span[0] <= entity.start < span[1]
         and entity.start not in context.sidelined
         and entity.start not in context.locative
-        and is_xinjiang_place(entity.text)
+        and (is_xinjiang_place(entity.text) or _is_site(entity))
         and _is_clause_initial(context, entity)
     ]
+
+
+_SITE_SUFFIXES = ("产业园", "工业园", "园区", "景区", "展览馆", "民俗村")
+
+
+def _is_site(entity: Entity) -> bool:
+    return entity.text.endswith(_SITE_SUFFIXES)
 
 
 CARRIED_SCOPES = ("span", "year", "duration", "event")
@@ -767,11 +790,13 @@ def annotate(
         (paragraph.clean_index(m.start), paragraph.clean_index(m.end - 1) + 1) for m in mentions
     ]
     results: list[Annotated] = []
+    sentences: list[tuple[int, int]] = []
     group_indicator = ""
     for index, mention in enumerate(mentions):
         start, end = spans[index]
         clause = paragraph.clause_span(start, end)
         sentence = paragraph.sentence_span(start)
+        sentences.append(sentence)
         previous_end = (
             spans[index - 1][1] if index and spans[index - 1][1] > clause[0] else clause[0]
         )
@@ -802,6 +827,7 @@ def annotate(
         elif _TRANSITION_ONLY.match(_LEADING_FILLERS.sub("", before)) and results:
             # 由3.15万立方米提升至5万立方米: the second number keeps the indicator.
             indicator = results[-1].indicator
+        indicator = _tidy_indicator(context, clause, indicator)
         group_indicator = indicator
         subject, scene = _subject(context, sentence, start)
         if not scene and start < first_name:
@@ -818,4 +844,88 @@ def annotate(
                 period=_period(context, sentence, clause, start, indicator),
             )
         )
+    _changes_take_their_levels(results, sentences, spans, clean)
     return results
+
+
+_QUOTED_NAME = re.compile(r"[“\"「][^”\"」]{1,20}[”\"」]")
+_CAMPAIGN_VERB = re.compile(r"(?:举办|开展|组织|启动|举行|实施|推出|打造|策划|承办)$")
+_INDICATOR_FILLERS = re.compile(
+    r"各类|各种|各项|(?<=[划办展建成])了|^(?:全年|今年以来|今年|共|牵头)+"
+)
+
+
+def _tidy_indicator(context: _Context, clause: tuple[int, int], indicator: str) -> str:
+    """培训阿克苏地区中小学校长 → 培训中小学校长; 辽宁援疆在塔城地区举办…招聘会 → 举办…招聘会.
+
+    What is counted is named without who counted it, where it happened and the
+    names of campaigns in quotes: the doer and a site (在/于…) are dropped, a
+    destination (赴/到/来…) stays.
+    """
+    if not indicator:
+        return indicator
+    text = indicator
+    for name in context.names():
+        if not (clause[0] <= name.start < clause[1]) or name.text not in text:
+            continue
+        at = text.find(name.text)
+        if name.kind in ("org", "person") and at <= 2 and at + len(name.text) < len(text):
+            text = text[at + len(name.text) :]
+        elif name.kind == "place" and text[at - 1 : at] in ("在", "于") and at:
+            text = text[: at - 1] + text[at + len(name.text) :]
+    # A campaign's name before what it counts (“辽塔春风”专场招聘会), not a name counted.
+    text = _QUOTED_NAME.sub(
+        lambda m: (
+            ""
+            if m.end() < len(text) and (not m.start() or _CAMPAIGN_VERB.search(text, 0, m.start()))
+            else m.group()
+        ),
+        text,
+    )
+    text = _INDICATOR_FILLERS.sub("", text)
+    text = text.lstrip("的、，,")
+    return text if len(text) >= 2 else indicator
+
+
+_CHANGE_PHRASE = re.compile(
+    r"^(?:同比|分别|[比较与和]|相比)*(?:上年|去年|前年|上一年)?(?:同期)?(?:相比)?(?:分别|均)?"
+    r"(?:增长|增加|提高|提升|上升|上涨|下降|减少|降低|缩短|增幅|降幅|回落|增|降|减)?了?"
+    r"(?:到|至|为)?$"
+)
+
+
+def _changes_take_their_levels(
+    results: list[Annotated],
+    sentences: list[tuple[int, int]],
+    spans: list[tuple[int, int]],
+    clean: str,
+) -> None:
+    """到位援疆资金58.7亿元，增长6.4%: a change measures the level figure before it.
+
+    With 分别 (接待游客126.4万人次，旅游收入11.8亿元，分别增长16.2%、19.7%)
+    the changes take the levels before them in order.
+    """
+    index = 0
+    while index < len(results):
+        item = results[index]
+        if not item.change or not _CHANGE_PHRASE.match(item.indicator):
+            index += 1
+            continue
+        run = [index]
+        while (
+            run[-1] + 1 < len(results)
+            and results[run[-1] + 1].change
+            and _CHANGE_PHRASE.match(results[run[-1] + 1].indicator)
+            and clean[spans[run[-1]][1] : spans[run[-1] + 1][0]] in ("、", "和", "及", "，", ",")
+        ):
+            run.append(run[-1] + 1)
+        levels = [j for j in range(index) if not results[j].change and results[j].indicator]
+        same_sentence = [j for j in levels if sentences[j] == sentences[index]]
+        levels = same_sentence or levels[-1:]
+        respectively = "分别" in item.indicator and len(levels) >= len(run)
+        for position, k in enumerate(run):
+            if not levels:
+                break
+            level = levels[position - len(run)] if respectively else levels[-1]
+            results[k].indicator = results[level].indicator
+        index = run[-1] + 1

@@ -40,13 +40,13 @@ PROVINCE_ABBREVIATIONS = "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘
 
 _PLACE_SUFFIXES = (
     "维吾尔自治区 自治区 自治州 自治县 经济技术开发区 开发区 高新区 新区 地区 社区 街道 "
-    "省 市 州 县 区 乡 镇 村 景区 油田 农场 牧场"
+    "省 市 州 县 区 乡 镇 村 景区 油田 农场 牧场 展览馆"
 ).split()
 _ORG_SUFFIXES = (
     "分指挥部 指挥部 分指 工作队 工作组 医疗队 服务队 有限责任公司 有限公司 公司 集团 控股 "
     "科技 医院 分院 卫生院 卫生室 学校 中学 小学 大学 学院 幼儿园 中心 妇联 团委 工会 "
     "委员会 政府 管委会 厅 局 协会 商会 合作社 基金会 银行 研究院 研究所 展厅 纪念馆 "
-    "博物馆 展览馆 会展中心 产业园 工业园 团队 专家组 服务团 干部人才 业务骨干"
+    "博物馆 会展中心 产业园 工业园 团队 专家组 服务团 干部人才 业务骨干"
 ).split()
 # Suffix hits that are ordinary words (市场, 区域, 乡村, 布局 ...).
 _PLACE_NOT_BEFORE = {
@@ -114,7 +114,8 @@ _ANAPHORA_RE = re.compile(
 # Markers after which a name is where something happens, not who does it.
 LOCATIVE_MARKERS = (
     "在 赴 到 至 于 向 为 给 对 帮扶 帮助 支持 援助 支援 走进 前往 来到 落地 位于 进驻 深入 "
-    "服务 覆盖 惠及 辐射 走出 走向 进入 抵达 奔赴 援建 针对 对口支援 对口援助"
+    "服务 覆盖 惠及 辐射 走出 走向 进入 抵达 奔赴 援建 针对 对口支援 对口援助 来 来自 跑遍 走遍 "
+    "遍布 分布在"
 ).split()
 
 
@@ -148,8 +149,9 @@ def _name_start(text: str, end: int, floor: int, limit: int) -> int:
     while start > floor and end - start < limit + 2 and _is_name_char(text, start - 1):
         start -= 1
     cut = start
-    for match in _STOP_WORDS_RE.finditer(text, start, end):
-        cut = match.end()
+    for match in _STOP_WORDS_RE.finditer(text, max(0, start - 3), end):
+        if match.end() > start:  # 其中疏附县: 其中 straddles the left edge
+            cut = max(cut, match.end())
     return max(cut, end - limit)
 
 
@@ -269,7 +271,7 @@ def find_orgs(text: str) -> list[Entity]:
 
 # Teams named by their kind alone, standing as the doer (工作组共有…, 明年，工作队将…).
 _BARE_TEAM_RE = re.compile(
-    r"(?<![\u4e00-\u9fff])(?:前方指挥部|指挥部|工作组|工作队|医疗队|专家团队|专家组|专家们|"
+    r"(?<![\u4e00-\u9fff])(?:前方指挥部|指挥部|工作组|工作队|医疗队|专家团队|专家组|专家们|合作社|"
     r"援疆企业|中央企业|援疆省市|援疆干部人才|援疆教师|援疆医生)"
 )
 # 深圳援疆在园区设立…, 天津援疆在策勒…: a donor acting through its aid.
@@ -311,21 +313,23 @@ _SURNAMES = set(
 # Words that begin right after a two-character name (周建国担任 → 周建国; 黄志明，…).
 _AFTER_NAME = re.compile(
     r"[，,。、：:；;（(“\s]|担任|带领|带教|带着|表示|说|介绍|告诉|牵头|跑遍|完成|开展|是|在|已|先后|"
-    r"今年|一年|到任|到岗|来到|主动|利用|组织|指导|参与|参加|坚持|每天|每年|为|把|将|还|也|就|和|与|的"
+    r"今年|一年|到任|到岗|来到|主动|利用|组织|指导|参与|参加|坚持|每天|每年|为|把|将|还|也|就|和|与|的|"
+    r"挂职|现任|任|正|通过|作为|从|回|赴|带|跑|拿|用|从事|负责|获|被|让|给|对"
 )
+# First characters of Uyghur and Kazakh given names written without a surname.
+_MINORITY_FIRST = set("古阿艾买努热吐肉迪帕再沙麦依伊塔巴哈库木")
 _MINORITY_NAME = re.compile(r"[\u4e00-\u9fff]{2,5}·[\u4e00-\u9fff]{2,5}")
 
 
 def _given_name_end(text: str, start: int) -> int:
-    """End of a name of 2 or 3 characters starting at ``start``, or ``start`` if none."""
-    for length in (3, 2):
+    """End of a name of 2 to 4 characters starting at ``start``, or ``start`` if none."""
+    for length in (4, 3, 2):
         end = start + length
         if end <= len(text) and all(_CJK.match(char) for char in text[start:end]):
-            if (
-                length == 3
-                and _AFTER_NAME.match(text, start + 2)
-                and not _AFTER_NAME.match(text, end)
-            ):
+            if length == 4 and text[start] not in _MINORITY_FIRST:
+                continue  # four characters: a transliterated name (古丽娜尔), not 王+three
+            shorter = any(_AFTER_NAME.match(text, start + cut) for cut in range(2, length))
+            if shorter and not _AFTER_NAME.match(text, end):
                 continue
             if end == len(text) or _AFTER_NAME.match(text, end):
                 return end
@@ -380,7 +384,7 @@ def find_abbreviated_provinces(text: str) -> list[Entity]:
     """One-character province names used after a locative marker (在闽, 赴晋)."""
     entities = []
     for match in re.finditer(
-        f"(?<=[在赴来进回返抵入])[{PROVINCE_ABBREVIATIONS}](?=[^\u4e00-\u9fff]|开展|举办|学习|考察|参加|交流|培训|进修|工作)",
+        f"(?<=[在赴来进回返抵入])[{PROVINCE_ABBREVIATIONS}](?=[^\u4e00-\u9fff]|开展|举办|学习|考察|参加|交流|培训|进修|工作|设立|开设|建立|销售|推介|展销|研学)",
         text,
     ):
         entities.append(Entity(match.start(), match.end(), match.group(), "place"))

@@ -83,6 +83,28 @@ def _sentence_starts(clean: str) -> list[int]:
     return starts
 
 
+_HEADING_LINE = re.compile(r"[ \t\u3000\xa0]*([^\n，,。；;！？!?]{2,24})[ \t\u3000\xa0]*\r?\n")
+
+
+def _split_heading(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """【上海】“卫星工厂”开到村口 over a paragraph: a heading line of its own.
+
+    A first line opening with a bracket or bullet, without a comma or full
+    stop and not ending as a sentence ends, followed by lines that read as
+    sentences, is a heading, not the paragraph's first words.
+    """
+    match = _HEADING_LINE.match(text, start, end)
+    if not match or match.end() >= end:
+        return [(start, end)]
+    heading = match.group(1).strip()
+    rest = text[match.end() : end]
+    if heading[-1] in _PARAGRAPH_END or not re.search("[，,。]", rest):
+        return [(start, end)]
+    if not heading.startswith(("【", "[", "■", "●", "◆", "▲")):
+        return [(start, end)]
+    return [(start, match.end() - 1), (match.end(), end)]
+
+
 def paragraphs(text: str) -> Iterator[tuple[int, int, Paragraph]]:
     """Yield ``(raw_start, raw_end, paragraph)`` for each logical paragraph."""
     blocks: list[tuple[int, int]] = []
@@ -91,6 +113,7 @@ def paragraphs(text: str) -> Iterator[tuple[int, int, Paragraph]]:
         blocks.append((position, match.start()))
         position = match.end()
     blocks.append((position, len(text)))
+    blocks = [piece for block in blocks for piece in _split_heading(text, *block)]
 
     start: int | None = None
     for index, (block_start, block_end) in enumerate(blocks):
