@@ -10,19 +10,20 @@ user's scope are 404; read-only roles get 403 on writes.
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from ninja import Field, Header, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from ninja.security import HttpBearer
-from pydantic import create_model
+from pydantic import ConfigDict, create_model
 
 from duikou import policy
 from duikou.core import filetypes
@@ -37,7 +38,9 @@ from duikou.projects.selectors import (
 from duikou.transfer.kinds import ABOUT, KINDS, Column, Kind, Resolver
 from duikou.transfer.selectors import record_list_for_user
 from duikou.transfer.services import Problem, problems_from, row_read
+from duikou.transfer.services import _value_comment as value_comment
 
+from .middleware import server_error
 from .services import TokenExpired, api_token_authenticate
 
 SOURCE = "接口"
@@ -69,14 +72,28 @@ class TokenAuth(HttpBearer):
         return record.user
 
 
+# Tags and operation ids are ASCII, so that a generated client gets importable modules and
+# functions (api.projects.projects_list); the Chinese names are the tags' descriptions and
+# the operations' summaries. The title gives the client its package name (duikou-api-client).
+TAG_DESCRIPTIONS = {
+    **{kind.key: kind.label for kind in KINDS.values()},
+    "values": "指标值：填报、更正，以及提交、审核通过、退回、解锁",
+    "project_documents": "项目文档",
+    "imports": "导入",
+}
+
 api = NinjaAPI(
-    title="对口 Duikou API",
+    title="Duikou API",
     version="1",
-    description="援疆台账与成效数据接口。字段与导入模板一致；金额单位为元。",
+    description="对口（Duikou）援疆台账与成效数据接口。字段与导入模板一致；金额单位为元。"
+    "出错时一律返回 JSON：detail 为中文说明，errors 列出出错的字段（field）及原因（message）。",
     auth=TokenAuth(),
     urls_namespace="api",
     docs_url=None,
     openapi_url="/openapi.json",
+    openapi_extra={
+        "tags": [{"name": name, "description": text} for name, text in TAG_DESCRIPTIONS.items()]
+    },
 )
 
 
@@ -88,8 +105,29 @@ class FieldError(Schema):
 
 
 class Error(Schema):
-    detail: str
-    errors: list[FieldError] = []
+    """Every refusal and failure: a Chinese message and the fields at fault, if any."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "detail": "数据未通过检查",
+                    "errors": [
+                        {
+                            "field": "value",
+                            "column": "数值",
+                            "line": None,
+                            "message": "“abc”不是数字",
+                        }
+                    ],
+                },
+                {"detail": "援疆项目不存在或无权查看", "errors": []},
+            ]
+        }
+    )
+
+    detail: str = Field(description="中文说明")
+    errors: list[FieldError] = Field([], description="出错的字段及原因；与字段无关时为空")
 
 
 # 414: an address longer than the HTTP server takes (gunicorn: 4,094 bytes of request line)
@@ -158,6 +196,16 @@ def _refused(request, exc):
     return _error(request, 422, "数据未通过检查", _field_errors(exc, None))
 
 
+@api.exception_handler(Exception)
+def _failed(request, exc):
+    if isinstance(exc, (SuspiciousOperation, BadRequest, MultiPartParserError)):
+        # A body too large or not readable: Django answers 400 and logs it as a security
+        # event; ApiErrorMiddleware gives the answer the API's shape.
+        raise exc
+    # Anything else no handler above knows is a fault of the server, whatever DEBUG says.
+    return server_error(request, exc)
+
+
 def _field_errors(exc: DjangoValidationError, kind: Kind | None) -> list[dict]:
     problems = (
         problems_from(exc, kind, None) if kind else [Problem(None, "", m) for m in exc.messages]
@@ -180,7 +228,17 @@ def _problem(problem: Problem, kind: Kind | None) -> dict:
 # Schemas from the kinds' columns --------------------------------------------------------
 
 
+# A figure as people write it: a JSON number, or text the importer reads the same way
+# (1.2万, 3亿, 1,200, full-width digits, 4200余): ``transfer.cells.number`` reads both.
+NUMBER_IN = (
+    Annotated[Decimal, Field(ge=Decimal("-1e18"), le=Decimal("1e18"), decimal_places=4)]
+    | Annotated[str, Field(max_length=40, pattern=NO_NUL)]
+)
+
+
 def _in_type(column: Column):
+    if column.type == "number":
+        return NUMBER_IN
     if column.type == "choice":
         return Literal[tuple(column.choices.values)]
     if column.type == "int":
@@ -189,7 +247,7 @@ def _in_type(column: Column):
         return date
     if column.type == "bool":
         return bool
-    if column.type in ("decimal", "number"):
+    if column.type == "decimal":
         return Decimal
     return str
 
@@ -210,8 +268,10 @@ def _field(column: Column, *, required: bool):
     }
     if column.type == "int":
         extra.update(ge=0, le=2_000_000_000)
-    elif column.type in ("decimal", "number"):
+    elif column.type == "decimal":
         extra.update(ge=Decimal("-1e18"), le=Decimal("1e18"), decimal_places=4)
+    elif column.type == "number":
+        extra["examples"] = [12000, "1.2万"]
     elif column.type in ("text", "ref", "region", "org", "amount", "period"):
         extra["pattern"] = NO_NUL
         extra["max_length"] = column.max_length or 2000
@@ -291,15 +351,53 @@ def _get(kind: Kind, user, pk: int):
 
 
 def _read(kind: Kind, payload: dict, user) -> tuple[dict, list[dict]]:
-    raw = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in payload.items()}
+    # A JSON number reaches the cell reader as plain digits (1E+4 is not how a cell reads).
+    raw = {k: (format(v, "f") if isinstance(v, Decimal) else v) for k, v in payload.items()}
     values, problems, _notes = row_read(kind, raw, Resolver(user))
-    return values, [_problem(p, kind) for p in problems]
+    errors = [_problem(p, kind) for p in problems]
+    if kind.key == "values" and not errors:
+        errors = _figure_in_unit(values, raw.get("value"))
+    return values, errors
+
+
+# Units that are themselves a multiple (万元, 亿元, 万人): "1.2万" could mean 1.2 of them or
+# 12,000 of them, so a figure that writes its own 万/亿 without a unit is refused, not guessed.
+MULTIPLE_UNITS = ("万", "亿", "十万", "百万", "千万")
+
+
+def _unit_in_figure(values: dict, given: dict, errors: list[dict]) -> list[dict]:
+    """A unit written in the figure itself ("1.2万吨") that the indicator does not take is
+    the figure's error, not the unit field's (which the client left out)."""
+    number = values.get("value")
+    if not getattr(number, "unit", "") or values.get("unit"):
+        return errors
+    raw = given.get("value")
+    raw = format(raw, "f") if isinstance(raw, Decimal) else raw
+    return [
+        {**e, "field": "value", "column": "数值", "message": f"数值“{raw}”：{e['message']}"}
+        if e["field"] == "unit"
+        else e
+        for e in errors
+    ]
+
+
+def _figure_in_unit(values: dict, raw) -> list[dict]:
+    number, indicator = values.get("value"), values.get("indicator")
+    if number is None or indicator is None or not getattr(number, "multiplied", False):
+        return []
+    if values.get("unit") or number.unit or not indicator.unit.startswith(MULTIPLE_UNITS):
+        return []
+    message = (
+        f"“{raw}”含“万”或“亿”，而指标“{indicator.name_zh}”以“{indicator.unit}”计，"
+        f"不能确定所指数量：请直接写以{indicator.unit}计的数"
+    )
+    return [{"field": "value", "column": "数值", "line": None, "message": message}]
 
 
 def _register(kind: Kind) -> None:
     out, create, patch, page, conflict = _schemas(kind)
     base = f"/{kind.key}"
-    tags = [kind.label]
+    tags = [kind.key]
 
     @api.get(
         base,
@@ -337,7 +435,8 @@ def _register(kind: Kind) -> None:
     )
     def add(request, payload: create):
         _require_writer(request.user)
-        values, errors = _read(kind, payload.dict(exclude_unset=True), request.user)
+        given = payload.dict(exclude_unset=True)
+        values, errors = _read(kind, given, request.user)
         if errors:
             return Status(422, {"detail": "数据未通过检查", "errors": errors})
         owner = kind.values_owner(values)
@@ -347,7 +446,8 @@ def _register(kind: Kind) -> None:
             with transaction.atomic():
                 obj = _create(kind, values, request.user)
         except DjangoValidationError as error:
-            return Status(422, {"detail": "数据未通过检查", "errors": _field_errors(error, kind)})
+            errors = _unit_in_figure(values, given, _field_errors(error, kind))
+            return Status(422, {"detail": "数据未通过检查", "errors": errors})
         return Status(201, kind.api_row(_get(kind, request.user, obj.pk)))
 
     if kind.append_only:
@@ -399,7 +499,8 @@ def _register(kind: Kind) -> None:
                 409, {"detail": error.messages[0], "errors": [], "current": kind.api_row(current)}
             )
         except DjangoValidationError as error:
-            return Status(422, {"detail": "数据未通过检查", "errors": _field_errors(error, kind)})
+            errors = _unit_in_figure(values, given, _field_errors(error, kind))
+            return Status(422, {"detail": "数据未通过检查", "errors": errors})
         obj = _get(kind, request.user, obj.pk)
         response["ETag"] = _etag(obj)
         return Status(200, kind.api_row(obj))
@@ -441,7 +542,9 @@ def _create(kind: Kind, values: dict, user):
             region=values.get("region"),
             unit=values.get("unit") or number.unit or None,
             disaggregation=values.get("disaggregation", ""),
-            comment=values.get("comment", ""),
+            # "约3000" or "4200余" is stored as 3000 or 4200 and said to be approximate, as an
+            # import says it.
+            comment=value_comment(values, number),
             about=next((values[k] for k in ABOUT if values.get(k) is not None), None),
             actor=user,
         )
@@ -474,7 +577,9 @@ def _change(kind: Kind, obj, values: dict, user):
             region=obj.region,
             unit=(values.get("unit") or (number.unit if number is not None else "")) or None,
             disaggregation=obj.disaggregation,
-            comment=values.get("comment", obj.comment),
+            comment=value_comment({"comment": values.get("comment", obj.comment)}, number)
+            if number is not None
+            else values.get("comment", obj.comment),
             version=values.get("version") or obj.version,
             about=next((getattr(obj, k) for k in ABOUT if getattr(obj, f"{k}_id")), None),
             actor=user,
@@ -502,7 +607,7 @@ for _kind in KINDS.values():
 
 # Project documents -----------------------------------------------------------------------
 
-DOCUMENT_TAGS = ["项目文档"]
+DOCUMENT_TAGS = ["project_documents"]
 # What a stored document can be: ``core.filetypes`` decides it at upload.
 DOCUMENT_TYPES = sorted(
     {

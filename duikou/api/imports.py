@@ -22,7 +22,7 @@ from duikou.transfer.services import import_remap, import_start, import_upload
 
 from .api import ERRORS, MAX_ID, _require_writer, api
 
-TAGS = ["导入"]
+TAGS = ["imports"]
 KIND_KEYS = tuple(sorted(KINDS))
 
 

@@ -18,7 +18,7 @@ from duikou.transfer.kinds import KINDS
 
 from .api import ERRORS, MAX_ID, Error, _require_writer, _schemas, api
 
-TAGS = ["指标值审核"]
+TAGS = ["values"]
 VALUE_OUT = _schemas(KINDS["values"])[0]
 
 

@@ -175,13 +175,15 @@ def test_a_sub_command_cannot_move_a_record_into_another_province(client):
 def test_indicator_values_are_saved_through_value_save(client):
     from duikou.results.models import Indicator, Value
 
-    indicator = Indicator.objects.filter(kind="stored", frequency__in=["year", "any"]).first()
+    indicator = Indicator.objects.filter(
+        kind="stored", frequency__in=["year", "any"], unit="人"
+    ).first()
     org = factories.donor_org()
     headers = auth(factories.user())
-    body = {"indicator": indicator.code, "org": org.code, "period": "2025", "value": "1.2万"}
+    body = {"indicator": indicator.code, "org": org.code, "period": "2025", "value": "abc"}
     response = client.post("/api/v1/values", body, content_type="application/json", **headers)
-    assert response.status_code == 422  # value is a number in the API
-    body["value"] = 12000
+    assert response.status_code == 422
+    body["value"] = "1.2万"  # as the field's description says it may be written
     response = client.post("/api/v1/values", body, content_type="application/json", **headers)
     assert response.status_code == 201, response.json()
     assert Value.objects.get(indicator=indicator, org=org).value == 12000
