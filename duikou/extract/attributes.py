@@ -90,6 +90,7 @@ _FILLER_PREFIX = re.compile(
     r"^(?:如今的?|目前|同时|其中|此外|另外|并且?|还|也|当日|据了解|近日|由|推动|使|让|经|"
     r"更|又|且|而|但|最终|随后|此次|首批|今年|去年|近年来)+"
 )
+_ORGANISING = ("组织", "动员", "发动", "带领", "选派", "号召")
 _CAUSATIVE = ("由", "推动", "使", "让", "经", "组织", "指导", "鼓励", "引导", "动员", "发动")
 _NAME_SUFFIXES_PLACE = ("村", "乡", "镇", "县", "市", "州", "区", "社区", "街道")
 
@@ -572,6 +573,8 @@ def _subject_candidates(context: _Context, span: tuple[int, int]) -> list[Entity
         if entity.kind == "org":
             before = clean[max(0, entity.start - 3) : entity.start]
             causative = any(before.endswith(word) for word in _CAUSATIVE)
+            if before.endswith(_ORGANISING) and entity.text.endswith(_TEAM_SUFFIXES):
+                continue  # 组织援疆干部人才捐款: the organiser did it
             strong = entity.text.endswith(_AID_ORG_SUFFIXES)
             if not (
                 strong
@@ -642,6 +645,8 @@ def _stands_for_place(context: _Context, entity: Entity, sentence: tuple[int, in
     """
     if entity.kind != "place" or not is_xinjiang_place(entity.text):
         return False
+    if _BUSINESS_AREA.match(context.paragraph.clean, entity.end):
+        return False
     elsewhere = [
         other
         for other in _place_candidates(context, sentence)
@@ -704,7 +709,10 @@ def _place(
     names = [e for e in _place_candidates(context, sentence) if e.text != subject]
     in_clause = [e for e in names if clause[0] <= e.start < clause[1]]
     if in_clause:
-        return min(in_clause, key=lambda e: abs(e.start - start)).text
+        # 21名来自山西省的书法特长生走进新疆: where they came to, not from.
+        clean = context.paragraph.clean
+        arrived = [e for e in in_clause if not clean.endswith("来自", 0, e.start)]
+        return min(arrived or in_clause, key=lambda e: abs(e.start - start)).text
     standing = [e for e in _standing_places(context, (sentence[0], start)) if e.text != subject]
     if standing and standing[-1].start >= clause[0]:
         return standing[-1].text  # 一二三团新建高标准农田1.5万亩
@@ -716,7 +724,11 @@ def _place(
     later = _place_after(context, clause, [e for e in names if e.start >= clause[1]])
     if later:
         return later
-    if CARRY_PLACE and sentence[0]:
+    home = _home_region(subject)
+    if home:
+        return home
+    if CARRY_PLACE and sentence[0] and not subject.endswith(_WORKPLACE_SUFFIXES):
+        # 玛纳斯县总医院…增幅373%: an institution doing it is where it happened.
         # A place carries through its paragraph until another is named.
         earlier = [
             e
@@ -727,6 +739,20 @@ def _place(
         if earlier:
             return max(earlier, key=lambda entity: entity.end).text
     return scene
+
+
+def _home_region(subject: str) -> str:
+    """阜康市永鑫焦化…年发电1.7亿千瓦时: a company named after its region is there.
+
+    Schools and hospitals doing something are their own place (玛纳斯县总医院…373%).
+    """
+    if not subject or subject.endswith(_WORKPLACE_SUFFIXES):
+        return ""
+    places = find_places(subject)
+    if places and places[0].start == 0 and places[0].end < len(subject):
+        if is_xinjiang_place(places[0].text):
+            return places[0].text
+    return ""
 
 
 def _standing_places(context: _Context, span: tuple[int, int]) -> list[Entity]:
@@ -742,7 +768,12 @@ def _standing_places(context: _Context, span: tuple[int, int]) -> list[Entity]:
         and entity.start not in context.locative
         and (is_xinjiang_place(entity.text) or _is_site(entity))
         and _is_clause_initial(context, entity)
+        and not _BUSINESS_AREA.match(context.paragraph.clean, entity.end)
     ]
+
+
+# 昌吉区域门店: a company's area named after a region, not the region acting.
+_BUSINESS_AREA = re.compile(r"区域|片区|市场|门店|分公司|办事处")
 
 
 _SITE_SUFFIXES = ("产业园", "工业园", "园区", "景区", "展览馆", "民俗村")

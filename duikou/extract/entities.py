@@ -46,7 +46,7 @@ _ORG_SUFFIXES = (
     "分指挥部 指挥部 分指 工作队 工作组 医疗队 服务队 有限责任公司 有限公司 公司 集团 控股 "
     "科技 医院 分院 卫生院 卫生室 学校 中学 小学 大学 学院 幼儿园 中心 妇联 团委 工会 "
     "委员会 政府 管委会 厅 局 协会 商会 合作社 基金会 银行 研究院 研究所 展厅 纪念馆 "
-    "博物馆 会展中心 产业园 工业园 团队 专家组 服务团 干部人才 业务骨干"
+    "博物馆 会展中心 产业园 工业园 焦化 纸业 茶业 化工 矿业 煤业 乳业 建材 教师团队 医疗团队 专家团队 援疆团队 专家组 服务团 干部人才 业务骨干"
 ).split()
 # Suffix hits that are ordinary words (市场, 区域, 乡村, 布局 ...).
 _PLACE_NOT_BEFORE = {
@@ -91,7 +91,9 @@ _MAX_NAME_DEFAULT = 7
 _MAX_ORG_NAME = 16
 
 _PLACE_SUFFIX_RE = re.compile("|".join(_PLACE_SUFFIXES))
-_ORG_SUFFIX_RE = re.compile("|".join(_ORG_SUFFIXES) + "(?!挥|成员)")
+_ORG_SUFFIX_RE = re.compile(
+    "(?:" + "|".join(_ORG_SUFFIXES) + ")(?!挥|成员|有限|股份|集团|公司|工作队|工作组)"
+)
 
 
 @cache

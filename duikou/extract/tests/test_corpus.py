@@ -10,13 +10,16 @@ import pytest
 from duikou.extract import extract
 
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
+# The scores reached before who, where and when were read from sentence
+# structure (indicator 0.983, subject 0.843, place 0.917, period 0.959): no
+# change to the rules may fall below them.
 THRESHOLDS = {
-    "qualifier": 0.90,
-    "change": 0.90,
-    "indicator": 0.85,
-    "place": 0.85,
-    "period": 0.85,
-    "subject": 0.75,
+    "qualifier": 1.0,
+    "change": 1.0,
+    "indicator": 0.983,
+    "place": 0.917,
+    "period": 0.959,
+    "subject": 0.843,
 }
 
 
@@ -36,12 +39,12 @@ def result() -> dict[str, object]:
 
 
 def test_it_finds_the_gold_figures(result: dict[str, object]) -> None:
-    assert result["f1"] >= 0.97
+    assert result["f1"] >= 0.995
 
 
 @pytest.mark.parametrize("name", list(THRESHOLDS))
 def test_its_attributes_agree_with_the_gold(result: dict[str, object], name: str) -> None:
-    assert result["attribute_agreement"][name] >= THRESHOLDS[name]
+    assert result["attribute_agreement"][name] >= THRESHOLDS[name] - 0.0005
 
 
 def test_every_figure_text_is_its_span(result: dict[str, object]) -> None:
