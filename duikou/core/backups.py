@@ -227,7 +227,7 @@ def archive_create(
     started = time.monotonic()
     settings_dict = connections[alias].settings_dict
     engine = engine_of(settings_dict)
-    dest.mkdir(parents=True, exist_ok=True)
+    dest.mkdir(mode=0o700, parents=True, exist_ok=True)
     now = timezone.now()
     final = _archive_name(dest, now)
     partial = final.with_name(final.name + ".part")
@@ -236,10 +236,19 @@ def archive_create(
             dump = Path(scratch) / Path(DATABASE_MEMBER[engine]).name
             tables, applied = _database_dump(alias, dump)
             files: dict[str, dict] = {}
-            with tarfile.open(partial, "w:gz", compresslevel=6, format=tarfile.PAX_FORMAT) as tar:
+            # Only its owner may read it: it holds every account's password hash.
+            out = os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
+            with (
+                out,
+                tarfile.open(
+                    fileobj=out, mode="w:gz", compresslevel=6, format=tarfile.PAX_FORMAT
+                ) as tar,
+            ):
                 files[DATABASE_MEMBER[engine]] = _add_file(tar, dump, DATABASE_MEMBER[engine])
                 for path, name in _media_files(media_root):
-                    files[name] = _add_file(tar, path, name)
+                    added = _add_file(tar, path, name)
+                    if added is not None:  # None: deleted while the backup ran
+                        files[name] = added
                 manifest = {
                     "format": ARCHIVE_FORMAT,
                     "created_at": now.isoformat(),
@@ -254,7 +263,8 @@ def archive_create(
                 info = tarfile.TarInfo(MANIFEST)
                 info.size, info.mtime, info.mode = len(data), int(now.timestamp()), 0o644
                 tar.addfile(info, io.BytesIO(data))
-        archive_verify(path=partial)
+        if archive_verify(path=partial) != manifest:
+            raise CommandError(f"备份“{partial}”读回的清单与写入的不同，备份未完成")
         os.replace(partial, final)
     finally:
         partial.unlink(missing_ok=True)
@@ -454,11 +464,17 @@ class _Hashing:
         return data
 
 
-def _add_file(tar: tarfile.TarFile, path: Path, name: str) -> dict:
+def _add_file(tar: tarfile.TarFile, path: Path, name: str) -> dict | None:
     info = tarfile.TarInfo(name)
-    stat = path.stat()
-    info.size, info.mtime, info.mode = stat.st_size, int(stat.st_mtime), 0o644
-    with open(path, "rb") as handle:
+    try:
+        handle = open(path, "rb")
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise CommandError(f"无法读取文件“{path}”：{error.strerror}") from None
+    with handle:
+        stat = os.fstat(handle.fileno())
+        info.size, info.mtime, info.mode = stat.st_size, int(stat.st_mtime), 0o644
         reader = _Hashing(handle)
         try:
             tar.addfile(info, reader)

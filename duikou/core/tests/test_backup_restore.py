@@ -214,6 +214,7 @@ def test_keep_deletes_the_oldest_backups_and_nothing_else(media, tmp_path):
         (dest / name).write_bytes(b"x")
 
     newest = backup(dest, keep=2)
+    assert newest.stat().st_mode & 0o777 == 0o600  # it holds every password hash
     assert sorted(p.name for p in dest.iterdir()) == sorted(
         [old[1], newest.name, "notes.txt", "duikou-backup-manual.tar.gz"]
     )
