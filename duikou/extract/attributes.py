@@ -125,6 +125,8 @@ class DocumentMemory:
     last_local: tuple[int, Entity] | None = None
     # The person last named, whom 他 / 她 point back to.
     last_person: str = ""
+    # The place the last paragraph with figures ended on.
+    last_place: str = ""
 
     # The paragraph just before the current one when it had no figures, with
     # its names once found.
@@ -180,6 +182,7 @@ _STAFF = re.compile(
     r"[\u4e00-\u9fff]{0,6}?(?:科|部|处|室|组|病区)?(?:副)?"
     r"(?:主任|院长|校长|医生|医师|护士长|护士|教师|老师|科长|部长|处长|组长|专家)"
 )
+_POST = re.compile(r"(?:副)?(?:局长|处长|科长|主任|院长|校长|书记|县长|市长|乡长|镇长|部长|站长)")
 # Names after these are objects or partners, never the actor; after 、 they
 # are members of a list (赴北京、上海等地) and name no single place.
 _OBJECT_MARKERS = "、将把以与和同及跟"
@@ -190,7 +193,9 @@ _MARKERS_LONGEST_FIRST = tuple(sorted(LOCATIVE_MARKERS, key=len, reverse=True))
 
 
 def _locative_marker(clean: str, start: int) -> str:
-    before = clean[max(0, start - 5) : start]
+    before = clean[max(0, start - 6) : start]
+    if before.endswith("了") and before[:-1].endswith(("跑遍", "走遍", "来到", "走进", "深入")):
+        before = before[:-1]  # 跑遍了阿勒泰市7个乡镇
     if not before.endswith(_MARKERS_LONGEST_FIRST):
         return ""
     for marker in _MARKERS_LONGEST_FIRST:
@@ -214,13 +219,20 @@ def _follows_helper_clause(paragraph: Paragraph, entity: Entity) -> bool:
 
 
 def _closes_locative_phrase(paragraph: Paragraph, entity: Entity) -> bool:
-    """在园区所处的幸福社区， : a name ending a clause that opens with 在."""
+    """在园区所处的幸福社区， 在对口支援的四县市投入…: the name a 在…的 phrase ends on."""
     clause_start, clause_end = paragraph.clause_span(entity.start, entity.end)
     clean = paragraph.clean
+    opener = clause_start
+    while opener < entity.start and clean[opener] in "近今年来以目前，,":
+        opener += 1
+    opens = clean.startswith("在", clause_start) or (
+        clean.find("在", clause_start, entity.start) >= 0
+        and entity.start - clean.find("在", clause_start, entity.start) <= 9
+    )
     return (
-        clean.startswith("在", clause_start)
-        and entity.end == clause_end
+        opens
         and clean[entity.start - 1 : entity.start] == "的"
+        and (entity.end == clause_end or entity.start - clean.find("在", clause_start) <= 9)
     )
 
 
@@ -350,6 +362,9 @@ def _assign_roles(context: _Context, entities: list[Entity]) -> None:
             # 八马茶业股份有限公司昌吉区域经理: a branch of the name before it.
             context.sidelined.add(entity.start)
         if entity.kind == "place" and _TITLE.match(clean, entity.end):
+            context.affiliation.add(entity.start)
+        if entity.kind == "org" and _POST.match(clean, entity.end):
+            # 挂职托克逊县文旅局副局长: where the person named works.
             context.affiliation.add(entity.start)
         if _follows_helper_clause(paragraph, entity):
             # 在福建援疆力量的帮助下，玛纳斯县成立了…: the helped place.
@@ -706,13 +721,15 @@ def _place(
     subject: str,
     scene: str = "",
 ) -> str:
-    names = [e for e in _place_candidates(context, sentence) if e.text != subject]
+    clean = context.paragraph.clean
+    found = [e for e in _place_candidates(context, sentence) if e.text != subject]
+    # 来自南京的专家, 21名来自山西省的书法特长生走进新疆: where people came
+    # from is the place only when nothing else is.
+    origins = [e for e in found if clean.endswith("来自", 0, e.start)]
+    names = [e for e in found if e not in origins]
     in_clause = [e for e in names if clause[0] <= e.start < clause[1]]
     if in_clause:
-        # 21名来自山西省的书法特长生走进新疆: where they came to, not from.
-        clean = context.paragraph.clean
-        arrived = [e for e in in_clause if not clean.endswith("来自", 0, e.start)]
-        return min(arrived or in_clause, key=lambda e: abs(e.start - start)).text
+        return min(in_clause, key=lambda e: abs(e.start - start)).text
     standing = [e for e in _standing_places(context, (sentence[0], start)) if e.text != subject]
     if standing and standing[-1].start >= clause[0]:
         return standing[-1].text  # 一二三团新建高标准农田1.5万亩
@@ -738,7 +755,10 @@ def _place(
         ]
         if earlier:
             return max(earlier, key=lambda entity: entity.end).text
-    return scene
+    if scene:
+        return scene
+    in_clause_origins = [e for e in origins if clause[0] <= e.start < clause[1]]
+    return in_clause_origins[0].text if in_clause_origins else ""
 
 
 def _home_region(subject: str) -> str:
@@ -876,7 +896,25 @@ def annotate(
             )
         )
     _changes_take_their_levels(results, sentences, spans, clean)
+    _carry_place_across(results, context, memory)
     return results
+
+
+def _carry_place_across(
+    results: list[Annotated], context: _Context, memory: DocumentMemory
+) -> None:
+    """展销会期间，现场累计接待市民23万人次: a paragraph naming no place and no
+    organisation goes on where the paragraph before it was."""
+    names_a_place = any(name.kind == "place" for name in context.places + context.anaphora) or any(
+        org.kind == "org" for org in context.orgs
+    )
+    if not names_a_place and memory.last_place:
+        for item in results:
+            if not item.place and not item.subject.endswith(_WORKPLACE_SUFFIXES):
+                item.place = memory.last_place
+    placed = [item.place for item in results if item.place]
+    if placed:
+        memory.last_place = placed[-1]
 
 
 _QUOTED_NAME = re.compile(r"[“\"「][^”\"」]{1,20}[”\"」]")

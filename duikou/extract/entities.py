@@ -117,7 +117,7 @@ _ANAPHORA_RE = re.compile(
 # Markers after which a name is where something happens, not who does it.
 LOCATIVE_MARKERS = (
     "在 赴 到 至 于 向 为 给 对 帮扶 帮助 支持 援助 支援 走进 前往 来到 落地 位于 进驻 深入 "
-    "服务 覆盖 惠及 辐射 走出 走向 进入 抵达 奔赴 援建 针对 对口支援 对口援助 来 来自 跑遍 走遍 "
+    "服务 覆盖 惠及 辐射 走出 走向 进入 抵达 奔赴 援建 针对 对口支援 对口援助 来 来自 跑遍 走遍 投入 投向 "
     "遍布 分布在"
 ).split()
 
@@ -275,6 +275,7 @@ def find_orgs(text: str) -> list[Entity]:
 # Teams named by their kind alone, standing as the doer (工作组共有…, 明年，工作队将…).
 _BARE_TEAM_RE = re.compile(
     r"(?<![\u4e00-\u9fff])(?:前方指挥部|指挥部|工作组|工作队|医疗队|专家团队|专家组|专家们|合作社|"
+    r"(?:两地|双方|各方|参展|入驻)企业|"
     r"援疆企业|中央企业|援疆省市|援疆干部人才|援疆教师|援疆医生)"
 )
 # 深圳援疆在园区设立…, 天津援疆在策勒…: a donor acting through its aid.
