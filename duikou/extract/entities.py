@@ -117,7 +117,8 @@ _ANAPHORA_RE = re.compile(
 # Markers after which a name is where something happens, not who does it.
 LOCATIVE_MARKERS = (
     "在 赴 到 至 于 向 为 给 对 帮扶 帮助 支持 援助 支援 走进 前往 来到 落地 位于 进驻 深入 "
-    "服务 覆盖 惠及 辐射 走出 走向 进入 抵达 奔赴 援建 针对 对口支援 对口援助 来 来自 跑遍 走遍 投入 投向 "
+    "服务 覆盖 惠及 辐射 走出 走向 进入 抵达 奔赴 援建 针对 对口支援 对口援助 来 来自 "
+    "跑遍 走遍 投入 投向 "
     "遍布 分布在"
 ).split()
 
