@@ -25,6 +25,7 @@ import tempfile
 import time
 import zlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -187,6 +188,7 @@ DATABASE_MEMBER = {"sqlite": "database/duikou.sqlite3", "postgresql": "database/
 ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 ARCHIVE_FORMAT = 1
 LAST_BACKUP_FILE = "last_backup.json"
+BACKUP_JOB = "core.backup"  # the worker's nightly backup (core/tasks.py)
 _CHUNK = 1024 * 1024
 
 
@@ -399,12 +401,34 @@ def archives_prune(*, dest: Path, keep: int) -> list[Path]:
 
 
 def last_backup() -> dict | None:
-    """The last successful backup on this machine (time, archive, size), for /readyz and
-    metrics; None when none was recorded. Kept in ``VAR_DIR/last_backup.json``."""
+    """The last successful backup, for /readyz and metrics: ``finished_at`` (ISO time),
+    ``archive`` and ``size``, or None when none is known.
+
+    Every backup writes ``VAR_DIR/last_backup.json`` on the machine that made it; the
+    nightly one is also a done ``core.backup`` job, which every node sees in the database.
+    The later of the two is given."""
+    from duikou.jobs.models import Job
+
     try:
-        return json.loads((Path(settings.VAR_DIR) / LAST_BACKUP_FILE).read_text())
+        recorded = json.loads((Path(settings.VAR_DIR) / LAST_BACKUP_FILE).read_text())
     except (FileNotFoundError, ValueError):
-        return None
+        recorded = None
+    job = (
+        Job.objects.filter(kind=BACKUP_JOB, status=Job.Status.DONE, finished_at__isnull=False)
+        .order_by("-finished_at")
+        .values("finished_at", "result")
+        .first()
+    )
+    if job is not None:
+        result = job["result"] or {}
+        from_job = {
+            "finished_at": job["finished_at"].isoformat(),
+            "archive": result.get("archive", ""),
+            "size": result.get("size", 0),
+        }
+        if recorded is None or datetime.fromisoformat(recorded["finished_at"]) < job["finished_at"]:
+            return from_job
+    return recorded
 
 
 def _record_success(result: BackupResult, now) -> None:

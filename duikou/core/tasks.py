@@ -17,7 +17,7 @@ from duikou.jobs.models import Job
 from . import backups
 from .housekeeping import housekeeping_run
 
-BACKUP_JOB = "core.backup"
+BACKUP_JOB = backups.BACKUP_JOB
 CLEANUP_JOB = "core.cleanup"
 BACKUP_FROM_HOUR = 1
 CLEANUP_FROM_HOUR = 3

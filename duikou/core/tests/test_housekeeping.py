@@ -174,3 +174,20 @@ def test_the_daily_backup_writes_an_archive_and_keeps_the_newest(settings, tmp_p
     manifest = backups.archive_verify(path=backups.archives_in(settings.DUIKOU_BACKUP_DIR)[0])
     assert "media/reports/2026/06/综述.docx" in manifest["files"]
     assert backups.last_backup()["archive"] == result["archive"]
+
+
+def test_the_last_backup_is_the_later_of_this_machine_s_record_and_the_nightly_job(settings):
+    assert backups.last_backup() is None
+    (settings.VAR_DIR / backups.LAST_BACKUP_FILE).write_text(
+        '{"finished_at": "2026-06-29T17:05:00+00:00", "archive": "/b/here.tar.gz", "size": 5}'
+    )
+    assert backups.last_backup()["archive"] == "/b/here.tar.gz"
+    Job.objects.create(
+        kind=tasks.BACKUP_JOB,
+        status="done",
+        finished_at=NOW,
+        result={"archive": "/b/nightly.tar.gz", "size": 9},
+    )
+    found = backups.last_backup()
+    assert found["archive"] == "/b/nightly.tar.gz"
+    assert datetime.fromisoformat(found["finished_at"]) == NOW
