@@ -879,6 +879,9 @@ def annotate(
             # 由3.15万立方米提升至5万立方米: the second number keeps the indicator.
             indicator = results[-1].indicator
         indicator = _tidy_indicator(context, clause, indicator)
+        if results and _part_of_previous(context, clause, indicator):
+            # 吸纳就业2.3万人，其中南疆师市1.4万人: the same count, for a part.
+            indicator = results[-1].indicator
         group_indicator = indicator
         subject, scene = _subject(context, sentence, start)
         if not scene and start < first_name:
@@ -917,7 +920,8 @@ def _carry_place_across(
         memory.last_place = placed[-1]
 
 
-_QUOTED_NAME = re.compile(r"[“\"「][^”\"」]{1,20}[”\"」]")
+_QUOTED_RUN = re.compile(r"(?:[“\"「][^”\"」]{1,20}[”\"」][、和]?)+等?")
+_TRAILING_CHANGE = re.compile(r"(?:同比|分别)*(?:下降|增长|增加|提高|提升|上升|减少|降低)了?$")
 _CAMPAIGN_VERB = re.compile(r"(?:举办|开展|组织|启动|举行|实施|推出|打造|策划|承办)$")
 _INDICATOR_FILLERS = re.compile(
     r"各类|各种|各项|(?<=[划办展建成])了|^(?:全年|今年以来|今年|共|牵头)+"
@@ -942,8 +946,9 @@ def _tidy_indicator(context: _Context, clause: tuple[int, int], indicator: str) 
             text = text[at + len(name.text) :]
         elif name.kind == "place" and text[at - 1 : at] in ("在", "于") and at:
             text = text[: at - 1] + text[at + len(name.text) :]
+    text = _INDICATOR_FILLERS.sub("", text)
     # A campaign's name before what it counts (“辽塔春风”专场招聘会), not a name counted.
-    text = _QUOTED_NAME.sub(
+    text = _QUOTED_RUN.sub(
         lambda m: (
             ""
             if m.end() < len(text) and (not m.start() or _CAMPAIGN_VERB.search(text, 0, m.start()))
@@ -951,9 +956,19 @@ def _tidy_indicator(context: _Context, clause: tuple[int, int], indicator: str) 
         ),
         text,
     )
-    text = _INDICATOR_FILLERS.sub("", text)
+    # 转往疆外就医的患者数量下降: what changed, without the change.
+    text = _TRAILING_CHANGE.sub("", text)
     text = text.lstrip("的、，,")
     return text if len(text) >= 2 else indicator
+
+
+def _part_of_previous(context: _Context, clause: tuple[int, int], indicator: str) -> bool:
+    if not context.paragraph.clean.startswith("其中", clause[0]):
+        return False
+    rest = indicator.removeprefix("其中")
+    return not rest or any(
+        name.text == rest for name in context.places if clause[0] <= name.start < clause[1]
+    )
 
 
 _CHANGE_PHRASE = re.compile(
@@ -981,12 +996,20 @@ def _changes_take_their_levels(
             index += 1
             continue
         run = [index]
-        while (
-            run[-1] + 1 < len(results)
-            and results[run[-1] + 1].change
-            and _CHANGE_PHRASE.match(results[run[-1] + 1].indicator)
-            and clean[spans[run[-1]][1] : spans[run[-1] + 1][0]] in ("、", "和", "及", "，", ",")
-        ):
+        while run[-1] + 1 < len(results):
+            following = results[run[-1] + 1]
+            between = clean[spans[run[-1]][1] : spans[run[-1] + 1][0]]
+            listed = between in ("、", "和", "及") and following.indicator in (
+                item.indicator,
+                "",
+            )
+            changed = (
+                following.change
+                and _CHANGE_PHRASE.match(following.indicator)
+                and between in ("、", "和", "及", "，", ",")
+            )
+            if not (listed or changed):
+                break
             run.append(run[-1] + 1)
         levels = [j for j in range(index) if not results[j].change and results[j].indicator]
         same_sentence = [j for j in levels if sentences[j] == sentences[index]]
