@@ -232,10 +232,17 @@ def _table(document, table: Table, widths_mm: list[float] | None = None) -> None
     trpr.append(repeat)
     for cell, text in zip(head.cells, table.header, strict=True):
         _cell(cell, text, bold=True)
+    # A column of figures is right-aligned throughout, its "—" (no figure) included.
+    figures = {i for row in table.rows for i, text in enumerate(row) if NUMERIC.fullmatch(text)}
     for n, row in enumerate(table.rows):
-        cells = grid.add_row().cells
+        added = grid.add_row()
+        # a row stays on one page, as in the PDF (w:cantSplit)
+        added._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        cells = added.cells
         for i, (cell, text) in enumerate(zip(cells, row, strict=True)):
-            numeric = i > 0 and NUMERIC.fullmatch(text) is not None
+            numeric = i > 0 and (
+                NUMERIC.fullmatch(text) is not None or (i in figures and text == "—")
+            )
             _cell(
                 cell,
                 text,
@@ -308,7 +315,8 @@ def summary_docx(context: SummaryContext) -> bytes:
         picture.add_run().add_picture(io.BytesIO(chart_png(context.chart)), width=Mm(150))
         document.add_paragraph(context.chart.title, style="表题")
     _page_break(document)
-    _table(document, sources_table(context.entries), [10, 26, 46, 24, 12, 38])
+    # 序号, 记录数 and 出处 (正文·台账记录) on one line; codes, one a line, unbroken
+    _table(document, sources_table(context.entries), [12, 25, 34, 28, 15, 42])
     document.add_paragraph(f"生成时间：{context.generated_at:%Y-%m-%d %H:%M}", style="表注")
     buffer = io.BytesIO()
     document.save(buffer)

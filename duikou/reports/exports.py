@@ -15,7 +15,7 @@ from duikou.transfer.safe import (
     write_cell,
     write_row,
 )
-from duikou.transfer.sheets import fit_width, print_setup
+from duikou.transfer.sheets import fit_width, print_setup, text_width, wrapped_height
 
 from .selectors import ComplianceRow, DispatchSheet
 
@@ -43,6 +43,9 @@ def compliance_csv(rows: list[ComplianceRow]) -> str:
     return buffer.getvalue()
 
 
+COUNTED_CHECKS = {"behind_schedule", "deals_stuck"}  # 数值 is a number of records
+
+
 def compliance_xlsx(rows: list[ComplianceRow], *, year: int, scope: str) -> bytes:
     """The checks as a workbook to print: a title row, the header frozen and repeated, 数值
     a number, the offending records one per line in the last column."""
@@ -54,6 +57,7 @@ def compliance_xlsx(rows: list[ComplianceRow], *, year: int, scope: str) -> byte
     )
     cell = book.add_format({"border": 1, "valign": "top", "text_wrap": True})
     number = book.add_format({"border": 1, "valign": "top", "num_format": "0.00"})
+    count = book.add_format({"border": 1, "valign": "top", "num_format": "0"})
     failed = book.add_format({"border": 1, "valign": "top", "font_color": "#B03A2E"})
     ws = book.add_worksheet("合规检查")
     heading = f"{scope}{year}年度援疆资金合规检查"
@@ -62,16 +66,25 @@ def compliance_xlsx(rows: list[ComplianceRow], *, year: int, scope: str) -> byte
     ws.set_row(0, 28)
     write_row(ws, 1, 0, COMPLIANCE_HEADER, head)
     texts: list[list] = [[h] for h in COMPLIANCE_HEADER]
+    lines = []
     for n, row in enumerate(rows, start=2):
         offenders = "\n".join(f"{r.code} {r.name}：{r.detail}" for r in row.records)
         line = [row.province, row.year, row.check_label, row.value, row.value_text]
         line += [row.standard, row.verdict, offenders]
+        # shares and amounts to two places; counts of projects and deals whole
+        figure = count if row.check in COUNTED_CHECKS else number
         for i, value in enumerate(line):
-            fmt = number if i == 3 else failed if i == 6 and row.ok is False else cell
+            fmt = figure if i == 3 else failed if i == 6 and row.ok is False else cell
             write_cell(ws, n, i, value, fmt)
             texts[i].append(value)
-    for i, minimum in enumerate((10, 6, 16, 8, 24, 16, 8, 40)):
-        ws.set_column(i, i, fit_width(texts[i], minimum))
+        lines.append(line)
+    widths = [fit_width(texts[i], m) for i, m in enumerate((10, 6, 16, 8, 24, 16, 8, 40))]
+    for i, width in enumerate(widths):
+        ws.set_column(i, i, width)
+    for n, line in enumerate(lines, start=2):
+        height = wrapped_height(line, widths)
+        if height:
+            ws.set_row(n, height)
     print_setup(ws, title=heading, header_rows=(0, 1), columns=columns, last_row=len(rows) + 1)
     book.close()
     return buffer.getvalue()
@@ -94,6 +107,12 @@ DISPATCH_COLUMNS = [
     ("存在问题", 30),
 ]
 DISPATCH_HEADER = [name for name, _ in DISPATCH_COLUMNS]
+# A header wider than its column wraps before its unit, "累计下达" over "（万元）", rather
+# than wherever the line runs out (which leaves a "）" alone on the second line).
+DISPATCH_HEADER_CELLS = [
+    name if text_width(name) + 1 <= width else name.replace("（", "\n（", 1)
+    for name, width in DISPATCH_COLUMNS
+]
 HEADER_ROW = 2  # row 0 the title, row 1 what the sheet counts, row 2 the header
 
 
@@ -141,7 +160,7 @@ def dispatch_xlsx(sheets: list[DispatchSheet]) -> bytes:
             f"反映问题{len(sheet.problems)}个；资金单位：万元",
             lead,
         )
-        write_row(ws, HEADER_ROW, 0, DISPATCH_HEADER, head)
+        write_row(ws, HEADER_ROW, 0, DISPATCH_HEADER_CELLS, head)
         ws.set_row(HEADER_ROW, 32)
         texts: list[list[str]] = [[h] for h in DISPATCH_HEADER]
         for n, line in enumerate(sheet.lines, start=HEADER_ROW + 1):
@@ -178,9 +197,14 @@ def dispatch_xlsx(sheets: list[DispatchSheet]) -> bytes:
         if not sheet.missing:
             write_cell(ws, row + 2, 0, "无", cell)
         last_row = row + 1 + max(1, len(sheet.missing))
+        widths = []
         for i, (_, minimum) in enumerate(DISPATCH_COLUMNS):
-            width = fit_width(texts[i], minimum) if i in (0, 2, 3, 11) else minimum
-            ws.set_column(i, i, width)
+            widths.append(fit_width(texts[i], minimum) if i in (0, 2, 3, 11) else minimum)
+            ws.set_column(i, i, widths[i])
+        for n, line in enumerate(sheet.lines, start=HEADER_ROW + 1):
+            height = wrapped_height([line.name, line.problems], [widths[1], widths[12]])
+            if height:
+                ws.set_row(n, height)
         print_setup(
             ws,
             title=heading,

@@ -61,6 +61,7 @@ figcaption { font-family: "{sans}"; font-size: 14pt; text-align: center; }
 tr { break-inside: avoid; }
 .sources { table-layout: fixed; font-size: 9pt; line-height: 12pt; }
 .sources td:nth-child(2) { white-space: nowrap; }
+.sources td:nth-child(6) { white-space: pre-line; }
 """
 
 
@@ -71,7 +72,7 @@ def _css() -> str:
     return css
 
 
-SOURCE_WIDTHS = (6, 15, 30, 15, 6, 28)  # percent of the type area, for 附件2
+SOURCE_WIDTHS = (6, 15, 29, 15, 7, 28)  # percent of the type area, for 附件2
 
 
 def _table(table: Table, css_class: str = "") -> str:
@@ -81,10 +82,12 @@ def _table(table: Table, css_class: str = "") -> str:
         widths = "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in SOURCE_WIDTHS)
         widths += "</colgroup>"
     rows = []
+    # A column of figures is right-aligned throughout, its "—" (no figure) included.
+    figures = {i for row in table.rows for i, c in enumerate(row) if c[:1].isdigit()}
     for n, row in enumerate(table.rows):
         cells = "".join(
             f'<td class="number">{escape(c)}</td>'
-            if i > 0 and c[:1].isdigit() and css_class != "sources"
+            if i > 0 and css_class != "sources" and (c[:1].isdigit() or (i in figures and c == "—"))
             else f"<td>{escape(c)}</td>"
             for i, c in enumerate(row)
         )

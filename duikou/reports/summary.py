@@ -7,6 +7,7 @@ records or values it came from, for the appendix.
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -84,7 +85,8 @@ class FigureEntry:
 
     @property
     def record_count(self) -> int:
-        return len(self.sources)
+        """Records behind the figure: a deal reporting jobs twice in a year is one record."""
+        return len({row.code for row in self.sources})
 
 
 @dataclass
@@ -730,6 +732,14 @@ SOURCE_HEADER = ["序号", "数字", "统计口径", "出处", "记录数", "记
 CODES_SHOWN = 6
 
 
+def _record_name(row: EvidenceRow) -> str:
+    """How 附件2 names a record: its code; a record that has none (an indicator value, a
+    target, a batch; ``指标值#4`` inside) by what it is and its date."""
+    if "#" not in row.code:
+        return row.code
+    return f"{row.label}（{_day(row.day)}）" if row.day else row.label
+
+
 def sources_table(entries: list[FigureEntry]) -> Table:
     """附件2: each figure, what it counts, how many records and which."""
     rows = []
@@ -737,13 +747,16 @@ def sources_table(entries: list[FigureEntry]) -> Table:
         kind = entry.source_kind
         if entry.note:
             kind = f"{kind}（{entry.note}）"
-        codes = []
+        codes: dict[str, str] = {}
         for row in entry.sources:
-            if row.code not in codes:
-                codes.append(row.code)
-        shown = "、".join(codes[:CODES_SHOWN])
-        if len(codes) > CODES_SHOWN:
-            shown += f"等{len(codes)}条"
+            codes.setdefault(row.code, _record_name(row))
+        # Records without a code that read alike (five doctors on one visit) share a line.
+        alike = Counter(codes.values())
+        names = [f"{name}，共{n}条" if n > 1 else name for name, n in sorted(alike.items())]
+        # One code a line, in order: a code never breaks at its hyphens in a narrow column.
+        shown = "\n".join(names[:CODES_SHOWN])
+        if len(names) > CODES_SHOWN:
+            shown += f"\n等{len(codes)}条"
         rows.append(
             [
                 str(entry.number),
@@ -759,5 +772,6 @@ def sources_table(entries: list[FigureEntry]) -> Table:
         SOURCE_HEADER,
         rows,
         "记录编号为台账中项目、招商项目、活动等记录的编号，可在平台中按编号查到原始记录；"
+        "没有编号的记录（填报的指标值、目标、批次）写明其单位或名称和日期；"
         "“计算”为由台账数字推算所得。",
     )

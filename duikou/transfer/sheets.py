@@ -50,6 +50,19 @@ def fit_width(values: Iterable, minimum: float = 8, maximum: float = MAX_WIDTH) 
     return max(minimum, min(maximum, widest + 2))
 
 
+def wrapped_height(values: Iterable, widths: Iterable[float], line: float = 15) -> float | None:
+    """The height (points) of a row whose wrapped cells hold ``values`` in columns of
+    ``widths``; None for a row of one line. Set explicitly: LibreOffice does not fit a
+    row's height to wrapped text when it opens an .xlsx, and a cut-off line prints cut."""
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        if isinstance(value, str) and value:
+            room = max(1.0, width - 1)
+            count = sum(max(1, math.ceil(text_width(part) / room)) for part in value.split("\n"))
+            lines = max(lines, count)
+    return lines * line if lines > 1 else None
+
+
 class Widths:
     """Column widths measured while rows are written (a streamed export cannot look back)."""
 

@@ -262,6 +262,22 @@ def test_the_compliance_workbook_prints_with_its_title_and_numbers(client, demo)
     values = [r[3] for r in ws.iter_rows(min_row=3, values_only=True)]
     assert values and all(v is None or isinstance(v, (int, float)) for v in values)
     widths_fit(ws, header_row=2)
+    for row in ws.iter_rows(min_row=3):
+        # counts of projects and deals print whole ("3", not "3.00"); shares to two places
+        expected = "0" if row[2].value in ("项目进度滞后", "招商项目停滞") else "0.00"
+        assert row[3].number_format == expected, (row[2].value, row[3].number_format)
+        # a row of several offenders is as tall as its lines: LibreOffice would cut them off
+        offenders = (row[7].value or "").count("\n") + 1
+        if offenders > 1:
+            assert ws.row_dimensions[row[0].row].height >= 15 * offenders, row[0].row
+
+
+def test_the_dispatch_header_wraps_before_its_units():
+    from duikou.reports.exports import DISPATCH_HEADER_CELLS
+
+    assert "累计下达\n（万元）" in DISPATCH_HEADER_CELLS
+    assert "进度差\n（百分点）" in DISPATCH_HEADER_CELLS
+    assert "项目名称" in DISPATCH_HEADER_CELLS
 
 
 def test_reference_list_exports_print_too(client, demo):
