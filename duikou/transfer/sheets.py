@@ -50,9 +50,10 @@ def fit_width(values: Iterable, minimum: float = 8, maximum: float = MAX_WIDTH) 
     return max(minimum, min(maximum, widest + 2))
 
 
-def wrapped_height(values: Iterable, widths: Iterable[float], line: float = 15) -> float | None:
+def wrapped_height(values: Iterable, widths: Iterable[float], line: float = 16.5) -> float | None:
     """The height (points) of a row whose wrapped cells hold ``values`` in columns of
-    ``widths``; None for a row of one line. Set explicitly: LibreOffice does not fit a
+    ``widths`` (a line of 11-point Chinese text takes about 16.5 points, more than the 15 of
+    a Latin line); None for a row of one line. Set explicitly: LibreOffice does not fit a
     row's height to wrapped text when it opens an .xlsx, and a cut-off line prints cut."""
     lines = 1
     for value, width in zip(values, widths, strict=False):
