@@ -127,6 +127,9 @@ class DocumentMemory:
     last_person: str = ""
     # The place the last paragraph with figures ended on.
     last_place: str = ""
+    # What the last numbered heading named.
+    heading_place: str = ""
+    heading_period: str = ""
 
     # The paragraph just before the current one when it had no figures, with
     # its names once found.
@@ -138,6 +141,21 @@ class DocumentMemory:
         self.position += 1
         self.unread.append((self.position, paragraph.clean))
         self.previous, self.previous_context = paragraph, None
+        if _HEADING.match(paragraph.clean):
+            self.heading(paragraph.clean)
+
+    def heading(self, clean: str) -> None:
+        """一、阿克苏地区主要指标（截至2025年10月底）: a heading sets the place and
+        period of the lines under it, until the next heading."""
+        places = [
+            place
+            for place in find_places(clean)
+            if is_xinjiang_place(place.text) or place.text.endswith(("团", "师"))
+        ]
+        times = [time for time in find_times(clean) if time.scope not in ("base", "every")]
+        self.heading_place = places[-1].text if places else ""
+        self.heading_period = times[-1].text if times else ""
+        self.last_place = self.heading_place
 
     def scene(self) -> str:
         """The last place the previous paragraph put something in, or ``""``.
@@ -166,6 +184,11 @@ class DocumentMemory:
         return found[1] if found else None
 
 
+# 一、综合  （二）分师市情况  3. 就业: numbered headings, short and without a full stop.
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、])"
+    r"[^。！？!?]{1,40}$"
+)
 # 成为, 作为, 达到: 为/到 inside a verb are no place markers.
 _MARKER_NOT_AFTER = {"为": "成作认称改转更视定评列升", "到": "达得受看感做找遇想听提升增降"}
 _HELPER = re.compile(
@@ -915,6 +938,11 @@ def _carry_place_across(
         for item in results:
             if not item.place and not item.subject.endswith(_WORKPLACE_SUFFIXES):
                 item.place = memory.last_place
+    for item in results:
+        if not item.place and memory.heading_place:
+            item.place = memory.heading_place
+        if not item.period and memory.heading_period and not _OWN_PERIOD.match(item.indicator):
+            item.period = memory.heading_period
     placed = [item.place for item in results if item.place]
     if placed:
         memory.last_place = placed[-1]
