@@ -188,7 +188,9 @@ def test_a_tampered_or_damaged_archive_is_refused_and_nothing_changes(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_restore_refuses_another_migration_state_unless_told(ledger, media, tmp_path):
+def test_restore_refuses_another_migration_state_unless_told_and_another_engine(
+    ledger, media, tmp_path
+):
     archive = backup(tmp_path / "backups")
 
     def older(name, data, manifest):
@@ -203,6 +205,17 @@ def test_restore_refuses_another_migration_state_unless_told(ledger, media, tmp_
 
     call_command("restore", str(other), yes=True, other_migrations=True, stdout=StringIO())
     assert Project.objects.count() == 1
+
+    def other_engine(name, data, manifest):
+        if name.startswith("database/"):  # once: the change is called for every member
+            manifest["engine"] = {"sqlite": "postgresql", "postgresql": "sqlite"}[
+                manifest["engine"]
+            ]
+        return data
+
+    foreign = rewrite(archive, tmp_path / "foreign.tar.gz", other_engine)
+    with pytest.raises(CommandError, match=r"该备份来自.*数据库，当前数据库是"):
+        call_command("restore", str(foreign), yes=True)
 
 
 @pytest.mark.django_db(transaction=True)
