@@ -23,7 +23,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 from ninja.security import HttpBearer
-from pydantic import ConfigDict, create_model
+from pydantic import ConfigDict, PlainValidator, WithJsonSchema, create_model
+from pydantic_core import PydanticCustomError
 
 from duikou import policy
 from duikou.core import filetypes
@@ -40,6 +41,7 @@ from duikou.transfer.selectors import record_list_for_user
 from duikou.transfer.services import Problem, problems_from, row_read
 from duikou.transfer.services import _value_comment as value_comment
 
+from .errors import validation_message
 from .middleware import server_error
 from .services import TokenExpired, api_token_authenticate
 
@@ -144,7 +146,7 @@ def _invalid_request(request, exc):
     errors = [
         {
             "field": _field_path(e.get("loc", [])),
-            "message": e.get("msg", ""),
+            "message": validation_message(e),
         }
         for e in exc.errors
     ]
@@ -228,12 +230,26 @@ def _problem(problem: Problem, kind: Kind | None) -> dict:
 # Schemas from the kinds' columns --------------------------------------------------------
 
 
-# A figure as people write it: a JSON number, or text the importer reads the same way
-# (1.2万, 3亿, 1,200, full-width digits, 4200余): ``transfer.cells.number`` reads both.
-NUMBER_IN = (
-    Annotated[Decimal, Field(ge=Decimal("-1e18"), le=Decimal("1e18"), decimal_places=4)]
-    | Annotated[str, Field(max_length=40, pattern=NO_NUL)]
-)
+def _figure(raw):
+    """A JSON number, or a text for ``transfer.cells.number`` to read as the importer reads
+    a cell (1.2万, 3亿, 1,200, full-width digits, 4200余); one error, at the field, if neither."""
+    if isinstance(raw, str):
+        if len(raw) > 40:
+            raise PydanticCustomError("figure", "不能超过40个字")
+        return raw
+    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+        number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        if not number.is_finite() or abs(number) > Decimal("1e18"):
+            raise PydanticCustomError("figure", "数值超出范围")
+        return number
+    raise PydanticCustomError("figure", "应为数字，或“1.2万”这样的文字")
+
+
+NUMBER_IN = Annotated[
+    Decimal | str,
+    PlainValidator(_figure),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "maxLength": 40}]}),
+]
 
 
 def _in_type(column: Column):
@@ -538,7 +554,7 @@ def _create(kind: Kind, values: dict, user):
             indicator=values["indicator"],
             org=values["org"],
             period=values["period"],
-            value=number.value,
+            value=_exact(number.value),
             region=values.get("region"),
             unit=values.get("unit") or number.unit or None,
             disaggregation=values.get("disaggregation", ""),
@@ -573,7 +589,7 @@ def _change(kind: Kind, obj, values: dict, user):
             indicator=obj.indicator,
             org=obj.org,
             period=Period(obj.period_start, obj.period_end),
-            value=number.value if number is not None else obj.value,
+            value=_exact(number.value) if number is not None else obj.value,
             region=obj.region,
             unit=(values.get("unit") or (number.unit if number is not None else "")) or None,
             disaggregation=obj.disaggregation,
@@ -593,6 +609,13 @@ def _change(kind: Kind, obj, values: dict, user):
     if not changes:
         return obj
     return kind.update(obj, changes, actor=user, source=SOURCE)
+
+
+def _exact(number: Decimal) -> Decimal:
+    """1.23456万 is read as 12345.60000: the same number without the trailing zeros, which
+    the column would count as decimal places (no rounding: ``normalize`` would round)."""
+    text = format(number, "f")
+    return Decimal(text.rstrip("0").rstrip(".")) if "." in text else number
 
 
 def _differs(new, old) -> bool:

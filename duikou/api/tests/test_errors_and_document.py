@@ -164,6 +164,9 @@ def _post_value(client, indicator, org, value, headers, **more):
         ("人", "1.2万人", Decimal("12000")),
         ("元", 12000, Decimal("12000")),
         ("元", "12000.5", Decimal("12000.5")),
+        ("元", 0.1, Decimal("0.1")),
+        ("人", "1.23456万", Decimal("12345.6")),
+        ("人", " 1 200 ", Decimal("1200")),
     ],
 )
 def test_a_figure_is_read_as_the_importer_reads_it(client, unit, written, stored):
@@ -191,6 +194,49 @@ def test_a_figure_that_cannot_be_read_is_refused_naming_the_field_and_the_text(c
     if written:
         assert written in errors[0]["message"]
     assert not Value.objects.filter(indicator=indicator, org=org).exists()
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("0.00001", "小数超过4位"),
+        ("99999999999999万亿", "数值过大"),
+        (1e30, "数值超出范围"),
+        (True, "应为数字"),
+        ({"n": 1}, "应为数字"),
+        ("1" * 41, "不能超过40个字"),
+        ("85%", "“85%”：单位“%”"),
+        ("1.2万元", "“1.2万元”：单位“元”"),
+    ],
+)
+def test_a_figure_that_cannot_be_stored_as_meant_is_refused_never_rounded(client, written, said):
+    indicator, org = _indicator("人"), factories.donor_org()
+    body = assert_error_shape(_post_value(client, indicator, org, written, auth()), 422)
+    (error,) = body["errors"]
+    assert error["field"] == "value"
+    assert said in error["message"], error["message"]
+    assert not Value.objects.filter(indicator=indicator, org=org).exists()
+
+
+def test_what_the_schemas_refuse_is_said_in_chinese(client):
+    headers = auth()
+    body = assert_error_shape(client.get("/api/v1/projects?limit=abc&year=1", **headers), 422)
+    assert {e["field"]: e["message"] for e in body["errors"]} == {
+        "limit": "应为整数",
+        "year": "不能小于1900",
+    }
+    response = client.post(
+        "/api/v1/value_states",
+        {"action": "sign", "items": [{"id": 0}]},
+        content_type="application/json",
+        **headers,
+    )
+    body = assert_error_shape(response, 422)
+    assert {e["field"]: e["message"] for e in body["errors"]} == {
+        "action": "应为以下之一：submit、approve、return、unlock",
+        "items.0.id": "不能小于1",
+        "items.0.version": "必填",
+    }
 
 
 def test_a_figure_with_wan_for_an_indicator_counted_in_wan_is_refused_not_guessed(client):
@@ -272,7 +318,7 @@ def test_the_title_gives_an_installable_package_name(document):
 
 def test_the_value_field_documents_numbers_and_chinese_units(document):
     schema = document["components"]["schemas"]["ValuesIn"]["properties"]["value"]
-    kinds = {s.get("type") for s in schema["anyOf"]}
+    kinds = {s["type"] for s in schema["anyOf"]}
     assert {"number", "string"} <= kinds
     assert "1.2万" in schema["examples"]
     assert "可写 1.2万" in schema["description"]
