@@ -40,7 +40,11 @@ def chart_png(chart: Chart, *, width: float = 6.4, height: float = 3.4) -> bytes
     )
     labels = [c.replace("福建援疆", "").replace("援疆", "") or c for c in chart.categories]
     axes.set_xticklabels(labels, fontproperties=small, rotation=20, ha="right")
-    axes.set_ylabel(chart.unit, fontproperties=font)
+    # The unit across, above the axis ("单位：万元"), as Chinese charts print it, not turned
+    # on its side.
+    axes.text(
+        0, 1.02, f"单位：{chart.unit}", transform=axes.transAxes, ha="right", fontproperties=font
+    )
     # Figures as officials write them, 12,500 or 3.5, never 1e6 or an offset above the axis.
     axes.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
     axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: axis_figure(v)))

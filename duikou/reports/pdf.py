@@ -72,7 +72,7 @@ def _css() -> str:
     return css
 
 
-SOURCE_WIDTHS = (6, 15, 29, 15, 7, 28)  # percent of the type area, for 附件2
+SOURCE_WIDTHS = (6, 15, 28, 15, 8, 28)  # percent of the type area, for 附件2
 
 
 def _table(table: Table, css_class: str = "") -> str:
