@@ -39,7 +39,15 @@ def assert_error_shape(response, status: int) -> dict:
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/v1/nope", "/api/nope", "/api/", "/api/v2/projects", "/api/v1/projects/1/nope"]
+    "path",
+    [
+        "/api/v1/nope",
+        "/api/nope",
+        "/api/",
+        "/api/v1/",
+        "/api/v2/projects",
+        "/api/v1/projects/1/nope",
+    ],
 )
 def test_an_unknown_address_under_api_answers_404_in_json(client, path):
     body = assert_error_shape(client.get(path, **auth()), 404)
