@@ -200,6 +200,7 @@ _TITLE = re.compile(
 # Institutions that are workplaces, and the staff titles that follow them.
 _WORKPLACE_SUFFIXES = (
     "医院", "分院", "卫生院", "学校", "中学", "小学", "大学", "学院", "幼儿园", "中心",
+    "博物馆", "纪念馆", "展厅", "图书馆", "文化馆",
 )  # fmt: skip
 _STAFF = re.compile(
     r"[\u4e00-\u9fff]{0,6}?(?:科|部|处|室|组|病区)?(?:副)?"
@@ -586,7 +587,10 @@ def _heads_relative_clause(context: _Context, entity: Entity) -> bool:
 
 
 _RELATIVE_OPENERS = ("由", "位于", "地处", "坐落")
-_ACTOR_SUFFIXES = ("公司", "集团", "企业", "控股", "科技")
+# 该公司 and 该校 act; 该村 and 该中心 say where.
+_ACTOR_SUFFIXES = (
+    "公司", "集团", "企业", "控股", "科技", "校", "学校", "中学", "小学", "医院", "院",
+)  # fmt: skip
 
 
 def _subject_candidates(context: _Context, span: tuple[int, int]) -> list[Entity]:

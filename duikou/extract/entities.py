@@ -33,7 +33,12 @@ XINJIANG_SHORT_FORMS = (
 DONOR_CITIES = (
     "深圳 宁波 杭州 温州 嘉兴 湖州 绍兴 金华 台州 南京 苏州 无锡 常州 徐州 南通 扬州 泰州 "
     "福州 厦门 泉州 漳州 三明 莆田 南平 龙岩 宁德 大连 沈阳 长春 哈尔滨 大庆 广州 珠海 东莞 "
-    "佛山 惠州 中山 青岛 济南 烟台 潍坊 武汉 长沙 合肥 郑州 南昌 太原 石家庄"
+    "佛山 惠州 中山 青岛 济南 烟台 潍坊 武汉 长沙 合肥 郑州 南昌 太原 石家庄 "
+    "芜湖 蚌埠 安庆 马鞍山 宜昌 襄阳 荆州 黄石 十堰 孝感 九江 赣州 景德镇 吉安 上饶 唐山 保定 "
+    "邯郸 邢台 沧州 廊坊 承德 张家口 秦皇岛 衡水 株洲 湘潭 岳阳 常德 衡阳 郴州 洛阳 开封 新乡 "
+    "焦作 许昌 安阳 南阳 信阳 周口 商丘 淄博 枣庄 东营 威海 日照 临沂 德州 聊城 济宁 泰安 锦州 "
+    "鞍山 抚顺 丹东 营口 盘锦 铁岭 四平 通化 松原 齐齐哈尔 牡丹江 佳木斯 晋城 长治 大同 阳泉 "
+    "临汾 运城 汕头 韶关 江门 湛江 肇庆 梅州 连云港 淮安 盐城 镇江 宿迁 舟山 丽水 衢州"
 ).split()
 # One-character province names, recognised only right after 在/赴/来/进 ...
 PROVINCE_ABBREVIATIONS = "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川蜀黔贵滇陕甘陇青宁藏桂"
@@ -118,7 +123,7 @@ _ANAPHORA_RE = re.compile(
 LOCATIVE_MARKERS = (
     "在 赴 到 至 于 向 为 给 对 帮扶 帮助 支持 援助 支援 走进 前往 来到 落地 位于 进驻 深入 "
     "服务 覆盖 惠及 辐射 走出 走向 进入 抵达 奔赴 援建 针对 对口支援 对口援助 来 来自 "
-    "跑遍 走遍 投入 投向 "
+    "跑遍 走遍 投入 投向 扎根 驻扎 "
     "遍布 分布在"
 ).split()
 
@@ -223,7 +228,7 @@ def _join_lists(text: str, places: list[Entity]) -> list[Entity]:
 
 # Before a bare 和田 or 于田 these leave 和/于 a place's first character; after
 # any other character they read as "and"/"in" (技术指导和田间管理, 用于田间).
-_BEFORE_BARE_NAME = set('在赴到至向从自往、与及同，,；;：:。！？（(“"《')
+_BEFORE_BARE_NAME = set('在赴到至向从自往来进、与及同，,；;：:。！？（(“"《')
 
 
 def _conjunction_reading(text: str, start: int, end: int) -> bool:
