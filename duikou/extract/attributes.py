@@ -338,6 +338,9 @@ def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
         if any(place.end == entity.start for place in all_places):
             continue  # 阜康本地文物: "local" to the name just written, no new role.
         referent = _resolve_anaphora(entity, visible, memory)
+        if entity.text.startswith("全") and entity.text[1:] in _WHOLE_AREAS and referent is None:
+            # 全地区 with no region named before it: the area as written.
+            referent = Entity(entity.start, entity.end, entity.text, "place")
         if referent:
             # 该公司 acts; 该村, 该中心, 当地 say where things happen.
             kind = "org" if referent.text.endswith(_ACTOR_SUFFIXES) else "place"
@@ -393,6 +396,9 @@ def _assign_roles(context: _Context, entities: list[Entity]) -> None:
         if _follows_helper_clause(paragraph, entity):
             # 在福建援疆力量的帮助下，玛纳斯县成立了…: the helped place.
             context.locative.add(entity.start)
+
+
+_WHOLE_AREAS = ("地区", "州", "县", "市", "区", "师", "团", "乡", "镇", "村")
 
 
 def _resolve_anaphora(entity: Entity, names: list[Entity], memory: DocumentMemory) -> Entity | None:
@@ -778,7 +784,7 @@ def _place(
             e
             for e in _place_candidates(context, (0, sentence[0]))
             + _standing_places(context, (0, sentence[0]))
-            if e.text != subject
+            if e.text != subject and not clean.endswith("来自", 0, e.start)
         ]
         if earlier:
             return max(earlier, key=lambda entity: entity.end).text

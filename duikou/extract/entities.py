@@ -394,7 +394,7 @@ def find_abbreviated_provinces(text: str) -> list[Entity]:
     """One-character province names used after a locative marker (在闽, 赴晋)."""
     entities = []
     for match in re.finditer(
-        f"(?<=[在赴来进回返抵入])[{PROVINCE_ABBREVIATIONS}](?=[^\u4e00-\u9fff]|开展|举办|学习|考察|参加|交流|培训|进修|工作|设立|开设|建立|销售|推介|展销|研学)",
+        f"(?<=[在赴来进回返抵入])[{PROVINCE_ABBREVIATIONS}](?=[^\u4e00-\u9fff]|开展|举办|学习|考察|参加|交流|培训|进修|工作|设立|开设|建立|销售|推介|展销|研学|就业|务工|就医|求学)",
         text,
     ):
         entities.append(Entity(match.start(), match.end(), match.group(), "place"))
