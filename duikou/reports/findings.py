@@ -57,7 +57,8 @@ def subject_deals(*, user, subject):
 
 
 def _names(items: list[str]) -> str:
-    return "、".join(f"“{n}”" for n in items)
+    # GB/T 15834: no 顿号 between items each in quotation marks ("“甲”“乙”等项目")
+    return "".join("“" + n.replace("“", "‘").replace("”", "’") + "”" for n in items)
 
 
 def _county(project: Project) -> str:
@@ -142,6 +143,29 @@ def deals_highlight(*, book, subject, period) -> str:
         place = deal.region.short_name or deal.region.name if deal.region_id else ""
         named.append(f"{deal.name}（{place + '，' if place else ''}签约{entry.text}）")
     return "签约金额较大的有" + "、".join(named) + "。"
+
+
+def events_named(entries) -> str:
+    """The events behind a section's first count of events (展销会2场, 文化活动1场), by name
+    and month, as reports write them: "文化活动为“丝路美食节昌吉市会场”（2025年8月）。"."""
+    entry = next((e for e in entries if e.indicator and e.unit == "场" and e.sources), None)
+    if entry is None:
+        return ""
+    seen: dict[str, str] = {}
+    for row in sorted(entry.sources, key=lambda r: (r.day or date.max, r.code)):
+        if row.code not in seen and row.label:
+            when = f"（{row.day.year}年{row.day.month}月）" if row.day else ""
+            # a title that has quotes of its own keeps them as the inner ‘’
+            title = row.label.replace("“", "‘").replace("”", "’")
+            seen[row.code] = f"“{title}”{when}"
+    named = list(seen.values())
+    if not named:
+        return ""
+    if len(named) == 1:
+        return f"{entry.indicator_name}为{named[0]}。"
+    if len(named) <= NAMED:
+        return f"{entry.indicator_name}有{'、'.join(named)}。"
+    return f"{entry.indicator_name}主要有{'、'.join(named[:NAMED])}等。"
 
 
 # --- 存在问题 -------------------------------------------------------------------------

@@ -433,7 +433,7 @@ def summary_context(
     """Everything a work summary shows, for the Word and the PDF renderer alike:
     一、总体情况；二、主要工作成效（by field）；三、存在的问题；四、下一步工作打算; the
     signing office and date; 附件 the table by unit and where every figure comes from."""
-    from .findings import deals_highlight, plans, problems, projects_highlight
+    from .findings import deals_highlight, events_named, plans, problems, projects_highlight
 
     book = FigureBook(user=user, period=period)
     opening = fill(template.opening, subject=subject, period=period) if template.opening else ""
@@ -456,6 +456,8 @@ def summary_context(
             paragraphs.append(projects_highlight(book=book, subject=subject, period=period))
         if "INVESTMENT_SIGNED" in codes:
             paragraphs.append(deals_highlight(book=book, subject=subject, period=period))
+        elif not codes & {"FUND_PLANNED", "PROJECTS"}:
+            paragraphs.append(events_named(book.entries[first:]))  # 文化活动为“…”（8月）
         text = "".join(p for p in paragraphs if p)
         if section.title == OVERVIEW:
             overview.append(text)
