@@ -984,6 +984,16 @@ def _tidy_indicator(context: _Context, clause: tuple[int, int], indicator: str) 
             text = text[at + len(name.text) :]
         elif name.kind == "place" and text[at - 1 : at] in ("在", "于") and at:
             text = text[: at - 1] + text[at + len(name.text) :]
+        elif name.kind == "place" and at == 0 and not is_xinjiang_place(name.text):
+            text = text[len(name.text) :]  # 湖北累计投入…: the donor is the subject
+        elif name.kind == "place" and text[max(0, at - 2) : at] == "投入":
+            # 累计投入博州和第五师教育援疆资金: where the money went is the place.
+            end = at + len(name.text)
+            joined = re.match(r"(?:[和、及](?:兵团)?第?[一二三四五六七八九十\d]+师)", text[end:])
+            text = text[:at] + text[end + (joined.end() if joined else 0) :]
+    for time in context.times:
+        if clause[0] <= time.start < clause[1] and time.text in text and time.text != text:
+            text = text.replace(time.text, "", 1)  # 江苏援疆资金“十四五”以来累计投入
     text = _INDICATOR_FILLERS.sub("", text)
     # A campaign's name before what it counts (“辽塔春风”专场招聘会), not a name counted.
     text = _QUOTED_RUN.sub(
@@ -1009,8 +1019,11 @@ def _part_of_previous(context: _Context, clause: tuple[int, int], indicator: str
     )
 
 
+# …资金支付率85%，去年同期为82.2%: the same indicator at the time compared with.
+_BASE_ONLY = re.compile(r"^(?:去年同期|上年同期|去年|上年|同期)(?:为|是)?$")
 _CHANGE_PHRASE = re.compile(
-    r"^(?:同比|分别|[比较与和]|相比)*(?:上年|去年|前年|上一年)?(?:同期)?(?:相比)?(?:分别|均)?"
+    r"^(?:同比|分别|[比较与和]|相比)*(?:上年|去年|前年|上一年|[一二两三四五\d]年前)?(?:同期)?(?:相比)?"
+    r"(?:分别|均)?"
     r"(?:增长|增加|提高|提升|上升|上涨|下降|减少|降低|缩短|增幅|降幅|回落|增|降|减)?了?"
     r"(?:到|至|为)?$"
 )
@@ -1030,7 +1043,8 @@ def _changes_take_their_levels(
     index = 0
     while index < len(results):
         item = results[index]
-        if not item.change or not _CHANGE_PHRASE.match(item.indicator):
+        base = _BASE_ONLY.match(item.indicator)
+        if not (item.change or base) or not _CHANGE_PHRASE.match(item.indicator):
             index += 1
             continue
         run = [index]
