@@ -127,6 +127,7 @@ class DocumentMemory:
     last_person: str = ""
     # The place the last paragraph with figures ended on.
     last_place: str = ""
+    known_persons: set[str] = field(default_factory=set)
     # What the last numbered heading named.
     heading_place: str = ""
     heading_period: str = ""
@@ -293,8 +294,16 @@ _COMPANY_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公�
 
 def _people(context: _Context, memory: DocumentMemory) -> None:
     """Resolve 他 / 她 to the person last named, here or in an earlier paragraph."""
+    clean = context.paragraph.clean
+    # 驻村干部王立新 … 今年，王立新组织78名牧民: a name seen once is known after.
+    for known in memory.known_persons:
+        for match in re.finditer(re.escape(known), clean):
+            if not any(o.start < match.end() and match.start() < o.end for o in context.orgs):
+                context.orgs.append(Entity(match.start(), match.end(), known, "person"))
+    context.orgs.sort(key=lambda entity: entity.start)
     persons = [name for name in context.orgs if name.kind == "person"]
-    for pronoun in find_pronouns(context.paragraph.clean):
+    memory.known_persons.update(person.text for person in persons if len(person.text) >= 2)
+    for pronoun in find_pronouns(clean):
         earlier = [person for person in persons if person.end <= pronoun.start]
         referent = earlier[-1].text if earlier else memory.last_person
         if referent:
@@ -411,11 +420,21 @@ def _resolve_anaphora(entity: Entity, names: list[Entity], memory: DocumentMemor
         memory.catch_up()
         return memory.last_local[1] if memory.last_local else None
     suffix = "园" if entity.text == "园区" else entity.text[1:]
-    earlier = [name for name in names if name.end <= entity.start and name.text.endswith(suffix)]
+    # 该校 is the 中学 or 小学 named before it, 该院 the 医院.
+    suffixes = _REFERRED_SUFFIXES.get(suffix, (suffix,))
+    earlier = [name for name in names if name.end <= entity.start and name.text.endswith(suffixes)]
     if earlier:
         return max(earlier, key=lambda name: name.end)
     memory.catch_up()
-    return memory.last(suffix)
+    found = [memory.last_by_suffix.get(one) for one in suffixes]
+    found = [item for item in found if item]
+    return max(found, key=lambda item: (item[0], item[1].end))[1] if found else None
+
+
+_REFERRED_SUFFIXES = {
+    "校": ("校", "学", "园"),
+    "院": ("院",),
+}
 
 
 def remember(names: list[Entity], memory: DocumentMemory, position: int) -> None:
@@ -440,7 +459,7 @@ def remember(names: list[Entity], memory: DocumentMemory, position: int) -> None
                 memory.last_by_suffix[suffix] = (position, entity)
 
 
-_REMEMBERED_SUFFIXES = (*_NAME_SUFFIXES_PLACE, "中心", "医院", "公司", "园", "院", "校")
+_REMEMBERED_SUFFIXES = (*_NAME_SUFFIXES_PLACE, "中心", "医院", "公司", "园", "院", "校", "学")
 
 
 def _qualifier(mention: Mention, before: str) -> str:
@@ -652,6 +671,8 @@ def _subject(context: _Context, sentence: tuple[int, int], start: int) -> tuple[
         if _stands_for_place(context, best, sentence):
             return "", best.text
         return best.text, ""
+    if _standing_places(context, (sentence[0], start)):
+        return "", ""  # 全地区实施…108个: the region stands where the doer would
     if CARRY_SUBJECT:
         earlier = _subject_candidates(context, (0, sentence[0]))
         if earlier:

@@ -70,6 +70,7 @@ _NAME_NOT_ENDING = {
     "区": "园景山城牧小校片辖库心范能务活展商护验矿灾疫",
     "乡": "城家故他异返",
     "村": "乡农山城渔牧新古",
+    "镇": "城乡",
     "局": "布格大全结开当时残",
     "厅": "大客餐",
     "中心": "为",
@@ -281,7 +282,7 @@ def find_orgs(text: str) -> list[Entity]:
 # Teams named by their kind alone, standing as the doer (工作组共有…, 明年，工作队将…).
 _BARE_TEAM_RE = re.compile(
     r"(?<![\u4e00-\u9fff])(?:前方指挥部|指挥部|工作组|工作队|医疗队|专家团队|专家组|专家们|合作社|"
-    r"(?:两地|双方|各方|参展|入驻)企业|"
+    r"(?:两地|双方|各方|参展|入驻)企业|各援疆省市|"
     r"援疆企业|中央企业|援疆省市|援疆干部人才|援疆教师|援疆医生)"
 )
 # 深圳援疆在园区设立…, 天津援疆在策勒…: a donor acting through its aid.
@@ -296,11 +297,18 @@ _CENTRAL_ENTERPRISES = re.compile(
 )
 
 
+# A front command's working groups: 工作队规划建设组, 人社组 (not 小组, 组团, 组织).
+_TEAM_GROUP = re.compile(
+    r"(?:工作队|指挥部|工作组)?(?:综合|规划建设|规划|建设|产业|人社|农牧|教育|医疗|宣传|项目|"
+    r"财务|招商|文旅|民生|后勤|党建|保障|办公室)组(?![团织建成合长员])"
+)
+
+
 def find_teams(text: str) -> list[Entity]:
     """Teams written by their kind alone, donors acting through their aid, central SOEs."""
     found = [
         Entity(match.start(), match.end(), match.group(), "org")
-        for pattern in (_BARE_TEAM_RE, _DONOR_AID_RE, _CENTRAL_ENTERPRISES)
+        for pattern in (_TEAM_GROUP, _BARE_TEAM_RE, _DONOR_AID_RE, _CENTRAL_ENTERPRISES)
         for match in pattern.finditer(text)
     ]
     return sorted(found, key=lambda entity: entity.start)
@@ -328,7 +336,7 @@ _AFTER_NAME = re.compile(
 )
 # First characters of Uyghur and Kazakh given names written without a surname.
 _MINORITY_FIRST = set("古阿艾买努热吐肉迪帕再沙麦依伊塔巴哈库木")
-_MINORITY_NAME = re.compile(r"[\u4e00-\u9fff]{2,5}·[\u4e00-\u9fff]{2,5}")
+_MINORITY_NAME = re.compile(r"[\u4e00-\u9fff]{2,7}·[\u4e00-\u9fff]{2,6}")
 
 
 def _given_name_end(text: str, start: int) -> int:
@@ -346,19 +354,33 @@ def _given_name_end(text: str, start: int) -> int:
     return start
 
 
+_AFTER_MINORITY_NAME = re.compile(
+    r"告诉|表示|介绍|说|带领|今年|是|笑|高兴|激动|自豪|指着|算|正|在|把|将|也|还|的|家"
+)
+
+
 def find_persons(text: str) -> list[Entity]:
     """People named after their title (专家黄志明) and names with a middle dot."""
     found: dict[int, Entity] = {}
     for match in _MINORITY_NAME.finditer(text):
         name = match.group()
-        for cut in (2, 1):  # 理事长艾合买提·吐尔逊: the title's last characters are no name
-            if text[: match.start() + cut].endswith(tuple(_PERSON_TITLES)):
-                name = name[cut:]
-                break
-        begin = match.end() - len(match.group()) + (len(match.group()) - len(name))
-        cut = re.search(r"告诉|表示|介绍|说|带领|今年|是", name[name.index("·") :])
+        # 理事长艾合买提·吐尔逊: a title written before the name is no part of it,
+        # nor is the end of one cut off on the left (事长艾合买提).
+        left = text[max(0, match.start() - 2) : match.start() + name.index("·")]
+        shift = max(
+            (left.rfind(title) + len(title) for title in _PERSON_TITLES if title in left),
+            default=0,
+        )
+        cut = max(0, shift - (match.start() - max(0, match.start() - 2)))
+        if name.index("·") - cut >= 2:
+            name = name[cut:]
+        begin = match.start() + (len(match.group()) - len(name))
+        # 买买提·艾力笑着说: the name stops where what the person does begins,
+        # two characters or more after the dot.
+        after_dot = name.index("·") + 2
+        cut = _AFTER_MINORITY_NAME.search(name, after_dot)
         if cut:
-            name = name[: name.index("·") + cut.start()]
+            name = name[: cut.start()]
         found[begin] = Entity(begin, begin + len(name), name, "person")
     titles = "|".join(sorted(_PERSON_TITLES, key=len, reverse=True))
     for match in re.finditer(f"(?:{titles})", text):
