@@ -151,6 +151,23 @@ def indicator_set_formula(
     return indicator
 
 
+MULTIPLE_UNITS = ("万", "亿", "十万", "百万", "千万")
+
+
+def figure_ambiguity(number, unit: str | None, indicator: Indicator, raw: object = "") -> str:
+    """Why a figure written with its own 万/亿 cannot be read for an indicator counted in
+    万 or 亿 (1.2万 for 万元: 1.2万元 or 1.2万万元?), or ``""`` when it can."""
+    if not getattr(number, "multiplied", False) or (unit or "").strip() or number.unit:
+        return ""
+    if not indicator.unit.startswith(MULTIPLE_UNITS):
+        return ""
+    written = f"“{raw}”" if raw else "数值"
+    return (
+        f"{written}含“万”或“亿”，而指标“{indicator.name_zh}”以“{indicator.unit}”计，"
+        f"不能确定所指数量：请直接写以{indicator.unit}计的数"
+    )
+
+
 def _number(raw: object, unit: str | None, indicator: Indicator) -> Decimal:
     """The figure in the indicator's canonical unit; 万元 for a 元 indicator is multiplied out."""
     if isinstance(raw, float):

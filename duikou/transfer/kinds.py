@@ -1736,6 +1736,13 @@ class ValueKind(Kind):
             values["indicator"] = resolver.ref(("indicator", text), find)
         except CellError as error:
             raise LinkError("indicator", str(error)) from None
+        from duikou.results.services import figure_ambiguity
+
+        number = values.get("value")
+        # The row's message quotes the cell as read; 1.2万 for a 万元 indicator is refused.
+        problem = figure_ambiguity(number, values.get("unit"), values["indicator"])
+        if problem:
+            raise LinkError("value", problem)
 
 
 KINDS: dict[str, Kind] = {

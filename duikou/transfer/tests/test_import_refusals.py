@@ -196,3 +196,34 @@ def test_one_bad_row_near_the_end_of_100000_values_writes_nothing(national, sett
     assert record.status == "invalid"
     assert record.errors == [{"line": 99_992, "header": "数值", "message": "“很多”不是数字"}]
     assert not Value.objects.filter(indicator=indicator, org=org).exists()
+
+
+def test_a_figure_with_its_own_wan_is_refused_for_an_indicator_counted_in_wan(national):
+    from duikou.results.models import Indicator
+
+    in_wan = Indicator.objects.create(
+        code="TEST_WAN_MU", name_zh="测试改造面积", unit="万亩", frequency="any"
+    )
+    in_people = Indicator.objects.create(
+        code="TEST_PEOPLE", name_zh="测试培训人数", unit="人", frequency="any"
+    )
+    org = factories.donor_org()
+    lines = [
+        "指标,填报机构,地点,期间,数值",
+        f"{in_wan.code},{org.code},652301,2025,1.2万",
+    ]
+    record = import_file(
+        user=national, kind="values", data="\n".join(lines).encode(), name="values.csv"
+    )
+    assert record.status == "invalid"
+    (error,) = record.errors
+    assert (error["line"], error["header"]) == (2, "数值")
+    assert "不能确定所指数量" in error["message"] and in_wan.unit in error["message"]
+    assert not Value.objects.filter(indicator=in_wan).exists()
+
+    lines[1] = f"{in_people.code},{org.code},652301,2025,1.2万"
+    record = import_file(
+        user=national, kind="values", data="\n".join(lines).encode(), name="values.csv"
+    )
+    assert record.status == "committed", record.errors
+    assert Value.objects.get(indicator=in_people).value == 12000
