@@ -44,6 +44,7 @@ class Number:
     approximate: bool
     unit: str = ""
     multiplied: bool = False  # the text wrote its own 万/亿
+    written: str = ""  # the text as typed, for messages that quote it
 
 
 def normal(raw) -> str:
@@ -81,6 +82,7 @@ def number(raw) -> Number:
         approximate,
         unit,
         bool(match["mult"]),
+        str(raw).strip(),
     )
 
 

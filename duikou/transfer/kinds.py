@@ -1739,8 +1739,10 @@ class ValueKind(Kind):
         from duikou.results.services import figure_ambiguity
 
         number = values.get("value")
-        # The row's message quotes the cell as read; 1.2万 for a 万元 indicator is refused.
-        problem = figure_ambiguity(number, values.get("unit"), values["indicator"])
+        # 1.2万 for a 万元 indicator is refused, quoting the cell as read.
+        problem = figure_ambiguity(
+            number, values.get("unit"), values["indicator"], getattr(number, "written", "")
+        )
         if problem:
             raise LinkError("value", problem)
 
