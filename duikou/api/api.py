@@ -769,6 +769,7 @@ def project_document_download(request, id: int = Path(..., ge=1, le=MAX_ID)):
 
 
 # Routes kept in their own modules register themselves on ``api`` when imported.
+from . import actions as _actions  # noqa: E402,F401
 from . import imports as _imports  # noqa: E402,F401
 from . import reference as _reference  # noqa: E402,F401
 from . import value_states as _value_states  # noqa: E402,F401

@@ -74,7 +74,7 @@ def test_the_web_keeps_its_html_error_pages(client):
         ("put", "/api/v1/projects", "GET, POST"),
         ("delete", "/api/v1/projects/1", "GET, PATCH"),
         ("get", "/api/v1/values/1/submit", "POST"),
-        ("patch", "/api/v1/fund_transactions/1", "GET"),
+        ("patch", "/api/v1/fund_transactions/1", "DELETE, GET"),
     ],
 )
 def test_a_method_the_address_does_not_take_answers_405_in_json_with_allow(
