@@ -37,8 +37,9 @@ if [ ! -x "$prefix/venv/bin/python" ]; then
   }
 fi
 
-# Only the archive's wheels: no index, no cache, no local wheel folders of this machine.
-export PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+# Only the archive's wheels: no index, no cache, no pip configuration of this machine (its
+# index addresses, wheel folders or constraints).
+export PIP_CONFIG_FILE=/dev/null PIP_NO_INDEX=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 unset PIP_FIND_LINKS PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_REQUIRE_VIRTUALENV
 pip=("$prefix/venv/bin/python" -m pip --quiet)
 echo "安装依赖（$(ls "$here/wheels" | wc -l) 个 wheel，校验锁定的哈希值）…"
