@@ -53,6 +53,9 @@ def _fonts(target, name: str, size: float, *, bold: bool = False) -> None:
     fonts.set(qn("w:eastAsia"), name)
     fonts.set(qn("w:ascii"), "Times New Roman")
     fonts.set(qn("w:hAnsi"), "Times New Roman")
+    # Quotation marks and dashes, which Unicode shares between scripts, in the Chinese face:
+    # full-width “”, not Times New Roman's narrow ones after a figure ("两个80%”").
+    fonts.set(qn("w:hint"), "eastAsia")
     for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(theme), None)
 
