@@ -12,6 +12,7 @@ BENCHES = {
     "imports": "bench.imports",
     "pages": "bench.pages",
     "national": "bench.national",
+    "load": "bench.load",
 }
 
 
