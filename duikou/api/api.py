@@ -42,6 +42,7 @@ from duikou.transfer.services import Problem, problems_from, row_read
 from duikou.transfer.services import _value_comment as value_comment
 
 from .errors import validation_message
+from .filters import FILTERS, ORDERINGS, Refused, filtered_list
 from .middleware import server_error
 from .services import TokenExpired, api_token_authenticate
 
@@ -325,7 +326,14 @@ def _schemas_build(kind: Kind):
     out = create_model(f"{name}Out", __base__=Schema, **out_fields)
     create = create_model(f"{name}In", __base__=Schema, **create_fields)
     patch = create_model(f"{name}Patch", __base__=Schema, **patch_fields)
-    page = create_model(f"{name}Page", __base__=Schema, count=(int, ...), items=(list[out], ...))
+    page = create_model(
+        f"{name}Page",
+        __base__=Schema,
+        count=(int, ...),
+        items=(list[out], ...),
+        next=(str | None, Field(None, description="下一页的完整地址，没有下一页时为 null")),
+        previous=(str | None, Field(None, description="上一页的完整地址，没有上一页时为 null")),
+    )
     conflict = create_model(
         f"{name}Conflict",
         __base__=Schema,
@@ -336,18 +344,37 @@ def _schemas_build(kind: Kind):
     return out, create, patch, page, conflict
 
 
-class ListFilters(Schema):
-    limit: int = Field(50, ge=1, le=500, description="每页条数")
-    offset: int = Field(0, ge=0, le=10_000_000, description="跳过条数")
-    q: str | None = Field(None, max_length=100, pattern=NO_NUL, description="名称或编号包含")
-    year: int | None = Field(None, ge=1900, le=2200, description="年度")
-    status: str | None = Field(None, max_length=32, pattern=r"^[a-z_]*$")
-    stage: str | None = Field(None, max_length=32, pattern=r"^[a-z_]*$")
-    kind: str | None = Field(None, max_length=32, pattern=r"^[a-z_]*$")
-    term: str | None = Field(None, max_length=32, pattern=r"^[a-z_]*$")
-    category: str | None = Field(None, max_length=32, pattern=r"^[a-z_]*$")
-    indicator: str | None = Field(None, max_length=40, pattern=NO_NUL, description="指标编码")
-    period: str | None = Field(None, max_length=40, pattern=NO_NUL, description="期间，如 2025")
+def _list_filters(kind: Kind):
+    """The list's query parameters as documented: its own filters (``api.filters``) and
+    the page; ``api.filters.filtered_list`` reads and checks them."""
+    fields: dict[str, Any] = {
+        "limit": (int, Field(50, ge=1, le=500, description="每页条数")),
+        "offset": (int, Field(0, ge=0, le=10_000_000, description="跳过条数")),
+        "ordering": (
+            str | None,
+            Field(None, max_length=20, description="排序：" + "、".join(ORDERINGS) + "；默认 id"),
+        ),
+    }
+    for spec in FILTERS[kind.key]:
+        extra = {"examples": [spec.example]} if spec.example else {}
+        fields[spec.param] = (
+            str | None,
+            Field(None, max_length=100, description=spec.description, **extra),
+        )
+    name = "".join(part.title() for part in kind.key.split("_"))
+    return create_model(f"{name}Filters", __base__=Schema, **fields)
+
+
+def _links(request, offset: int, limit: int, count: int) -> dict:
+    def link(start: int) -> str:
+        query = request.GET.copy()
+        query["offset"], query["limit"] = str(start), str(limit)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    return {
+        "next": link(offset + limit) if offset + limit < count else None,
+        "previous": link(max(0, offset - limit)) if offset else None,
+    }
 
 
 # Operations ------------------------------------------------------------------------------
@@ -421,14 +448,21 @@ def _register(kind: Kind) -> None:
         operation_id=f"{kind.key}_list",
         tags=tags,
         summary=f"{kind.label}列表",
+        description="只接受下列参数；其他参数或读不懂的值返回 422。默认按 id 排序。",
     )
-    def listing(request, filters: Query[ListFilters]):
-        given = filters.dict(exclude={"limit", "offset"})
-        if given.get("q") is not None:
-            given["q"] = given["q"]
-        qs = record_list_for_user(user=request.user, kind=kind.key, filters=given).order_by("pk")
+    def listing(request, filters: Query[_list_filters(kind)]):
+        params = {key: request.GET.get(key, "") for key in request.GET}
+        try:
+            qs = filtered_list(user=request.user, kind=kind, params=params)
+        except Refused as refused:
+            return Status(422, {"detail": "查询参数有误", "errors": refused.errors})
+        count = qs.count()
         items = list(qs[filters.offset : filters.offset + filters.limit])
-        return {"count": qs.count(), "items": [kind.api_row(o) for o in items]}
+        return {
+            "count": count,
+            "items": [kind.api_row(o) for o in items],
+            **_links(request, filters.offset, filters.limit, count),
+        }
 
     @api.get(
         base + "/{id}",
