@@ -137,6 +137,24 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # cost estimates, would spend more time compiling them than running them.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
+# A PostgreSQL streaming replica for read-heavy pages (duikou/core/routers.py); writes,
+# migrations and a user's reads just after they saved stay on the primary.
+DUIKOU_REPLICA_STICKY_SECONDS = int(os.environ.get("DUIKOU_REPLICA_STICKY_SECONDS", "30"))
+DUIKOU_REPLICA_VIEWS = os.environ.get(
+    "DUIKOU_REPLICA_VIEWS",
+    "web:explore public reports:list reports:download reports:compliance transfer:export",
+).split()
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["duikou.core.routers.ReplicaRouter"]
+    MIDDLEWARE.append("duikou.core.routers.ReplicaReadsMiddleware")
+
 # Tests that start a real worker process need the test database in a file it can open.
 DATABASES["default"].setdefault("TEST", {})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
