@@ -132,26 +132,28 @@ for _key in VOIDABLE:
     _register_void(_key)
 
 
+# Fields the caller must give are checked after the permission check, so that a caller who
+# may not write hears "not allowed" before "malformed"; their descriptions say "必填".
 class TransitionIn(Schema):
-    to_status: str = Field(
-        ...,
+    to_status: str | None = Field(
+        None,
         max_length=32,
-        description="目标状态代码：approved（立项）、building（在建）、completed（竣工）、"
+        description="必填：目标状态代码：approved（立项）、building（在建）、completed（竣工）、"
         "accepted（验收）、operating（运营）或 terminated（终止）",
     )
-    on: date = Field(..., description="状态变更日期")
+    on: date | None = Field(None, description="必填：状态变更日期")
     reason: str = Field("", max_length=2000, description="终止时必填")
     version: int | None = Field(None, ge=1, description="读取时的版本号（或用 If-Match 头）")
 
 
 class AdvanceIn(Schema):
-    to_stage: str = Field(
-        ...,
+    to_stage: str | None = Field(
+        None,
         max_length=32,
-        description="目标阶段代码：lead、reserve、negotiating、signed、started、"
+        description="必填：目标阶段代码：lead、reserve、negotiating、signed、started、"
         "producing 或 terminated",
     )
-    on: date = Field(..., description="阶段变更日期")
+    on: date | None = Field(None, description="必填：阶段变更日期")
     reason: str = Field("", max_length=2000, description="跳过、回退或终止时必填")
     signed_amount: str | None = Field(None, max_length=40, description="转为签约时可写签约金额")
     version: int | None = Field(None, ge=1, description="读取时的版本号（或用 If-Match 头）")
@@ -161,12 +163,16 @@ PROJECT_OUT = _schemas(KINDS["projects"])[0]
 DEAL_OUT = _schemas(KINDS["deals"])[0]
 
 
-def _move(request, response, kind_key: str, id: int, payload, if_match, move):
+def _move(request, response, kind_key: str, id: int, payload, if_match, move, required):
     kind = KINDS[kind_key]
     _require_writer(request.user)
     record = _get(kind, request.user, id)
     if not policy.can_write_for_org(request.user, kind.owner_id(record)):
         raise PermissionDenied(f"无权修改该{kind.label}")
+    missing = [key for key in required if getattr(payload, key) in (None, "")]
+    if missing:
+        errors = [{"field": key, "message": "必填"} for key in missing]
+        return Status(422, {"detail": "数据未通过检查", "errors": errors})
     version = _version_given(payload.version, if_match)
     if version is None:
         return Status(428, {"detail": VERSION_REQUIRED, "errors": []})
@@ -216,6 +222,7 @@ def projects_transition(
             version=version,
             actor=request.user,
         ),
+        ("to_status", "on"),
     )
 
 
@@ -253,4 +260,5 @@ def deals_advance(
             version=version,
             actor=request.user,
         ),
+        ("to_stage", "on"),
     )

@@ -453,6 +453,9 @@ def test_every_write_path_is_in_the_matrix(client):
         "/api/v1/value_states",
         *(f"/api/v1/values/{{id}}/{a}" for a in ("submit", "approve", "return", "unlock")),
         "/api/v1/projects/{id}/documents",
+        # Status and stage changes: api/tests/test_actions.py and the access walk.
+        "/api/v1/projects/{id}/transition",
+        "/api/v1/deals/{id}/advance",
     }
     assert not sorted(writes - covered - api_elsewhere), "接口写入操作不在写入矩阵中"
     assert connection.vendor in ("sqlite", "postgresql")
