@@ -4,20 +4,64 @@ read and a parameter no list documents answer 422, and that pages are stable and
 The cases are generated from ``duikou.api.filters.FILTERS``: a filter added there without a
 way to set records on both sides of it here fails ``test_every_filter_filters``."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.test import Client
 
-from duikou.api.filters import FILTERS
+from duikou.api.filters import FILTERS, ORG_PATHS, REGION_PATHS
 from duikou.api.services import api_token_create
 from duikou.core import testing as factories
 from duikou.geo.models import Region
+from duikou.policy import SYSTEM
+from duikou.results.models import Indicator
 from duikou.transfer.kinds import KINDS
 
 pytestmark = pytest.mark.django_db
 
+
+def _fund_transaction():
+    from duikou.projects.services import fund_transaction_create
+
+    return fund_transaction_create(
+        project=factories.project(),
+        fund_source="aid",
+        kind="release",
+        amount="1000.00",
+        on=date(2025, 5, 1),
+        actor=SYSTEM,
+    )
+
+
+def _sales_record():
+    from duikou.exchanges.services import sales_record_create
+
+    return sales_record_create(
+        channel=factories.sales_channel(),
+        period_start=date(2025, 5, 1),
+        period_end=date(2025, 5, 31),
+        sales_amount="1000.00",
+        actor=SYSTEM,
+    )
+
+
+def _value():
+    from duikou.results.periods import Period
+    from duikou.results.services import value_save
+
+    return value_save(
+        indicator=Indicator.objects.get(code="PATIENTS_TREATED"),
+        org=factories.donor_org(),
+        period=Period(date(2025, 1, 1), date(2025, 3, 31)),
+        value="12",
+        actor=SYSTEM,
+    )
+
+
 MAKERS = {
+    "fund_transactions": _fund_transaction,
+    "sales_records": _sales_record,
+    "values": _value,
     "projects": factories.project,
     "deals": factories.deal,
     "batches": factories.aid_batch,
@@ -51,7 +95,14 @@ def get(path: str, **params):
 
 
 def _set(spec_kind, obj, **fields):
-    spec_kind.model.objects.filter(pk=obj.pk).update(**fields)
+    """Set fields straight in the table; ``project__region`` sets the parent record's."""
+    for name, value in fields.items():
+        if "__" in name:
+            parent_name, leaf = name.split("__", 1)
+            parent = getattr(obj, parent_name)
+            type(parent).objects.filter(pk=parent.pk).update(**{leaf: value})
+        else:
+            spec_kind.model.objects.filter(pk=obj.pk).update(**{name: value})
 
 
 def _sides(key: str, param: str, a, b) -> str:
@@ -59,17 +110,15 @@ def _sides(key: str, param: str, a, b) -> str:
     kind = KINDS[key]
     spec = next(s for s in FILTERS[key] if s.param == param)
     if param == "organisation":
-        from duikou.api.filters import ORG_PATHS
-
         field = ORG_PATHS[key]
-        assert "__" not in field, "nested owner: set it on the parent record"
         top = factories.donor_org()
         _set(kind, a, **{field: factories.donor_org(parent=top)})
         _set(kind, b, **{field: factories.donor_org()})
         return top.code
     if param == "region":
-        _set(kind, a, region=Region.objects.get(code="652324"))
-        _set(kind, b, region=Region.objects.get(code="653101"))
+        field = REGION_PATHS.get(key, "region")
+        _set(kind, a, **{field: Region.objects.get(code="652324")})
+        _set(kind, b, **{field: Region.objects.get(code="653101")})
         return "652300"
     if param == "year":
         field = YEAR_FIELDS.get(key, "year")
@@ -84,6 +133,10 @@ def _sides(key: str, param: str, a, b) -> str:
         _set(kind, a, updated_at=datetime(2030, 1, 1, tzinfo=UTC))
         _set(kind, b, updated_at=datetime(2020, 1, 1, tzinfo=UTC))
         return "2029-06-01T00:00:00Z"
+    if param == "indicator":
+        other = Indicator.objects.filter(kind="stored").exclude(pk=a.indicator_id).first()
+        _set(kind, b, indicator=other)
+        return a.indicator.code
     if param == "q":
         _set(kind, a, name="独一无二的名称")
         _set(kind, b, name="别的名称")
