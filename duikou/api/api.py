@@ -356,7 +356,14 @@ def _list_filters(kind: Kind):
         ),
     }
     for spec in FILTERS[kind.key]:
-        extra = {"examples": [spec.example]} if spec.example else {}
+        extra: dict[str, Any] = {"examples": [spec.example]} if spec.example else {}
+        if spec.bounds:
+            low, high = spec.bounds
+            fields[spec.param] = (
+                int | None,
+                Field(None, ge=low, le=high, description=spec.description, **extra),
+            )
+            continue
         fields[spec.param] = (
             str | None,
             Field(None, max_length=100, description=spec.description, **extra),

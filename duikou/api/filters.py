@@ -75,6 +75,7 @@ class Filter:
     apply: Callable[[QuerySet, object], QuerySet] | None = None
     selector: str = ""
     example: str = ""
+    bounds: tuple[int, int] | None = None  # an integer: documented, and checked, as one
 
 
 def _refuse(param: str, message: str):
@@ -179,7 +180,12 @@ def _filters_build(kind: Kind) -> list[Filter]:
     if "year" in own:
         found.append(
             Filter(
-                "year", "年度", _integer("year", 1900, 2200), selector=own["year"], example="2025"
+                "year",
+                "年度",
+                _integer("year", 1900, 2200),
+                bounds=(1900, 2200),
+                selector=own["year"],
+                example="2025",
             )
         )
     elif "year" in fields:
@@ -189,6 +195,7 @@ def _filters_build(kind: Kind) -> list[Filter]:
                 "年度",
                 _integer("year", 1900, 2200),
                 lambda qs, v: qs.filter(year=v),
+                bounds=(1900, 2200),
                 example="2025",
             )
         )
@@ -199,6 +206,7 @@ def _filters_build(kind: Kind) -> list[Filter]:
                 "月份（1–12）",
                 _integer("month", 1, 12),
                 lambda qs, v: qs.filter(month=v),
+                bounds=(1, 12),
                 example="6",
             )
         )
@@ -209,6 +217,7 @@ def _filters_build(kind: Kind) -> list[Filter]:
                 "季度（1–4）",
                 _integer("quarter", 1, 4),
                 lambda qs, v: qs.filter(quarter=v),
+                bounds=(1, 4),
                 example="2",
             )
         )
