@@ -58,7 +58,52 @@ def _value():
     )
 
 
+def _progress_report():
+    from duikou.projects.services import progress_report_submit
+
+    return progress_report_submit(
+        project=factories.project(),
+        year=2025,
+        month=5,
+        percent_complete="10",
+        amount_spent="1000.00",
+        actor=SYSTEM,
+    )
+
+
+def _funds_in_place():
+    from duikou.investment.services import deal_advance_stage, deal_record_funds_in_place
+
+    deal = deal_advance_stage(
+        deal=factories.deal(stage="negotiating"),
+        to_stage="signed",
+        on=date(2025, 2, 1),
+        signed_amount="1000000.00",
+        actor=SYSTEM,
+    )
+    return deal_record_funds_in_place(
+        deal=deal, amount="1000.00", on=date(2025, 5, 1), actor=SYSTEM
+    )
+
+
+def _mentor_pair():
+    from duikou.people.services import mentor_pair_create
+
+    return mentor_pair_create(
+        mentor=factories.aid_member(),
+        apprentice_name="阿依古丽",
+        apprentice_institution="测试医院",
+        field="内科",
+        start=date(2025, 3, 1),
+        region="652301",
+        actor=SYSTEM,
+    )
+
+
 MAKERS = {
+    "progress_reports": _progress_report,
+    "funds_in_place": _funds_in_place,
+    "mentor_pairs": _mentor_pair,
     "fund_transactions": _fund_transaction,
     "sales_records": _sales_record,
     "values": _value,
