@@ -122,5 +122,7 @@ class ReplicaReadsMiddleware:
             or request_is_sticky(request)
         ):
             return None
+        # The session and the signed-in user come from the primary, as on every other page.
+        getattr(request, "user", None) and request.user.is_authenticated
         with replica_reads():
             return view_func(request, *view_args, **view_kwargs)
