@@ -356,7 +356,11 @@ def _list_filters(kind: Kind):
         ),
     }
     for spec in FILTERS[kind.key]:
-        extra: dict[str, Any] = {"examples": [spec.example]} if spec.example else {}
+        # One example, as the parameter's `example` (a parameter's `examples` must be a map
+        # of Example objects, which generated clients validate).
+        extra: dict[str, Any] = (
+            {"json_schema_extra": {"example": spec.example}} if spec.example else {}
+        )
         if spec.bounds:
             low, high = spec.bounds
             fields[spec.param] = (
