@@ -54,8 +54,14 @@ def document(tmp_path):
 
 
 def test_the_shipped_reference_data_is_complete():
-    for name in ("LICENSE", "README.md", "rulesets/standard.json", "rulesets/LICENSE",
-                 "codelists/mapping.xml", "iati-activities-schema.xsd"):
+    for name in (
+        "LICENSE",
+        "README.md",
+        "rulesets/standard.json",
+        "rulesets/LICENSE",
+        "codelists/mapping.xml",
+        "iati-activities-schema.xsd",
+    ):
         assert (DATA / name).exists(), name
 
 
