@@ -184,3 +184,29 @@ def test_rollups_are_the_dashboards_figures_in_the_callers_scope(tree):
     )
     response = get("/api/v1/rollups", user=outsider, indicator=patients.code, node=command.code)
     assert response.status_code == 403
+
+
+def test_indicators_filter_by_sector_and_frequency():
+    Indicator.objects.create(
+        code="TEST_SECTOR_A", name_zh="测试甲", unit="人", frequency="quarter", sector="测试领域"
+    )
+    Indicator.objects.create(
+        code="TEST_SECTOR_B", name_zh="测试乙", unit="人", frequency="year", sector="测试领域"
+    )
+    body = get("/api/v1/indicators", sector="测试领域").json()
+    assert {item["code"] for item in body["items"]} == {"TEST_SECTOR_A", "TEST_SECTOR_B"}
+    body = get("/api/v1/indicators", sector="测试领域", frequency="quarter").json()
+    assert [item["code"] for item in body["items"]] == ["TEST_SECTOR_A"]
+
+
+def test_targets_filter_by_organisation_with_its_subtree(tree):
+    province, command, sub = tree
+    elsewhere = factories.donor_org(parent=province, base="652301")
+    patients = Indicator.objects.get(code="PATIENTS_TREATED")
+    year = Period(date(2025, 1, 1), date(2025, 12, 31))
+    target_set(indicator=patients, org=sub, period=year, value="100", actor=SYSTEM)
+    target_set(indicator=patients, org=elsewhere, period=year, value="5", actor=SYSTEM)
+    body = get("/api/v1/targets", org=command.code).json()
+    assert {item["org"] for item in body["items"]} == {sub.code}
+    body = get("/api/v1/targets", org=province.code).json()
+    assert {item["org"] for item in body["items"]} == {sub.code, elsewhere.code}
