@@ -295,6 +295,7 @@ if PRODUCTION:
 # --- Logging: JSON lines on stdout, each with the request id (duikou/core/observability.py) ---
 # Server errors reach the log with their traceback in production too (django.request, ERROR).
 MIDDLEWARE.insert(0, "duikou.core.observability.RequestIdMiddleware")
+MIDDLEWARE.insert(1, "duikou.core.metrics.MetricsMiddleware")  # request figures for /metrics
 DUIKOU_LOG_LEVEL = os.environ.get("DUIKOU_LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from duikou.api.api import api
-from duikou.core import health
+from duikou.core import health, metrics
 from duikou.reports import views as reports_views
 from duikou.web import views as web_views
 
@@ -17,6 +17,7 @@ admin.site.index_title = "援疆台账"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("", web_views.home, name="home"),
     path("public/", reports_views.public_data, name="public"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
