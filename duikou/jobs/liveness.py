@@ -1,9 +1,10 @@
 """The worker's sign of life: a contract between `duikou worker` and the web side.
 
-The worker writes its row on every round of its loop (every couple of seconds when idle);
-the jobs page reads the rows to say when no worker runs. A round that runs a long job
-does not beat here, but the job itself does (`Job.heartbeat_at`), so the reader counts
-both. The rows are the worker's bookkeeping, not a record anyone changes: no history."""
+The worker writes its row when it starts and then from a thread of its own every
+DUIKOU_JOB_HEARTBEAT_SECONDS, busy or idle, however long a job takes; the jobs page and
+/readyz read the rows to say when no worker runs (the page also counts the heartbeats of
+running jobs, `Job.heartbeat_at`). The rows are the worker's bookkeeping, not a record
+anyone changes: no history."""
 
 import os
 from datetime import datetime, timedelta

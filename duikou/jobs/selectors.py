@@ -26,7 +26,7 @@ def get_job_for_user(*, user, pk: int) -> Job:
     return job
 
 
-# A worker beats every round (about every 2 s when idle); a minute without one is no worker.
+# A worker beats every few seconds (DUIKOU_JOB_HEARTBEAT_SECONDS); a minute without is none.
 WORKER_SEEN_WITHIN = timedelta(minutes=1)
 
 

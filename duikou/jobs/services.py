@@ -165,14 +165,17 @@ def job_reap_if_dead(
     process is gone (a job does not say which machine runs it, so only the caller that
     does, as an import's runner does, can tell)."""
     now = now or timezone.now()
-    job = Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).only("heartbeat_at").first()
+    fields = ("heartbeat_at", "worker_host", "worker_pid", "attempts")
+    job = Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).only(*fields).first()
     if job is None:
         return False
     stale = job.heartbeat_at is not None and job.heartbeat_at < now - STALE_AFTER
     if not stale and not worker_gone:
         return False
+    # Only the attempt judged dead: one reaped meanwhile and started again elsewhere runs on.
+    seen = {name: getattr(job, name) for name in fields}
     return bool(
-        Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(
+        Job.objects.filter(pk=job_id, status=Job.Status.RUNNING, **seen).update(
             status=Job.Status.FAILED, finished_at=now, message=INTERRUPTED
         )
     )

@@ -1,15 +1,38 @@
 """`duikou worker`: run queued background jobs and fire scheduled ones, until stopped."""
 
+import logging
 import os
 import signal
+import threading
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Worker
 
 from duikou.jobs.liveness import worker_beat, worker_identity, worker_stopped
 from duikou.jobs.services import jobs_reap_dead_workers, jobs_reap_stale, schedules_tick
+
+logger = logging.getLogger(__name__)
+
+# Jobs run per round: between rounds the worker fires schedules and reaps stale jobs, so a
+# long queue does not keep a killed worker's job waiting until every queue is empty.
+ROUND = 10
+
+
+def _beat_until(identity: str, stop: threading.Event) -> None:
+    """The worker's sign of life from a thread of its own: it goes on while a long job or
+    a long queue keeps the main loop busy (the jobs page and /readyz read it)."""
+    try:
+        while not stop.wait(settings.DUIKOU_JOB_HEARTBEAT_SECONDS):
+            try:
+                worker_beat(worker_id=identity)
+            except Exception:
+                logger.exception("worker heartbeat failed")
+                connection.close()
+    finally:
+        connection.close()
 
 
 class Command(BaseCommand):
@@ -23,14 +46,17 @@ class Command(BaseCommand):
         self.running = True
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
-        failed = jobs_reap_dead_workers() + jobs_reap_stale()
-        if failed:
-            self.stdout.write(f"{failed} 个中断的任务已标记为失败")
+        reaped = jobs_reap_dead_workers() + jobs_reap_stale()
+        if reaped:
+            self.stdout.write(f"{reaped} 个中断的任务已重新排队或标记为失败")
         identity = worker_identity()
+        worker_beat(worker_id=identity)
+        stop = threading.Event()
+        beat = threading.Thread(target=_beat_until, args=(identity, stop), daemon=True)
+        beat.start()
         try:
             while self.running:
                 close_old_connections()
-                worker_beat(worker_id=identity)
                 schedules_tick()
                 worker = Worker(
                     queue_names=["*"],
@@ -38,16 +64,20 @@ class Command(BaseCommand):
                     batch=True,
                     backend_name="default",
                     startup_delay=False,
-                    max_tasks=None,
+                    max_tasks=ROUND,
                     worker_id=f"duikou-{os.getpid()}",
                     excluded_queue_names=[],
                 )
                 worker.run()
-                if options["once"]:
+                idle = worker._run_tasks < ROUND  # the queue was emptied in this round
+                if options["once"] and idle:
                     break
                 jobs_reap_stale()
-                time.sleep(options["interval"])
+                if idle:
+                    time.sleep(options["interval"])
         finally:
+            stop.set()
+            beat.join()
             close_old_connections()
             worker_stopped(worker_id=identity)
 
