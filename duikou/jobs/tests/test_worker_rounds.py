@@ -1,6 +1,7 @@
 """A busy worker still shows it is alive and still reaps: its own heartbeat comes from a
 thread, and it reaps stale jobs between rounds of a few jobs, not only once its queue is
-empty. Real `duikou worker` processes on the test database (SQLite or PostgreSQL)."""
+empty. Real `duikou worker` processes on the test database (SQLite or PostgreSQL). The
+job page names the host, process and attempts of a job's run."""
 
 import signal
 import subprocess
@@ -11,9 +12,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from duikou.core import testing
 from duikou.jobs.models import Job, WorkerBeat
 from duikou.jobs.services import job_enqueue
 from duikou.jobs.testing import worker_env
+from duikou.orgs.models import Membership
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -81,3 +84,22 @@ def test_a_stale_job_is_reaped_while_the_queue_is_still_long(tmp_path):
         assert Job.objects.get(pk=lost.pk).attempts == 2
     finally:
         stop(worker)
+
+
+@pytest.mark.django_db  # no worker here: a plain test in a transaction
+def test_the_job_page_names_the_host_process_and_attempts(client):
+    user = testing.user(role=Membership.Role.RECIPIENT, region_code="652300")
+    job = Job.objects.create(
+        kind="jobs.echo",
+        requested_by=user,
+        status=Job.Status.DONE,
+        attempts=2,
+        worker_host="host-b",
+        worker_pid=4321,
+    )
+    client.force_login(user)
+    html = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "运行主机：host-b（进程 4321）" in html
+    assert "已运行 2 次" in html
+    queued = Job.objects.create(kind="jobs.echo", requested_by=user)
+    assert "job-worker" not in client.get(f"/jobs/{queued.pk}/").content.decode()
