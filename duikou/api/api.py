@@ -408,15 +408,10 @@ def _read(kind: Kind, payload: dict, user) -> tuple[dict, list[dict]]:
     # A JSON number reaches the cell reader as plain digits (1E+4 is not how a cell reads).
     raw = {k: (format(v, "f") if isinstance(v, Decimal) else v) for k, v in payload.items()}
     values, problems, _notes = row_read(kind, raw, Resolver(user))
+    # A figure with its own 万/亿 for an indicator counted in 万 or 亿 is refused while the
+    # row is read (results.services.figure_ambiguity, as in imports).
     errors = [_problem(p, kind) for p in problems]
-    if kind.key == "values" and not errors:
-        errors = _figure_in_unit(values, raw.get("value"))
     return values, errors
-
-
-# Units that are themselves a multiple (万元, 亿元, 万人): "1.2万" could mean 1.2 of them or
-# 12,000 of them, so a figure that writes its own 万/亿 without a unit is refused, not guessed.
-MULTIPLE_UNITS = ("万", "亿", "十万", "百万", "千万")
 
 
 def _unit_in_figure(values: dict, given: dict, errors: list[dict]) -> list[dict]:
@@ -433,19 +428,6 @@ def _unit_in_figure(values: dict, given: dict, errors: list[dict]) -> list[dict]
         else e
         for e in errors
     ]
-
-
-def _figure_in_unit(values: dict, raw) -> list[dict]:
-    number, indicator = values.get("value"), values.get("indicator")
-    if number is None or indicator is None or not getattr(number, "multiplied", False):
-        return []
-    if values.get("unit") or number.unit or not indicator.unit.startswith(MULTIPLE_UNITS):
-        return []
-    message = (
-        f"“{raw}”含“万”或“亿”，而指标“{indicator.name_zh}”以“{indicator.unit}”计，"
-        f"不能确定所指数量：请直接写以{indicator.unit}计的数"
-    )
-    return [{"field": "value", "column": "数值", "line": None, "message": message}]
 
 
 def _register(kind: Kind) -> None:
