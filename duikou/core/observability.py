@@ -2,8 +2,8 @@
 
 `RequestIdMiddleware` takes the id nginx sends in X-Request-ID (or makes one), returns it in the
 response header and keeps it in a context variable; `RequestIdFilter` puts it on every log
-record, and `JsonFormatter` writes the record as one JSON line. A job carries the id of the
-request that asked for it in its params (`request_id`), and the worker logs under that id.
+record, and `JsonFormatter` writes the record as one JSON line. A job keeps the id of the
+request that asked for it (`Job.request_id`), and the worker logs the job under that id.
 """
 
 from __future__ import annotations

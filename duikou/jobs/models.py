@@ -41,6 +41,12 @@ class Job(models.Model):
     worker_pid = models.PositiveIntegerField(_("进程号"), null=True, blank=True)
     worker_host = models.CharField(_("主机"), max_length=255, blank=True, default="")
     attempts = models.PositiveSmallIntegerField(_("已运行次数"), default=0)
+    # The id of the request that asked for the job (X-Request-ID), which the worker logs under;
+    # none for scheduled jobs. Nullable so that a version without the column, still running
+    # during an upgrade, can insert rows.
+    request_id = models.CharField(  # noqa: DJ001 - NULL: no request asked for the job
+        _("请求编号"), max_length=128, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("后台任务")

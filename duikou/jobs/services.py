@@ -4,6 +4,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+
+from duikou.core.observability import current_request_id, request_id_bound
 
 from .models import Job, ScheduledRun
 from .registry import SCHEDULES, handler_for
@@ -38,12 +41,16 @@ def _beat_while(job_id: int, host: str, pid: int, stop: threading.Event) -> None
 
 
 def job_enqueue(*, kind: str, params: dict | None = None, actor=None) -> Job:
-    """Record a job and hand it to the queue once the current transaction has committed."""
+    """Record a job and hand it to the queue once the current transaction has committed.
+
+    The job keeps the id of the request (or of the job) that asks for it, and the worker logs
+    under that id: a request's log lines and its job's can be found together."""
     handler_for(kind)  # refuse unknown kinds now, not in the worker
     job = Job.objects.create(
         kind=kind,
         params=params or {},
         requested_by=actor if actor is not None and actor.is_authenticated else None,
+        request_id=current_request_id() or None,
     )
     from .tasks import run_job
 
@@ -93,13 +100,24 @@ def job_run(*, job_id: int) -> None:
         pk=job_id, status=Job.Status.RUNNING, worker_host=host, worker_pid=pid
     )
     job = Job.objects.get(pk=job_id)
+    with request_id_bound(job.request_id or ""):
+        _job_handle(job, mine, host, pid)
+
+
+def _job_handle(job: Job, mine, host: str, pid: int) -> None:
+    """Run the claimed job's handler and record how it ended (under the job's request id)."""
+    about = {"job_id": job.pk, "kind": job.kind, "attempt": job.attempts}
+    logger.info("job %s started", job.pk, extra=about)
+    start = time.monotonic()
     stop = threading.Event()
-    beat = threading.Thread(target=_beat_while, args=(job_id, host, pid, stop), daemon=True)
+    beat = threading.Thread(target=_beat_while, args=(job.pk, host, pid, stop), daemon=True)
     beat.start()
     try:
         result = handler_for(job.kind)(job)
     except Exception as error:
-        logger.exception("job %s failed", job_id)
+        logger.exception(
+            "job %s failed", job.pk, extra=about | {"seconds": _since(start), "status": "failed"}
+        )
         mine.update(
             status=Job.Status.FAILED, finished_at=timezone.now(), message=failure_reason(error)
         )
@@ -111,6 +129,11 @@ def job_run(*, job_id: int) -> None:
     mine.update(
         status=Job.Status.DONE, finished_at=timezone.now(), progress=100, message="", result=result
     )
+    logger.info("job %s done", job.pk, extra=about | {"seconds": _since(start), "status": "done"})
+
+
+def _since(start: float) -> float:
+    return round(time.monotonic() - start, 3)
 
 
 def _reap(job: Job, now: datetime) -> bool:
