@@ -329,6 +329,9 @@ DUIKOU_METRICS_ALLOW = [
 DUIKOU_METRICS_TOKEN = os.environ.get("DUIKOU_METRICS_TOKEN", "")
 # A worker whose heartbeat is older than this is not counted by /readyz.
 DUIKOU_READY_WORKER_SECONDS = int(os.environ.get("DUIKOU_READY_WORKER_SECONDS", "60"))
+# /readyz calls the last successful backup stale past this many hours (a warning, not a failure):
+# the backup runs nightly, so 36 h is one run missed, with a margin.
+DUIKOU_READY_BACKUP_HOURS = int(os.environ.get("DUIKOU_READY_BACKUP_HOURS", "36"))
 # Probes and scrapers speak plain HTTP to the node itself: no redirect to HTTPS for them.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 

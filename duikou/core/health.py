@@ -2,7 +2,10 @@
 
 `/healthz` says the process answers (always 200). `/readyz` checks the database, the migrations,
 a worker's heartbeat and that media storage can be written, and answers 503 with the list of what
-failed. Readiness is not public: only loopback, the networks in DUIKOU_METRICS_ALLOW or a caller
+failed. It also tells when the last successful backup finished and how long ago (`backup`): a
+warning, never a failure, since a node serves as well without one (a fresh install has none);
+`stale` past DUIKOU_READY_BACKUP_HOURS (36 by default: one nightly run missed, with a margin).
+Readiness is not public: only loopback, the networks in DUIKOU_METRICS_ALLOW or a caller
 with DUIKOU_METRICS_TOKEN see it; anyone else gets 404, as if it were not there.
 """
 
@@ -11,7 +14,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -109,6 +112,40 @@ def check_media() -> str | None:
     return None
 
 
+def backup_state() -> dict:
+    """The last successful backup for /readyz: when it finished, its age, and `status` ("ok",
+    "stale" past the threshold, "none" when no backup is known) with `problem` unless ok."""
+    from .backups import last_backup
+
+    hours = settings.DUIKOU_READY_BACKUP_HOURS
+    state = {"warn_after_hours": hours, "finished_at": None, "age_seconds": None}
+    try:
+        last = last_backup()
+    except Exception as error:
+        problem = f"无法读取最近一次备份：{error.__class__.__name__}: {error}"
+        return state | {"status": "unknown", "problem": problem}
+    if last is None:
+        problem = (
+            "尚无成功的备份（新安装时如此）；请确认每日备份已启用："
+            "后台任务进程（DUIKOU_DAILY_HOUSEKEEPING）或 duikou-backup.timer"
+        )
+        return state | {"status": "none", "problem": problem}
+    finished = datetime.fromisoformat(last["finished_at"])
+    age = max(0.0, (timezone.now() - finished).total_seconds())
+    state |= {
+        "finished_at": finished.isoformat(),
+        "age_seconds": round(age),
+        "archive": last.get("archive", ""),
+    }
+    if age > hours * 3600:
+        problem = (
+            f"最近一次成功的备份在 {age / 3600:.0f} 小时前（超过 {hours} 小时）；"
+            "请查看 duikou-backup 或后台任务进程的日志"
+        )
+        return state | {"status": "stale", "problem": problem}
+    return state | {"status": "ok"}
+
+
 CHECKS = {
     "database": check_database,
     "migrations": check_migrations,
@@ -131,6 +168,10 @@ def readyz(request):
         if problem:
             failed.append({"check": name, "problem": problem})
             database_failed = database_failed or name == "database"
+    if database_failed:
+        backup = {"status": "unknown", "problem": "数据库无法连接，未检查"}
+    else:
+        backup = backup_state()
     if failed:
-        return JsonResponse({"status": "unready", "failed": failed}, status=503)
-    return JsonResponse({"status": "ready", "checks": list(CHECKS)})
+        return JsonResponse({"status": "unready", "failed": failed, "backup": backup}, status=503)
+    return JsonResponse({"status": "ready", "checks": list(CHECKS), "backup": backup})
