@@ -33,6 +33,7 @@ from duikou.core.filetypes import attachment_disposition
 from duikou.projects.models import DocumentKind
 from duikou.projects.selectors import (
     get_project_document_for_user,
+    get_project_for_user,
     project_document_content,
     project_document_list_for_user,
 )
@@ -42,7 +43,15 @@ from duikou.transfer.services import Problem, problems_from, row_read
 from duikou.transfer.services import _value_comment as value_comment
 
 from .errors import validation_message
-from .filters import FILTERS, ORDERINGS, Refused, filtered_list
+from .filters import (
+    LISTINGS,
+    Listing,
+    Refused,
+    boolean_filter,
+    choice_filter,
+    filtered_list,
+    page_links,
+)
 from .middleware import server_error
 from .services import TokenExpired, api_token_authenticate
 
@@ -344,23 +353,36 @@ def _schemas_build(kind: Kind):
     return out, create, patch, page, conflict
 
 
-def _list_filters(kind: Kind):
+def list_query(listing: Listing, name: str):
     """The list's query parameters as documented: its own filters (``api.filters``) and
-    the page; ``api.filters.filtered_list`` reads and checks them."""
+    the page; ``api.filters.filtered_list`` reads and checks them. ``name`` names the
+    schema in the document (``Projects`` → ``ProjectsFilters``)."""
     fields: dict[str, Any] = {
-        "limit": (int, Field(50, ge=1, le=500, description="每页条数")),
+        "limit": (
+            int,
+            Field(listing.default_limit, ge=1, le=500, description="每页条数"),
+        ),
         "offset": (int, Field(0, ge=0, le=10_000_000, description="跳过条数")),
         "ordering": (
             str | None,
-            Field(None, max_length=20, description="排序：" + "、".join(ORDERINGS) + "；默认 id"),
+            Field(
+                None,
+                max_length=20,
+                description="排序："
+                + "、".join(listing.orderings)
+                + f"；默认 {listing.default_ordering}",
+            ),
         ),
     }
-    for spec in FILTERS[kind.key]:
+    for spec in listing.filters:
         # One example, as the parameter's `example` (a parameter's `examples` must be a map
         # of Example objects, which generated clients validate).
         extra: dict[str, Any] = (
             {"json_schema_extra": {"example": spec.example}} if spec.example else {}
         )
+        if spec.boolean:
+            fields[spec.param] = (bool | None, Field(None, description=spec.description))
+            continue
         if spec.bounds:
             low, high = spec.bounds
             fields[spec.param] = (
@@ -372,19 +394,30 @@ def _list_filters(kind: Kind):
             str | None,
             Field(None, max_length=100, description=spec.description, **extra),
         )
-    name = "".join(part.title() for part in kind.key.split("_"))
     return create_model(f"{name}Filters", __base__=Schema, **fields)
 
 
-def _links(request, offset: int, limit: int, count: int) -> dict:
-    def link(start: int) -> str:
-        query = request.GET.copy()
-        query["offset"], query["limit"] = str(start), str(limit)
-        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+def _list_filters(kind: Kind):
+    name = "".join(part.title() for part in kind.key.split("_"))
+    return list_query(LISTINGS[kind.key], name)
 
+
+def list_page(request, listing: Listing, query, row, **given) -> Any:
+    """One page of a declared list: ``count``, ``items`` (``row(record)``) and the links,
+    or 422 naming each parameter the list does not take or cannot read. ``query`` is the
+    parsed ``list_query`` schema (limit and offset already checked); ``given`` go to the
+    selector as they are (what the path names)."""
+    params = {key: request.GET.get(key, "") for key in request.GET}
+    try:
+        qs = filtered_list(user=request.user, listing=listing, params=params, given=given)
+    except Refused as refused:
+        return Status(422, {"detail": "查询参数有误", "errors": refused.errors})
+    count = qs.count()
+    items = list(qs[query.offset : query.offset + query.limit])
     return {
-        "next": link(offset + limit) if offset + limit < count else None,
-        "previous": link(max(0, offset - limit)) if offset else None,
+        "count": count,
+        "items": [row(o) for o in items],
+        **page_links(request, query.offset, query.limit, count),
     }
 
 
@@ -444,18 +477,7 @@ def _register(kind: Kind) -> None:
         description="只接受下列参数；其他参数或读不懂的值返回 422。默认按 id 排序。",
     )
     def listing(request, filters: Query[_list_filters(kind)]):
-        params = {key: request.GET.get(key, "") for key in request.GET}
-        try:
-            qs = filtered_list(user=request.user, kind=kind, params=params)
-        except Refused as refused:
-            return Status(422, {"detail": "查询参数有误", "errors": refused.errors})
-        count = qs.count()
-        items = list(qs[filters.offset : filters.offset + filters.limit])
-        return {
-            "count": count,
-            "items": [kind.api_row(o) for o in items],
-            **_links(request, filters.offset, filters.limit, count),
-        }
+        return list_page(request, LISTINGS[kind.key], filters, kind.api_row)
 
     @api.get(
         base + "/{id}",
@@ -693,14 +715,35 @@ class DocumentOut(Schema):
 class DocumentPage(Schema):
     count: int
     items: list[DocumentOut]
+    next: str | None = Field(None, description="下一页的完整地址，没有下一页时为 null")
+    previous: str | None = Field(None, description="上一页的完整地址，没有上一页时为 null")
 
 
-class DocumentFilters(Schema):
-    limit: int = Field(50, ge=1, le=500, description="每页条数")
-    offset: int = Field(0, ge=0, le=10_000_000, description="跳过条数")
-    removed: bool = Field(
-        False, description="为 true 时列出已删除的文档（仅国家援疆办和审计人员可查看）"
-    )
+def _documents(user, project_pk: int, removed: bool = False):
+    if removed and not policy.can_read_history(user):
+        raise PermissionDenied("无权查看已删除的文档")
+    return project_document_list_for_user(user=user, project_pk=project_pk, removed=removed)
+
+
+DOCUMENTS = Listing(
+    "project_documents",
+    queryset=_documents,
+    filters=(
+        boolean_filter(
+            "removed",
+            "为 true 时列出已删除的文档（仅国家援疆办和审计人员可查看）",
+            selector="removed",
+        ),
+        choice_filter("kind", "类别", DocumentKind),
+    ),
+    orderings={
+        "-uploaded_at": ("-uploaded_at", "-pk"),
+        "uploaded_at": ("uploaded_at", "pk"),
+        "id": ("pk",),
+        "-id": ("-pk",),
+    },
+    default_ordering="-uploaded_at",
+)
 
 
 def _who(user) -> str | None:
@@ -738,17 +781,19 @@ def _document_row(request, document) -> dict:
     tags=DOCUMENT_TAGS,
     summary="项目的文档列表",
     description="文档的说明信息，不含文件内容；内容从 download_url 下载。已删除的文档不在列表中，"
-    "国家援疆办和审计人员可用 removed=true 列出。",
+    "国家援疆办和审计人员可用 removed=true 列出。只接受下列参数；其他参数或读不懂的值返回 422。"
+    "默认按上传时间从新到旧排序。",
 )
 def project_documents(
-    request, filters: Query[DocumentFilters], id: int = Path(..., ge=1, le=MAX_ID)
+    request,
+    filters: Query[list_query(DOCUMENTS, "ProjectDocuments")],
+    id: int = Path(..., ge=1, le=MAX_ID),
 ):
     # 404 for a project the user may not see, before anything else is said about it.
-    qs = project_document_list_for_user(user=request.user, project_pk=id, removed=filters.removed)
-    if filters.removed and not policy.can_read_history(request.user):
-        raise PermissionDenied("无权查看已删除的文档")
-    items = list(qs[filters.offset : filters.offset + filters.limit])
-    return {"count": qs.count(), "items": [_document_row(request, d) for d in items]}
+    get_project_for_user(user=request.user, pk=id)
+    return list_page(
+        request, DOCUMENTS, filters, lambda d: _document_row(request, d), project_pk=id
+    )
 
 
 @api.get(

@@ -1,17 +1,21 @@
-"""The documented filters of each record kind's list, declared once per kind.
+"""The documented filters of each list, declared once per list.
 
-Each list takes only its own filters (and ``limit``, ``offset``, ``ordering``): anything
-else, or a value that cannot be read, answers 422 with the parameter and the value as
-read. Every filter narrows the kind's own scoped selector (``kind.queryset(user)``): the
-selector's own arguments (year, status, stage…) go to it, the rest narrow what it returns,
-so nothing is listed that the pages would not show. Organisation and region include their
-whole subtree (the trees store their ancestors).
+A ``Listing`` is a list's scoped selector, its filters and its orderings; every record
+kind has one (``LISTINGS``, built from ``transfer.kinds``), and the other lists (stints,
+reports, jobs, a project's documents, reference data) declare theirs next to their routes
+with the same filter builders. Each list takes only its own filters (and ``limit``,
+``offset``, ``ordering``): anything else, or a value that cannot be read, answers 422 with
+the parameter and the value as read. Every filter narrows the list's own scoped selector:
+the selector's own arguments (year, status, stage…) go to it, the rest narrow what it
+returns, so nothing is listed that the pages would not show. Organisation and region
+include their whole subtree (the trees store their ancestors).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -21,6 +25,7 @@ from duikou.geo.selectors import region_descendants
 from duikou.orgs.models import Organisation
 from duikou.orgs.selectors import organisation_descendant_ids
 from duikou.results.models import Indicator
+from duikou.results.periods import Period, period_parse
 from duikou.transfer.kinds import KINDS, Kind
 
 # Where each kind's owning organisation and its region are, from the record.
@@ -76,6 +81,7 @@ class Filter:
     selector: str = ""
     example: str = ""
     bounds: tuple[int, int] | None = None  # an integer: documented, and checked, as one
+    boolean: bool = False  # true or false: documented as a boolean
 
 
 def _refuse(param: str, message: str):
@@ -100,20 +106,6 @@ def _choice(param: str, choices: list[str]):
     return read
 
 
-def _organisation(text: str) -> Organisation:
-    found = Organisation.objects.filter(code=text).first()
-    if found is None:
-        _refuse("organisation", f"找不到机构编码“{text}”")
-    return found
-
-
-def _region(text: str) -> Region:
-    found = Region.objects.filter(code=text).first()
-    if found is None:
-        _refuse("region", f"找不到区划代码“{text}”")
-    return found
-
-
 def _indicator(text: str) -> Indicator:
     found = Indicator.objects.filter(code=text).first()
     if found is None:
@@ -121,18 +113,33 @@ def _indicator(text: str) -> Indicator:
     return found
 
 
-def _moment(text: str) -> datetime:
-    try:
-        moment = parse_datetime(text.replace(" ", "+"))
-    except ValueError:
-        moment = None
-    if moment is None:
-        _refuse(
-            "updated_since", f"updated_since“{text}”不是 ISO 8601 时间（如 2025-01-01T00:00:00Z）"
-        )
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+def _moment(param: str):
+    def read(text: str) -> datetime:
+        try:
+            moment = parse_datetime(text.replace(" ", "+"))
+        except ValueError:
+            moment = None
+        if moment is None:
+            _refuse(param, f"{param}“{text}”不是 ISO 8601 时间（如 2025-01-01T00:00:00Z）")
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment
+
+    return read
+
+
+# What the document's boolean parameters take (as the schema reads them).
+TRUE_WORDS = ("1", "true", "t", "yes", "y", "on")
+FALSE_WORDS = ("0", "false", "f", "no", "n", "off")
+
+
+def _boolean(param: str):
+    def read(text: str) -> bool:
+        if text.lower() not in (*TRUE_WORDS, *FALSE_WORDS):
+            _refuse(param, f"{param}“{text}”应为 true 或 false")
+        return text.lower() in TRUE_WORDS
+
+    return read
 
 
 def _text(param: str):
@@ -144,6 +151,149 @@ def _text(param: str):
     return read
 
 
+def _period(text: str) -> Period:
+    try:
+        return period_parse(text)
+    except ValidationError:
+        _refuse(
+            "period",
+            f"period“{text}”无法识别，请写成 2025、2025Q1、2025-03 或 2025-01-01..2025-06-30",
+        )
+
+
+# Builders of the filters lists share: each list names where its records keep the value.
+
+
+def organisation_filter(path: str, param: str = "organisation") -> Filter:
+    """The organisation by code and its whole subtree, at ``path`` (an organisation)."""
+
+    def read(text: str) -> Organisation:
+        found = Organisation.objects.filter(code=text).first()
+        if found is None:
+            _refuse(param, f"找不到机构编码“{text}”")
+        return found
+
+    return Filter(
+        param,
+        "机构编码，含其全部下级机构",
+        read,
+        lambda qs, org: qs.filter(**{f"{path}__in": organisation_descendant_ids(org=org)}),
+        example="350000",
+    )
+
+
+def region_filter(path: str, param: str = "region") -> Filter:
+    """The region by code and its whole subtree, at ``path`` (a region)."""
+
+    def read(text: str) -> Region:
+        found = Region.objects.filter(code=text).first()
+        if found is None:
+            _refuse(param, f"找不到区划代码“{text}”")
+        return found
+
+    return Filter(
+        param,
+        "区划代码，含其全部下级区划",
+        read,
+        lambda qs, region: qs.filter(
+            **{f"{path}__in": region_descendants(region=region).values("pk")}
+        ),
+        example="652300",
+    )
+
+
+def integer_filter(
+    param: str,
+    description: str,
+    *,
+    low: int,
+    high: int,
+    field: str = "",
+    selector: str = "",
+    example: str = "",
+    apply: Callable[[QuerySet, object], QuerySet] | None = None,
+) -> Filter:
+    """An integer within bounds: the selector's argument ``selector``, the column ``field``
+    or its own ``apply``."""
+    if apply is None and not selector:
+        apply = lambda qs, v: qs.filter(**{field or param: v})  # noqa: E731
+    return Filter(
+        param,
+        description,
+        _integer(param, low, high),
+        apply,
+        selector=selector,
+        bounds=(low, high),
+        example=example,
+    )
+
+
+def year_filter(*, field: str = "year", selector: str = "", apply=None) -> Filter:
+    return integer_filter(
+        "year",
+        "年度",
+        low=1900,
+        high=2200,
+        field=field,
+        selector=selector,
+        apply=apply,
+        example="2025",
+    )
+
+
+def choice_filter(
+    param: str, header: str, choices, *, field: str = "", selector: str = ""
+) -> Filter:
+    """One of ``choices`` (a Django choices class, or (value, label) pairs)."""
+    pairs = list(getattr(choices, "choices", choices))
+    description = header + "：" + "、".join(f"{v}={label}" for v, label in pairs)
+    values = [v for v, _label in pairs]
+    if selector:
+        return Filter(param, description, _choice(param, values), selector=selector)
+    return Filter(
+        param,
+        description,
+        _choice(param, values),
+        lambda qs, v, f=field or param: qs.filter(**{f: v}),
+    )
+
+
+def since_filter(
+    param: str = "updated_since", field: str = "updated_at", what: str = "更新"
+) -> Filter:
+    """Records whose ``field`` is at or after the moment (ISO 8601)."""
+
+    return Filter(
+        param,
+        f"只列出此时刻（含）之后{what}的记录，供增量同步；ISO 8601，如 2025-01-01T00:00:00Z",
+        _moment(param),
+        lambda qs, moment: qs.filter(**{f"{field}__gte": moment}),
+        example="2025-01-01T00:00:00Z",
+    )
+
+
+def period_filter(start: str = "period_start", end: str = "period_end") -> Filter:
+    """Records whose period is exactly the one given (as the API writes periods)."""
+    return Filter(
+        "period",
+        "期间：只列出期间正好为此的记录；可写 2025（年）、2025Q1（季度）、2025-03（月）"
+        "或 2025-01-01..2025-06-30（起止日期）",
+        _period,
+        lambda qs, period: qs.filter(**{start: period.start, end: period.end}),
+        example="2025Q1",
+    )
+
+
+def boolean_filter(param: str, description: str, *, selector: str) -> Filter:
+    """true or false, the selector's argument ``selector``."""
+    return Filter(param, description, _boolean(param), selector=selector, boolean=True)
+
+
+def text_filter(param: str, description: str, field: str) -> Filter:
+    """A text equal to the column ``field``."""
+    return Filter(param, description, _text(param), lambda qs, v: qs.filter(**{field: v}))
+
+
 def _fields(kind: Kind) -> set[str]:
     return {f.name for f in kind.model._meta.concrete_fields}
 
@@ -152,94 +302,27 @@ def _filters_build(kind: Kind) -> list[Filter]:
     fields = _fields(kind)
     columns = {c.key: c for c in kind.columns}
     own = dict(kind.filters)  # query parameter → the selector's argument
-    found: list[Filter] = []
-    org_path = ORG_PATHS[kind.key]
-    region_path = REGION_PATHS.get(kind.key, "region")
-    found.append(
-        Filter(
-            "organisation",
-            "机构编码，含其全部下级机构",
-            _organisation,
-            lambda qs, org, p=org_path: qs.filter(
-                **{f"{p}__in": organisation_descendant_ids(org=org)}
-            ),
-            example="350000",
-        )
-    )
-    found.append(
-        Filter(
-            "region",
-            "区划代码，含其全部下级区划",
-            _region,
-            lambda qs, region, p=region_path: qs.filter(
-                **{f"{p}__in": region_descendants(region=region).values("pk")}
-            ),
-            example="652300",
-        )
-    )
+    found = [
+        organisation_filter(ORG_PATHS[kind.key]),
+        region_filter(REGION_PATHS.get(kind.key, "region")),
+    ]
     if "year" in own:
-        found.append(
-            Filter(
-                "year",
-                "年度",
-                _integer("year", 1900, 2200),
-                bounds=(1900, 2200),
-                selector=own["year"],
-                example="2025",
-            )
-        )
+        found.append(year_filter(selector=own["year"]))
     elif "year" in fields:
-        found.append(
-            Filter(
-                "year",
-                "年度",
-                _integer("year", 1900, 2200),
-                lambda qs, v: qs.filter(year=v),
-                bounds=(1900, 2200),
-                example="2025",
-            )
-        )
+        found.append(year_filter())
     if "month" in fields:
-        found.append(
-            Filter(
-                "month",
-                "月份（1–12）",
-                _integer("month", 1, 12),
-                lambda qs, v: qs.filter(month=v),
-                bounds=(1, 12),
-                example="6",
-            )
-        )
+        found.append(integer_filter("month", "月份（1–12）", low=1, high=12, example="6"))
     if "quarter" in fields:
-        found.append(
-            Filter(
-                "quarter",
-                "季度（1–4）",
-                _integer("quarter", 1, 4),
-                lambda qs, v: qs.filter(quarter=v),
-                bounds=(1, 4),
-                example="2",
-            )
-        )
+        found.append(integer_filter("quarter", "季度（1–4）", low=1, high=4, example="2"))
+    if {"period_start", "period_end"} <= fields:
+        found.append(period_filter())
     for param in CHOICE_PARAMS:
         column = columns.get(param)
         if column is None or column.type != "choice" or param not in fields:
             continue
-        choices = list(column.choices.values)
-        description = (
-            column.header + "：" + "、".join(f"{v}={label}" for v, label in column.choices.choices)
+        found.append(
+            choice_filter(param, column.header, column.choices, selector=own.get(param, ""))
         )
-        if param in own:
-            found.append(Filter(param, description, _choice(param, choices), selector=own[param]))
-        else:
-            found.append(
-                Filter(
-                    param,
-                    description,
-                    _choice(param, choices),
-                    lambda qs, v, p=param: qs.filter(**{p: v}),
-                )
-            )
     if "indicator" in fields:
         found.append(
             Filter(
@@ -251,37 +334,59 @@ def _filters_build(kind: Kind) -> list[Filter]:
         )
     if "q" in own:
         found.append(Filter("q", "名称或编号包含", _text("q"), selector=own["q"]))
-    found.append(
-        Filter(
-            "updated_since",
-            "只列出此时刻（含）之后更新的记录，供增量同步；ISO 8601，如 2025-01-01T00:00:00Z",
-            _moment,
-            lambda qs, moment: qs.filter(updated_at__gte=moment),
-            example="2025-01-01T00:00:00Z",
-        )
-    )
+    found.append(since_filter())
     return found
 
 
-FILTERS: dict[str, list[Filter]] = {key: _filters_build(kind) for key, kind in KINDS.items()}
+@dataclass(frozen=True)
+class Listing:
+    """One list: its scoped selector, its documented filters and its orderings.
+
+    ``queryset(user, **selector_arguments)`` must go through the app's policy-scoped
+    selector; every ordering ends on a unique column, so pages are stable."""
+
+    key: str
+    queryset: Callable[..., QuerySet]
+    filters: tuple[Filter, ...]
+    orderings: dict[str, tuple[str, ...]]
+    default_ordering: str = DEFAULT_ORDERING
+    default_limit: int = 50
 
 
-def ordering_read(text: str) -> tuple[str, ...]:
-    if text not in ORDERINGS:
-        _refuse("ordering", f"ordering“{text}”不是可选的排序（可选：{'、'.join(ORDERINGS)}）")
-    return ORDERINGS[text]
+def _kind_listing(kind: Kind) -> Listing:
+    return Listing(kind.key, kind.queryset, tuple(_filters_build(kind)), ORDERINGS)
 
 
-def filtered_list(*, user, kind: Kind, params: dict[str, str]) -> QuerySet:
-    """The kind's records the user may see, narrowed by ``params`` (the query as given)."""
-    declared = {f.param: f for f in FILTERS[kind.key]}
+LISTINGS: dict[str, Listing] = {key: _kind_listing(kind) for key, kind in KINDS.items()}
+FILTERS: dict[str, list[Filter]] = {key: list(ls.filters) for key, ls in LISTINGS.items()}
+
+
+def ordering_read(text: str, orderings: dict[str, tuple[str, ...]] = ORDERINGS):
+    if text not in orderings:
+        _refuse("ordering", f"ordering“{text}”不是可选的排序（可选：{'、'.join(orderings)}）")
+    return orderings[text]
+
+
+def filtered_list(
+    *,
+    user,
+    params: dict[str, str],
+    kind: Kind | None = None,
+    listing: Listing | None = None,
+    given: dict | None = None,
+) -> QuerySet:
+    """The list's records the user may see, narrowed by ``params`` (the query as given):
+    a record kind's list (``kind``) or any other declared ``listing``. ``given`` are the
+    selector's arguments the route itself knows (the project of a path)."""
+    listing = listing or LISTINGS[kind.key]
+    declared = {f.param: f for f in listing.filters}
     unknown = sorted(set(params) - set(declared) - set(PAGING))
     if unknown:
         allowed = "、".join([*declared, *PAGING])
         raise Refused(
             [{"field": k, "message": f"不支持的查询参数“{k}”（可用：{allowed}）"} for k in unknown]
         )
-    errors, selector_args, narrowing = [], {}, []
+    errors, selector_args, narrowing = [], dict(given or {}), []
     for param, text in params.items():
         spec = declared.get(param)
         if spec is None or text == "":
@@ -295,15 +400,29 @@ def filtered_list(*, user, kind: Kind, params: dict[str, str]) -> QuerySet:
             selector_args[spec.selector] = value
         else:
             narrowing.append((spec, value))
-    order = ORDERINGS[DEFAULT_ORDERING]
+    order = listing.orderings[listing.default_ordering]
     if params.get("ordering"):
         try:
-            order = ordering_read(params["ordering"])
+            order = ordering_read(params["ordering"], listing.orderings)
         except Refused as refused:
             errors += refused.errors
     if errors:
         raise Refused(errors)
-    qs = kind.queryset(user, **selector_args)
+    qs = listing.queryset(user, **selector_args)
     for spec, value in narrowing:
         qs = spec.apply(qs, value)
     return qs.order_by(*order)
+
+
+def page_links(request, offset: int, limit: int, count: int) -> dict:
+    """``next`` and ``previous``: the same query at the neighbouring pages (full URLs)."""
+
+    def link(start: int) -> str:
+        query = request.GET.copy()
+        query["offset"], query["limit"] = str(start), str(limit)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    return {
+        "next": link(offset + limit) if offset + limit < count else None,
+        "previous": link(max(0, offset - limit)) if offset else None,
+    }

@@ -228,3 +228,44 @@ def test_real_answers_conform_to_the_openapi_document(keep_connection, world):
         response = case.call(headers={"Authorization": f"Bearer {raw}"})
         assert response.status_code in (200, 404)
         case.validate_response(response, checks=checks)
+
+
+def test_the_list_links_its_pages_newest_first(client, world):
+    project = world["project"]
+    made = [add(project, data=PDF + str(n).encode(), name=f"文件{n}.pdf") for n in range(5)]
+    headers = auth(world["reader"])
+    first = listing(client, project, headers, "?limit=2").json()
+    assert first["count"] == 5 and first["previous"] is None and first["next"].startswith("http")
+    seen, page = [], first
+    while True:
+        seen += [item["id"] for item in page["items"]]
+        if not page["next"]:
+            break
+        page = client.get(page["next"], **headers).json()
+    assert seen == [d.pk for d in reversed(made)]
+    assert client.get(page["previous"], **headers).json()["items"][0]["id"] == seen[2]
+    oldest = listing(client, project, headers, "?ordering=id&limit=1").json()
+    assert [item["id"] for item in oldest["items"]] == [made[0].pk]
+
+
+def test_the_list_filters_by_kind(client, world):
+    project = world["project"]
+    approval = add(project, data=PDF + b"a", kind=DocumentKind.APPROVAL)
+    add(project, data=PDF + b"b", kind=DocumentKind.CONTRACT)
+    body = listing(client, project, auth(world["reader"]), "?kind=approval").json()
+    assert [item["id"] for item in body["items"]] == [approval.pk]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("?colour=red", "colour"), ("?kind=poem", "kind"), ("?ordering=title", "ordering")],
+)
+def test_the_list_refuses_what_it_does_not_document(client, world, query, field):
+    response = listing(client, world["project"], auth(world["reader"]), query)
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+
+
+def test_a_project_out_of_scope_is_404_before_its_parameters_are_read(client, world):
+    response = listing(client, world["project"], auth(world["outsider"]), "?colour=red")
+    assert response.status_code == 404

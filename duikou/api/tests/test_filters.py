@@ -126,6 +126,7 @@ INVALID = {
     "indicator": "NOPE",
     "q": "a\x01b",
     "updated_since": "昨天",
+    "period": "2025Q5",
 }
 CASES = [(key, spec.param) for key, specs in FILTERS.items() for spec in specs]
 
@@ -174,6 +175,10 @@ def _sides(key: str, param: str, a, b) -> str:
         _set(kind, a, **{param: 3})
         _set(kind, b, **{param: 4})
         return "3"
+    if param == "period":
+        _set(kind, a, period_start=date(2021, 1, 1), period_end=date(2021, 3, 31))
+        _set(kind, b, period_start=date(2021, 1, 1), period_end=date(2021, 12, 31))
+        return "2021Q1"
     if param == "updated_since":
         _set(kind, a, updated_at=datetime(2030, 1, 1, tzinfo=UTC))
         _set(kind, b, updated_at=datetime(2020, 1, 1, tzinfo=UTC))
@@ -272,3 +277,53 @@ def test_pages_are_stable_and_next_previous_walk_the_whole_list(ordering):
     assert back == seen[: len(back)] and back
     if ordering == "id":
         assert seen == sorted(seen)
+
+
+def _value_of(period_start: date, period_end: date):
+    from duikou.results.periods import Period
+    from duikou.results.services import value_save
+
+    Indicator.objects.filter(code="PATIENTS_TREATED").update(frequency="any")  # any span
+    return value_save(
+        indicator=Indicator.objects.get(code="PATIENTS_TREATED"),
+        org=factories.donor_org(),
+        period=Period(period_start, period_end),
+        value="12",
+        actor=SYSTEM,
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "start", "end"),
+    [
+        ("2025", date(2025, 1, 1), date(2025, 12, 31)),
+        ("2025Q1", date(2025, 1, 1), date(2025, 3, 31)),
+        ("2025-03", date(2025, 3, 1), date(2025, 3, 31)),
+        ("2025年第2季度", date(2025, 4, 1), date(2025, 6, 30)),
+        ("2025-01-01..2025-06-30", date(2025, 1, 1), date(2025, 6, 30)),
+    ],
+)
+def test_values_filter_by_the_period_as_the_api_writes_it(written, start, end):
+    spans = [
+        (date(2025, 1, 1), date(2025, 12, 31)),
+        (date(2025, 1, 1), date(2025, 3, 31)),
+        (date(2025, 3, 1), date(2025, 3, 31)),
+        (date(2025, 4, 1), date(2025, 6, 30)),
+        (date(2025, 1, 1), date(2025, 6, 30)),
+    ]
+    made = {span: _value_of(*span) for span in spans}
+    body = get("/api/v1/values", period=written, limit=500).json()
+    assert {item["id"] for item in body["items"]} == {made[(start, end)].pk}, body
+    # The period as the list writes it reads back as the same filter.
+    [shown] = {item["period"] for item in body["items"]}
+    again = get("/api/v1/values", period=shown, limit=500).json()
+    assert [item["id"] for item in again["items"]] == [made[(start, end)].pk]
+
+
+@pytest.mark.parametrize("written", ["2025Q5", "2025-13", "二〇二五", "2025-06-30..2025-01-01"])
+def test_an_unreadable_period_answers_422_naming_the_parameter_and_the_value(written):
+    response = get("/api/v1/values", period=written)
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == "period"
+    assert error["message"].startswith(f"period“{written}”无法识别")
