@@ -244,8 +244,10 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Idle timeout: the session ends after 8 hours without a request, or when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("DUIKOU_SESSION_SECONDS", str(8 * 60 * 60)))
-# Saved on every request, which is what makes the 8 hours count from the last request.
+# Saved on every request, which is what makes the 8 hours count from the last request; the
+# store writes an unchanged session's new expiry at most once a minute (accounts/sessions.py).
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "duikou.accounts.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
