@@ -2,17 +2,20 @@
 
 The ruleset maps an XPath context to rule types, each with cases; SPEC.rst beside the ruleset
 defines what every rule type means. This module follows SPEC.rst literally, with XPath 1.0
-meanings (a condition is true as XPath's boolean() says). Where SPEC.rst is silent it follows
-IATI's own validator, except that a rule naming a path that matches several nodes is applied to
-every node it matches (the validator reads only the first date of ``less``, ``more``, ``date``,
-``start`` and ``end``), so a document it fails is never passed here:
+meanings: ``condition``, ``if`` and ``then`` are true as XPath's boolean() says, so an empty
+node-set is false (IATI's JavaScript validator takes any node-set as true, which leaves rules
+such as 3.7.1 unable to fail). Where SPEC.rst is silent it follows IATI's own validator, except
+that a rule naming a path that matches several nodes is applied to every node it matches (the
+validator reads only the first date of ``less``, ``more``, ``date``, ``start`` and ``end``), so
+a document it fails is never passed here:
 
 - a date that is blank or not an ISO date is skipped, as if absent; a date without a time zone is
   read as UTC, a date without a time as midnight;
 - ``time_limit`` allows 365 whole days between start and end, no more;
 - a value that is not a number never lies in a ``range`` and makes a ``strict_sum`` fail;
 - ``loop`` substitutes the value of ``foreach`` for ``$1`` only in the keys named by ``subs``
-  (so a ``condition`` left out of ``subs`` keeps its literal ``$1``, as in the validator);
+  (so a ``condition`` left out of ``subs`` keeps its literal ``$1``, as in the validator, and
+  the loop case of 2.1.2 never applies); a loop's own ``condition`` gates all its cases;
 - ``idCondition`` compares with the identifiers of IATI's registered publishers, which are not
   shipped: ``check_activities`` takes them as ``publisher_ids`` and, without them, applies the
   rules to every identifier;
@@ -625,6 +628,8 @@ def _substituted(spec: Mapping, keys, value: str) -> dict:
 
 
 def _loop_findings(case: Case, element, run: _Run) -> Iterator[Finding]:
+    if "condition" in case.spec and not run.true(case.spec["condition"], element):
+        return
     values = list(dict.fromkeys(_text(node) for node in run.nodes(case.spec["foreach"], element)))
     for inner in case.inner:
         for value in values:

@@ -178,6 +178,19 @@ STANDARD_CASES = [
         },
     ),
     (
+        "one_or_all",
+        "4.1.1",
+        "error",
+        {"attrs": 'default-currency="CNY"'},
+        {  # no default language, but every narrative says its own
+            "attrs": 'default-currency="CNY"',
+            "reporting": '<reporting-org ref="CN-USCI-12345"><narrative xml:lang="zh">部'
+            "</narrative></reporting-org>",
+            "texts": '<title><narrative xml:lang="zh">标题</narrative></title>'
+            '<description><narrative xml:lang="en">About</narrative></description>',
+        },
+    ),
+    (
         "date_now",
         "11.1.1",
         "error",
@@ -499,3 +512,22 @@ def test_a_loop_value_with_an_apostrophe_is_still_compared():
     (finding,) = findings(document(activity(sectors=sectors)), "2.1.1")
     assert finding.rule == "loop/if_then"
     assert "9'9" in finding.detail
+
+
+def test_a_loop_runs_its_cases_for_each_value_when_its_condition_holds():
+    def loop(condition: str):
+        inner = {"paths": ["sector[@vocabulary = '$1']/@percentage"], "sum": 100}
+        inner["ruleInfo"] = {"id": "T.2", "severity": "warning", "message": "m"}
+        case = {"foreach": "sector/@vocabulary", "subs": ["paths"], "condition": condition}
+        case["do"] = {"strict_sum": {"cases": [inner]}}
+        return ruleset_parse({"/iati-activities/iati-activity": {"loop": {"cases": [case]}}})
+
+    sectors = (
+        '<sector vocabulary="1" code="1" percentage="100"/>'
+        '<sector vocabulary="2" code="1" percentage="50"/>'
+    )
+    xml = document(activity(sectors=sectors))
+    (finding,) = _check(loop("true()"), xml)
+    assert (finding.rule, finding.severity) == ("loop/strict_sum", "warning")
+    assert "@vocabulary = '2'" in finding.detail
+    assert _check(loop("false()"), xml) == []
