@@ -24,10 +24,12 @@ from duikou.orgs.services import (
     donor_province_get_or_create,
     membership_set,
     organisation_get_or_create,
+    organisation_update,
     pairing_create,
     pairings_load_csv,
     programme_get_or_create,
 )
+from duikou.orgs.validators import credit_check_character
 from duikou.policy import SYSTEM
 from duikou.projects.models import DocumentKind, Project
 from duikou.projects.services import (
@@ -64,6 +66,15 @@ SUB_COMMANDS = [
     ("SC-350100", "福建援疆福州分指挥部", "福州分指挥部", "FC-350000", "福州市", "奇台县"),
     ("WT-140000-5", "山西省第五批援疆工作队", "第五批山西援疆工作队", "FC-140000", "", "阜康市"),
     ("WT-220100", "长春市援疆医疗队", "长春援疆医疗队", "FC-220000", "长春市", "阿勒泰市"),
+]
+# The demo's IATI publishers (each front command) and organisations with a 统一社会信用代码:
+# (code, the code's first 17 characters, made up for the demo; the check character is computed).
+DEMO_CREDIT_CODES = [
+    ("FC-350000", "11350000MB0000001"),
+    ("FC-140000", "11140000MB0000002"),
+    ("FC-220000", "11220000MB0000003"),
+    ("FC-370000", "11370000MB0000004"),
+    ("RG-652300", "11652300MB0000005"),
 ]
 RECIPIENT_ORGS = [
     ("RG-652300", "昌吉回族自治州人民政府", "government", "652300"),
@@ -404,6 +415,22 @@ def _organisations_load() -> None:
         )
 
 
+def _iati_publishers_load() -> None:
+    """Front commands publish the demo's IATI files under a made-up 统一社会信用代码."""
+    for code, first17 in DEMO_CREDIT_CODES:
+        org = Organisation.objects.get(code=code)
+        credit = first17 + credit_check_character(first17)
+        publishes = org.kind == Organisation.Kind.FRONT_COMMAND
+        if org.credit_code != credit or org.iati_publisher != publishes:
+            organisation_update(
+                org=org,
+                version=org.version,
+                credit_code=credit,
+                iati_publisher=publishes,
+                actor=SYSTEM,
+            )
+
+
 def _sub_pairings_load(programme: Programme) -> None:
     with open(ORG_FIXTURES / "sub_pairings.csv", encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -563,6 +590,7 @@ def demo_load() -> dict:
     summary = reference_load()
     programme = Programme.objects.get(code=PROGRAMME["code"])
     _organisations_load()
+    _iati_publishers_load()
     _sub_pairings_load(programme)
     summary["projects_created"] = _projects_load(programme)
     summary["documents_created"] = _documents_load()

@@ -208,3 +208,59 @@ def region_in_text(*, text: str) -> tuple[Region, str] | None:
         _NAMES.clear()
         return region_in_text(text=text)
     return region, best[3]
+
+
+def _ring_centroid(ring: list) -> tuple[float, float, float]:
+    """(area, x, y) of one polygon ring by the shoelace formula (area may be negative)."""
+    area = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
+        cross = x0 * y1 - x1 * y0
+        area += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if not area:
+        return 0.0, ring[0][0], ring[0][1]
+    return area / 2, cx / (3 * area), cy / (3 * area)
+
+
+def _feature_point(feature: dict) -> tuple[float, float] | None:
+    """A feature's point as (longitude, latitude): its ``cp`` property (the seat, as the
+    prefecture layer gives it), else the centroid of its largest plain outer ring."""
+    point = (feature.get("properties") or {}).get("cp")
+    if isinstance(point, list | tuple) and len(point) == 2:
+        return float(point[0]), float(point[1])
+    geometry = feature.get("geometry") or {}
+    polygons = {
+        "Polygon": [geometry.get("coordinates")],
+        "MultiPolygon": geometry.get("coordinates"),
+    }
+    rings = [p[0] for p in polygons.get(geometry.get("type"), []) or [] if p and p[0]]
+    rings = [r for r in rings if isinstance(r, list) and isinstance(r[0], list)]
+    if not rings:
+        return None  # encoded geometry without a cp: no point
+    _, x, y = max((_ring_centroid(r) for r in rings), key=lambda c: abs(c[0]))
+    return x, y
+
+
+@lru_cache(maxsize=8)
+def _map_points(path: str, mtime: float) -> tuple[tuple[float, float] | None, ...]:
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    return tuple(_feature_point(f) for f in data.get("features", []))
+
+
+def region_points() -> dict[int, tuple[float, float]]:
+    """Approximate (latitude, longitude) of the regions the map layers draw: a prefecture's
+    seat from its layer, a county's centroid from its layer. The region table itself holds no
+    coordinates; regions on no layer are absent."""
+    points: dict[int, tuple[float, float]] = {}
+    for layer in MAP_LAYERS:
+        try:
+            _, path = map_file(layer=layer)
+        except FileNotFoundError:
+            continue
+        areas = map_areas(layer=layer)
+        for area, point in zip(areas, _map_points(path, os.path.getmtime(path)), strict=True):
+            if area.region is not None and point is not None:
+                points[area.region.pk] = (round(point[1], 5), round(point[0], 5))
+    return points

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from duikou.core.models import Tracked
 from duikou.geo.models import Region
 
+from .validators import validate_credit_code, validate_iati_ref
+
 
 class Organisation(Tracked):
     """A donor or recipient body. Donor tree: province → front command → sub-command / team."""
@@ -54,6 +56,25 @@ class Organisation(Tracked):
         help_text=_("支援方为援疆省市；自动维护"),
     )
     is_active = models.BooleanField(_("有效"), default=True)
+    credit_code = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+        help_text=_("18 位，GB 32100-2015；有此代码的机构在 IATI 文件中以 CN-USCI-代码 标识"),
+    )
+    iati_ref = models.CharField(
+        _("IATI 组织标识"),
+        max_length=100,
+        blank=True,
+        validators=[validate_iati_ref],
+        help_text=_("已在 IATI 登记的标识，如 CN-COA-…；留空时用统一社会信用代码"),
+    )
+    iati_publisher = models.BooleanField(
+        _("IATI 发布机构"),
+        default=False,
+        help_text=_("以本机构名义发布 IATI 数据：其下属机构的项目由本机构发布（最近的发布机构）"),
+    )
 
     class Meta:
         verbose_name = _("机构")
@@ -62,6 +83,14 @@ class Organisation(Tracked):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def iati_identifier(self) -> str:
+        """The IATI organisation identifier: the registered one, else CN-USCI and the
+        统一社会信用代码, else none (the organisation is then named without a ref)."""
+        if self.iati_ref:
+            return self.iati_ref
+        return f"CN-USCI-{self.credit_code}" if self.credit_code else ""
 
 
 class OrgAncestor(models.Model):

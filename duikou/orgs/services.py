@@ -17,7 +17,19 @@ from duikou.geo.selectors import region_find
 from .models import Membership, OrgAncestor, Organisation, Pairing, Programme
 
 PAIRINGS_CSV = Path(__file__).resolve().parent / "fixtures" / "pairings.csv"
-ORG_FIELDS = ("name", "short_name", "name_en", "side", "kind", "parent", "region", "is_active")
+ORG_FIELDS = (
+    "name",
+    "short_name",
+    "name_en",
+    "side",
+    "kind",
+    "parent",
+    "region",
+    "is_active",
+    "credit_code",
+    "iati_ref",
+    "iati_publisher",
+)
 
 
 def _rebuild_ancestors(orgs: list[Organisation]) -> None:

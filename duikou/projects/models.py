@@ -156,6 +156,7 @@ class BudgetLine(models.Model):
     fund_source = models.CharField(_("资金来源"), max_length=16, choices=FundSource.choices)
     amount = MoneyField(_("计划金额（元）"))
     version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("资金计划")

@@ -452,7 +452,8 @@ def budget_set(
     else:
         line.amount = amount
         line.version += 1
-        line.save(update_fields=["amount", "version"])
+        line.updated_at = timezone.now()
+        line.save(update_fields=["amount", "version", "updated_at"])
     change_record(
         instance=line,
         action="update" if before else "create",

@@ -16,8 +16,6 @@ DEFAULTS = {
     "DUIKOU_IMPORT_SYNC_BYTES": 2 * 1024 * 1024,
     # Exports with more rows than this are written by the background worker.
     "DUIKOU_EXPORT_SYNC_ROWS": 20_000,
-    # The IATI reporting-organisation identifier (registered publisher ref).
-    "DUIKOU_IATI_PUBLISHER_REF": "CN-DUIKOU",
     # Publish investment deals in the IATI file too (1) or not (0, the default): they are
     # enterprises' investments, not aid activities.
     "DUIKOU_IATI_DEALS": 0,

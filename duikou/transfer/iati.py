@@ -1,12 +1,16 @@
-"""IATI activity standard 2.03: projects (and deals with funds in place) as activities.
+"""IATI 2.03: a publishing office's projects (and, when set, deals) as activities, and the
+office itself in an organisation file.
 
-Publishes what the user may see, valid against the official schemas in the shared
-folder (see tests). Codes follow IATI's codelists: activity status, organisation roles
+A publisher is an organisation marked `iati_publisher` (a province's aid office or a front
+command) with an IATI identifier (registered, or CN-USCI and its 统一社会信用代码); each project
+is reported by the nearest publisher above its organisation, so it is in one file only.
+Files are valid against the official schemas shipped in iati_data/ (see tests). Codes follow IATI's codelists: activity status, organisation roles
 and types, transaction types, sector vocabularies (99 = the publisher's own sectors,
 1 = OECD DAC 5-digit purpose codes where a sensible match exists).
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -14,8 +18,11 @@ from django.db.models import Sum
 from django.utils import timezone
 from lxml import etree
 
+from duikou import policy
+from duikou.core.errors import refuse
+from duikou.geo.selectors import region_points
 from duikou.investment.models import Deal, FundsInPlace, Stage
-from duikou.orgs.models import Organisation
+from duikou.orgs.models import OrgAncestor, Organisation
 from duikou.projects.models import (
     BudgetLine,
     FundSource,
@@ -84,7 +91,12 @@ SECTOR_EN = {
     Sector.EXCHANGE: "Exchanges between communities",
     Sector.OTHER: "Other",
 }
-GOVERNMENT, PRIVATE_SECTOR, OTHER_PUBLIC = "10", "70", "15"
+# IATI OrganisationType: provinces, prefectures, their offices and front commands are local
+# government; public hospitals and schools other public sector; enterprises private sector.
+LOCAL_GOVERNMENT, PRIVATE_SECTOR, OTHER_PUBLIC = "11", "70", "15"
+# IATI FlowType 37: other private flows at market terms (what an attracted investment is).
+PRIVATE_FLOW = "37"
+SRS_WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 LEVEL = {"province": "1", "prefecture": "2", "county": "3", "township": "4"}
 
 
@@ -104,22 +116,32 @@ def _text(parent, name: str, zh: str, en: str = "", **attrs):
     return node
 
 
+def _now() -> str:
+    return timezone.localtime().isoformat(timespec="seconds")
+
+
 def _amount(value: Decimal) -> str:
     return format(value.quantize(Decimal("0.01")), "f")
 
 
-def _org_ref(org: Organisation) -> str:
-    return f"{setting('DUIKOU_IATI_PUBLISHER_REF')}-ORG-{org.code}"
-
-
-def _participant(activity, org: Organisation | None, role: str, org_type: str, name=""):
+def _participant(activity, org: Organisation | None, role: str, name=""):
+    """A participating organisation, with ``ref`` only when it has a real IATI identifier
+    (the registered one or CN-USCI from its 统一社会信用代码); otherwise named only."""
     if org is None and not name:
         return
-    attrs = {"role": role, "type": org_type}
-    if org is not None:
-        attrs["ref"] = _org_ref(org)
+    attrs = {"role": role, "type": _org_type(org) if org is not None else PRIVATE_SECTOR}
+    if org is not None and org.iati_identifier:
+        attrs["ref"] = org.iati_identifier
     node = etree.SubElement(activity, "participating-org", attrs)
     _narratives(node, org.name if org is not None else name, org.name_en if org else "")
+
+
+def _org_type(org: Organisation) -> str:
+    if org.kind == Organisation.Kind.ENTERPRISE:
+        return PRIVATE_SECTOR
+    if org.kind in (Organisation.Kind.HOSPITAL, Organisation.Kind.SCHOOL):
+        return OTHER_PUBLIC
+    return LOCAL_GOVERNMENT
 
 
 def _front_command(org: Organisation, parents: dict[int, Organisation]) -> Organisation | None:
@@ -131,19 +153,33 @@ def _front_command(org: Organisation, parents: dict[int, Organisation]) -> Organ
     return None
 
 
-def _location(activity, region) -> None:
+def _location(activity, region, points: dict) -> None:
     if region is None:
         return
     location = etree.SubElement(activity, "location", {"ref": f"GB2260-{region.code}"})
     etree.SubElement(location, "location-reach", {"code": "1"})
     _text(location, "name", region.name)
     # GB/T 2260 division codes are in no GeographicVocabulary list: the place is described by
-    # its name (and its GB/T 2260 code in the location's own ref), without an administrative code.
+    # its name (and its GB/T 2260 code in the location's own ref), without an administrative
+    # code; its point, where a map layer has one, is the seat or the centroid (approximate).
+    point = points.get(region.pk)
+    if point is not None:
+        node = etree.SubElement(location, "point", {"srsName": SRS_WGS84})
+        etree.SubElement(node, "pos").text = f"{point[0]} {point[1]}"
     etree.SubElement(location, "exactness", {"code": "2"})
     etree.SubElement(location, "location-class", {"code": "1"})
 
 
-def _activity_root(root, identifier: str, updated) -> etree._Element:
+def _reporting_org(parent, publisher: Organisation) -> None:
+    reporting = etree.SubElement(
+        parent,
+        "reporting-org",
+        {"ref": publisher.iati_identifier, "type": _org_type(publisher)},
+    )
+    _narratives(reporting, publisher.name, publisher.name_en)
+
+
+def _activity_root(root, publisher: Organisation, code: str, updated) -> etree._Element:
     activity = etree.SubElement(
         root,
         "iati-activity",
@@ -154,21 +190,17 @@ def _activity_root(root, identifier: str, updated) -> etree._Element:
             "hierarchy": "1",
         },
     )
-    etree.SubElement(activity, "iati-identifier").text = identifier
-    reporting = etree.SubElement(
-        activity,
-        "reporting-org",
-        {"ref": setting("DUIKOU_IATI_PUBLISHER_REF"), "type": GOVERNMENT},
-    )
-    _narratives(reporting, "对口援疆工作平台", "Counterpart aid to Xinjiang platform")
+    etree.SubElement(activity, "iati-identifier").text = f"{publisher.iati_identifier}-{code}"
+    _reporting_org(activity, publisher)
     return activity
 
 
-def iati_document(*, projects, deals) -> bytes:
-    """The IATI XML of ``projects`` and ``deals`` (querysets already scoped to the user)."""
+def iati_document(*, publisher: Organisation, projects, deals) -> bytes:
+    """The IATI XML of ``projects`` and ``deals`` (querysets already scoped to the user),
+    reported by ``publisher``."""
     root = etree.Element(
         "iati-activities",
-        {"version": VERSION, "generated-datetime": timezone.now().isoformat(timespec="seconds")},
+        {"version": VERSION, "generated-datetime": _now()},
         nsmap=None,
     )
     projects = list(
@@ -193,18 +225,44 @@ def iati_document(*, projects, deals) -> bytes:
             side=Organisation.Side.RECIPIENT, kind=Organisation.Kind.GOVERNMENT
         )
     }
-    results = _results_by_org({p.donor_org_id for p in projects})
+    ledger = _Ledger(
+        publisher=publisher,
+        parents=parents,
+        budgets=budgets,
+        moves=moves,
+        changes=changes,
+        governments=governments,
+        results=_results_by_org({p.donor_org_id for p in projects}),
+        points=region_points(),
+    )
     for project in projects:
-        _project(root, project, parents, budgets, moves, changes, governments, results)
+        _project(root, project, ledger)
     for deal in deals.select_related("donor_org", "region").order_by("code"):
-        _deal(root, deal)
+        _deal(root, deal, ledger)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _project(root, project: Project, parents, budgets, moves, changes, governments, results):
-    publisher = setting("DUIKOU_IATI_PUBLISHER_REF")
-    updated = max([project.updated_at] + [m.updated_at for m in moves.get(project.pk, [])])
-    activity = _activity_root(root, f"{publisher}-{project.code}", updated)
+@dataclass(frozen=True)
+class _Ledger:
+    """What the activities of one file are built from, read once for all of them."""
+
+    publisher: Organisation
+    parents: dict
+    budgets: dict
+    moves: dict
+    changes: dict
+    governments: dict
+    results: dict
+    points: dict
+
+
+def _project(root, project: Project, ledger: _Ledger) -> None:
+    moves, budgets = ledger.moves.get(project.pk, []), ledger.budgets.get(project.pk, [])
+    # Changed whenever the project, its budget or its money changed.
+    updated = max(
+        [project.updated_at] + [m.updated_at for m in moves] + [b.updated_at for b in budgets]
+    )
+    activity = _activity_root(root, ledger.publisher, project.code, updated)
     _text(activity, "title", project.name, project.name_en)
     _text(
         activity,
@@ -212,18 +270,20 @@ def _project(root, project: Project, parents, budgets, moves, changes, governmen
         project.description or project.name,
         type="1",
     )
-    command = _front_command(project.donor_org, parents)
-    government = governments.get(project.prefecture_id) or governments.get(project.region_id)
-    _participant(activity, project.donor_province, "1", GOVERNMENT)
-    _participant(activity, government or command, "2", GOVERNMENT)
-    _participant(activity, command or project.donor_province, "3", GOVERNMENT)
-    _participant(activity, project.donor_org, "4", GOVERNMENT)
+    command = _front_command(project.donor_org, ledger.parents)
+    government = ledger.governments.get(project.prefecture_id) or ledger.governments.get(
+        project.region_id
+    )
+    _participant(activity, project.donor_province, "1")
+    _participant(activity, government or command, "2")
+    _participant(activity, command or project.donor_province, "3")
+    _participant(activity, project.donor_org, "4")
     etree.SubElement(activity, "activity-status", {"code": PROJECT_STATUS[project.status]})
     dates = [("1", project.planned_start), ("3", project.planned_end)]
-    reached = changes.get(project.pk, {})
+    reached = ledger.changes.get(project.pk, {})
     if Status.BUILDING in reached:
         dates.append(("2", reached[Status.BUILDING]))
-    last_move = max((m.on for m in moves.get(project.pk, [])), default=None)
+    last_move = max((m.on for m in moves), default=None)
     finished = reached.get(Status.COMPLETED)
     # Actual end only once work is finished and no money moved after it (a later transaction
     # means the ledger's completion date is not the end of the activity).
@@ -233,7 +293,7 @@ def _project(root, project: Project, parents, budgets, moves, changes, governmen
         etree.SubElement(activity, "activity-date", {"type": code, "iso-date": day.isoformat()})
     etree.SubElement(activity, "activity-scope", {"code": _scope(project.region)})
     etree.SubElement(activity, "recipient-country", {"code": "CN", "percentage": "100"})
-    _location(activity, project.region)
+    _location(activity, project.region, ledger.points)
     sector = Sector(project.sector)
     own = etree.SubElement(
         activity, "sector", {"vocabulary": "99", "code": sector.value, "percentage": "100"}
@@ -244,7 +304,7 @@ def _project(root, project: Project, parents, budgets, moves, changes, governmen
             activity, "sector", {"vocabulary": "1", "code": DAC_SECTOR[sector], "percentage": "100"}
         )
     etree.SubElement(activity, "collaboration-type", {"code": "1"})
-    total = sum((b.amount for b in budgets.get(project.pk, [])), Decimal("0"))
+    total = sum((b.amount for b in budgets), Decimal("0"))
     if total:
         for start, end, amount in _yearly(total, project.planned_start, project.planned_end):
             budget = etree.SubElement(activity, "budget", {"type": "1", "status": "2"})
@@ -252,7 +312,7 @@ def _project(root, project: Project, parents, budgets, moves, changes, governmen
             etree.SubElement(budget, "period-end", {"iso-date": end.isoformat()})
             value = etree.SubElement(budget, "value", {"value-date": start.isoformat()})
             value.text = _amount(amount)
-    for move in moves.get(project.pk, []):
+    for move in moves:
         transaction = etree.SubElement(activity, "transaction", {"ref": f"FT-{move.pk}"})
         etree.SubElement(transaction, "transaction-type", {"code": TRANSACTION_TYPE[move.kind]})
         etree.SubElement(transaction, "transaction-date", {"iso-date": move.on.isoformat()})
@@ -261,13 +321,13 @@ def _project(root, project: Project, parents, budgets, moves, changes, governmen
         label = f"{FundSource(move.fund_source).label}{TransactionKind(move.kind).label}"
         _text(transaction, "description", f"{label} {move.reference}".strip())
         provider = project.donor_province
-        node = etree.SubElement(
-            transaction, "provider-org", {"ref": _org_ref(provider), "type": GOVERNMENT}
-        )
-        _narratives(node, provider.name)
-    for block in results.get((project.donor_org_id, project.region_id), []) + results.get(
-        (project.donor_org_id, None), []
-    ):
+        attrs = {"type": _org_type(provider)}
+        if provider.iati_identifier:
+            attrs["ref"] = provider.iati_identifier
+        node = etree.SubElement(transaction, "provider-org", attrs)
+        _narratives(node, provider.name, provider.name_en)
+    own = ledger.results.get((project.donor_org_id, project.region_id), [])
+    for block in own + ledger.results.get((project.donor_org_id, None), []):
         _result(activity, block)
 
 
@@ -374,19 +434,22 @@ def _result(activity, entry: dict) -> None:
             etree.SubElement(period, "actual", {"value": _plain(actual)})
 
 
-def _deal(root, deal: Deal) -> None:
-    publisher = setting("DUIKOU_IATI_PUBLISHER_REF")
-    activity = _activity_root(root, f"{publisher}-DEAL-{deal.code}", deal.updated_at)
-    _text(activity, "title", deal.name)
+def _deal(root, deal: Deal, ledger: _Ledger) -> None:
+    """A deal is an enterprise's investment attracted to the region, not aid: published (only
+    when DUIKOU_IATI_DEALS says so) as other private flows at market terms, funded and carried
+    out by the enterprise, with the donor office that attracted it as the extending party."""
+    activity = _activity_root(root, ledger.publisher, f"DEAL-{deal.code}", deal.updated_at)
+    _text(activity, "title", f"招商引资：{deal.name}")
     _text(
         activity,
         "description",
-        deal.description or f"{deal.enterprise}投资{deal.name}",
+        f"{deal.description or deal.enterprise + '投资' + deal.name}"
+        "（企业投资项目，资金为企业自有或融资，不是援疆资金）",
         type="1",
     )
-    _participant(activity, None, "1", PRIVATE_SECTOR, name=deal.enterprise)
-    _participant(activity, deal.donor_org, "3", GOVERNMENT)
-    _participant(activity, None, "4", PRIVATE_SECTOR, name=deal.enterprise)
+    _participant(activity, None, "1", name=deal.enterprise)
+    _participant(activity, deal.donor_org, "3")
+    _participant(activity, None, "4", name=deal.enterprise)
     etree.SubElement(activity, "activity-status", {"code": DEAL_STATUS[deal.stage]})
     first = deal.signed_on or deal.lead_on or deal.stage_date
     etree.SubElement(activity, "activity-date", {"type": "1", "iso-date": first.isoformat()})
@@ -396,7 +459,7 @@ def _deal(root, deal: Deal) -> None:
         )
     etree.SubElement(activity, "activity-scope", {"code": _scope(deal.region)})
     etree.SubElement(activity, "recipient-country", {"code": "CN", "percentage": "100"})
-    _location(activity, deal.region)
+    _location(activity, deal.region, ledger.points)
     industry = deal.industry or "招商引资"
     own = etree.SubElement(
         activity,
@@ -404,7 +467,7 @@ def _deal(root, deal: Deal) -> None:
         {"vocabulary": "99", "code": f"investment:{industry}", "percentage": "100"},
     )
     _narratives(own, industry)
-    etree.SubElement(activity, "collaboration-type", {"code": "1"})
+    etree.SubElement(activity, "default-flow-type", {"code": PRIVATE_FLOW})
     for funds in FundsInPlace.objects.filter(deal=deal).order_by("on", "pk"):
         transaction = etree.SubElement(activity, "transaction", {"ref": f"FIP-{funds.pk}"})
         etree.SubElement(transaction, "transaction-type", {"code": "1"})
@@ -416,14 +479,131 @@ def _deal(root, deal: Deal) -> None:
         _narratives(provider, deal.enterprise)
 
 
-def iati_for_user(*, user) -> bytes:
-    """Every project and every deal with funds in place that the user may see."""
-    from duikou.investment.selectors import deal_list_for_user
+def publishers_for_user(*, user) -> list[Organisation]:
+    """The publishing offices whose IATI files ``user`` may download: every publisher for
+    those who see everything, otherwise the publishers inside the user's own organisations (a
+    file is a publisher's whole portfolio, so only someone who sees all of it gets it)."""
+    scope = policy.scope_for(user)
+    if policy.sees_nothing_internal(user):
+        return []
+    publishers = Organisation.objects.filter(iati_publisher=True, is_active=True)
+    if not scope.sees_all:
+        publishers = publishers.filter(pk__in=scope.org_ids)
+    return list(publishers.select_related("region").order_by("code"))
+
+
+def publisher_for_user(*, user, code: str | None) -> Organisation:
+    """The publisher ``code`` (or the user's only one when ``code`` is empty), refused in
+    Chinese when the user may not publish as it or it has no IATI identifier."""
+    publishers = publishers_for_user(user=user)
+    if not code:
+        if len(publishers) != 1:
+            names = "、".join(f"{p.name}（{p.code}）" for p in publishers) or "无"
+            raise refuse("publisher", f"请选择以哪个发布机构的名义导出 IATI 数据；可选：{names}")
+        publisher = publishers[0]
+    else:
+        publisher = next((p for p in publishers if p.code == code), None)
+        if publisher is None:
+            raise refuse("publisher", f"“{code}”不是您可以导出的 IATI 发布机构")
+    if not publisher.iati_identifier:
+        raise refuse(
+            "publisher",
+            f"发布机构“{publisher.name}”没有 IATI 组织标识，也没有统一社会信用代码；"
+            "请先在机构资料中填写其中之一",
+        )
+    return publisher
+
+
+def _published_projects(*, user, publisher: Organisation):
+    """The user's projects that ``publisher`` reports: those whose donor organisation has it as
+    its nearest publishing office (so a project is in exactly one publisher's file)."""
     from duikou.projects.selectors import project_list_for_user
 
-    projects = project_list_for_user(user=user)
-    funded = FundsInPlace.objects.values("deal_id")
-    deals = deal_list_for_user(user=user).filter(pk__in=funded)
-    if not setting("DUIKOU_IATI_DEALS"):
-        deals = deals.none()
-    return iati_document(projects=projects, deals=deals)
+    projects = project_list_for_user(user=user).filter(
+        donor_org__ancestor_links__ancestor=publisher
+    )
+    donors = set(projects.values_list("donor_org_id", flat=True))
+    nearest: dict[int, int] = {}
+    links = OrgAncestor.objects.filter(org_id__in=donors, ancestor__iati_publisher=True)
+    for org_id, ancestor_id in links.order_by("org_id", "depth").values_list(
+        "org_id", "ancestor_id"
+    ):
+        nearest.setdefault(org_id, ancestor_id)
+    mine = [org for org, ancestor in nearest.items() if ancestor == publisher.pk]
+    return projects.filter(donor_org_id__in=mine)
+
+
+def iati_for_user(*, user, publisher: Organisation) -> bytes:
+    """The IATI activity file of ``publisher``: its projects (and deals with funds in place,
+    when DUIKOU_IATI_DEALS is set) as the user may see them."""
+    from duikou.investment.selectors import deal_list_for_user
+
+    projects = _published_projects(user=user, publisher=publisher)
+    deals = Deal.objects.none()
+    if setting("DUIKOU_IATI_DEALS"):
+        funded = FundsInPlace.objects.values("deal_id")
+        deals = deal_list_for_user(user=user).filter(
+            pk__in=funded, donor_org__ancestor_links__ancestor=publisher
+        )
+    return iati_document(publisher=publisher, projects=projects, deals=deals)
+
+
+def iati_organisation_for_user(*, user, publisher: Organisation) -> bytes:
+    """The publisher's IATI organisation file: who it is, and per calendar year the budget of
+    the projects it reports (split over their planned years as in the activity file) and
+    what was spent on them (支出)."""
+    root = etree.Element(
+        "iati-organisations",
+        {"version": VERSION, "generated-datetime": _now()},
+    )
+    projects = list(_published_projects(user=user, publisher=publisher))
+    ids = [p.pk for p in projects]
+    lines = list(BudgetLine.objects.filter(project_id__in=ids))
+    spent = list(
+        FundTransaction.objects.filter(project_id__in=ids, kind=TransactionKind.SPEND)
+        .values("year")
+        .annotate(total=Sum("amount"))
+        .order_by("year")
+    )
+    stamps = [publisher.updated_at] + [p.updated_at for p in projects]
+    stamps += [b.updated_at for b in lines]
+    stamps += list(
+        FundTransaction.objects.filter(project_id__in=ids).values_list("updated_at", flat=True)
+    )
+    organisation = etree.SubElement(
+        root,
+        "iati-organisation",
+        {
+            "last-updated-datetime": timezone.localtime(max(stamps)).isoformat(timespec="seconds"),
+            XML_LANG: "zh",
+            "default-currency": "CNY",
+        },
+    )
+    etree.SubElement(organisation, "organisation-identifier").text = publisher.iati_identifier
+    _text(organisation, "name", publisher.name, publisher.name_en)
+    _reporting_org(organisation, publisher)
+    by_year: dict[int, Decimal] = defaultdict(Decimal)
+    planned = {p.pk: p for p in projects}
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        totals[line.project_id] += line.amount
+    for project_id, total in totals.items():
+        project = planned[project_id]
+        for start, _end, amount in _yearly(total, project.planned_start, project.planned_end):
+            by_year[start.year] += amount
+    for year in sorted(by_year):
+        if by_year[year]:
+            _year_amount(organisation, "total-budget", year, by_year[year], status="2")
+    for row in spent:
+        if row["total"]:
+            _year_amount(organisation, "total-expenditure", row["year"], row["total"])
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _year_amount(parent, tag: str, year: int, amount: Decimal, **attrs) -> None:
+    node = etree.SubElement(parent, tag, attrs)
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    etree.SubElement(node, "period-start", {"iso-date": first.isoformat()})
+    etree.SubElement(node, "period-end", {"iso-date": last.isoformat()})
+    value = etree.SubElement(node, "value", {"value-date": first.isoformat()})
+    value.text = _amount(amount)

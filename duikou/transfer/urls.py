@@ -14,4 +14,5 @@ urlpatterns = [
     path("imports/<int:pk>/commit/", views.import_commit, name="import_commit"),
     path("imports/<int:pk>/mapping/", views.import_mapping, name="import_mapping"),
     path("iati.xml", views.iati, name="iati"),
+    path("iati-organisation.xml", views.iati_organisation, name="iati_organisation"),
 ]

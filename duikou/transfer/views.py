@@ -15,7 +15,12 @@ from . import selectors, services
 from .conf import setting
 from .exporters import FORMATS, export_response, export_title
 from .forms import UploadForm
-from .iati import iati_for_user
+from .iati import (
+    iati_for_user,
+    iati_organisation_for_user,
+    publisher_for_user,
+    publishers_for_user,
+)
 from .kinds import KINDS, kind_get
 from .readers import FileRefused, size_refusal
 from .workbooks import template_build
@@ -39,7 +44,12 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "transfer/index.html",
-        {"kinds": kinds, "records": records, "form": UploadForm()},
+        {
+            "kinds": kinds,
+            "records": records,
+            "form": UploadForm(),
+            "publishers": publishers_for_user(user=request.user),
+        },
     )
 
 
@@ -265,8 +275,27 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def iati(request: HttpRequest) -> HttpResponse:
-    """The user's projects and funded deals in the IATI 2.03 activity format."""
-    response = HttpResponse(iati_for_user(user=request.user), content_type="application/xml")
+    """A publisher's projects (and funded deals, when published) as IATI 2.03 activities."""
+    return _iati_file(request, iati_for_user, "iati-activities")
+
+
+@login_required
+def iati_organisation(request: HttpRequest) -> HttpResponse:
+    """A publisher's IATI 2.03 organisation file (yearly budgets and expenditure)."""
+    return _iati_file(request, iati_organisation_for_user, "iati-organisation")
+
+
+def _iati_file(request: HttpRequest, build, name: str) -> HttpResponse:
+    code = request.GET.get("publisher", "").strip()
+    try:
+        publisher = publisher_for_user(user=request.user, code=code)
+    except ValidationError as error:
+        messages = [m for ms in error.message_dict.values() for m in ms]
+        return render(request, "transfer/iati_refused.html", {"refusals": messages}, status=400)
+    response = HttpResponse(
+        build(user=request.user, publisher=publisher), content_type="application/xml"
+    )
     if request.GET.get("download"):
-        response["Content-Disposition"] = 'attachment; filename="iati-activities.xml"'
+        filename = f"{name}-{publisher.code}.xml"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
