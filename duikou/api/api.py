@@ -746,7 +746,7 @@ DOCUMENTS = Listing(
 )
 
 
-def _who(user) -> str | None:
+def who(user) -> str | None:
     # As the project page shows people (``who``): the display name, or the user name.
     return (user.first_name or user.username) if user is not None else None
 
@@ -764,10 +764,10 @@ def _document_row(request, document) -> dict:
         "sha256": document.sha256,
         "note": document.note,
         "uploaded_at": document.uploaded_at,
-        "uploaded_by": _who(document.uploaded_by),
+        "uploaded_by": who(document.uploaded_by),
         "removed": document.removed,
         "removed_at": document.removed_at,
-        "removed_by": _who(document.removed_by),
+        "removed_by": who(document.removed_by),
         "removed_reason": document.removed_reason,
         "version": document.version,
         "download_url": request.build_absolute_uri(url),
@@ -843,5 +843,6 @@ def project_document_download(request, id: int = Path(..., ge=1, le=MAX_ID)):
 # Routes kept in their own modules register themselves on ``api`` when imported.
 from . import actions as _actions  # noqa: E402,F401
 from . import imports as _imports  # noqa: E402,F401
+from . import lists as _lists  # noqa: E402,F401
 from . import reference as _reference  # noqa: E402,F401
 from . import value_states as _value_states  # noqa: E402,F401

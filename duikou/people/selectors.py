@@ -81,6 +81,19 @@ def get_member_for_user_rw(*, user, pk: int) -> AidMember:
     return member
 
 
+def assignment_list_for_user(*, user, term: str | None = None) -> QuerySet[Assignment]:
+    """Dated stints (long-term terms and 柔性援疆 visits) with the person's name, of people
+    sent by organisations in scope or serving in places in scope; refused without the right
+    to personal data."""
+    _require_personal(user)
+    qs = policy.filter_by_org_and_region(
+        user, Assignment.objects.all(), org_field="member__donor_org_id", region_field="region_id"
+    )
+    if term:
+        qs = qs.filter(term=term)
+    return qs.select_related("member", "member__donor_org", "batch", "region")
+
+
 def member_counts_for_user(*, user, batch: AidBatch | None = None) -> dict:
     """Counts anyone in scope may see: people by category and by batch, mentor pairs and
     short-term stints. No names."""
