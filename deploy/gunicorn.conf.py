@@ -11,7 +11,10 @@ Read from the environment (the systemd unit loads /etc/duikou/duikou.env):
   and about 150 MB);
 - ``DUIKOU_WEB_TIMEOUT``: seconds a request may take before its worker is restarted (60);
 - ``DUIKOU_FORWARDED_ALLOW_IPS``: the nginx addresses whose X-Forwarded-* headers gunicorn
-  trusts (default loopback).
+  trusts (default loopback);
+- ``PROMETHEUS_MULTIPROC_DIR``: where the worker processes keep their request figures so that
+  /metrics adds up all of them (default ``prometheus/`` in the unit's runtime directory; the
+  unit sets it too). Its ``*.db`` files are removed when gunicorn starts.
 
 Logs go to the journal: the access log to stdout as one JSON object a line, like the
 platform's own log, carrying the request id the platform answered with (X-Request-ID).
@@ -20,6 +23,7 @@ platform's own log, carrying the request id the platform answered with (X-Reques
 import json
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 from gunicorn.glogging import Logger, SafeAtoms
 
@@ -106,3 +110,31 @@ if os.environ.get("DUIKOU_GUNICORN_CONTROL"):
     control_socket = os.environ["DUIKOU_GUNICORN_CONTROL"]
 elif _runtime:
     control_socket = os.path.join(_runtime, "gunicorn.ctl")
+
+# Request figures of every worker process in one scrape (duikou/core/metrics.py): with
+# PROMETHEUS_MULTIPROC_DIR set before the workers import the application, each process writes
+# its figures to files of its own there, and /metrics, whichever worker serves it, adds them
+# up. Set here, in the master, every worker inherits it. The folder is per node and memory
+# backed (the runtime directory is under /run).
+if _runtime and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(_runtime, "prometheus")
+
+
+def on_starting(server):
+    """Start the figures from zero: files left by an earlier run would be added to this one's
+    (only the ``*.db`` files prometheus_client writes are removed, whatever the folder is)."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not folder:
+        return
+    Path(folder).mkdir(mode=0o700, parents=True, exist_ok=True)
+    for stale in Path(folder).glob("*.db"):
+        stale.unlink(missing_ok=True)
+
+
+def child_exit(server, worker):
+    """A worker ended (recycled, timed out or killed): its gauge files go; its counters and
+    histograms stay in the folder, so the totals keep the requests it served."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

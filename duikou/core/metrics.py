@@ -8,8 +8,10 @@ Two kinds of figures, collected in two ways:
   process keeps its own; with ``PROMETHEUS_MULTIPROC_DIR`` set in the environment before the
   processes start, prometheus_client writes them to files in that folder and a scrape of any
   worker adds up all of them (multiprocess mode). The folder must be empty when gunicorn
-  starts (a systemd ``RuntimeDirectory`` is) and private to one node. Without the variable
-  (runserver, tests, one process) the process's own registry is read, with its memory and CPU.
+  starts and private to one node: deploy/gunicorn.conf.py puts it in the unit's runtime
+  directory, empties it at start and marks each ended worker dead (the requests it served
+  stay in the totals). Without the variable (runserver, tests, one process) the process's own
+  registry is read, with its memory and CPU.
 - **From the database, at scrape time** (`DatabaseCollector`): job queue depth and age of the
   oldest queued job, jobs and imports finished within the last hour with their durations and
   outcomes, the last successful backup. Jobs run in `duikou worker` processes, on any host,
