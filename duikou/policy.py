@@ -85,11 +85,14 @@ def scope_for(user) -> Scope:
         writer_roots = [
             m.organisation_id for m in memberships if m.role in WRITERS and m.organisation_id
         ]
-        write_org_ids = frozenset(
-            Organisation.objects.filter(ancestor_links__ancestor_id__in=writer_roots).values_list(
-                "id", flat=True
+        if set(writer_roots) == set(org_roots):  # the usual case: one writing membership
+            write_org_ids = org_ids
+        else:
+            write_org_ids = frozenset(
+                Organisation.objects.filter(
+                    ancestor_links__ancestor_id__in=writer_roots
+                ).values_list("id", flat=True)
             )
-        )
         scope = Scope(
             sees_all=bool(roles & READ_ALL),
             writes_all=Membership.Role.NATIONAL in roles,

@@ -5,10 +5,12 @@ A link appears only where its page would answer the user; the access walk
 core/tests/test_menu.py checks that every link shown answers."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from duikou import policy
 from duikou.orgs.models import Membership
@@ -31,21 +33,49 @@ def menu_for_user(user) -> list[MenuGroup]:
     if not user.is_authenticated:
         return []
     scope = policy.scope_for(user)
-    writer = policy.is_writer(user)
     # Anyone with a role beyond the public account's: the background jobs they start
     # (reports, exports) are theirs to follow; the public account starts none.
     member = scope.writes_all or bool(scope.roles - {Membership.Role.PUBLIC})
+    rights = Rights(
+        public_only=policy.sees_nothing_internal(user),
+        writer=policy.is_writer(user),
+        member=member,
+        publisher=policy.can_publish(user),
+        history=policy.can_read_history(user),
+        staff=user.is_staff,
+    )
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return list(_menu(rights, get_language(), get_script_prefix(), urlconf))
+
+
+@dataclass(frozen=True)
+class Rights:
+    """What decides the menu: users with the same rights see the same links."""
+
+    public_only: bool
+    writer: bool
+    member: bool
+    publisher: bool
+    history: bool
+    staff: bool
+
+
+@lru_cache(maxsize=256)
+def _menu(rights: Rights, language, prefix: str, urlconf) -> tuple[MenuGroup, ...]:
+    """The menu for ``rights``, built once per language and URL prefix (every page shows it;
+    its labels and links do not change while the process runs)."""
+    writer, member = rights.writer, rights.member
 
     def entries(*pairs: tuple[bool, str, str]) -> tuple[MenuItem, ...]:
         return tuple(MenuItem(label, reverse(name)) for shown, label, name in pairs if shown)
 
-    if policy.sees_nothing_internal(user):
+    if rights.public_only:
         # The public account sees no ledger (its pages would show only zeros): the
         # published figures instead.
-        return [
+        return (
             MenuGroup(pgettext("menu", "公开"), entries((True, _("公开数据"), "public"))),
             MenuGroup(pgettext("menu", "管理"), entries((True, _("接口令牌"), "api_tokens:list"))),
-        ]
+        )
     groups = [
         MenuGroup(
             _("台账"),
@@ -83,17 +113,17 @@ def menu_for_user(user) -> list[MenuGroup]:
                 (True, pgettext("menu", "报告"), "reports:list"),
                 (True, _("合规检查"), "reports:compliance"),
                 (True, _("公开数据"), "public"),
-                (policy.can_publish(user), _("数据发布"), "reports:publications"),
+                (rights.publisher, _("数据发布"), "reports:publications"),
             ),
         ),
         MenuGroup(
             pgettext("menu", "管理"),
             entries(
-                (policy.can_read_history(user), pgettext("menu", "审计"), "audit:list"),
-                (user.is_staff, _("管理后台"), "admin:index"),
+                (rights.history, pgettext("menu", "审计"), "audit:list"),
+                (rights.staff, _("管理后台"), "admin:index"),
                 (True, _("接口令牌"), "api_tokens:list"),
                 (member, _("后台任务"), "jobs:list"),
             ),
         ),
     ]
-    return [group for group in groups if group.items]
+    return tuple(group for group in groups if group.items)
