@@ -13,7 +13,7 @@ include their whole subtree (the trees store their ancestors).
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -66,9 +66,10 @@ PAGING = ("limit", "offset", "ordering")
 class Refused(Exception):
     """A query the list does not take: ``errors`` name each parameter and say why."""
 
-    def __init__(self, errors: list[dict]):
+    def __init__(self, errors: list[dict], *, unknown: bool = False):
         super().__init__("; ".join(e["message"] for e in errors))
         self.errors = errors
+        self.unknown = unknown  # parameters the list does not take (not values misread)
 
 
 @dataclass(frozen=True)
@@ -106,11 +107,44 @@ def _choice(param: str, choices: list[str]):
     return read
 
 
-def _indicator(text: str) -> Indicator:
-    found = Indicator.objects.filter(code=text).first()
-    if found is None:
-        _refuse("indicator", f"指标目录中没有编码“{text}”")
-    return found
+def indicator_read(param: str = "indicator"):
+    def read(text: str) -> Indicator:
+        found = Indicator.objects.filter(code=text).first()
+        if found is None:
+            _refuse(param, f"指标目录中没有编码“{text}”")
+        return found
+
+    return read
+
+
+def organisation_read(param: str):
+    def read(text: str) -> Organisation:
+        found = Organisation.objects.filter(code=text).first()
+        if found is None:
+            _refuse(param, f"找不到机构编码“{text}”")
+        return found
+
+    return read
+
+
+def region_read(param: str):
+    def read(text: str) -> Region:
+        found = Region.objects.filter(code=text).first()
+        if found is None:
+            _refuse(param, f"找不到区划代码“{text}”")
+        return found
+
+    return read
+
+
+def _day(param: str):
+    def read(text: str) -> date:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            _refuse(param, f"{param}“{text}”不是日期（如 2025-06-01）")
+
+    return read
 
 
 def _moment(param: str):
@@ -164,42 +198,52 @@ def _period(text: str) -> Period:
 # Builders of the filters lists share: each list names where its records keep the value.
 
 
-def organisation_filter(path: str, param: str = "organisation") -> Filter:
-    """The organisation by code and its whole subtree, at ``path`` (an organisation)."""
+def organisation_filter(path: str, param: str = "organisation", *, below: bool = False):
+    """The organisation by code and its whole subtree, at ``path`` (an organisation);
+    ``below``: the subtree without the organisation itself."""
 
-    def read(text: str) -> Organisation:
-        found = Organisation.objects.filter(code=text).first()
-        if found is None:
-            _refuse(param, f"找不到机构编码“{text}”")
-        return found
+    def narrow(qs, org):
+        qs = qs.filter(**{f"{path}__in": organisation_descendant_ids(org=org)})
+        return qs.exclude(**{path: org.pk}) if below else qs
 
     return Filter(
         param,
-        "机构编码，含其全部下级机构",
-        read,
-        lambda qs, org: qs.filter(**{f"{path}__in": organisation_descendant_ids(org=org)}),
+        "上级机构编码，列出其全部下级机构（不含其本身）" if below else "机构编码，含其全部下级机构",
+        organisation_read(param),
+        narrow,
         example="350000",
     )
 
 
-def region_filter(path: str, param: str = "region") -> Filter:
-    """The region by code and its whole subtree, at ``path`` (a region)."""
+def region_filter(path: str, param: str = "region", *, below: bool = False) -> Filter:
+    """The region by code and its whole subtree, at ``path`` (a region); ``below``: the
+    subtree without the region itself."""
 
-    def read(text: str) -> Region:
-        found = Region.objects.filter(code=text).first()
-        if found is None:
-            _refuse(param, f"找不到区划代码“{text}”")
-        return found
+    def narrow(qs, region):
+        qs = qs.filter(**{f"{path}__in": region_descendants(region=region).values("pk")})
+        return qs.exclude(**{path: region.pk}) if below else qs
 
     return Filter(
         param,
-        "区划代码，含其全部下级区划",
-        read,
-        lambda qs, region: qs.filter(
-            **{f"{path}__in": region_descendants(region=region).values("pk")}
-        ),
+        "上级区划代码，列出其全部下级区划（不含其本身）" if below else "区划代码，含其全部下级区划",
+        region_read(param),
+        narrow,
         example="652300",
     )
+
+
+def indicator_filter(path: str = "indicator") -> Filter:
+    return Filter(
+        "indicator",
+        "指标编码（须在指标目录中）",
+        indicator_read(),
+        lambda qs, indicator: qs.filter(**{path: indicator}),
+    )
+
+
+def date_filter(param: str, description: str, apply) -> Filter:
+    """A day (YYYY-MM-DD), narrowed by ``apply(queryset, day)``."""
+    return Filter(param, description, _day(param), apply, example="2025-06-01")
 
 
 def integer_filter(
@@ -324,14 +368,7 @@ def _filters_build(kind: Kind) -> list[Filter]:
             choice_filter(param, column.header, column.choices, selector=own.get(param, ""))
         )
     if "indicator" in fields:
-        found.append(
-            Filter(
-                "indicator",
-                "指标编码（须在指标目录中）",
-                _indicator,
-                lambda qs, indicator: qs.filter(indicator=indicator),
-            )
-        )
+        found.append(indicator_filter())
     if "q" in own:
         found.append(Filter("q", "名称或编号包含", _text("q"), selector=own["q"]))
     found.append(since_filter())
@@ -379,27 +416,13 @@ def filtered_list(
     a record kind's list (``kind``) or any other declared ``listing``. ``given`` are the
     selector's arguments the route itself knows (the project of a path)."""
     listing = listing or LISTINGS[kind.key]
-    declared = {f.param: f for f in listing.filters}
-    unknown = sorted(set(params) - set(declared) - set(PAGING))
-    if unknown:
-        allowed = "、".join([*declared, *PAGING])
-        raise Refused(
-            [{"field": k, "message": f"不支持的查询参数“{k}”（可用：{allowed}）"} for k in unknown]
-        )
-    errors, selector_args, narrowing = [], dict(given or {}), []
-    for param, text in params.items():
-        spec = declared.get(param)
-        if spec is None or text == "":
-            continue
-        try:
-            value = spec.read(text)
-        except Refused as refused:
-            errors += refused.errors
-            continue
-        if spec.apply is None:
-            selector_args[spec.selector] = value
-        else:
-            narrowing.append((spec, value))
+    errors = []
+    try:
+        values = params_read(params, listing.filters)
+    except Refused as refused:
+        if refused.unknown:
+            raise
+        errors, values = refused.errors, {}
     order = listing.orderings[listing.default_ordering]
     if params.get("ordering"):
         try:
@@ -408,10 +431,44 @@ def filtered_list(
             errors += refused.errors
     if errors:
         raise Refused(errors)
+    declared = {f.param: f for f in listing.filters}
+    selector_args = dict(given or {})
+    for param, value in values.items():
+        if declared[param].apply is None:
+            selector_args[declared[param].selector] = value
     qs = listing.queryset(user, **selector_args)
-    for spec, value in narrowing:
-        qs = spec.apply(qs, value)
+    for param, value in values.items():
+        if declared[param].apply is not None:
+            qs = declared[param].apply(qs, value)
     return qs.order_by(*order)
+
+
+def params_read(
+    params: dict[str, str], filters, also: tuple[str, ...] = PAGING
+) -> dict[str, object]:
+    """Each parameter given (and not blank) read by its filter: ``{param: value}``. Refused
+    naming every parameter neither among ``filters`` nor ``also`` (``unknown`` set), else
+    every value that cannot be read."""
+    declared = {f.param: f for f in filters}
+    unknown = sorted(set(params) - set(declared) - set(also))
+    if unknown:
+        allowed = "、".join([*declared, *also])
+        raise Refused(
+            [{"field": k, "message": f"不支持的查询参数“{k}”（可用：{allowed}）"} for k in unknown],
+            unknown=True,
+        )
+    errors, values = [], {}
+    for param, text in params.items():
+        spec = declared.get(param)
+        if spec is None or text == "":
+            continue
+        try:
+            values[param] = spec.read(text)
+        except Refused as refused:
+            errors += refused.errors
+    if errors:
+        raise Refused(errors)
+    return values
 
 
 def page_links(request, offset: int, limit: int, count: int) -> dict:

@@ -57,16 +57,6 @@ NEXT = Field(None, description="下一页的完整地址，没有下一页时为
 PREVIOUS = Field(None, description="上一页的完整地址，没有上一页时为 null")
 
 
-def _download_types(*extensions: str) -> dict:
-    return {
-        _content_type(ext): {"schema": {"type": "string", "format": "binary"}}
-        for ext in (
-            *extensions,
-            "",
-        )
-    }
-
-
 def _content_type(ext: str) -> str:
     """The media type a generated file is served as (by its extension)."""
     if ext == "pdf":
@@ -97,7 +87,10 @@ def _download_extra(extensions: tuple[str, ...]) -> dict:
         "responses": {
             200: {
                 "description": "文件内容",
-                "content": _download_types(*extensions),
+                "content": {
+                    _content_type(ext): {"schema": {"type": "string", "format": "binary"}}
+                    for ext in (*extensions, "")  # "": anything else, as octet-stream
+                },
                 "headers": {
                     "Content-Disposition": {
                         "description": "attachment，含 UTF-8 文件名（filename*）",

@@ -12,19 +12,33 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from ninja import Field, Schema
+from ninja import Field, Query, Schema
 from ninja.responses import Status
 
 from duikou import policy
 from duikou.geo.models import Region
-from duikou.geo.selectors import region_descendants, region_list
+from duikou.geo.selectors import region_list
 from duikou.orgs.models import Organisation
-from duikou.orgs.selectors import organisation_descendant_ids, organisation_list, pairing_list
+from duikou.orgs.selectors import organisation_list, pairing_list
 from duikou.results.models import Indicator, Target
 from duikou.results.selectors import BASES, indicator_table
 
-from .api import ERRORS, api
+from .api import ERRORS, api, list_page, list_query
+from .filters import (
+    Listing,
+    Refused,
+    choice_filter,
+    date_filter,
+    indicator_filter,
+    integer_filter,
+    organisation_filter,
+    organisation_read,
+    params_read,
+    period_filter,
+    region_filter,
+    region_read,
+    text_filter,
+)
 
 REFERENCE_TAGS = {
     "organisations": "机构（支援方与受援方两棵树）",
@@ -37,7 +51,6 @@ REFERENCE_TAGS = {
 api.openapi_extra.setdefault("tags", []).extend(
     {"name": name, "description": text} for name, text in REFERENCE_TAGS.items()
 )
-MAX_LIMIT = 500
 
 
 class Page(Schema):
@@ -139,86 +152,86 @@ class RollupOut(Schema):
     cells: list[RollupCell]
 
 
-class _Refused(Exception):
-    def __init__(self, errors: list[dict]):
-        super().__init__("; ".join(error["message"] for error in errors))
-        self.errors = errors
+CODE_ORDERINGS = {"code": ("code", "pk"), "-code": ("-code", "-pk")}
+ORDERINGS_BY_ID = {"id": ("pk",), "-id": ("-pk",)}
+ONLY_THESE = "只接受这些参数及 limit、offset、ordering；其他参数或读不懂的值返回 422。"
 
 
-def _params(request: HttpRequest, allowed: set[str]) -> dict[str, str]:
-    """The query's parameters, refusing any the list does not document."""
-    given = {key: request.GET.get(key, "") for key in request.GET}
-    unknown = sorted(set(given) - allowed - {"limit", "offset"})
-    if unknown:
-        raise _Refused(
-            [
-                {
-                    "field": key,
-                    "message": f"不支持的查询参数“{key}”（可用：{'、'.join(sorted(allowed))}）",
-                }
-                for key in unknown
-            ]
-        )
-    return given
+def _active_on(qs, day: date):
+    return qs.filter(start_date__lte=day).exclude(end_date__lt=day)
 
 
-def _integer(params: dict, key: str, *, low: int, high: int, default: int | None = None):
-    text = params.get(key, "")
-    if text == "":
-        return default
-    try:
-        number = int(text)
-    except ValueError:
-        raise _Refused([{"field": key, "message": f"“{text}”不是整数"}]) from None
-    if not low <= number <= high:
-        raise _Refused([{"field": key, "message": f"“{text}”应在{low}到{high}之间"}])
-    return number
+def _targets(user):
+    """Targets and baselines of the organisations in the user's scope (all for those who
+    see everything)."""
+    scope = policy.scope_for(user)
+    qs = Target.objects.select_related("indicator", "org", "region")
+    return qs if scope.sees_all else qs.filter(org_id__in=scope.org_ids)
 
 
-def _page(request: HttpRequest, params: dict, qs, row) -> dict:
-    limit = _integer(params, "limit", low=1, high=MAX_LIMIT, default=100)
-    offset = _integer(params, "offset", low=0, high=10**9, default=0)
-    count = qs.count()
-    items = [row(obj) for obj in qs[offset : offset + limit]]
-
-    def link(start: int) -> str:
-        query = request.GET.copy()
-        query["offset"], query["limit"] = str(start), str(limit)
-        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
-    return {
-        "count": count,
-        "items": items,
-        "next": link(offset + limit) if offset + limit < count else None,
-        "previous": link(max(0, offset - limit)) if offset else None,
-    }
-
-
-def _refusal(error: _Refused):
-    return Status(422, {"detail": "查询参数有误", "errors": error.errors})
-
-
-def _organisation(code: str, key: str) -> Organisation:
-    found = Organisation.objects.filter(code=code).first()
-    if found is None:
-        raise _Refused([{"field": key, "message": f"找不到机构“{code}”"}])
-    return found
-
-
-def _region(code: str, key: str) -> Region:
-    found = Region.objects.filter(code=code).first()
-    if found is None:
-        raise _Refused([{"field": key, "message": f"找不到区划“{code}”"}])
-    return found
-
-
-def _choice(params: dict, key: str, choices) -> str:
-    text = params.get(key, "")
-    if text and text not in choices:
-        raise _Refused(
-            [{"field": key, "message": f"“{text}”不是可选的值（可选：{'、'.join(choices)}）"}]
-        )
-    return text
+ORGANISATIONS = Listing(
+    "organisations",
+    queryset=lambda user: organisation_list().select_related("parent", "region"),
+    filters=(
+        choice_filter("side", "所属方", Organisation.Side),
+        choice_filter("kind", "机构类型", Organisation.Kind),
+        organisation_filter("pk", "parent", below=True),
+    ),
+    orderings=CODE_ORDERINGS,
+    default_ordering="code",
+    default_limit=100,
+)
+REGIONS = Listing(
+    "regions",
+    queryset=lambda user: region_list().select_related("parent"),
+    filters=(
+        choice_filter("level", "层级", Region.Level),
+        region_filter("pk", "parent", below=True),
+    ),
+    orderings=CODE_ORDERINGS,
+    default_ordering="code",
+    default_limit=100,
+)
+PAIRINGS = Listing(
+    "pairings",
+    queryset=lambda user: pairing_list(),
+    filters=(
+        organisation_filter("donor", "donor"),
+        region_filter("recipient", "recipient"),
+        date_filter("active_on", "某日有效的结对（YYYY-MM-DD）", _active_on),
+    ),
+    orderings=ORDERINGS_BY_ID,
+    default_limit=100,
+)
+INDICATORS = Listing(
+    "indicators",
+    queryset=lambda user: Indicator.objects.all(),
+    filters=(
+        text_filter("sector", "行业领域", "sector"),
+        choice_filter("kind", "指标类型", Indicator.Kind),
+        choice_filter("frequency", "填报频度", Indicator.Frequency),
+    ),
+    orderings=CODE_ORDERINGS,
+    default_ordering="code",
+    default_limit=100,
+)
+TARGETS = Listing(
+    "targets",
+    queryset=_targets,
+    filters=(
+        indicator_filter(),
+        organisation_filter("org", "org"),
+        integer_filter("year", "年度", low=1949, high=2100, example="2025"),
+        period_filter(),
+        choice_filter("kind", "类型", Target.Kind),
+    ),
+    orderings={
+        "indicator": ("indicator__code", "org__code", "period_start", "pk"),
+        **ORDERINGS_BY_ID,
+    },
+    default_ordering="indicator",
+    default_limit=100,
+)
 
 
 @api.get(
@@ -228,24 +241,10 @@ def _choice(params: dict, key: str, choices) -> str:
     tags=["organisations"],
     summary="机构列表",
     description="参数：side（national/donor/recipient）、kind、parent（上级机构编码，含其全部下级）。"
-    "按编码排序。",
+    "按编码排序。" + ONLY_THESE,
 )
-def organisations_list(request):
-    try:
-        params = _params(request, {"side", "kind", "parent"})
-        qs = organisation_list().select_related("parent", "region").order_by("code", "pk")
-        side = _choice(params, "side", Organisation.Side.values)
-        kind = _choice(params, "kind", Organisation.Kind.values)
-        if side:
-            qs = qs.filter(side=side)
-        if kind:
-            qs = qs.filter(kind=kind)
-        if params.get("parent"):
-            parent = _organisation(params["parent"], "parent")
-            qs = qs.filter(pk__in=organisation_descendant_ids(org=parent)).exclude(pk=parent.pk)
-        return _page(request, params, qs, _organisation_row)
-    except _Refused as error:
-        return _refusal(error)
+def organisations_list(request, filters: Query[list_query(ORGANISATIONS, "Organisations")]):
+    return list_page(request, ORGANISATIONS, filters, _organisation_row)
 
 
 def _organisation_row(org: Organisation) -> dict:
@@ -268,23 +267,10 @@ def _organisation_row(org: Organisation) -> dict:
     tags=["regions"],
     summary="行政区划列表",
     description="参数：level（province/prefecture/county/township）、parent（上级区划代码，"
-    "含其全部下级）。按区划代码排序。",
+    "含其全部下级）。按区划代码排序。" + ONLY_THESE,
 )
-def regions_list(request):
-    try:
-        params = _params(request, {"level", "parent"})
-        qs = region_list().select_related("parent").order_by("code", "pk")
-        level = _choice(params, "level", Region.Level.values)
-        if level:
-            qs = qs.filter(level=level)
-        if params.get("parent"):
-            parent = _region(params["parent"], "parent")
-            qs = qs.filter(pk__in=region_descendants(region=parent).values("pk")).exclude(
-                pk=parent.pk
-            )
-        return _page(request, params, qs, _region_row)
-    except _Refused as error:
-        return _refusal(error)
+def regions_list(request, filters: Query[list_query(REGIONS, "Regions")]):
+    return list_page(request, REGIONS, filters, _region_row)
 
 
 def _region_row(region: Region) -> dict:
@@ -305,29 +291,10 @@ def _region_row(region: Region) -> dict:
     tags=["pairings"],
     summary="对口支援结对列表",
     description="参数：donor（支援方机构编码，含其下级）、recipient（受援地区划代码，含其下级）、"
-    "active_on（某日有效的结对，YYYY-MM-DD）。",
+    "active_on（某日有效的结对，YYYY-MM-DD）。" + ONLY_THESE,
 )
-def pairings_list(request):
-    try:
-        params = _params(request, {"donor", "recipient", "active_on"})
-        qs = pairing_list().select_related("donor", "recipient").order_by("pk")
-        if params.get("donor"):
-            donor = _organisation(params["donor"], "donor")
-            qs = qs.filter(donor_id__in=organisation_descendant_ids(org=donor))
-        if params.get("recipient"):
-            recipient = _region(params["recipient"], "recipient")
-            qs = qs.filter(recipient__in=region_descendants(region=recipient))
-        if params.get("active_on"):
-            try:
-                day = date.fromisoformat(params["active_on"])
-            except ValueError:
-                raise _Refused(
-                    [{"field": "active_on", "message": f"“{params['active_on']}”不是日期"}]
-                ) from None
-            qs = qs.filter(start_date__lte=day).exclude(end_date__lt=day)
-        return _page(request, params, qs, _pairing_row)
-    except _Refused as error:
-        return _refusal(error)
+def pairings_list(request, filters: Query[list_query(PAIRINGS, "Pairings")]):
+    return list_page(request, PAIRINGS, filters, _pairing_row)
 
 
 def _pairing_row(pairing) -> dict:
@@ -349,23 +316,11 @@ def _pairing_row(pairing) -> dict:
     operation_id="indicators_list",
     tags=["indicators"],
     summary="指标目录",
-    description="参数：sector（行业领域）、kind（stored/record/derived）、frequency。按编码排序。",
+    description="参数：sector（行业领域）、kind（stored/record/derived）、frequency。按编码排序。"
+    + ONLY_THESE,
 )
-def indicators_list(request):
-    try:
-        params = _params(request, {"sector", "kind", "frequency"})
-        qs = Indicator.objects.order_by("code", "pk")
-        kind = _choice(params, "kind", Indicator.Kind.values)
-        frequency = _choice(params, "frequency", Indicator.Frequency.values)
-        if kind:
-            qs = qs.filter(kind=kind)
-        if frequency:
-            qs = qs.filter(frequency=frequency)
-        if params.get("sector"):
-            qs = qs.filter(sector=params["sector"])
-        return _page(request, params, qs, _indicator_row)
-    except _Refused as error:
-        return _refusal(error)
+def indicators_list(request, filters: Query[list_query(INDICATORS, "Indicators")]):
+    return list_page(request, INDICATORS, filters, _indicator_row)
 
 
 def _indicator_row(indicator: Indicator) -> dict:
@@ -383,13 +338,6 @@ def _indicator_row(indicator: Indicator) -> dict:
     }
 
 
-def _indicator(code: str, key: str = "indicator") -> Indicator:
-    found = Indicator.objects.filter(code=code).first()
-    if found is None:
-        raise _Refused([{"field": key, "message": f"找不到指标“{code}”"}])
-    return found
-
-
 @api.get(
     "/targets",
     response={200: TargetPage, **ERRORS},
@@ -397,31 +345,11 @@ def _indicator(code: str, key: str = "indicator") -> Indicator:
     tags=["targets"],
     summary="目标值与基线值",
     description="您有权查看的机构的目标与基线。参数：indicator（指标编码）、org（机构编码，"
-    "含其下级）、year、kind（target/baseline）。",
+    "含其下级）、year、period（期间正好为此，如 2025、2025Q1）、kind（target/baseline）。"
+    + ONLY_THESE,
 )
-def targets_list(request):
-    try:
-        params = _params(request, {"indicator", "org", "year", "kind"})
-        scope = policy.scope_for(request.user)
-        qs = Target.objects.select_related("indicator", "org", "region").order_by(
-            "indicator__code", "org__code", "period_start", "pk"
-        )
-        if not scope.sees_all:
-            qs = qs.filter(org_id__in=scope.org_ids)
-        if params.get("indicator"):
-            qs = qs.filter(indicator=_indicator(params["indicator"]))
-        if params.get("org"):
-            org = _organisation(params["org"], "org")
-            qs = qs.filter(org_id__in=organisation_descendant_ids(org=org))
-        year = _integer(params, "year", low=1949, high=2100)
-        if year is not None:
-            qs = qs.filter(year=year)
-        kind = _choice(params, "kind", Target.Kind.values)
-        if kind:
-            qs = qs.filter(kind=kind)
-        return _page(request, params, qs, _target_row)
-    except _Refused as error:
-        return _refusal(error)
+def targets_list(request, filters: Query[list_query(TARGETS, "Targets")]):
+    return list_page(request, TARGETS, filters, _target_row)
 
 
 def _target_row(target: Target) -> dict:
@@ -439,6 +367,16 @@ def _target_row(target: Target) -> dict:
 
 
 GRAINS = ("y", "q", "m")
+YEAR = integer_filter("year", "年度（可重复）", low=1949, high=2100)
+# Read like a list's filters (the node by the axis, once the axis is known; year repeated).
+ROLLUP_PARAMS = (
+    indicator_filter(),
+    text_filter("node", "机构编码或区划代码", "code"),
+    choice_filter("axis", "树", (("o", "机构树"), ("r", "区划树"))),
+    choice_filter("grain", "粒度", (("y", "年"), ("q", "季"), ("m", "月"))),
+    YEAR,
+    choice_filter("basis", "口径", tuple((basis, basis) for basis in BASES)),
+)
 
 
 @api.get(
@@ -453,61 +391,67 @@ GRAINS = ("y", "q", "m")
     "basis（approved 仅已审核，默认；submitted 含待审核）。",
 )
 def rollups_get(request):
+    params = {key: request.GET.get(key, "") for key in request.GET}
+    errors = [
+        {"field": key, "message": "必填"} for key in ("indicator", "node") if not params.get(key)
+    ]
     try:
-        params = _params(request, {"indicator", "node", "axis", "grain", "year", "basis"})
-        missing = [key for key in ("indicator", "node") if not params.get(key)]
-        if missing:
-            raise _Refused([{"field": key, "message": "必填"} for key in missing])
-        indicator = _indicator(params["indicator"])
-        axis = _choice(params, "axis", ("o", "r")) or "o"
-        grain = _choice(params, "grain", GRAINS) or "y"
-        basis = _choice(params, "basis", BASES) or BASES[0]
-        years = []
-        for text in request.GET.getlist("year"):
-            years.append(_integer({"year": text}, "year", low=1949, high=2100))
-        years = years or [date.today().year]
-        if axis == "o":
-            node = _organisation(params["node"], "node")
-            nodes = [node, *Organisation.objects.filter(parent=node).order_by("code")]
-        else:
-            node = _region(params["node"], "node")
-            nodes = [node, *Region.objects.filter(parent=node).order_by("code")]
-        if not policy.scope_for(request.user).sees_all:
-            allowed = policy.scope_for(request.user)
-            ids = allowed.org_ids if axis == "o" else allowed.region_ids
-            if node.pk not in ids:
-                raise PermissionDenied("无权查看该范围的汇总数据")
-            nodes = [n for n in nodes if n.pk in ids]
-        table = indicator_table(
-            user=request.user,
-            indicator=indicator,
-            axis=axis,
-            node_ids=[n.pk for n in nodes],
-            grain=grain,
-            years=years,
-            basis=basis,
-        )
-        by_id = {n.pk: n for n in nodes}
-        cells = [
-            {
-                "node": by_id[node_id].code,
-                "node_name": by_id[node_id].name,
-                "year": year,
-                "period": period,
-                "value": value,
-            }
-            for (node_id, year, period), value in sorted(
-                table.items(), key=lambda item: (by_id[item[0][0]].code, item[0][1], item[0][2])
-            )
-            if node_id in by_id
-        ]
-        return {
-            "indicator": indicator.code,
-            "unit": indicator.unit,
-            "axis": axis,
-            "grain": grain,
-            "basis": basis,
-            "cells": cells,
+        values = params_read(params, ROLLUP_PARAMS, also=())
+    except Refused as refused:
+        errors = refused.errors if refused.unknown else errors + refused.errors
+        values = {}
+    try:
+        years = [YEAR.read(text) for text in request.GET.getlist("year") if text]
+        if not errors:
+            read = organisation_read if values.get("axis", "o") == "o" else region_read
+            node = read("node")(values["node"])
+    except Refused as refused:
+        errors += [e for e in refused.errors if e not in errors]
+    if errors:
+        return Status(422, {"detail": "查询参数有误", "errors": errors})
+    axis = values.get("axis", "o")
+    indicator = values["indicator"]
+    grain = values.get("grain", "y")
+    basis = values.get("basis", BASES[0])
+    years = years or [date.today().year]
+    if axis == "o":
+        nodes = [node, *Organisation.objects.filter(parent=node).order_by("code")]
+    else:
+        nodes = [node, *Region.objects.filter(parent=node).order_by("code")]
+    if not policy.scope_for(request.user).sees_all:
+        allowed = policy.scope_for(request.user)
+        ids = allowed.org_ids if axis == "o" else allowed.region_ids
+        if node.pk not in ids:
+            raise PermissionDenied("无权查看该范围的汇总数据")
+        nodes = [n for n in nodes if n.pk in ids]
+    table = indicator_table(
+        user=request.user,
+        indicator=indicator,
+        axis=axis,
+        node_ids=[n.pk for n in nodes],
+        grain=grain,
+        years=years,
+        basis=basis,
+    )
+    by_id = {n.pk: n for n in nodes}
+    cells = [
+        {
+            "node": by_id[node_id].code,
+            "node_name": by_id[node_id].name,
+            "year": year,
+            "period": period,
+            "value": value,
         }
-    except _Refused as error:
-        return _refusal(error)
+        for (node_id, year, period), value in sorted(
+            table.items(), key=lambda item: (by_id[item[0][0]].code, item[0][1], item[0][2])
+        )
+        if node_id in by_id
+    ]
+    return {
+        "indicator": indicator.code,
+        "unit": indicator.unit,
+        "axis": axis,
+        "grain": grain,
+        "basis": basis,
+        "cells": cells,
+    }

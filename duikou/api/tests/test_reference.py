@@ -210,3 +210,54 @@ def test_targets_filter_by_organisation_with_its_subtree(tree):
     assert {item["org"] for item in body["items"]} == {sub.code}
     body = get("/api/v1/targets", org=province.code).json()
     assert {item["org"] for item in body["items"]} == {sub.code, elsewhere.code}
+
+
+def test_targets_filter_by_period_as_the_api_writes_it(tree):
+    _, _, sub = tree
+    patients = Indicator.objects.get(code="PATIENTS_TREATED")
+    patients.frequency = "any"
+    patients.save()
+    spans = {
+        "2025": Period(date(2025, 1, 1), date(2025, 12, 31)),
+        "2025Q1": Period(date(2025, 1, 1), date(2025, 3, 31)),
+        "2025-03": Period(date(2025, 3, 1), date(2025, 3, 31)),
+    }
+    made = {
+        written: target_set(indicator=patients, org=sub, period=period, value="1", actor=SYSTEM)
+        for written, period in spans.items()
+    }
+    for written, target in made.items():
+        body = get("/api/v1/targets", org=sub.code, period=written).json()
+        assert [item["id"] for item in body["items"]] == [target.pk], written
+    response = get("/api/v1/targets", period="2025H3")
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == "period" and "“2025H3”" in error["message"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/organisations", "/api/v1/regions", "/api/v1/pairings", "/api/v1/indicators"]
+)
+@pytest.mark.parametrize(("param", "value"), [("colour", "red"), ("ordering", "name")])
+def test_every_reference_list_refuses_an_undocumented_parameter(path, param, value):
+    response = get(path, **{param: value})
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == [param]
+
+
+def test_rollups_name_an_undocumented_parameter_and_every_unreadable_one():
+    response = get("/api/v1/rollups", indicator="PATIENTS_TREATED", node="650000", limit="5")
+    assert [error["field"] for error in response.json()["errors"]] == ["limit"]
+    response = get("/api/v1/rollups", indicator="NOPE", node="NOPE", year="去年")
+    assert response.status_code == 422
+    assert {error["field"] for error in response.json()["errors"]} == {"indicator", "year"}
+    response = get("/api/v1/rollups", indicator="PATIENTS_TREATED", node="NOPE", axis="r")
+    [error] = response.json()["errors"]
+    assert error["field"] == "node" and "“NOPE”" in error["message"]
+
+
+def test_the_document_lists_each_reference_list_s_parameters():
+    document = get("/api/v1/openapi.json").json()
+    operation = document["paths"]["/api/v1/targets"]["get"]
+    names = {p["name"] for p in operation["parameters"]}
+    assert names == {"indicator", "org", "year", "period", "kind", "limit", "offset", "ordering"}
