@@ -504,7 +504,7 @@ def publisher_for_user(*, user, code: str | None) -> Organisation:
     else:
         publisher = next((p for p in publishers if p.code == code), None)
         if publisher is None:
-            raise refuse("publisher", f"“{code}”不是您可以导出的 IATI 发布机构")
+            raise refuse("publisher", f"“{code}”不是您可以导出的 IATI 发布机构", code="forbidden")
     if not publisher.iati_identifier:
         raise refuse(
             "publisher",

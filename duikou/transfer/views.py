@@ -291,7 +291,15 @@ def _iati_file(request: HttpRequest, build, name: str) -> HttpResponse:
         publisher = publisher_for_user(user=request.user, code=code)
     except ValidationError as error:
         messages = [m for ms in error.message_dict.values() for m in ms]
-        return render(request, "transfer/iati_refused.html", {"refusals": messages}, status=400)
+        # Another office's file is forbidden (403); a missing choice or identifier is a bad
+        # request the user can mend (400).
+        forbidden = any(e.code == "forbidden" for es in error.error_dict.values() for e in es)
+        return render(
+            request,
+            "transfer/iati_refused.html",
+            {"refusals": messages},
+            status=403 if forbidden else 400,
+        )
     response = HttpResponse(
         build(user=request.user, publisher=publisher), content_type="application/xml"
     )

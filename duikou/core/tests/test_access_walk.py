@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from duikou.core import testing
 from duikou.orgs.models import Membership, Organisation
+from duikou.orgs.services import organisation_update
 from duikou.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +170,9 @@ RULES.update(
         "transfer/imports/<int:pk>/check/": Rule("own_write", "import", "POST"),
         "transfer/imports/<int:pk>/commit/": Rule("own_write", "import", "POST"),
         "transfer/imports/<int:pk>/mapping/": Rule("own_write", "import", "POST"),
-        "transfer/iati.xml": Rule("signed_in"),
+        # A publisher's whole file: for those who see all of its portfolio.
+        "transfer/iati.xml": Rule("iati", query="?publisher={publisher}"),
+        "transfer/iati-organisation.xml": Rule("iati", query="?publisher={publisher}"),
         "reports/": Rule("signed_in"),
         "reports/<int:pk>/download/": Rule("read_chain", "generated"),
         "reports/compliance/": Rule("signed_in"),
@@ -241,6 +244,13 @@ for _kind, _obj in API_KINDS.items():
 def world():
     fujian = testing.donor_province("350000")
     command = testing.donor_org(parent=fujian, kind=Organisation.Kind.FRONT_COMMAND, base="652300")
+    command = organisation_update(
+        org=command,
+        version=command.version,
+        iati_publisher=True,
+        credit_code="11350000MA0000001T",
+        actor=SYSTEM,
+    )
     team = testing.donor_org(parent=command, base="652301")
     shanxi_team = testing.donor_org(parent=testing.donor_province("140000"), base="653130")
     users = {
@@ -253,6 +263,7 @@ def world():
     }
     return {
         "users": users,
+        "publisher": command.code,
         "inside": _objects(team, "652301", users["sub_command"]),
         "outside": _objects(
             shanxi_team,
@@ -485,6 +496,8 @@ def expected(rule: Rule, role: str, where: str) -> str:
             return "refused"
         case "publishers":
             return "ok" if role in {"national", "front_command"} else "refused"
+        case "iati":
+            return "ok" if role in SEE_ALL | {"front_command"} else "refused"
         case "publish":
             if role == "national":
                 return "ok"
@@ -528,7 +541,9 @@ def test_each_role_gets_the_answer_its_rule_gives(route, world, client):
             client.logout()
             if role != "anonymous":
                 client.force_login(world["users"][role])
-            url = _url(route, obj) + rule.query.format(pk=obj.pk if obj is not None else 0)
+            url = _url(route, obj) + rule.query.format(
+                pk=obj.pk if obj is not None else 0, publisher=world["publisher"]
+            )
             response = client.post(url, {}) if rule.method == "POST" else client.get(url)
             status = response.status_code
             want = expected(rule, role, where)

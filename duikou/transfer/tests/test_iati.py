@@ -152,7 +152,7 @@ def test_the_page_gives_the_users_publisher_and_refuses_a_part_of_one(client, sc
     # Someone who sees only part of the publisher's portfolio gets no file in its name.
     client.force_login(factories.user(role="sub_command", organisation=team))
     response = client.get(f"/transfer/iati.xml?publisher={command.code}")
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert "不是您可以导出的 IATI 发布机构" in response.content.decode()
 
 
