@@ -4,9 +4,10 @@ office itself in an organisation file.
 A publisher is an organisation marked `iati_publisher` (a province's aid office or a front
 command) with an IATI identifier (registered, or CN-USCI and its 统一社会信用代码); each project
 is reported by the nearest publisher above its organisation, so it is in one file only.
-Files are valid against the official schemas shipped in iati_data/ (see tests). Codes follow IATI's codelists: activity status, organisation roles
-and types, transaction types, sector vocabularies (99 = the publisher's own sectors,
-1 = OECD DAC 5-digit purpose codes where a sensible match exists).
+Files are valid against the official schemas shipped in iati_data/ and pass IATI's standard
+ruleset (iati_rules.py; see tests). Codes follow IATI's codelists: activity status,
+organisation roles and types, transaction types, sector vocabularies (99 = the publisher's
+own sectors, 1 = OECD DAC 5-digit purpose codes where a sensible match exists).
 """
 
 from collections import defaultdict
