@@ -185,14 +185,17 @@ def _text(param: str):
     return read
 
 
-def _period(text: str) -> Period:
-    try:
-        return period_parse(text)
-    except ValidationError:
-        _refuse(
-            "period",
-            f"period“{text}”无法识别，请写成 2025、2025Q1、2025-03 或 2025-01-01..2025-06-30",
-        )
+PERIOD_FORMS = "2025、2025Q1、2025-03 或 2025-01-01..2025-06-30"
+
+
+def _period(parse: Callable[[str], Period], forms: str):
+    def read(text: str) -> Period:
+        try:
+            return parse(text)
+        except ValidationError:
+            _refuse("period", f"period“{text}”无法识别，请写成 {forms}")
+
+    return read
 
 
 # Builders of the filters lists share: each list names where its records keep the value.
@@ -316,13 +319,20 @@ def since_filter(
     )
 
 
-def period_filter(start: str = "period_start", end: str = "period_end") -> Filter:
-    """Records whose period is exactly the one given (as the API writes periods)."""
+def period_filter(
+    start: str = "period_start",
+    end: str = "period_end",
+    *,
+    parse: Callable[[str], Period] = period_parse,
+    forms: str = PERIOD_FORMS,
+) -> Filter:
+    """Records whose period is exactly the one given, read by ``parse`` (anything with
+    ``start`` and ``end``; by default as the API writes periods), written as ``forms``."""
     return Filter(
         "period",
-        "期间：只列出期间正好为此的记录；可写 2025（年）、2025Q1（季度）、2025-03（月）"
-        "或 2025-01-01..2025-06-30（起止日期）",
-        _period,
+        f"期间：只列出期间正好为此的记录；可写 {forms}"
+        + ("（年、季度、月或起止日期）" if forms == PERIOD_FORMS else ""),
+        _period(parse, forms),
         lambda qs, period: qs.filter(**{start: period.start, end: period.end}),
         example="2025Q1",
     )

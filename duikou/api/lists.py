@@ -12,6 +12,7 @@ downloaded from its ``download_url`` with the same token.
 from datetime import date, datetime
 from pathlib import PurePosixPath
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from ninja import Field, Path, Query, Schema
@@ -24,6 +25,7 @@ from duikou.jobs.selectors import get_job_for_user, job_list_for_user
 from duikou.people.models import Term
 from duikou.people.selectors import assignment_list_for_user
 from duikou.reports.models import GeneratedReport
+from duikou.reports.periods import report_period_parse
 from duikou.reports.selectors import get_report_for_user, report_list_for_user
 
 from .api import ERRORS, MAX_ID, api, list_page, list_query, who
@@ -33,6 +35,7 @@ from .filters import (
     choice_filter,
     integer_filter,
     organisation_filter,
+    period_filter,
     region_filter,
     since_filter,
     year_filter,
@@ -228,6 +231,17 @@ class ReportPage(Schema):
     previous: str | None = PREVIOUS
 
 
+REPORT_PERIOD_FORMS = "2025、2023-2025、十四五、2025Q1、2025-03 或 2025-01-01..2025-06-30"
+
+
+def _report_period(text: str):
+    """A report's period as the report form takes it; a batch's term (``batch:ID``) is not
+    a filter here: it would say which batches exist."""
+    if text.strip().startswith("batch:"):
+        raise ValidationError({"period": "不支持按批次筛选"})
+    return report_period_parse(text)
+
+
 def _overlapping_year(qs, year: int):
     return qs.filter(period_start__year__lte=year, period_end__year__gte=year)
 
@@ -246,6 +260,7 @@ REPORTS = Listing(
             apply=_overlapping_year,
             example="2025",
         ),
+        period_filter(parse=_report_period, forms=REPORT_PERIOD_FORMS),
         choice_filter("kind", "类型", GeneratedReport.Kind),
         choice_filter("format", "格式", GeneratedReport.Format),
         choice_filter("status", "状态", GeneratedReport.Status),

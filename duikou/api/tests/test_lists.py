@@ -8,7 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 
-from duikou.api.lists import JOBS, REPORTS, STINTS
+from duikou.api.lists import JOBS, REPORT_PERIOD_FORMS, REPORTS, STINTS
 from duikou.api.services import api_token_create
 from duikou.core import testing as factories
 from duikou.geo.models import Region
@@ -80,6 +80,10 @@ def _sides(key: str, param: str, a, b) -> str:
         _update(key, a, period_start=date(2021, 1, 1), period_end=date(2023, 12, 31))
         _update(key, b, period_start=date(2024, 1, 1), period_end=date(2024, 12, 31))
         return "2022"
+    if param == "period":
+        _update(key, a, period_start=date(2021, 1, 1), period_end=date(2025, 12, 31))
+        _update(key, b, period_start=date(2021, 1, 1), period_end=date(2024, 12, 31))
+        return "十四五"
     if param in ("year", "month"):
         _update(key, a, **{param: 3 if param == "month" else 2021})
         _update(key, b, **{param: 4 if param == "month" else 2022})
@@ -115,6 +119,7 @@ INVALID = {
     "month": "三月",
     "updated_since": "昨天",
     "created_since": "昨天",
+    "period": "batch:1",
 }
 
 
@@ -260,3 +265,35 @@ def test_a_job_s_output_is_downloaded_from_its_link(provinces, settings, tmp_pat
     response = get(f"/api/v1/jobs/{job.pk}/download", user=officer)
     assert response.status_code == 200 and response["Content-Type"] == "text/csv"
     assert b"".join(response.streaming_content).decode() == "编号,名称\n1,测试\n"
+
+
+@pytest.mark.parametrize(
+    ("written", "start", "end"),
+    [
+        ("2025", date(2025, 1, 1), date(2025, 12, 31)),
+        ("2023-2025", date(2023, 1, 1), date(2025, 12, 31)),
+        ("2025Q1", date(2025, 1, 1), date(2025, 3, 31)),
+        ("2025-01-01..2025-06-30", date(2025, 1, 1), date(2025, 6, 30)),
+    ],
+)
+def test_reports_filter_by_the_period_as_the_report_form_takes_it(written, start, end):
+    spans = [
+        (date(2025, 1, 1), date(2025, 12, 31)),
+        (date(2023, 1, 1), date(2025, 12, 31)),
+        (date(2025, 1, 1), date(2025, 3, 31)),
+        (date(2025, 1, 1), date(2025, 6, 30)),
+    ]
+    made = {}
+    for span in spans:
+        made[span] = _report()
+        _update("reports", made[span], period_start=span[0], period_end=span[1])
+    body = get("/api/v1/reports", period=written, limit=500).json()
+    assert [item["id"] for item in body["items"]] == [made[(start, end)].pk]
+    response = get("/api/v1/reports", period="2025年上半年")
+    [error] = response.json()["errors"]
+    assert error == {
+        "field": "period",
+        "column": "",
+        "line": None,
+        "message": f"period“2025年上半年”无法识别，请写成 {REPORT_PERIOD_FORMS}",
+    }
