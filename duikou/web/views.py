@@ -8,11 +8,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou import policy
 from duikou.core.money import unit_choices, unit_from
 from duikou.core.params import id_param, ids_param, int_param, text_param
+from duikou.core.snapshot_cache import ledger_version, scope_key, snapshot_cached
 from duikou.geo.selectors import region_get_by_code
 from duikou.reports.views import public_data
 from duikou.results.models import Indicator, Value
@@ -36,13 +38,34 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "web/home.html", {})
     if policy.sees_nothing_internal(request.user):  # the public account: published figures
         return public_data(request)
-    years = selectors.dashboard_years(user=request.user)
+    user = request.user
+    scope = policy.scope_for(user)
+    # The dashboard's figures are cached until the next write (core/snapshot_cache.py): for
+    # everyone who sees all alike, else per user (their own organisations are the nodes).
+    reader = (*scope_key(scope), None if scope.sees_all else user.pk)
+    version = ledger_version()
+    years = snapshot_cached(
+        ("home:years", reader), lambda: selectors.dashboard_years(user=user), version=version
+    )
     year = _year(request, years[0] if years else date.today().year)
     basis = basis_from(request.GET.get("basis"))
-    context = selectors.dashboard_for_user(user=request.user, year=year, basis=basis)
+    context = dict(
+        snapshot_cached(
+            ("home:dashboard", reader, year, basis),
+            lambda: selectors.dashboard_for_user(user=user, year=year, basis=basis),
+            version=version,
+        )
+    )
     context["years"] = sorted(set(years) | {year}, reverse=True)
     context["basis"] = basis
-    context["todo"] = todo_for_user(user=request.user)
+    # The panel counts the user's own imports and reports of the last 30 days: per user and
+    # day, and kept a minute at most, so an item leaves the panel on time.
+    context["todo"] = snapshot_cached(
+        ("home:todo", user.pk, timezone.localdate()),
+        lambda: todo_for_user(user=user),
+        timeout=60,
+        version=version,
+    )
     return render(request, "web/home.html", context)
 
 
