@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 
 from duikou.core.errors import refuse
+from duikou.core.snapshot_cache import snapshot_cached
 
 from .models import Region
 
@@ -89,7 +90,14 @@ def map_areas(*, layer: str = "prefecture") -> list[MapArea]:
     layer's setting) only needs codes or names that match regions.
     """
     _, path = map_file(layer=layer)
-    features = _map_features(path, os.path.getmtime(path))
+    mtime = os.path.getmtime(path)
+    # Every map page matches the same areas: cached until the next write (regions are
+    # reference data, but any write ends the snapshot the match was made under).
+    return snapshot_cached(("map_areas", path, mtime), lambda: _map_areas(path, mtime))
+
+
+def _map_areas(path: str, mtime: float) -> list[MapArea]:
+    features = _map_features(path, mtime)
     regions = Region.objects.select_related("province", "prefecture", "twin")
     by_code = {r.code: r for r in regions.filter(code__in={c for _, c in features if c})}
     wanted = {n for n, c in features if n and c not in by_code}
