@@ -6,7 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from duikou.api.lists import JOBS, REPORT_PERIOD_FORMS, REPORTS, STINTS
 from duikou.api.services import api_token_create
@@ -297,3 +299,25 @@ def test_reports_filter_by_the_period_as_the_report_form_takes_it(written, start
         "line": None,
         "message": f"period“2025年上半年”无法识别，请写成 {REPORT_PERIOD_FORMS}",
     }
+
+
+@pytest.mark.parametrize("key", list(LISTINGS))
+def test_a_page_runs_as_many_queries_for_five_rows_as_for_one(key):
+    national = factories.user()
+    _token, raw = api_token_create(user=national, name="测试")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+    def make():
+        return MAKERS[key](actor=national) if key == "jobs" else MAKERS[key]()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert Client().get(f"/api/v1/{key}", **headers).status_code == 200
+        return len(captured.captured_queries)
+
+    make()
+    queries()  # the token's first use is noted once
+    one = queries()
+    for _ in range(4):
+        make()
+    assert queries() == one
