@@ -230,6 +230,15 @@ API_RULES: dict[str, Rule] = {
     "api/v1/indicators": Rule("api_list"),
     "api/v1/targets": Rule("api_list"),
     "api/v1/rollups": Rule("api_needs_query"),
+    # Stints carry names: as the member pages. Reports and jobs: as their pages.
+    "api/v1/stints": Rule("api_personal"),
+    "api/v1/stints/<id>": Rule("api_personal_read", "stint"),
+    "api/v1/reports": Rule("api_list"),
+    "api/v1/reports/<id>": Rule("read_chain", "generated"),
+    "api/v1/reports/<id>/download": Rule("read_chain", "generated"),
+    "api/v1/jobs": Rule("api_list"),
+    "api/v1/jobs/<id>": Rule("own", "job"),
+    "api/v1/jobs/<id>/download": Rule("own", "job"),
 }
 API_RULES["api/v1/values/<id>/submit"] = Rule("write", "value", "POST")
 for _action in ("approve", "return", "unlock"):
@@ -348,7 +357,7 @@ def _more_objects(team: Organisation, place: str, reporter) -> dict:
     from duikou.api.services import api_token_create
     from duikou.exchanges.services import sales_record_create
     from duikou.investment.services import deal_advance_stage, deal_record_funds_in_place
-    from duikou.people.services import mentor_pair_create
+    from duikou.people.services import assignment_create, mentor_pair_create
     from duikou.projects.services import fund_transaction_create, progress_report_submit
     from duikou.transfer.models import ImportRecord
 
@@ -389,6 +398,9 @@ def _more_objects(team: Organisation, place: str, reporter) -> dict:
             deal=deal, amount="1000", on=date(2025, 4, 1), actor=SYSTEM
         ),
         "member": member,
+        "stint": assignment_create(
+            member=member, term="short_term", start=date(2025, 1, 1), region=place, actor=SYSTEM
+        ),
         "mentor_pair": mentor_pair_create(
             mentor=member,
             apprentice_name="本地医生甲",
