@@ -68,6 +68,11 @@ class OrganisationOut(Schema):
     kind: str
     parent: str | None = Field(None, description="上级机构编码")
     region: str = Field(description="所在地区的区划代码")
+    credit_code: str = Field(description="统一社会信用代码（18 位，未登记时为空）")
+    iati_identifier: str = Field(
+        description="IATI 组织标识：已登记的标识，或 CN-USCI-统一社会信用代码；都没有时为空"
+    )
+    iati_publisher: bool = Field(description="是否以本机构名义发布 IATI 数据")
 
 
 class OrganisationPage(Page):
@@ -257,6 +262,9 @@ def _organisation_row(org: Organisation) -> dict:
         "kind": org.kind,
         "parent": org.parent.code if org.parent_id else None,
         "region": org.region.code,
+        "credit_code": org.credit_code,
+        "iati_identifier": org.iati_identifier,
+        "iati_publisher": org.iati_publisher,
     }
 
 

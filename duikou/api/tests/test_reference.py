@@ -47,6 +47,25 @@ def test_organisations_filter_by_side_kind_and_subtree(tree):
     assert all(item["side"] == "donor" for item in body["items"])
 
 
+def test_organisations_carry_their_iati_identifiers(tree):
+    from duikou.orgs.services import organisation_update
+
+    _province, command, sub = tree
+    organisation_update(
+        org=command,
+        version=command.version,
+        credit_code="91350100M000100Y43",
+        iati_publisher=True,
+        actor=SYSTEM,
+    )
+    body = get("/api/v1/organisations", parent=command.code).json()
+    (row,) = [item for item in body["items"] if item["code"] == sub.code]
+    assert (row["credit_code"], row["iati_identifier"], row["iati_publisher"]) == ("", "", False)
+    body = get("/api/v1/organisations", kind="front_command", limit=500).json()
+    (row,) = [item for item in body["items"] if item["code"] == command.code]
+    assert row["iati_identifier"] == "CN-USCI-91350100M000100Y43" and row["iati_publisher"]
+
+
 def test_regions_filter_by_level_and_parent():
     body = get("/api/v1/regions", parent="652300", level="county", limit=100).json()
     codes = {item["code"] for item in body["items"]}
