@@ -242,6 +242,18 @@ AXES_LOCKOUT_CALLABLE = "duikou.accounts.views.locked_out"
 # axes.W006 asks for the address in the lockout key; see above for why it is left out.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# A cache shared by every web node and worker, in Redis (redis://127.0.0.1:6379/2: host, port
+# and database number); without DUIKOU_REDIS_URL each process keeps its own cache in memory.
+DUIKOU_REDIS_URL = os.environ.get("DUIKOU_REDIS_URL", "").strip()
+if DUIKOU_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": DUIKOU_REDIS_URL,
+            "KEY_PREFIX": "duikou",
+        }
+    }
+
 # Idle timeout: the session ends after 8 hours without a request, or when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("DUIKOU_SESSION_SECONDS", str(8 * 60 * 60)))
 # Saved on every request, which is what makes the 8 hours count from the last request; the

@@ -1,10 +1,11 @@
 """`/healthz` and `/readyz`: what a load balancer and an operator ask of a node.
 
 `/healthz` says the process answers (always 200). `/readyz` checks the database, the migrations,
-a worker's heartbeat and that media storage can be written, and answers 503 with the list of what
-failed. It also tells when the last successful backup finished and how long ago (`backup`): a
-warning, never a failure, since a node serves as well without one (a fresh install has none);
-`stale` past DUIKOU_READY_BACKUP_HOURS (36 by default: one nightly run missed, with a margin).
+a worker's heartbeat, that media storage can be written and, with DUIKOU_REDIS_URL, that the
+shared cache in Redis answers; it answers 503 with the list of what failed. It also tells when
+the last successful backup finished and how long ago (`backup`): a warning, never a failure,
+since a node serves as well without one (a fresh install has none); `stale` past
+DUIKOU_READY_BACKUP_HOURS (36 by default: one nightly run missed, with a margin).
 Readiness is not public: only loopback, the networks in DUIKOU_METRICS_ALLOW or a caller
 with DUIKOU_METRICS_TOKEN see it; anyone else gets 404, as if it were not there.
 """
@@ -18,6 +19,7 @@ from datetime import datetime, timedelta
 from functools import wraps
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -112,6 +114,23 @@ def check_media() -> str | None:
     return None
 
 
+def check_cache() -> str | None:
+    """The shared cache in Redis (DUIKOU_REDIS_URL) answers a write and a read; the cache each
+    process keeps in memory when there is no Redis needs no check."""
+    if not settings.DUIKOU_REDIS_URL:
+        return None
+    key, value = f"readyz:{uuid.uuid4().hex}", uuid.uuid4().hex
+    try:
+        cache.set(key, value, timeout=10)
+        read = cache.get(key)
+        cache.delete(key)
+    except Exception as error:
+        return f"缓存（Redis，DUIKOU_REDIS_URL）无法连接：{error.__class__.__name__}: {error}"
+    if read != value:
+        return "缓存（Redis，DUIKOU_REDIS_URL）读不回刚写入的值"
+    return None
+
+
 def backup_state() -> dict:
     """The last successful backup for /readyz: when it finished, its age, and `status` ("ok",
     "stale" past the threshold, "none" when no backup is known) with `problem` unless ok."""
@@ -151,6 +170,7 @@ CHECKS = {
     "migrations": check_migrations,
     "worker": check_worker,
     "media": check_media,
+    "cache": check_cache,
 }
 
 

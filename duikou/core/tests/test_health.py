@@ -159,3 +159,43 @@ def test_loaddemo_refuses_in_production_mode(settings):
     from django.contrib.auth import get_user_model
 
     assert not get_user_model().objects.filter(username="demo-national").exists()
+
+
+def _redis_cache(url: str) -> dict:
+    backend = "django.core.cache.backends.redis.RedisCache"
+    return {"default": {"BACKEND": backend, "LOCATION": url, "KEY_PREFIX": "duikou-test"}}
+
+
+# Database 12 of the Redis on this machine is the tests' own; each probe key removes itself.
+REDIS_TEST_URL = "redis://127.0.0.1:6379/12"
+
+
+def test_readyz_writes_and_reads_the_shared_cache_in_redis(settings, tmp_path):
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    settings.MEDIA_ROOT = tmp_path
+    settings.DUIKOU_REDIS_URL = REDIS_TEST_URL
+    settings.CACHES = _redis_cache(REDIS_TEST_URL)
+    beat(5)
+    response = Client().get("/readyz")
+    assert response.status_code == 200, response.content
+    assert "cache" in response.json()["checks"]
+    assert not client.keys("duikou-test:*readyz:*")  # the probe key is removed
+
+
+def test_readyz_when_redis_does_not_answer(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    # Port 1 on loopback: nothing listens there, the connection is refused at once.
+    settings.DUIKOU_REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CACHES = _redis_cache(settings.DUIKOU_REDIS_URL)
+    beat(5)
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    problems = failed_checks(response)
+    assert list(problems) == ["cache"]
+    assert "DUIKOU_REDIS_URL" in problems["cache"]
