@@ -8,8 +8,8 @@ from .models import Membership, Organisation, Pairing, Programme
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdmin):
     list_display = ["code", "name", "side", "kind", "parent", "region", "is_active", "is_demo"]
-    list_filter = ["side", "kind", "is_active", "is_demo"]
-    search_fields = ["code", "name", "short_name"]
+    list_filter = ["side", "kind", "is_active", "iati_publisher", "is_demo"]
+    search_fields = ["code", "name", "short_name", "credit_code", "iati_ref"]
     raw_id_fields = ["parent", "region"]
     readonly_fields = ["root", "version"]
     list_select_related = ["parent", "region"]
