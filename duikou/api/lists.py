@@ -13,12 +13,11 @@ from datetime import date, datetime
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from ninja import Field, Path, Query, Schema
 
-from duikou.core import filetypes
-from duikou.core.filetypes import attachment_disposition
+from duikou.core.downloads import content_type_of, stored_file_response
 from duikou.jobs.models import Job
 from duikou.jobs.registry import LABELS
 from duikou.jobs.selectors import get_job_for_user, job_list_for_user
@@ -60,29 +59,8 @@ NEXT = Field(None, description="下一页的完整地址，没有下一页时为
 PREVIOUS = Field(None, description="上一页的完整地址，没有上一页时为 null")
 
 
-def _content_type(ext: str) -> str:
-    """The media type a generated file is served as (by its extension)."""
-    if ext == "pdf":
-        return filetypes.PDF.content_type
-    if ext in filetypes.OOXML:
-        return filetypes.OOXML[ext].content_type
-    if ext in filetypes.TEXT:
-        return filetypes.TEXT[ext]
-    return "application/octet-stream"
-
-
-def _download(stored, fallback: str) -> FileResponse:
-    name = PurePosixPath(stored.name).name
-    ext = filetypes.extension_of(name)
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError:
-        raise Http404("文件已不在存储中") from None
-    response = FileResponse(handle, content_type=_content_type(ext))
-    response["Content-Disposition"] = attachment_disposition(name, f"{fallback}.{ext or 'bin'}")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private"
-    return response
+def _download(stored, fallback: str) -> HttpResponse:
+    return stored_file_response(stored, fallback=fallback)
 
 
 def _download_extra(extensions: tuple[str, ...]) -> dict:
@@ -91,7 +69,7 @@ def _download_extra(extensions: tuple[str, ...]) -> dict:
             200: {
                 "description": "文件内容",
                 "content": {
-                    _content_type(ext): {"schema": {"type": "string", "format": "binary"}}
+                    content_type_of(ext): {"schema": {"type": "string", "format": "binary"}}
                     for ext in (*extensions, "")  # "": anything else, as octet-stream
                 },
                 "headers": {

@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from duikou.core.downloads import stored_file_response
 
 from .selectors import get_job_for_user, job_list_for_user, worker_status
 
@@ -25,10 +27,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def job_download(request: HttpRequest, pk: int) -> FileResponse:
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for_user(user=request.user, pk=pk)
     if not job.output:
         raise Http404("该任务没有输出文件")
-    return FileResponse(
-        job.output.open("rb"), as_attachment=True, filename=job.output.name.rsplit("/", 1)[-1]
-    )
+    return stored_file_response(job.output, fallback=f"job-{job.pk}")

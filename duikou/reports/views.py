@@ -3,11 +3,12 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from duikou import policy
+from duikou.core.downloads import stored_file_response
 from duikou.core.params import id_param, int_param, text_param
 from duikou.transfer.exporters import XLSX_TYPE, _disposition
 from duikou.web.once import submitted_once
@@ -61,13 +62,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report_download(request: HttpRequest, pk: int) -> FileResponse:
+def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(user=request.user, pk=pk)
     if not report.file:
         raise Http404("报告尚未生成")
-    return FileResponse(
-        report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1]
-    )
+    return stored_file_response(report.file, fallback=f"report-{report.pk}")
 
 
 @login_required
