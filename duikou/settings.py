@@ -184,6 +184,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
+# nginx's internal location for MEDIA_ROOT (deploy/nginx/duikou.conf: /_media/): once a page has
+# checked who asks for a stored file, nginx sends it (X-Accel-Redirect). Empty: Django sends it.
+DUIKOU_MEDIA_ACCEL = os.environ.get("DUIKOU_MEDIA_ACCEL", "").strip()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
