@@ -682,4 +682,3 @@ def test_a_user_journey_through_nginx_reads_the_explorer_from_the_replica(stack)
         f"{fields.get('what')} for period {fields.get('period')}: {links[0]} "
         f"({len(document.content)} bytes), job {ran}",
     )
-    print("timings (s):", stack.timings)
