@@ -59,3 +59,16 @@ def test_translations_are_skipped_with_a_reason_without_gettext(tmp_path):
     (tmp_path / "en" / "LC_MESSAGES" / "django.po").write_text('msgid ""\nmsgstr ""\n')
     assert "未找到 gettext 的 msgfmt" in messages_compile([tmp_path], None)[0]
     assert "没有翻译文件" in messages_compile([tmp_path / "none"], None)[0]
+
+
+def test_an_installed_read_only_release_keeps_its_shipped_translations(tmp_path):
+    """A wheel unpacked as root leaves .po newer than .mo; run as the service user (who may not
+    write there), upgrade uses the shipped .mo instead of failing to write it."""
+    folder = tmp_path / "en" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    mo = folder / "django.mo"
+    mo.write_bytes(b"shipped")
+    (folder / "django.po").write_text('msgid ""\nmsgstr ""\n')
+    os.utime(mo, (1, 1))
+    (line,) = messages_compile([tmp_path], "/usr/bin/msgfmt", writable=lambda folder: False)
+    assert "只读，使用安装包自带的 django.mo" in line and mo.read_bytes() == b"shipped"

@@ -4,6 +4,7 @@
 script can ask before stopping the workers (docs/deployment.md).
 """
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -23,7 +24,9 @@ def pending_migrations(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
     return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
 
 
-def messages_compile(locale_paths, msgfmt: str | None) -> list[str]:
+def messages_compile(
+    locale_paths, msgfmt: str | None, *, writable=lambda folder: os.access(folder, os.W_OK)
+) -> list[str]:
     """Compile the project's own .po files whose .mo is missing or older; say what was done."""
     pos = sorted(p for base in locale_paths for p in Path(base).glob("*/LC_MESSAGES/*.po"))
     if not pos:
@@ -38,6 +41,11 @@ def messages_compile(locale_paths, msgfmt: str | None) -> list[str]:
         mo = po.with_suffix(".mo")
         if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             lines.append(f"翻译 {po} 已是最新")
+            continue
+        if mo.exists() and not writable(mo.parent):
+            # An installed release (root-owned, run as the service user): its wheel ships the
+            # compiled .mo, whatever the files' times say after unpacking.
+            lines.append(f"翻译目录 {mo.parent} 只读，使用安装包自带的 {mo.name}")
             continue
         _, errors, status = popen_wrapper([msgfmt, "--check-format", "-o", str(mo), str(po)])
         if status:
