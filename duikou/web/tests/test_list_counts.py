@@ -49,3 +49,20 @@ def test_a_repeated_count_reads_no_rows_again():
 
 def test_a_scope_that_matches_nothing_counts_zero():
     assert CappedPaginator(get_user_model().objects.none(), 5).count == 0
+
+
+@pytest.mark.parametrize("resolve_cap", [1000, 2])
+def test_a_page_lists_the_same_rows_in_order_whether_its_ids_are_read_first_or_not(
+    resolve_cap, monkeypatch, rf
+):
+    from duikou.web import listing
+
+    monkeypatch.setattr(listing, "RESOLVE_CAP", resolve_cap)
+    for _ in range(4):
+        testing.user()
+    users = get_user_model().objects.all()
+    rule = listing.Listing(search=("username",), sorts={"name": "username"}, default_sort="-name")
+    expected = list(users.order_by("-username", "-pk").values_list("pk", flat=True))
+    page = listing.list_page(rf.get("/", {"page": "1"}), users, rule)
+    assert page.total == len(expected)
+    assert [u.pk for u in page.page] == expected[: listing.PER_PAGE]
