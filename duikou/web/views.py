@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,6 +59,13 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     context["years"] = sorted(set(years) | {year}, reverse=True)
     context["basis"] = basis
+    # The 两个80% table has a row per donor province and year (hundreds nationally): its
+    # rendering is kept with the figures it shows.
+    context["shares_html"] = snapshot_cached(
+        ("home:shares", reader),
+        lambda: render_to_string("web/home.html#shares", context, request),
+        version=version,
+    )
     # The panel counts the user's own imports and reports of the last 30 days: per user and
     # day, and kept a minute at most, so an item leaves the panel on time.
     context["todo"] = snapshot_cached(
