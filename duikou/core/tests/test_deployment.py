@@ -11,6 +11,7 @@ everything started is stopped whatever happens.
 """
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -425,6 +426,7 @@ def test_a_user_journey_through_nginx_reads_the_explorer_from_the_replica(stack)
         "DUIKOU_CSRF_TRUSTED_ORIGINS": site,
         "DUIKOU_FORWARDED_ALLOW_IPS": "127.0.0.1",
         "DUIKOU_METRICS_ALLOW": "127.0.0.0/8",
+        "DUIKOU_MEDIA_ACCEL": "/_media/",
     }
     duikou = str(VENV_BIN / "duikou")
 
@@ -671,6 +673,21 @@ def test_a_user_journey_through_nginx_reads_the_explorer_from_the_replica(stack)
     _wait_for(report_ready, "a worker to make the report", timeout=240)
     document = browser.get(site + links[0])
     assert document.status_code == 200 and len(document.content) > 1000
+    # The node checked who asked and handed the file to nginx (X-Accel-Redirect to /_media/):
+    # the node's own answer carried no body.
+    node_bytes: list[str] = []
+
+    def logged() -> bool:  # a node writes its access line just after it answered
+        node_bytes[:] = [
+            json.loads(line)["bytes"]
+            for log in node_logs
+            for line in log.read_text().splitlines()
+            if '"gunicorn.access"' in line and f'"path": "{links[0]}"' in line
+        ]
+        return bool(node_bytes)
+
+    _wait_for(logged, f"a node's access log line for {links[0]}", timeout=10)
+    assert all(not b.isdigit() or int(b) < 1000 for b in node_bytes), node_bytes
     ran = _psql(
         p_port,
         "select kind || ' on ' || worker_host from jobs_job order by id desc limit 1",
@@ -680,5 +697,5 @@ def test_a_user_journey_through_nginx_reads_the_explorer_from_the_replica(stack)
     stack.mark(
         "report made by a worker",
         f"{fields.get('what')} for period {fields.get('period')}: {links[0]} "
-        f"({len(document.content)} bytes), job {ran}",
+        f"({len(document.content)} bytes, sent by nginx from /_media/), job {ran}",
     )
