@@ -5,7 +5,9 @@ a worker's heartbeat, that media storage can be written and, with DUIKOU_REDIS_U
 shared cache in Redis answers; it answers 503 with the list of what failed. It also tells when
 the last successful backup finished and how long ago (`backup`): a warning, never a failure,
 since a node serves as well without one (a fresh install has none); `stale` past
-DUIKOU_READY_BACKUP_HOURS (36 by default: one nightly run missed, with a margin).
+DUIKOU_READY_BACKUP_HOURS (36 by default: one nightly run missed, with a margin). With a
+replica configured, `replica` says whether read-heavy pages read it now or, while it does not
+answer, the primary (a warning too: the node still serves every page).
 Readiness is not public: only loopback, the networks in DUIKOU_METRICS_ALLOW or a caller
 with DUIKOU_METRICS_TOKEN see it; anyone else gets 404, as if it were not there.
 """
@@ -192,6 +194,9 @@ def readyz(request):
         backup = {"status": "unknown", "problem": "数据库无法连接，未检查"}
     else:
         backup = backup_state()
+    from .routers import replica_state
+
+    notes = {"backup": backup, "replica": replica_state()}
     if failed:
-        return JsonResponse({"status": "unready", "failed": failed, "backup": backup}, status=503)
-    return JsonResponse({"status": "ready", "checks": list(CHECKS), "backup": backup})
+        return JsonResponse({"status": "unready", "failed": failed, **notes}, status=503)
+    return JsonResponse({"status": "ready", "checks": list(CHECKS), **notes})

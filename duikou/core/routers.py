@@ -8,6 +8,10 @@ do reads go to the replica. Writes, migrations and every other request stay on t
 Read-your-writes: a POST answered without an error sets a signed cookie, and for
 ``DUIKOU_REPLICA_STICKY_SECONDS`` that browser reads from the primary even on read-heavy pages,
 so a user never misses what they just saved while the replica catches up.
+
+A replica that does not answer is left alone for ``REPLICA_RETRY_SECONDS``: read-heavy pages
+read the primary meanwhile (slower, never wrong), one warning is logged per failure, and
+/readyz says so without turning the node unready.
 """
 
 from __future__ import annotations
@@ -15,13 +19,20 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import logging
 import time
 from collections.abc import Callable, Iterator
 
 from django.conf import settings
+from django.db import DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
 
+logger = logging.getLogger(__name__)
+
 REPLICA = "replica"
+REPLICA_RETRY_SECONDS = 30
+# When this process last found the replica unreachable (time.monotonic()), and why.
+_replica_down: dict[str, object] = {"since": None, "error": ""}
 STICKY_COOKIE = "duikou_primary_until"
 _STICKY_SALT = "duikou.core.routers.sticky"
 
@@ -34,10 +45,48 @@ def replica_configured() -> bool:
     return REPLICA in settings.DATABASES
 
 
+def _replica_error() -> str | None:
+    """Why the replica does not answer a ``SELECT 1`` on its connection, or None."""
+    try:
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as error:
+        connections[REPLICA].close()
+        return str(error).strip()[:200] or error.__class__.__name__
+    return None
+
+
+def replica_usable() -> bool:
+    """Does the replica answer? Asked once per read-heavy request; after a failure, not asked
+    again for REPLICA_RETRY_SECONDS (tools/deploy-test stops a real replica to show it)."""
+    since = _replica_down["since"]
+    if since is not None and time.monotonic() - since < REPLICA_RETRY_SECONDS:
+        return False
+    error = _replica_error()
+    if error is not None:
+        _replica_down.update(since=time.monotonic(), error=error)
+        logger.warning("只读副本无法连接，%s 秒内改从主库读取：%s", REPLICA_RETRY_SECONDS, error)
+        return False
+    _replica_down.update(since=None, error="")
+    return True
+
+
+def replica_state() -> dict:
+    """For /readyz: whether a replica is configured and whether reads use it now."""
+    if not replica_configured():
+        return {"status": "none"}
+    if replica_usable():
+        return {"status": "ok"}
+    return {
+        "status": "down",
+        "problem": f"只读副本无法连接，读取暂用主库：{_replica_down['error']}",
+    }
+
+
 @contextlib.contextmanager
 def replica_reads() -> Iterator[None]:
-    """Inside this block reads go to the replica (when one is configured)."""
-    token = _use_replica.set(replica_configured())
+    """Inside this block reads go to the replica (when one is configured and answers)."""
+    token = _use_replica.set(replica_configured() and replica_usable())
     try:
         yield
     finally:

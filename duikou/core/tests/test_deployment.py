@@ -366,7 +366,7 @@ def test_a_user_journey_through_nginx_reads_the_explorer_from_the_replica(stack)
         ]
     )
     replica_log = pg / "replica.log"
-    stack.start(
+    replica_server = stack.start(
         [
             str(PG_BIN / "postgres"),
             "-D",
@@ -698,4 +698,20 @@ def test_a_user_journey_through_nginx_reads_the_explorer_from_the_replica(stack)
         "report made by a worker",
         f"{fields.get('what')} for period {fields.get('period')}: {links[0]} "
         f"({len(document.content)} bytes, sent by nginx from /_media/), job {ran}",
+    )
+
+    # The replica fails: read-heavy pages read the primary instead of failing, and /readyz
+    # (still ready) says so.
+    replica_server.terminate()
+    replica_server.wait(timeout=30)
+    time.sleep(STICKY_SECONDS + 0.5)
+    for _ in range(4):  # every node notices on its own
+        assert browser.get(f"{site}/explore/").status_code == 200
+    readiness = browser.get(f"{site}/readyz", timeout=5)
+    assert readiness.status_code == 200, readiness.text
+    assert readiness.json()["replica"]["status"] == "down", readiness.text
+    stack.mark(
+        "replica down",
+        "replica stopped: the explorer still answers 200 from the primary on both nodes; "
+        f"/readyz ready, replica {readiness.json()['replica']['status']}",
     )
