@@ -62,7 +62,7 @@ def world():
         "approver": testing.user(role=Membership.Role.FRONT_COMMAND, organisation=command),
         "read_only": testing.user(role=Membership.Role.AUDITOR),
     }
-    return {"users": users, "objects": _objects(team, "652301", writer)}
+    return {"users": users, "objects": _objects(team, "652301", writer), "publisher": command.code}
 
 
 class _Page(HTMLParser):
@@ -234,7 +234,7 @@ def _pages(world) -> list[tuple[str, str]]:
         if route in SKIP_ROUTES or route.startswith("api/v1/"):
             continue
         obj = world["objects"].get(rule.obj) if rule.obj else None
-        query = rule.query.format(pk=obj.pk if obj is not None else 0)
+        query = rule.query.format(pk=obj.pk if obj is not None else 0, publisher=world["publisher"])
         missing = _url(route, SimpleNamespace(pk=HUGE_ID)) if obj is not None else ""
         pages.append((_url(route, obj) + query, missing))
     return pages
