@@ -136,11 +136,12 @@ def _build(projects: int, transactions: int, size: str, out) -> None:
         cursor.execute(
             f"""
             INSERT INTO {Project._meta.db_table} (created_at, updated_at, version, is_demo,
-                code, name, name_en, description, sector, is_livelihood, is_county_or_below,
+                code, name, name_en, description, location, sector, is_livelihood,
+                is_county_or_below,
                 out_of_pairing, status, status_date, plan_year, planned_start, planned_end,
                 donor_org_id, donor_province_id, prefecture_id, programme_id, region_id)
             SELECT %(now)s, %(now)s, 1, false,
-                'BENCH-P-' || lpad(g::text, 8, '0'), '基准项目' || g, '', '',
+                'BENCH-P-' || lpad(g::text, 8, '0'), '基准项目' || g, '', '', '',
                 (ARRAY['industry','employment','housing','education','health','culture',
                        'infrastructure','rural','talent','governance','exchange','other'])
                     [1 + (g * 7) %% 12],
@@ -183,15 +184,16 @@ def _build(projects: int, transactions: int, size: str, out) -> None:
         # Aid budgets of 1–500 万元 in whole yuan; local budgets on even projects.
         cursor.execute(
             f"""
-            INSERT INTO {BudgetLine._meta.db_table} (project_id, fund_source, amount, version)
+            INSERT INTO {BudgetLine._meta.db_table}
+                (project_id, fund_source, amount, version, updated_at)
             SELECT p.id, s.source,
                 CASE WHEN s.source = 'aid' THEN (1 + (p.id * 7919) %% 500) * 1000000
-                     ELSE (1 + (p.id * 104729) %% 200) * 500000 END, 1
+                     ELSE (1 + (p.id * 104729) %% 200) * 500000 END, 1, %s
             FROM {Project._meta.db_table} p
             CROSS JOIN (VALUES ('aid'), ('local')) s(source)
             WHERE p.code LIKE %s AND (s.source = 'aid' OR p.id %% 2 = 0)
             """,
-            [f"{PREFIX}-P-%"],
+            [now, f"{PREFIX}-P-%"],
         )
         _step(out, "budget_lines", t0, cursor.rowcount)
         t0 = time.perf_counter()
