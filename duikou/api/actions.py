@@ -1,28 +1,36 @@
 """Voiding records and moving them along their lifecycle through the API, as on the pages:
 money rows, funds in place, sales records and unlocked values are voided (作废) with a
 reason and the version read; a project changes status and a deal changes stage with a
-date. The rules and the permission checks are the services'; a refusal answers 422 with
-the field at fault, a stale version 409 with the current record.
+date; a project's documents are uploaded and removed. The rules and the permission checks are
+the services'; a refusal answers 422 with the field at fault, a stale version 409.
 """
 
 from datetime import date
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import HttpResponse
-from ninja import Field, Header, Path, Query, Schema
+from ninja import Field, File, Form, Header, Path, Query, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from duikou import policy
 from duikou.core.errors import ConflictError
+from duikou.projects.models import DocumentKind
+from duikou.projects.selectors import get_project_document_for_user, get_project_for_user
+from duikou.projects.services import project_document_add, project_document_remove
 from duikou.transfer.kinds import KINDS
 
 from .api import (
+    DOCUMENT_TAGS,
     ERRORS,
     MAX_ID,
     VERSION_REQUIRED,
+    DocumentOut,
     Error,
+    _document_row,
     _etag,
     _field_errors,
     _get,
@@ -262,3 +270,70 @@ def deals_advance(
         ),
         ("to_stage", "on"),
     )
+
+
+# Project documents: uploaded and removed as on the project page --------------------------
+
+
+@api.post(
+    "/projects/{id}/documents",
+    response={201: DocumentOut, **ERRORS},
+    operation_id="project_documents_create",
+    tags=DOCUMENT_TAGS,
+    summary="给项目上传一份文档",
+    description="multipart/form-data：file（PDF、OFD、Word、Excel、WPS、图片或文本，"
+    "按内容核对类型）、kind（类别）、可选 title 和 note。与页面相同：空文件、超过大小上限、"
+    "类型不允许或与扩展名不符、项目中已有同一文件时返回 422 并说明原因。",
+)
+def project_documents_create(
+    request,
+    id: int = Path(..., ge=1, le=MAX_ID),
+    file: File[UploadedFile | None] = None,
+    kind: Form[Literal[tuple(DocumentKind.values)]] = DocumentKind.OTHER,
+    title: Form[str] = "",
+    note: Form[str] = "",
+):
+    _require_writer(request.user)
+    project = get_project_for_user(user=request.user, pk=id)
+    if file is None:
+        raise DjangoValidationError({"file": "请上传文件"})
+    with transaction.atomic():
+        document = project_document_add(
+            project=project,
+            upload=file,
+            kind=kind,
+            title=title[:200],
+            note=note[:2000],
+            actor=request.user,
+            source="api",
+        )
+    return Status(201, _document_row(request, document))
+
+
+@api.delete(
+    "/project_documents/{id}",
+    response={204: None, 409: Error, 428: Error, **ERRORS},
+    operation_id="project_documents_remove",
+    tags=DOCUMENT_TAGS,
+    summary="删除项目的一份文档",
+    description="须说明原因（reason）并带上读取时的版本（version 或 If-Match）。文档从项目的"
+    "列表中去掉，记录和文件内容保留，变更历史记下操作人、时间和原因。",
+)
+def project_documents_remove(
+    request,
+    query: Query[VoidQuery],
+    id: int = Path(..., ge=1, le=MAX_ID),
+    if_match: str | None = Header(None, alias="If-Match", max_length=100),
+):
+    _require_writer(request.user)
+    document = get_project_document_for_user(user=request.user, pk=id)
+    version = _version_given(query.version, if_match)
+    if version is None:
+        return Status(428, {"detail": VERSION_REQUIRED, "errors": []})
+    try:
+        project_document_remove(
+            document=document, reason=query.reason, version=version, actor=request.user
+        )
+    except ConflictError as error:
+        return Status(409, {"detail": error.messages[0], "errors": []})
+    return Status(204, None)

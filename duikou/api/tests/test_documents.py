@@ -269,3 +269,41 @@ def test_the_list_refuses_what_it_does_not_document(client, world, query, field)
 def test_a_project_out_of_scope_is_404_before_its_parameters_are_read(client, world):
     response = listing(client, world["project"], auth(world["outsider"]), "?colour=red")
     assert response.status_code == 404
+
+
+def test_a_writer_uploads_and_removes_a_document_through_the_api(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    project, headers = world["project"], auth(world["writer"])
+    url = f"/api/v1/projects/{project.pk}/documents"
+    upload = SimpleUploadedFile(NAME, PDF, content_type="application/pdf")
+    response = client.post(url, {"file": upload, "kind": "approval", "note": "州发改委"}, **headers)
+    assert response.status_code == 201, response.json()
+    created = response.json()
+    assert (created["file_name"], created["kind"], created["uploaded_by"]) == (
+        NAME,
+        "approval",
+        "张三",
+    )
+    assert [d["id"] for d in listing(client, project, headers).json()["items"]] == [created["id"]]
+    # The same file again is refused as on the page, saying why.
+    again = SimpleUploadedFile(NAME, PDF, content_type="application/pdf")
+    refused = client.post(url, {"file": again}, **headers)
+    assert refused.status_code == 422 and "该文件已上传过" in str(refused.json())
+    # A program dressed as a PDF is refused by its content.
+    fake = SimpleUploadedFile("批复.pdf", b"MZ\x90\x00" + b"\x00" * 64)
+    assert client.post(url, {"file": fake}, **headers).status_code == 422
+    # A read-only role may not upload at all.
+    sneak = SimpleUploadedFile("其他.pdf", PDF + b"%x")
+    assert client.post(url, {"file": sneak}, **auth(world["reader"])).status_code == 403
+    # Removing needs a reason and the version read.
+    gone = f"/api/v1/project_documents/{created['id']}"
+    assert client.delete(f"{gone}?reason=重复上传", **headers).status_code == 428
+    stale = client.delete(f"{gone}?reason=重复上传&version=9", **headers)
+    assert stale.status_code == 409
+    assert client.delete(f"{gone}?version=1", **headers).status_code == 422
+    done = client.delete(f"{gone}?reason=重复上传&version={created['version']}", **headers)
+    assert done.status_code == 204
+    assert listing(client, project, headers).json()["items"] == []
+    # Someone outside the project's chain cannot even find it.
+    assert client.delete(f"{gone}?reason=x&version=2", **auth(world["outsider"])).status_code == 404

@@ -212,6 +212,8 @@ API_RULES: dict[str, Rule] = {
     # A project's documents (metadata), and a document's bytes: scoped as on the project page.
     "api/v1/projects/<id>/documents": Rule("read", "project"),
     "api/v1/project_documents/<id>/download": Rule("read", "document"),
+    # Removing asks a reason and a version: allowed callers hear that (4xx), others 403/404.
+    "api/v1/project_documents/<id>": Rule("write", "document", "DELETE"),
     # Imports: uploads by those who report, each import read and changed by its uploader.
     "api/v1/imports": Rule("writers", method="POST"),
     "api/v1/imports/<id>": Rule("own", "import"),
@@ -611,6 +613,8 @@ def test_each_role_gets_the_api_answer_its_rule_gives(route, world, client):
                 response = client.post(
                     _url(route, obj), {}, content_type="application/json", **headers
                 )
+            elif rule.method == "DELETE":  # no reason or version: allowed callers get 4xx
+                response = client.delete(_url(route, obj), **headers)
             else:
                 response = client.get(_url(route, obj), **headers)
             status = response.status_code
@@ -621,7 +625,7 @@ def test_each_role_gets_the_api_answer_its_rule_gives(route, world, client):
                 good = status == 404
             elif want == "refused":
                 good = _forbidden(status)
-            elif rule.method == "POST":
+            elif rule.method in ("POST", "DELETE"):
                 good = status < 500 and status not in (401, 403, 404)
             elif rule.access == "api_needs_query":  # without its parameters: 422, never 403
                 good = status in (200, 422)
