@@ -452,7 +452,9 @@ def test_every_write_path_is_in_the_matrix(client):
         "/api/v1/imports/{id}/commit",
         "/api/v1/value_states",
         *(f"/api/v1/values/{{id}}/{a}" for a in ("submit", "approve", "return", "unlock")),
+        # Document upload and removal: api/tests/test_documents.py and the access walk.
         "/api/v1/projects/{id}/documents",
+        "/api/v1/project_documents/{id}",
         # Status and stage changes: api/tests/test_actions.py and the access walk.
         "/api/v1/projects/{id}/transition",
         "/api/v1/deals/{id}/advance",
