@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import reverse
 from ninja import Field, Path, Query, Schema
 
@@ -57,10 +57,6 @@ CREATED_ORDERINGS = {
 }
 NEXT = Field(None, description="下一页的完整地址，没有下一页时为 null")
 PREVIOUS = Field(None, description="上一页的完整地址，没有上一页时为 null")
-
-
-def _download(stored, fallback: str) -> HttpResponse:
-    return stored_file_response(stored, fallback=fallback)
 
 
 def _download_extra(extensions: tuple[str, ...]) -> dict:
@@ -309,7 +305,7 @@ def report_download(request, id: int = Path(..., ge=1, le=MAX_ID)):
     report = get_report_for_user(user=request.user, pk=id)
     if not report.file:
         raise Http404("报告尚未生成")
-    return _download(report.file, f"report-{report.pk}")
+    return stored_file_response(report.file, fallback=f"report-{report.pk}")
 
 
 # Jobs ------------------------------------------------------------------------------------
@@ -405,4 +401,4 @@ def job_download(request, id: int = Path(..., ge=1, le=MAX_ID)):
     job = get_job_for_user(user=request.user, pk=id)
     if not job.output:
         raise Http404("该任务没有输出文件")
-    return _download(job.output, f"job-{job.pk}")
+    return stored_file_response(job.output, fallback=f"job-{job.pk}")

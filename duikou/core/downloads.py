@@ -36,7 +36,7 @@ def stored_file_response(stored, *, fallback: str) -> HttpResponse:
     name = PurePosixPath(stored.name).name
     content_type = content_type_of(extension_of(name))
     disposition = attachment_disposition(name, f"{fallback}.{extension_of(name) or 'bin'}")
-    accel = getattr(settings, "DUIKOU_MEDIA_ACCEL", "")
+    accel = settings.DUIKOU_MEDIA_ACCEL
     if accel and isinstance(stored.storage, FileSystemStorage):
         if not stored.storage.exists(stored.name):
             raise Http404("文件已不在存储中")
