@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from .entities import (
+    BARE_REFERENCES,
     LOCATIVE_MARKERS,
     Entity,
     find_abbreviated_provinces,
@@ -33,6 +34,7 @@ from .entities import (
     find_pronouns,
     find_teams,
     find_times,
+    is_local_place,
     is_route,
 )
 from .mentions import Mention
@@ -151,7 +153,7 @@ class DocumentMemory:
         places = [
             place
             for place in find_places(clean)
-            if is_xinjiang_place(place.text) or place.text.endswith(("团", "师"))
+            if is_local_place(place.text) or place.text.endswith(("团", "师"))
         ]
         times = [time for time in find_times(clean) if time.scope not in ("base", "every")]
         self.heading_place = places[-1].text if places else ""
@@ -352,7 +354,9 @@ def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
             referent = Entity(entity.start, entity.end, entity.text, "place")
         if referent:
             # 该公司 acts; 该村, 该中心, 当地 say where things happen.
-            kind = "org" if referent.text.endswith(_ACTOR_SUFFIXES) else "place"
+            # A bare 医院 or 学校 repeats where things happen (医院四级手术量增长…).
+            actor = referent.text.endswith(_ACTOR_SUFFIXES) and entity.text not in BARE_REFERENCES
+            kind = "org" if actor else "place"
             context.anaphora.append(Entity(entity.start, entity.end, referent.text, kind))
     _assign_roles(context, context.anaphora)
     memory.position += 1
@@ -412,14 +416,22 @@ _WHOLE_AREAS = ("地区", "州", "县", "市", "区", "师", "团", "乡", "镇"
 
 def _resolve_anaphora(entity: Entity, names: list[Entity], memory: DocumentMemory) -> Entity | None:
     if entity.text in ("当地", "本地"):
-        places = [name for name in names if name.kind == "place" and name.end <= entity.start]
+        # The aided locality: a donor's name (河南企业) is never 当地.
+        places = [
+            name
+            for name in names
+            if name.kind == "place" and name.end <= entity.start and is_local_place(name.text)
+        ]
         if places:
             return max(places, key=lambda name: name.end)
         # Nothing named yet in this paragraph: the aided locality the report
         # last named.
         memory.catch_up()
         return memory.last_local[1] if memory.last_local else None
-    suffix = "园" if entity.text == "园区" else entity.text[1:]
+    if entity.text in ("园区", "景区"):
+        suffix = "园" if entity.text == "园区" else "景区"
+    else:
+        suffix = BARE_REFERENCES.get(entity.text, entity.text[1:])
     # 该校 is the 中学 or 小学 named before it, 该院 the 医院.
     suffixes = _REFERRED_SUFFIXES.get(suffix, (suffix,))
     earlier = [name for name in names if name.end <= entity.start and name.text.endswith(suffixes)]
@@ -448,7 +460,7 @@ def remember(names: list[Entity], memory: DocumentMemory, position: int) -> None
         if (
             entity.kind == "place"
             and (stored_local is None or stored_local[0] <= position)
-            and is_xinjiang_place(entity.text)
+            and is_local_place(entity.text)
         ):
             memory.last_local = (position, entity)
         if not entity.text.endswith(_REMEMBERED_SUFFIXES):
@@ -459,7 +471,17 @@ def remember(names: list[Entity], memory: DocumentMemory, position: int) -> None
                 memory.last_by_suffix[suffix] = (position, entity)
 
 
-_REMEMBERED_SUFFIXES = (*_NAME_SUFFIXES_PLACE, "中心", "医院", "公司", "园", "院", "校", "学")
+_REMEMBERED_SUFFIXES = (
+    *_NAME_SUFFIXES_PLACE,
+    "中心",
+    "医院",
+    "公司",
+    "园",
+    "院",
+    "校",
+    "学",
+    "景区",
+)
 
 
 def _qualifier(mention: Mention, before: str) -> str:
@@ -634,7 +656,7 @@ def _subject_candidates(context: _Context, span: tuple[int, int]) -> list[Entity
             continue
         if _modifies_a_noun(context, entity, span[1]) or _is_site(entity):
             continue
-        if entity.kind == "place" and not is_xinjiang_place(entity.text):
+        if entity.kind == "place" and not is_local_place(entity.text):
             if not _acts(context, entity):
                 continue  # 浙江援建项目73个: whose projects, not who did something
         if entity.kind == "org":
@@ -678,7 +700,7 @@ def _subject(context: _Context, sentence: tuple[int, int], start: int) -> tuple[
         if earlier:
             # The head of 由X援建的Y carries on; then who opened a clause.
             best = max(earlier, key=lambda entity: (_rank(context, entity), entity.start))
-            if best.kind == "place" and is_xinjiang_place(best.text):
+            if best.kind == "place" and is_local_place(best.text):
                 return "", best.text
             if best.kind == "place" and not _acts(context, best):
                 return "", ""  # 江苏援疆资金…: the donor named no doer for what follows
@@ -712,14 +734,14 @@ def _stands_for_place(context: _Context, entity: Entity, sentence: tuple[int, in
     It is the figure's place, not its subject, unless the sentence sends it
     somewhere else (昌吉州两批共76名师生赴山西省): then it is the sending side.
     """
-    if entity.kind != "place" or not is_xinjiang_place(entity.text):
+    if entity.kind != "place" or not is_local_place(entity.text):
         return False
     if _BUSINESS_AREA.match(context.paragraph.clean, entity.end):
         return False
     elsewhere = [
         other
         for other in _place_candidates(context, sentence)
-        if other.text != entity.text and not is_xinjiang_place(other.text)
+        if other.text != entity.text and not is_local_place(other.text)
     ]
     return not elsewhere
 
@@ -840,7 +862,7 @@ def _standing_places(context: _Context, span: tuple[int, int]) -> list[Entity]:
         if span[0] <= entity.start < span[1]
         and entity.start not in context.sidelined
         and entity.start not in context.locative
-        and (is_xinjiang_place(entity.text) or _is_site(entity))
+        and (is_local_place(entity.text) or _is_site(entity))
         and _is_clause_initial(context, entity)
         and not _BUSINESS_AREA.match(context.paragraph.clean, entity.end)
     ]

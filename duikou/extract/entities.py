@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .regions import region_names, trie_pattern
+from .regions import is_xinjiang_place, region_names, trie_pattern
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -116,9 +116,12 @@ _BINGTUAN_RE = re.compile(
     r"|农[一二三四五六七八九十]+师|\d{2,3}团|[一二三四五六七八九〇零]{3}团|[一二三四五六七八九十]{2,3}团(?=场|[^结队体购\u4e00-\u9fff])"
 )
 _ANAPHORA_RE = re.compile(
-    "(?:该|本|全|我|此)(?:" + "|".join(_PLACE_SUFFIXES + _ORG_SUFFIXES) + ")"
-    "|(?<![\u4e00-\u9fff])园区|(?<=[的，,])园区|当地|本地"
+    "(?:该|本|全|我|此)(?:" + "|".join(_PLACE_SUFFIXES + _ORG_SUFFIXES) + "|校|院)"
+    "|(?<![\u4e00-\u9fff])(?:园区|景区|学校|医院|村里)|(?<=[的，,])(?:园区|景区|学校|医院|村里)"
+    "|(?<=[到进])村(?![民委级集])|当地|本地"
 )
+# What a bare word points back to: 学校 is the school named before, 村里 the village.
+BARE_REFERENCES = {"学校": "校", "医院": "院", "村里": "村", "村": "村"}
 
 # Markers after which a name is where something happens, not who does it.
 LOCATIVE_MARKERS = (
@@ -507,3 +510,27 @@ def _is_comparison_base(text: str, start: int, end: int) -> bool:
     return bool(_BASE_BEFORE.search(text[max(0, start - 2) : start])) and (
         text.startswith("同期", end) or text[end - 1] in "年" or text.startswith("的", end)
     )
+
+
+# Townships, villages, farms and sites: the places aid reports name below a
+# county are the aided localities, whether or not the region table lists them.
+_LOCAL_SUFFIXES = ("乡", "镇", "村", "社区", "街道", "农场", "牧场", "团", "团场", "连", "景区")
+
+
+@cache
+def _donor_side_re() -> re.Pattern[str]:
+    return re.compile(trie_pattern({*PROVINCES, *DONOR_CITIES}))
+
+
+def is_donor_side(text: str) -> bool:
+    """True when ``text`` begins with a province or a donor city outside Xinjiang."""
+    match = _donor_side_re().match(text)
+    return bool(match) and not text.startswith("新疆")
+
+
+def is_local_place(text: str) -> bool:
+    """A place in the aided region: a Xinjiang region, or a township, village,
+    farm or site not written under a donor's name (巴仁镇, 三坪农场, 尼雅村)."""
+    if is_xinjiang_place(text):
+        return True
+    return text.endswith(_LOCAL_SUFFIXES) and not is_donor_side(text)
