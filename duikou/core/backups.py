@@ -30,10 +30,13 @@ from importlib import metadata
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management.base import CommandError
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
+
+from .ledger_cache import ledger_ticks_install
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
@@ -113,6 +116,11 @@ def restore(settings_dict: dict, path: Path) -> None:
                 str(path),
             ],
         )
+    # The restored ledger counts its writes from the backup's count again, which cached
+    # figures of the replaced ledger may share: they go, and an older backup gets the
+    # ledger-write triggers it lacks.
+    cache.clear()
+    ledger_ticks_install()
 
 
 def _sqlite_backup(database: Path, target: Path) -> None:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 
 from duikou.core.errors import refuse
-from duikou.core.snapshot_cache import snapshot_cached
+from duikou.core.ledger_cache import ledger_cached
 
 from .models import Region
 
@@ -93,7 +93,7 @@ def map_areas(*, layer: str = "prefecture") -> list[MapArea]:
     mtime = os.path.getmtime(path)
     # Every map page matches the same areas: cached until the next write (regions are
     # reference data, but any write ends the snapshot the match was made under).
-    return snapshot_cached(("map_areas", path, mtime), lambda: _map_areas(path, mtime))
+    return ledger_cached(("map_areas", path, mtime), lambda: _map_areas(path, mtime))
 
 
 def _map_areas(path: str, mtime: float) -> list[MapArea]:

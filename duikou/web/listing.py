@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from duikou.core.errors import CONTROL_CHARACTERS, has_control_characters
 from duikou.core.search import text_match
-from duikou.core.snapshot_cache import ledger_version, snapshot_cached
+from duikou.core.ledger_cache import ledger_version, ledger_cached
 
 PER_PAGE = 50
 COUNT_CAP = 10_000
@@ -52,7 +52,7 @@ class CappedPaginator(Paginator):
             sql, params = capped.query.sql_with_params()
         except EmptyResultSet:  # a filter that can match nothing (an empty scope)
             return 0
-        return snapshot_cached(
+        return ledger_cached(
             ("list_count", capped.db, sql, repr(params)),
             capped.count,
             version=ledger_version(capped.db),
@@ -227,7 +227,7 @@ def _matching(queryset: QuerySet) -> tuple[int, list | None]:
         ids = list(capped)
         return len(ids), ids if len(ids) <= RESOLVE_CAP else None
 
-    return snapshot_cached(
+    return ledger_cached(
         ("list_matching", capped.db, sql, repr(params)), read, version=ledger_version(capped.db)
     )
 

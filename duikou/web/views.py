@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from duikou import policy
 from duikou.core.money import unit_choices, unit_from
 from duikou.core.params import id_param, ids_param, int_param, text_param
-from duikou.core.snapshot_cache import ledger_version, scope_key, snapshot_cached
+from duikou.core.ledger_cache import ledger_version, scope_key, ledger_cached
 from duikou.geo.selectors import region_get_by_code
 from duikou.reports.views import public_data
 from duikou.results.models import Indicator, Value
@@ -41,17 +41,17 @@ def home(request: HttpRequest) -> HttpResponse:
         return public_data(request)
     user = request.user
     scope = policy.scope_for(user)
-    # The dashboard's figures are cached until the next write (core/snapshot_cache.py): for
+    # The dashboard's figures are cached until the next write (core/ledger_cache.py): for
     # everyone who sees all alike, else per user (their own organisations are the nodes).
     reader = (*scope_key(scope), None if scope.sees_all else user.pk)
     version = ledger_version()
-    years = snapshot_cached(
+    years = ledger_cached(
         ("home:years", reader), lambda: selectors.dashboard_years(user=user), version=version
     )
     year = _year(request, years[0] if years else date.today().year)
     basis = basis_from(request.GET.get("basis"))
     context = dict(
-        snapshot_cached(
+        ledger_cached(
             ("home:dashboard", reader, year, basis),
             lambda: selectors.dashboard_for_user(user=user, year=year, basis=basis),
             version=version,
@@ -61,14 +61,14 @@ def home(request: HttpRequest) -> HttpResponse:
     context["basis"] = basis
     # The 两个80% table has a row per donor province and year (hundreds nationally): its
     # rendering is kept with the figures it shows.
-    context["shares_html"] = snapshot_cached(
+    context["shares_html"] = ledger_cached(
         ("home:shares", reader),
         lambda: render_to_string("web/home.html#shares", context, request),
         version=version,
     )
     # The panel counts the user's own imports and reports of the last 30 days: per user and
     # day, and kept a minute at most, so an item leaves the panel on time.
-    context["todo"] = snapshot_cached(
+    context["todo"] = ledger_cached(
         ("home:todo", user.pk, timezone.localdate()),
         lambda: todo_for_user(user=user),
         timeout=60,
