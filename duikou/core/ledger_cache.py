@@ -27,12 +27,7 @@ from django.utils.translation import get_language
 logger = logging.getLogger(__name__)
 TIMEOUT = 300  # seconds: a bound on memory, not on freshness
 
-TICKS, BASE, TRIGGER, FUNCTION = (
-    "duikou_ledger_tick",
-    "duikou_ledger_base",
-    "duikou_ledger_tick",
-    "duikou_ledger_tick_note",
-)
+TRIGGER = "duikou_ledger_tick"  # on each counted table; runs duikou_ledger_tick_note()
 # Tables written for bookkeeping only: no cached figure reads them.
 UNCOUNTED_PREFIXES = (
     "django_session",
@@ -49,13 +44,15 @@ UNCOUNTED_PREFIXES = (
 )
 
 _SCHEMA = [
-    f"CREATE TABLE IF NOT EXISTS {TICKS} (xid xid8 PRIMARY KEY)",
-    f"CREATE TABLE IF NOT EXISTS {BASE} (id integer PRIMARY KEY CHECK (id = 1), "
+    "CREATE TABLE IF NOT EXISTS duikou_ledger_tick (xid xid8 PRIMARY KEY)",
+    "CREATE TABLE IF NOT EXISTS duikou_ledger_base (id integer PRIMARY KEY CHECK (id = 1), "
     "ticks bigint NOT NULL)",
-    f"INSERT INTO {BASE} (id, ticks) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
-    f"""CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+    "INSERT INTO duikou_ledger_base (id, ticks) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+    """CREATE OR REPLACE FUNCTION duikou_ledger_tick_note() RETURNS trigger
+    LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO {TICKS} (xid) VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING;
+        INSERT INTO duikou_ledger_tick (xid) VALUES (pg_current_xact_id())
+        ON CONFLICT DO NOTHING;
         RETURN NULL;
     END $$""",
 ]
@@ -88,7 +85,7 @@ def ledger_ticks_install(using: str = "default") -> int:
         for name in missing:
             cursor.execute(
                 f"CREATE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-                f"ON {quote(name)} FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()"
+                f"ON {quote(name)} FOR EACH STATEMENT EXECUTE FUNCTION duikou_ledger_tick_note()"
             )
     if missing:
         logger.info("ledger write triggers added", extra={"tables": len(missing)})
@@ -106,8 +103,9 @@ def ledger_ticks_compact(using: str = "default") -> int:
         return 0
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH gone AS (DELETE FROM {TICKS} RETURNING 1) "
-            f"UPDATE {BASE} SET ticks = ticks + (SELECT count(*) FROM gone) WHERE id = 1 "
+            "WITH gone AS (DELETE FROM duikou_ledger_tick RETURNING 1) "
+            "UPDATE duikou_ledger_base SET ticks = ticks + (SELECT count(*) FROM gone) "
+            "WHERE id = 1 "
             "RETURNING (SELECT count(*) FROM gone)"
         )
         row = cursor.fetchone()
@@ -122,7 +120,8 @@ def ledger_version(using: str = "default") -> int | None:
         return None
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT ticks FROM {BASE} WHERE id = 1) + (SELECT count(*) FROM {TICKS})"
+            "SELECT (SELECT ticks FROM duikou_ledger_base WHERE id = 1) "
+            "+ (SELECT count(*) FROM duikou_ledger_tick)"
         )
         (version,) = cursor.fetchone()
     return version

@@ -30,8 +30,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from duikou.core.errors import CONTROL_CHARACTERS, has_control_characters
+from duikou.core.ledger_cache import ledger_cached, ledger_version
 from duikou.core.search import text_match
-from duikou.core.ledger_cache import ledger_version, ledger_cached
 
 PER_PAGE = 50
 COUNT_CAP = 10_000

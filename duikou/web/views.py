@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou import policy
+from duikou.core.ledger_cache import ledger_cached, ledger_version, scope_key
 from duikou.core.money import unit_choices, unit_from
 from duikou.core.params import id_param, ids_param, int_param, text_param
-from duikou.core.ledger_cache import ledger_version, scope_key, ledger_cached
 from duikou.geo.selectors import region_get_by_code
 from duikou.reports.views import public_data
 from duikou.results.models import Indicator, Value
