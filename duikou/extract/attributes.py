@@ -34,6 +34,7 @@ from .entities import (
     find_pronouns,
     find_teams,
     find_times,
+    is_donor_side,
     is_local_place,
     is_route,
 )
@@ -89,7 +90,7 @@ _NOT_A_NOUN_START = re.compile(
 _MAX_INDICATOR = 20
 
 _FILLER_PREFIX = re.compile(
-    r"^(?:如今的?|目前|同时|其中|此外|另外|并且?|还|也|当日|据了解|近日|由|推动|使|让|经|"
+    r"^(?:【[^】]{1,8}】|如今的?|目前|同时|其中|此外|另外|并且?|还|也|当日|据了解|近日|由|推动|使|让|经|"
     r"更|又|且|而|但|最终|随后|此次|首批|今年|去年|近年来)+"
 )
 _ORGANISING = ("组织", "动员", "发动", "带领", "选派", "号召")
@@ -130,6 +131,8 @@ class DocumentMemory:
     # The place the last paragraph with figures ended on.
     last_place: str = ""
     known_persons: set[str] = field(default_factory=set)
+    # Where each person named works in the aided region (the hospital, the village).
+    posts: dict[str, str] = field(default_factory=dict)
     # What the last numbered heading named.
     heading_place: str = ""
     heading_period: str = ""
@@ -146,6 +149,17 @@ class DocumentMemory:
         self.previous, self.previous_context = paragraph, None
         if _HEADING.match(paragraph.clean):
             self.heading(paragraph.clean)
+        if _TITLED.search(paragraph.clean):
+            self.note_persons(paragraph.clean)
+
+    def note_persons(self, clean: str) -> None:
+        """——记…医院副院长陈立新: people named with their title, and where they work."""
+        persons = find_persons(clean)
+        if not persons:
+            return
+        self.known_persons.update(person.text for person in persons if len(person.text) >= 2)
+        self.last_person = persons[-1].text
+        note_posts(clean, find_orgs(clean), persons, self)
 
     def heading(self, clean: str) -> None:
         """一、阿克苏地区主要指标（截至2025年10月底）: a heading sets the place and
@@ -172,6 +186,8 @@ class DocumentMemory:
                 return ""
             context = _names_only(self.previous)
             self.previous_context = context
+        if not _SENTENCE.search(context.paragraph.clean):
+            return ""  # a byline or an office's name sets no scene
         places = _place_candidates(context, (0, len(context.paragraph.clean)))
         return places[-1].text if places else ""
 
@@ -187,15 +203,49 @@ class DocumentMemory:
         return found[1] if found else None
 
 
+_SENTENCE = re.compile(r"[，,。]")
+_TITLED = re.compile(r"长|主任|书记|医生|教师|专家|干部")
+
+
+def note_posts(
+    clean: str, orgs: list[Entity], persons: list[Entity], memory: DocumentMemory
+) -> None:
+    """塔什库尔干塔吉克自治县人民医院副院长陈立新, 阿克塔什村第一书记赵振宇:
+    the aided workplace written before a person's title is where they work."""
+    places = [place for place in find_places(clean) if place.text.endswith(("村", "乡", "镇"))]
+    for person in persons:
+        for name in sorted(orgs + places, key=lambda entity: entity.end, reverse=True):
+            if name.end > person.start or person.start - name.end > 10:
+                continue
+            title = clean[name.end : person.start]
+            workplace = name.text.endswith(_WORKPLACE_SUFFIXES + _NAME_SUFFIXES_PLACE)
+            if (
+                workplace
+                and not is_donor_side(name.text)
+                and (
+                    _STAFF.fullmatch(title)
+                    or _POST.fullmatch(title)
+                    or _VILLAGE_POST.fullmatch(title)
+                )
+            ):
+                memory.posts.setdefault(person.text, name.text)
+            break
+
+
+_VILLAGE_POST = re.compile(
+    r"(?:驻村)?(?:第一书记|党支部书记|党总支书记|工作队队长|驻村干部|村主任)"
+)
+
+
 # 一、综合  （二）分师市情况  3. 就业: numbered headings, short and without a full stop.
 _HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、])"
+    r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]|[■●◆▲◇□]\s*)"
     r"[^。！？!?]{1,40}$"
 )
 # 成为, 作为, 达到: 为/到 inside a verb are no place markers.
 _MARKER_NOT_AFTER = {"为": "成作认称改转更视定评列升", "到": "达得受看感做找遇想听提升增降"}
 _HELPER = re.compile(
-    r"[^，,；;。]{0,24}(?:帮助|支持|推动|指导|关心|协调|组织|带领|引领|关怀|努力)下"
+    r"[^，,；;。]{0,24}(?:帮助|帮扶|支持|推动|指导|关心|协调|组织|带领|引领|关怀|努力|援助)下"
 )
 _TITLE = re.compile(
     r"(?:党委|党总支|党支部|村委会|居委会|副|书记|主任|乡长|镇长|县长|市长|干部|群众|村民|居民)"
@@ -258,6 +308,7 @@ def _closes_locative_phrase(paragraph: Paragraph, entity: Entity) -> bool:
     )
     return (
         opens
+        and not is_donor_side(entity.text)  # 在第五师中学任教的湖北援疆教师
         and clean[entity.start - 1 : entity.start] == "的"
         and (entity.end == clause_end or entity.start - clean.find("在", clause_start) <= 9)
     )
@@ -313,6 +364,7 @@ def _people(context: _Context, memory: DocumentMemory) -> None:
     context.orgs.sort(key=lambda entity: entity.start)
     if persons:
         memory.last_person = persons[-1].text
+        note_posts(clean, context.orgs, persons, memory)
 
 
 def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
@@ -391,7 +443,13 @@ def _assign_roles(context: _Context, entities: list[Entity]) -> None:
         elif marker or _closes_locative_phrase(paragraph, entity) or is_route(entity):
             context.locative.add(entity.start)
         preceding = clean[entity.start - 1 : entity.start] if entity.start else ""
-        workplace = entity.text.endswith(_WORKPLACE_SUFFIXES) and _STAFF.match(clean, entity.end)
+        # 郑州大学第一附属医院心内科主任: where the person comes from, not where
+        # the figure happened.
+        workplace = (
+            entity.text.endswith(_WORKPLACE_SUFFIXES)
+            and _STAFF.match(clean, entity.end)
+            and not is_donor_side(entity.text)
+        )
         if workplace:
             # 援疆医生、阜康市人民医院耳鼻喉科主任: where the person named next
             # works, even as one of a run of titles.
@@ -434,7 +492,14 @@ def _resolve_anaphora(entity: Entity, names: list[Entity], memory: DocumentMemor
         suffix = BARE_REFERENCES.get(entity.text, entity.text[1:])
     # 该校 is the 中学 or 小学 named before it, 该院 the 医院.
     suffixes = _REFERRED_SUFFIXES.get(suffix, (suffix,))
-    earlier = [name for name in names if name.end <= entity.start and name.text.endswith(suffixes)]
+    earlier = [
+        name
+        for name in names
+        if name.end <= entity.start
+        and name.text.endswith(suffixes)
+        # A bare 医院 is the aided one, not the donor's hospital named beside it.
+        and not (entity.text in BARE_REFERENCES and is_donor_side(name.text))
+    ]
     if earlier:
         return max(earlier, key=lambda name: name.end)
     memory.catch_up()
@@ -455,10 +520,18 @@ def remember(names: list[Entity], memory: DocumentMemory, position: int) -> None
     ``position`` orders paragraphs, so scanning an older paragraph late never
     hides a newer name.
     """
+    # 深圳援疆喀什指挥部 names a donor's team, not a locality (疏附县妇联 does).
+    org_spans = [
+        (name.start, name.end)
+        for name in names
+        if name.kind == "org" and ("援疆" in name.text or name.text.endswith(_AID_ORG_SUFFIXES))
+    ]
     for entity in sorted(names, key=lambda name: name.end):
         stored_local = memory.last_local
+        inside_org = any(start <= entity.start and entity.end <= end for start, end in org_spans)
         if (
             entity.kind == "place"
+            and not inside_org  # 深圳援疆喀什指挥部 is no locality
             and (stored_local is None or stored_local[0] <= position)
             and is_local_place(entity.text)
         ):
@@ -796,6 +869,7 @@ def _place(
     start: int,
     subject: str,
     scene: str = "",
+    post: str = "",
 ) -> str:
     clean = context.paragraph.clean
     found = [e for e in _place_candidates(context, sentence) if e.text != subject]
@@ -804,8 +878,22 @@ def _place(
     origins = [e for e in found if clean.endswith("来自", 0, e.start)]
     names = [e for e in found if e not in origins]
     in_clause = [e for e in names if clause[0] <= e.start < clause[1]]
+    if post:
+        # 他带教本地医生8名: "local" to the person's own workplace.
+        in_clause = [e for e in in_clause if clean[e.start : e.end] not in ("当地", "本地")]
     if in_clause:
         return min(in_clause, key=lambda e: abs(e.start - start)).text
+    # 来自和田市、墨玉县的126家企业: the origin of what is counted, in its own clause.
+    # Companies, hospitals from a place (来自江苏13个设区市的42家医院) are there;
+    # visitors from a donor (来自湖南的游客) came to where the report is.
+    in_clause_origins = [
+        e
+        for e in origins
+        if clause[0] <= e.start < clause[1]
+        and (is_local_place(e.text) or _INSTITUTIONS.search(clean, e.end, start + 6))
+    ]
+    if in_clause_origins:
+        return in_clause_origins[0].text
     standing = [e for e in _standing_places(context, (sentence[0], start)) if e.text != subject]
     if standing and standing[-1].start >= clause[0]:
         return standing[-1].text  # 一二三团新建高标准农田1.5万亩
@@ -820,6 +908,8 @@ def _place(
     home = _home_region(subject)
     if home:
         return home
+    if post:
+        return post  # 陈立新带领团队开展…: where the person named works
     if CARRY_PLACE and sentence[0] and not subject.endswith(_WORKPLACE_SUFFIXES):
         # 玛纳斯县总医院…增幅373%: an institution doing it is where it happened.
         # A place carries through its paragraph until another is named.
@@ -831,10 +921,10 @@ def _place(
         ]
         if earlier:
             return max(earlier, key=lambda entity: entity.end).text
-    if scene:
-        return scene
-    in_clause_origins = [e for e in origins if clause[0] <= e.start < clause[1]]
-    return in_clause_origins[0].text if in_clause_origins else ""
+    return scene
+
+
+_INSTITUTIONS = re.compile(r"企业|医院|合作社|学校|高校|单位|公司|机构|设区市")
 
 
 def _home_region(subject: str) -> str:
@@ -970,7 +1060,9 @@ def annotate(
                 change=_change(mention, before),
                 indicator=indicator,
                 subject=subject,
-                place=_place(context, sentence, clause, start, subject, scene),
+                place=_place(
+                    context, sentence, clause, start, subject, scene, memory.posts.get(subject, "")
+                ),
                 period=_period(context, sentence, clause, start, indicator),
             )
         )
@@ -984,9 +1076,12 @@ def _carry_place_across(
 ) -> None:
     """展销会期间，现场累计接待市民23万人次: a paragraph naming no place and no
     organisation goes on where the paragraph before it was."""
-    names_a_place = any(name.kind == "place" for name in context.places + context.anaphora) or any(
-        org.kind == "org" for org in context.orgs
-    )
+    clean = context.paragraph.clean
+    # 来自南京的专家黄志明…: where someone came from sets no new scene.
+    names_a_place = any(
+        name.kind == "place" and not clean.endswith("来自", 0, name.start)
+        for name in context.places + context.anaphora
+    ) or any(org.kind == "org" for org in context.orgs)
     if not names_a_place and memory.last_place:
         for item in results:
             if not item.place and not item.subject.endswith(_WORKPLACE_SUFFIXES):

@@ -57,19 +57,19 @@ _ORG_SUFFIXES = (
 # Suffix hits that are ordinary words (市场, 区域, 乡村, 布局 ...).
 _PLACE_NOT_BEFORE = {
     "市": "场民级内外值长",
-    "县": "域级内外长乡",
+    "县": "域级内外长乡上里城",
     "区": "域级内外别间长块",
     "州": "级内外长市",
     "省": "级内外份会长",
-    "乡": "村镇土亲愁情音长",
-    "村": "民级集委规长",
-    "镇": "区级长",
+    "乡": "村镇土亲愁情音长上里",
+    "村": "民级集委规长道上里",
+    "镇": "区级长上里",
 }
 _NAME_NOT_ENDING = {
     "市": "城超都上股夜坊",
-    "区": "园景山城牧小校片辖库心范能务活展商护验矿灾疫",
+    "区": "园景山城牧小校片辖库心范能务活展商护验矿灾疫播",
     "乡": "城家故他异返",
-    "村": "乡农山城渔牧新古",
+    "村": "乡农山城渔牧新古业政困范点境然通",
     "镇": "城乡",
     "局": "布格大全结开当时残",
     "厅": "大客餐",
@@ -88,7 +88,8 @@ _STOP_WORDS = (
     "利用 吸引 孵化 培育 召开 参加 参与 举行 启动 探索 统筹 坚持 持续 积极 不断 全力 精心 先后 "
     "相继 分别 共同 已经 目前 如今 同时 此外 另外 今年 去年 近日 日前 期间 以来 年来 告诉 表示 "
     "介绍 说 还 植入 引领 承接 面对 针对 按照 根据 围绕 借助 发挥 提升 改造 完成 开通 举办 "
-    "来自 赴 辖区 所处 扎根 全面 重点 精准 主动 首批 新建 成功 打通 紧贴 带领 带教 带着 担任"
+    "来自 赴 辖区 所处 扎根 全面 重点 精准 主动 首批 新建 成功 打通 紧贴 带领 带教 带着 担任 "
+    "进驻 派驻 入驻 任教 挂职 安排"
 ).split()
 # 福州, 泉州: one-character names before 州 that are not 全州/该州/我州.
 _NOT_CITY_CHARS = set("全该我本此各满神亚欧非澳美九")
@@ -113,7 +114,7 @@ def _known_place_re() -> re.Pattern[str]:
 
 _BINGTUAN_RE = re.compile(
     r"(?:新疆生产建设)?兵团第[一二三四五六七八九十\d]+师|第[一二三四五六七八九十\d]+师"
-    r"|农[一二三四五六七八九十]+师|\d{2,3}团|[一二三四五六七八九〇零]{3}团|[一二三四五六七八九十]{2,3}团(?=场|[^结队体购\u4e00-\u9fff])"
+    r"|农[一二三四五六七八九十]+师|\d{2,3}团|(?<![\u4e00-\u9fff第])[一二三四五六七八九十]{1,2}团(?=是|场|[，。、,])|[一二三四五六七八九〇零]{3}团|[一二三四五六七八九十]{2,3}团(?=场|[^结队体购\u4e00-\u9fff])"
 )
 _ANAPHORA_RE = re.compile(
     "(?:该|本|全|我|此)(?:" + "|".join(_PLACE_SUFFIXES + _ORG_SUFFIXES) + "|校|院)"
@@ -121,14 +122,14 @@ _ANAPHORA_RE = re.compile(
     "|(?<=[到进])村(?![民委级集])|当地|本地"
 )
 # What a bare word points back to: 学校 is the school named before, 村里 the village.
-BARE_REFERENCES = {"学校": "校", "医院": "院", "村里": "村", "村": "村"}
+BARE_REFERENCES = {"学校": "校", "医院": "医院", "村里": "村", "村": "村"}
 
 # Markers after which a name is where something happens, not who does it.
 LOCATIVE_MARKERS = (
     "在 赴 到 至 于 向 为 给 对 帮扶 帮助 支持 援助 支援 走进 前往 来到 落地 位于 进驻 深入 "
     "服务 覆盖 惠及 辐射 走出 走向 进入 抵达 奔赴 援建 针对 对口支援 对口援助 来 来自 "
     "跑遍 走遍 投入 投向 扎根 驻扎 "
-    "遍布 分布在"
+    "遍布 分布在 安排 下达 拨付"
 ).split()
 
 
@@ -154,6 +155,14 @@ def _is_name_char(text: str, index: int) -> bool:
     return True
 
 
+def cut_date(text: str, start: int, end: int) -> bool:
+    """True when ``text[start]`` is the 年, 月 or 日 closing a number (2023年进驻…)."""
+    if start >= end or start == 0 or text[start] not in "年月日":
+        return False
+    before = text[start - 1]
+    return before.isdigit() or before in "〇零一二三四五六七八九十"
+
+
 def _name_start(text: str, end: int, floor: int, limit: int) -> int:
     """Leftmost start of a name ending at ``end``, no further left than ``floor``."""
     start = end
@@ -161,6 +170,9 @@ def _name_start(text: str, end: int, floor: int, limit: int) -> int:
     # limit (推|进昌吉...) is still recognised and cut away.
     while start > floor and end - start < limit + 2 and _is_name_char(text, start - 1):
         start -= 1
+    # 2023年进驻…: the 年 of a date opens no name.
+    while cut_date(text, start, end):
+        start += 1
     cut = start
     for match in _STOP_WORDS_RE.finditer(text, max(0, start - 3), end):
         if match.end() > start:  # 其中疏附县: 其中 straddles the left edge
@@ -272,6 +284,12 @@ def find_orgs(text: str) -> list[Entity]:
         suffix = match.group()
         start = _name_start(text, match.start(), floor, _MAX_ORG_NAME)
         name = text[start : match.start()]
+        if entities and entities[-1].end == start and name in ("总", "附属", "第一附属"):
+            # 天津医科大学总医院: the hospital of the university just named.
+            start = entities.pop().start
+            entities.append(Entity(start, match.end(), text[start : match.end()], "org"))
+            floor = match.end()
+            continue
         if len(name) < 2 or name[-1] in _NAME_NOT_ENDING.get(suffix, ""):
             continue
         if entities and entities[-1].end == start:
@@ -335,7 +353,7 @@ _SURNAMES = set(
 _AFTER_NAME = re.compile(
     r"[，,。、：:；;（(“\s]|担任|带领|带教|带着|表示|说|介绍|告诉|牵头|跑遍|完成|开展|是|在|已|先后|"
     r"今年|一年|到任|到岗|来到|主动|利用|组织|指导|参与|参加|坚持|每天|每年|为|把|将|还|也|就|和|与|的|"
-    r"挂职|现任|任|正|通过|作为|从|回|赴|带|跑|拿|用|从事|负责|获|被|让|给|对"
+    r"挂职|现任|任|正|通过|作为|从|回|赴|带|跑|拿|用|从事|负责|获|被|让|给|对|本报|记者|通讯员"
 )
 # First characters of Uyghur and Kazakh given names written without a surname.
 _MINORITY_FIRST = set("古阿艾买努热吐肉迪帕再沙麦依伊塔巴哈库木")

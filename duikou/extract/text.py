@@ -83,6 +83,9 @@ def _sentence_starts(clean: str) -> list[int]:
     return starts
 
 
+_HEADING_START = re.compile(
+    r"[■●◆▲【]|[一二三四五六七八九十]{1,3}[、．]|[（(][一二三四五六七八九十]{1,3}[）)]"
+)
 _HEADING_LINE = re.compile(r"[ \t\u3000\xa0]*([^\n，,。；;！？!?]{2,24})[ \t\u3000\xa0]*\r?\n")
 
 
@@ -125,6 +128,9 @@ def paragraphs(text: str) -> Iterator[tuple[int, int, Paragraph]]:
             and len(text[start:block_end].strip()) >= _CONTINUED_MIN
             and body
             and body[-1] not in _PARAGRAPH_END
+            # ■第一师阿拉尔市, 二、分县情况: a heading opens a paragraph and is one.
+            and not _HEADING_START.match(body)
+            and not _HEADING_START.match(text[blocks[index + 1][0] : blocks[index + 1][1]].lstrip())
         )
         if continued:
             continue
