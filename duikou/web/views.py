@@ -33,6 +33,21 @@ def _year(request: HttpRequest, default: int) -> int:
     return int_param(request.GET.get("year"), default, low=2000, high=2100)
 
 
+def _reader(user) -> tuple:
+    """Whose figures a cached computation holds: everyone who sees all alike, else per user
+    (their own organisations and places are the starting nodes)."""
+    scope = policy.scope_for(user)
+    return (*scope_key(scope), None if scope.sees_all else user.pk)
+
+
+def _years_and_home(user, reader: tuple, version) -> tuple[list[int], selectors.Nodes]:
+    return ledger_cached(
+        ("explore:frame", reader),
+        lambda: (selectors.dashboard_years(user=user), selectors.home_nodes(user=user)),
+        version=version,
+    )
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """The dashboard of the signed-in user's scope; a sign-in prompt for everyone else."""
     if not request.user.is_authenticated:
@@ -40,10 +55,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if policy.sees_nothing_internal(request.user):  # the public account: published figures
         return public_data(request)
     user = request.user
-    scope = policy.scope_for(user)
-    # The dashboard's figures are cached until the next write (core/ledger_cache.py): for
-    # everyone who sees all alike, else per user (their own organisations are the nodes).
-    reader = (*scope_key(scope), None if scope.sees_all else user.pk)
+    # The dashboard's figures are cached until the next ledger write (core/ledger_cache.py).
+    reader = _reader(user)
     version = ledger_version()
     years = ledger_cached(
         ("home:years", reader), lambda: selectors.dashboard_years(user=user), version=version
@@ -81,7 +94,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def map_page(request: HttpRequest) -> HttpResponse:
     """Xinjiang by prefecture or county (``layer``), or the counties of one prefecture
     (``within``), coloured by funds or any indicator; click an area to drill in."""
-    recent = selectors.dashboard_years(user=request.user)
+    reader, version = _reader(request.user), ledger_version()
+    recent, _home = _years_and_home(request.user, reader, version)
     year = _year(request, recent[0] if recent else date.today().year)
     measure = text_param(request.GET.get("measure", "funds:budget"), "funds:budget", max_length=60)
     layer = request.GET.get("layer", "prefecture")
@@ -97,24 +111,31 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "year": year,
         "years": list(range(date.today().year, 2009, -1)),
         "measure": measure,
-        "measures": selectors.map_measures(),
+        "measures": ledger_cached(("map:measures",), selectors.map_measures, version=version),
         "layer": layer,
         "layers": list(selectors.MAP_LAYERS.items()),
         "within": within,
-        "pairings": selectors.top_pairings(),
+        "pairings": ledger_cached(
+            ("map:pairings",), lambda: list(selectors.top_pairings()), version=version
+        ),
         "money_unit": unit_from(request.GET.get("unit")),
         "units": unit_choices(),
     }
     context["basis"] = basis_from(request.GET.get("basis"))
     try:
-        context |= selectors.map_for_user(
-            user=request.user,
-            measure=measure,
-            year=year,
-            layer=layer,
-            within=within,
-            basis=context["basis"],
-            money_unit=context["money_unit"],
+        shown = (measure, year, layer, within and within.pk, context["basis"])
+        context |= ledger_cached(
+            ("map", reader, *shown, context["money_unit"]),
+            lambda: selectors.map_for_user(
+                user=request.user,
+                measure=measure,
+                year=year,
+                layer=layer,
+                within=within,
+                basis=context["basis"],
+                money_unit=context["money_unit"],
+            ),
+            version=version,
         )
     except FileNotFoundError as error:
         # A layer's file missing or misnamed in the settings: the log says which setting,
@@ -130,9 +151,12 @@ def map_page(request: HttpRequest) -> HttpResponse:
 def explore(request: HttpRequest) -> HttpResponse:
     """Pick indicators, organisations or regions, periods and a pivot; see a chart; export."""
     params = request.GET
+    # What the explorer shows is cached until the next ledger write (core/ledger_cache.py),
+    # per reader and choice, so the same view asked again at month-end costs no query.
+    reader, version = _reader(request.user), ledger_version()
+    recent, home = _years_and_home(request.user, reader, version)
     # The default years are the recent ones holding data, not the calendar's.
-    recent = selectors.dashboard_years(user=request.user) or [date.today().year]
-    home = selectors.home_nodes(user=request.user)
+    recent = recent or [date.today().year]
     # A recipient government's figures are about its places (axis r), a donor's about
     # its organisations (axis o): the default follows the user's own roots.
     axis = params.get("axis") if params.get("axis") in ("o", "r") else home.axis
@@ -150,24 +174,36 @@ def explore(request: HttpRequest) -> HttpResponse:
     codes = params.getlist("indicator") or ["FUND_SPENT"]
     codes = [text_param(code, max_length=40) for code in codes[:10]]
     indicators = list(Indicator.objects.filter(code__in=codes, is_active=True))
-    choices = selectors.node_choices(user=request.user, axis=axis)
+    choices = ledger_cached(
+        ("explore:choices", reader, axis),
+        lambda: selectors.node_choices(user=request.user, axis=axis),
+        version=version,
+    )
     node_ids = ids_param(params.getlist("node"), limit=60)
     if not node_ids:
         node_ids = home.ids if home.axis == axis else [n.pk for n in choices]
     node_ids = selectors.allowed_node_ids(user=request.user, axis=axis, node_ids=node_ids[:60])
-    nodes = selectors.explorer_nodes(axis=axis, node_ids=node_ids)
-    basis = basis_from(params.get("basis"))
-    pivot = selectors.explore(
-        basis=basis,
-        user=request.user,
-        indicators=indicators,
-        axis=axis,
-        nodes=nodes,
-        years=years,
-        grain=grain,
-        rows=rows,
-        cols=cols,
-        money_unit=unit_from(params.get("unit")),
+    basis, money_unit = basis_from(params.get("basis")), unit_from(params.get("unit"))
+
+    def pivot_compute():
+        nodes = selectors.explorer_nodes(axis=axis, node_ids=node_ids)
+        pivot = selectors.explore(
+            basis=basis,
+            user=request.user,
+            indicators=indicators,
+            axis=axis,
+            nodes=nodes,
+            years=years,
+            grain=grain,
+            rows=rows,
+            cols=cols,
+            money_unit=money_unit,
+        )
+        return nodes, pivot
+
+    shown = ([i.code for i in indicators], axis, node_ids, years, grain, rows, cols, basis)
+    nodes, pivot = ledger_cached(
+        ("explore", reader, *shown, money_unit), pivot_compute, version=version
     )
     if params.get("format") in ("csv", "xlsx"):
         return pivot_export_response(pivot, "duikou-explorer", params["format"])

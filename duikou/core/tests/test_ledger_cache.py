@@ -158,3 +158,22 @@ def test_every_counted_table_has_the_trigger_and_a_new_table_gets_it():
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE ledger_cache_probe")
+
+
+@postgresql
+def test_the_explorer_and_the_map_are_served_from_the_cache_until_a_ledger_write(
+    client, django_assert_max_num_queries
+):
+    client.force_login(testing.user())
+    testing.project(name="第一个项目", budgets={"aid": "1000000.00"}, region="653100")
+    explorer = {"indicator": "FUND_PLANNED", "year_from": 2025, "year_to": 2025, "axis": "r"}
+    map_view = {"measure": "funds:budget", "year": 2025}
+    first = client.get("/explore/", explorer).content.decode()
+    assert "100.00" in first
+    assert "100.00" in client.get("/map/", map_view).content.decode()
+    with django_assert_max_num_queries(6):  # session, user, scope, version, catalogue
+        again = client.get("/explore/", explorer).content.decode()
+    assert again.count("100.00") == first.count("100.00")
+    testing.project(name="第二个项目", budgets={"aid": "2000000.00"}, region="653100")
+    assert "300.00" in client.get("/explore/", explorer).content.decode()
+    assert "300.00" in client.get("/map/", map_view).content.decode()
