@@ -130,6 +130,8 @@ class DocumentMemory:
     last_person: str = ""
     # The place the last paragraph with figures ended on.
     last_place: str = ""
+    # Where the last event named was held (…展销会在北京农业展览馆开幕).
+    venue: str = ""
     known_persons: set[str] = field(default_factory=set)
     # Where each person named works in the aided region (the hospital, the village).
     posts: dict[str, str] = field(default_factory=dict)
@@ -1074,18 +1076,29 @@ def annotate(
 def _carry_place_across(
     results: list[Annotated], context: _Context, memory: DocumentMemory
 ) -> None:
-    """展销会期间，现场累计接待市民23万人次: a paragraph naming no place and no
-    organisation goes on where the paragraph before it was."""
+    """展销会期间，现场累计接待市民23万人次: a place does not carry into the next
+    paragraph, except an event's venue into a paragraph about the event that
+    names no place and no organisation, and a heading's place into the lines
+    under it."""
     clean = context.paragraph.clean
     # 来自南京的专家黄志明…: where someone came from sets no new scene.
     names_a_place = any(
         name.kind == "place" and not clean.endswith("来自", 0, name.start)
         for name in context.places + context.anaphora
     ) or any(org.kind == "org" for org in context.orgs)
-    if not names_a_place and memory.last_place:
+    if not names_a_place and memory.venue and _ABOUT_THE_EVENT.search(clean):
         for item in results:
-            if not item.place and not item.subject.endswith(_WORKPLACE_SUFFIXES):
-                item.place = memory.last_place
+            # 她说，展销会期间她每天直播6场: a person's own doings, not the event's.
+            person = item.subject in memory.known_persons
+            if not item.place and not person and not item.subject.endswith(_WORKPLACE_SUFFIXES):
+                item.place = memory.venue
+    venues = [
+        name
+        for name in context.places + context.orgs
+        if name.start in context.locative and _HELD.match(clean, name.end)
+    ]
+    if venues:
+        memory.venue = venues[-1].text
     for item in results:
         if not item.place and memory.heading_place:
             item.place = memory.heading_place
@@ -1094,6 +1107,11 @@ def _carry_place_across(
     placed = [item.place for item in results if item.place]
     if placed:
         memory.last_place = placed[-1]
+
+
+# …展销会在北京农业展览馆开幕: the venue of an event, and what is said about it after.
+_HELD = re.compile(r"(?:隆重|正式)?(?:举办|开幕|举行|召开|启幕|开展)")
+_ABOUT_THE_EVENT = re.compile(r"期间|为期|现场|展区|会上|本届|此次")
 
 
 _QUOTED_RUN = re.compile(r"(?:[“\"「][^”\"」]{1,20}[”\"」][、和]?)+等?")

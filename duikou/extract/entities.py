@@ -52,7 +52,7 @@ _ORG_SUFFIXES = (
     "科技 医院 分院 卫生院 卫生室 学校 中学 小学 大学 学院 幼儿园 中心 妇联 团委 工会 "
     "委员会 政府 管委会 厅 局 协会 商会 合作社 基金会 银行 研究院 研究所 展厅 纪念馆 "
     "博物馆 会展中心 产业园 工业园 焦化 纸业 茶业 化工 矿业 煤业 乳业 建材 "
-    "教师团队 医疗团队 专家团队 援疆团队 专家组 服务团 干部人才 业务骨干"
+    "教师团队 医疗团队 专家团队 援疆团队 专家组 服务团 干部人才 业务骨干 援疆干部 援疆专家"
 ).split()
 # Suffix hits that are ordinary words (市场, 区域, 乡村, 布局 ...).
 _PLACE_NOT_BEFORE = {
@@ -118,7 +118,7 @@ _BINGTUAN_RE = re.compile(
 )
 _ANAPHORA_RE = re.compile(
     "(?:该|本|全|我|此)(?:" + "|".join(_PLACE_SUFFIXES + _ORG_SUFFIXES) + "|校|院)"
-    "|(?<![\u4e00-\u9fff])(?:园区|景区|学校|医院|村里)|(?<=[的，,])(?:园区|景区|学校|医院|村里)"
+    "|(?<![\u4e00-\u9fff])(?:园区|景区|学校|医院|村里)|(?<=[的，,])(?:园区|景区|学校|医院|村里)|(?<=用于|落户|入驻)(?:园区|景区)"
     "|(?<=[到进])村(?![民委级集])|当地|本地"
 )
 # What a bare word points back to: 学校 is the school named before, 村里 the village.
@@ -129,7 +129,7 @@ LOCATIVE_MARKERS = (
     "在 赴 到 至 于 向 为 给 对 帮扶 帮助 支持 援助 支援 走进 前往 来到 落地 位于 进驻 深入 "
     "服务 覆盖 惠及 辐射 走出 走向 进入 抵达 奔赴 援建 针对 对口支援 对口援助 来 来自 "
     "跑遍 走遍 投入 投向 扎根 驻扎 "
-    "遍布 分布在 安排 下达 拨付"
+    "遍布 分布在 安排 下达 拨付 助力 扶持 落户 走访 调研"
 ).split()
 
 
@@ -197,6 +197,9 @@ def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
             continue
         limit = _MAX_NAME.get(suffix, _MAX_NAME_DEFAULT)
         start = _name_start(text, match.start(), floor, limit)
+        aid = text.rfind("援疆", start, match.start())
+        if aid >= 0:
+            start = aid + 2  # 河北援疆助力若羌县: the place begins after the donor
         name = text[start : match.start()]
         short_city = suffix == "州" and len(name) == 1 and name not in _NOT_CITY_CHARS
         if (len(name) < 2 and not short_city) or name[-1] in _NAME_NOT_ENDING.get(suffix, ""):
