@@ -402,10 +402,19 @@ def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
             continue  # 园区企业新疆恒安纸业公司: a modifier, not a reference.
         if any(place.end == entity.start for place in all_places):
             continue  # 阜康本地文物: "local" to the name just written, no new role.
-        referent = _resolve_anaphora(entity, visible, memory)
-        if entity.text.startswith("全") and entity.text[1:] in _WHOLE_AREAS and referent is None:
-            # 全地区 with no region named before it: the area as written.
-            referent = Entity(entity.start, entity.end, entity.text, "place")
+        if entity.text.startswith("全") and entity.text[1:] in _WHOLE_AREAS:
+            # 富蕴县…全县牧家乐: the area named before it in this paragraph; with
+            # none (or only inside a team's name), the area as written (全地区).
+            named = [
+                place
+                for place in places
+                if place.end <= entity.start and place.text.endswith(entity.text[1:])
+            ]
+            referent = named[-1] if named else _resolve_anaphora(entity, visible, memory)
+            if referent is None:
+                referent = Entity(entity.start, entity.end, entity.text, "place")
+        else:
+            referent = _resolve_anaphora(entity, visible, memory)
         if referent:
             # 该公司 acts; 该村, 该中心, 当地 say where things happen.
             # A bare 医院 or 学校 repeats where things happen (医院四级手术量增长…).
@@ -692,11 +701,15 @@ def _modifies_a_noun(context: _Context, entity: Entity, figure: int) -> bool:
         return False
     _, clause_end = context.paragraph.clause_span(entity.start, entity.end)
     if figure > clause_end:
-        return False
+        # 在…医院，江苏专家帮助建设的胸痛中心运行平稳。今年，…: the donor built
+        # what the earlier clause is about; it does not go on acting.
+        built = _BUILT_BY.match(context.paragraph.clean, entity.end, clause_end)
+        return entity.kind == "place" and not is_local_place(entity.text) and bool(built)
     between = context.paragraph.clean[entity.end : figure]
     return "的" in between[1:] and not between.startswith("的")
 
 
+_BUILT_BY = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:帮助建设|援建|建设|打造|建成|捐建)的")
 _ORG_ONLY_SUFFIXES = ("指挥部", "分指", "工作队", "工作组", "医疗队", "公司", "集团")
 
 

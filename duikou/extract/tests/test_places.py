@@ -88,3 +88,57 @@ def test_an_aiding_province_stays_the_actor_of_later_sentences() -> None:
 def test_a_conjunction_before_a_field_is_no_place() -> None:
     assert find_places("加强技术指导和田间管理。") == []
     assert [place.text for place in find_places("赴和田开展调研。")] == ["和田"]
+
+
+def test_a_township_missing_from_the_region_table_is_a_place_not_a_doer() -> None:
+    text = "实施项目38个；新建高标准农田1.6万亩，其中阿瓦提镇0.5万亩。"
+    figure = extract(text)[-1]
+    assert (figure.place, figure.subject) == ("阿瓦提镇", "")
+
+
+def test_local_is_never_the_donor_named_before_it() -> None:
+    text = "今年以来，湖南省援疆前方指挥部在吐鲁番市引进湖南企业21家，带动当地群众就业2600余人。"
+    figures = extract(text)
+    assert [figure.place for figure in figures] == ["吐鲁番市", "吐鲁番市"]
+
+
+def test_a_demonstrative_school_is_the_doer_and_a_bare_hospital_the_place() -> None:
+    school = extract("援疆教师在洛浦县第二中学任教。今年，该校本科上线率达到52.4%。")[-1]
+    assert (school.subject, school.place) == ("洛浦县第二中学", "")
+    hospital = extract(
+        "在墨玉县人民医院，北京专家帮助建设的卒中中心运行平稳。今年，医院四级手术量增长28%。"
+    )[-1]
+    assert (hospital.subject, hospital.place) == ("", "墨玉县人民医院")
+
+
+def test_a_persons_workplace_is_the_place_of_what_they_do_in_later_paragraphs() -> None:
+    text = (
+        "——记援疆医生、阿合奇县人民医院副院长周海峰\n\n"
+        "一年多来，周海峰开展新技术新项目11项，完成手术180余台。"
+    )
+    figures = extract(text)
+    assert [(f.subject, f.place) for f in figures] == [("周海峰", "阿合奇县人民医院")] * 2
+
+
+def test_a_donors_hospital_beside_a_person_is_not_the_place() -> None:
+    text = (
+        "在和田地区人民医院，团队负责人、天津医科大学总医院主任王立表示，医院今年新增重点专科2个。"
+    )
+    [figure] = extract(text)
+    assert figure.place == "和田地区人民医院"
+
+
+def test_a_place_stays_in_its_paragraph_but_an_events_venue_carries() -> None:
+    text = (
+        "今年，援疆工作组在乌恰县新建牧民定居点4个。\n\n"
+        "明年，工作组计划新增就业岗位600个。\n\n"
+        "“克州好物进苏州”展销会在苏州国际博览中心开幕，参展企业86家。\n\n"
+        "展销会期间，现场销售额达到2100万元。"
+    )
+    figures = extract(text)
+    assert [figure.place for figure in figures] == [
+        "乌恰县",
+        "",
+        "苏州国际博览中心",
+        "苏州国际博览中心",
+    ]
