@@ -385,6 +385,7 @@ def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
         if not any(org.start <= place.start and place.end <= org.end for org in orgs)
     ]
     times = [time for time in find_times(clean) if not _inside_quotes(time, quoted)]
+    places += _scene_phrases(clean, orgs + places)
     context = _Context(paragraph, orgs, places, times, [])
     _people(context, memory)
     _assign_roles(context, context.names())
@@ -425,6 +426,23 @@ def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
     memory.position += 1
     remember(orgs + all_places, memory, memory.position)
     return context
+
+
+# 在县城的卫星工厂，…: a sentence opening on a site sets its scene, named or not.
+_SCENE_PHRASE = re.compile(
+    r"(?:^|(?<=[。！？；;]))(?:[^，,。；;]{0,8}?[，,])?在(?P<site>[^，,。；;在]{2,14}?"
+    r"(?:工厂|车间|基地|园区|产业园|工业园|大厅|现场|商城|市场|广场|景区|服务中心|展区))[，,]"
+)
+
+
+def _scene_phrases(clean: str, names: list[Entity]) -> list[Entity]:
+    found = []
+    for match in _SCENE_PHRASE.finditer(clean):
+        start, end = match.span("site")
+        if any(name.start < end and start < name.end for name in names):
+            continue  # a name already says where
+        found.append(Entity(start, end, match.group("site"), "place"))
+    return found
 
 
 def _names_only(paragraph: Paragraph) -> _Context:
@@ -642,8 +660,16 @@ def _within_year(context: _Context, time: Entity, start: int) -> str:
     """2025年，…全年…: 全年 is the year named before it."""
     if time.text != "全年":
         return time.text
-    years = [t for t in context.times if t.scope == "year" and t.end <= time.start]
+    # 今年…全年: a relative year stays as written; 2025年…全年 is that year.
+    years = [
+        t
+        for t in context.times
+        if t.scope == "year" and t.end <= time.start and not t.text.startswith(_RELATIVE_YEARS)
+    ]
     return years[-1].text if years else time.text
+
+
+_RELATIVE_YEARS = ("今年", "去年", "明年", "前年", "当年", "同年", "本年")
 
 
 # 人均月收入, 年产值, 日均客流, 每场观看人数: the indicator holds its own period.
@@ -963,7 +989,9 @@ def _standing_places(context: _Context, span: tuple[int, int]) -> list[Entity]:
     """
     return [
         entity
-        for entity in context.places + [org for org in context.orgs if _is_site(org)]
+        for entity in context.places
+        + [org for org in context.orgs if _is_site(org)]
+        + [name for name in context.anaphora if name.kind == "place"]
         if span[0] <= entity.start < span[1]
         and entity.start not in context.sidelined
         and entity.start not in context.locative

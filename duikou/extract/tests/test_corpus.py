@@ -11,15 +11,15 @@ from duikou.extract import extract
 
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
 # The scores reached before who, where and when were read from sentence
-# structure (indicator 0.983, subject 0.843, place 0.917, period 0.959): no
-# change to the rules may fall below them.
+# structure (indicator 0.983, subject 0.843, place 0.917, period 0.959), subject
+# raised to what it reached since (0.893): no change to the rules may fall below.
 THRESHOLDS = {
     "qualifier": 1.0,
     "change": 1.0,
     "indicator": 0.983,
     "place": 0.917,
     "period": 0.959,
-    "subject": 0.843,
+    "subject": 0.89,
 }
 
 
