@@ -115,6 +115,7 @@ def _known_place_re() -> re.Pattern[str]:
 _BINGTUAN_RE = re.compile(
     r"(?:新疆生产建设)?兵团第[一二三四五六七八九十\d]+师|第[一二三四五六七八九十\d]+师"
     r"|农[一二三四五六七八九十]+师|\d{2,3}团|(?<![\u4e00-\u9fff第])[一二三四五六七八九十]{1,2}团(?=是|场|[，。、,])|[一二三四五六七八九〇零]{3}团|[一二三四五六七八九十]{2,3}团(?=场|[^结队体购\u4e00-\u9fff])"
+    r"|(?<![一二三四五六七八九十〇零第两几])(?:[一二三四五六七八九]十[一二三四五六七八九]?|十[一二三四五六七八九])团(?![结队体购员委])"
 )
 _ANAPHORA_RE = re.compile(
     "(?:该|本|全|我|此)(?:" + "|".join(_PLACE_SUFFIXES + _ORG_SUFFIXES) + "|校|院)"
@@ -148,11 +149,29 @@ def _is_name_char(text: str, index: int) -> bool:
     char = text[index]
     if not _CJK.match(char):
         return False
+    if char in _TRANSLITERATED and index and _inside_a_name(text, index):
+        return True  # 巴格其镇, 英也尔乡, 达西村: sounds of Uyghur names
     if char in _STOP_CHARS:
         return False
     if char in "和于":
         return any(text.startswith(name, index) for name in _NAME_EXCEPTIONS)
     return True
+
+
+_TRANSLITERATED = "其也达"
+
+
+def _inside_a_name(text: str, index: int) -> bool:
+    """其, 也, 达 inside a transliterated name: a name character on their left that
+    does not end a name itself (县也… is 县 + 也), and no 中/到 after (其中, 达到)."""
+    left = text[index - 1]
+    right = text[index + 1 : index + 2]
+    return (
+        bool(_CJK.match(left))
+        and left not in _STOP_CHARS
+        and left not in "县市州区省乡镇村团师"
+        and right not in ("中", "到", "成", "实", "标", "他", "余")
+    )
 
 
 def cut_date(text: str, start: int, end: int) -> bool:

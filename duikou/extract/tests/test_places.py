@@ -142,3 +142,10 @@ def test_a_place_stays_in_its_paragraph_but_an_events_venue_carries() -> None:
         "苏州国际博览中心",
         "苏州国际博览中心",
     ]
+
+
+def test_townships_with_uyghur_sounds_and_regiments_are_found() -> None:
+    texts = [
+        place.text for place in find_places("在巴格其镇建大棚，在英也尔乡和四十四团，其中疏附县")
+    ]
+    assert texts == ["巴格其镇", "英也尔乡", "四十四团", "疏附县"]
