@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .regions import is_xinjiang_place, region_names, trie_pattern
 
@@ -89,7 +89,7 @@ _STOP_WORDS = (
     "相继 分别 共同 已经 目前 如今 同时 此外 另外 今年 去年 近日 日前 期间 以来 年来 告诉 表示 "
     "介绍 说 还 植入 引领 承接 面对 针对 按照 根据 围绕 借助 发挥 提升 改造 完成 开通 举办 "
     "来自 赴 辖区 所处 扎根 全面 重点 精准 主动 首批 新建 成功 打通 紧贴 带领 带教 带着 担任 "
-    "进驻 派驻 入驻 任教 挂职 安排"
+    "进驻 派驻 入驻 常驻 任教 挂职 安排"
 ).split()
 # 福州, 泉州: one-character names before 州 that are not 全州/该州/我州.
 _NOT_CITY_CHARS = set("全该我本此各满神亚欧非澳美九")
@@ -158,7 +158,7 @@ def _is_name_char(text: str, index: int) -> bool:
     return True
 
 
-_TRANSLITERATED = "其也达"
+_TRANSLITERATED = "其也达那"
 
 
 def _inside_a_name(text: str, index: int) -> bool:
@@ -166,11 +166,13 @@ def _inside_a_name(text: str, index: int) -> bool:
     does not end a name itself (县也… is 县 + 也), and no 中/到 after (其中, 达到)."""
     left = text[index - 1]
     right = text[index + 1 : index + 2]
+    if left == "、":  # 提孜那甫乡、达布达尔乡
+        return bool(_CJK.match(right)) and right not in _STOP_CHARS and right not in "中到成"
     return (
         bool(_CJK.match(left))
         and left not in _STOP_CHARS
         and left not in "县市州区省乡镇村团师"
-        and right not in ("中", "到", "成", "实", "标", "他", "余")
+        and right not in ("中", "到", "成", "实", "标", "他", "余", "些", "里", "么", "样")
     )
 
 
@@ -562,15 +564,24 @@ def _donor_side_re() -> re.Pattern[str]:
     return re.compile(trie_pattern({*PROVINCES, *DONOR_CITIES}))
 
 
+@lru_cache(maxsize=4096)
 def is_donor_side(text: str) -> bool:
     """True when ``text`` begins with a province or a donor city outside Xinjiang."""
     match = _donor_side_re().match(text)
     return bool(match) and not text.startswith("新疆")
 
 
+@lru_cache(maxsize=4096)
 def is_local_place(text: str) -> bool:
     """A place in the aided region: a Xinjiang region, or a township, village,
     farm or site not written under a donor's name (巴仁镇, 三坪农场, 尼雅村)."""
     if is_xinjiang_place(text):
         return True
+    if _ends_on_xinjiang_name(text):
+        return True  # 专家常驻岳普湖县: a name written a little long on the left
     return text.endswith(_LOCAL_SUFFIXES) and not is_donor_side(text)
+
+
+def _ends_on_xinjiang_name(text: str) -> bool:
+    names = region_names()
+    return any(names.get(text[-length:]) for length in range(3, min(len(text), 12) + 1))

@@ -149,3 +149,9 @@ def test_townships_with_uyghur_sounds_and_regiments_are_found() -> None:
         place.text for place in find_places("在巴格其镇建大棚，在英也尔乡和四十四团，其中疏附县")
     ]
     assert texts == ["巴格其镇", "英也尔乡", "四十四团", "疏附县"]
+
+
+def test_a_team_staying_in_a_county_works_there() -> None:
+    text = "山东寿光的蔬菜专家常驻岳普湖县，今年举办田间课堂96场。"
+    [figure] = extract(text)
+    assert figure.place == "岳普湖县"
