@@ -232,8 +232,26 @@ def note_posts(
             ):
                 memory.posts.setdefault(person.text, name.text)
             break
+    # 张海涛来到莎车县人民医院，担任骨科主任: the aided workplace the person came to.
+    for person in persons:
+        if person.text in memory.posts:
+            continue
+        left = max(clean.rfind(mark, 0, person.start) for mark in "。！？；")
+        right = min(
+            (i for i in (clean.find(mark, person.end) for mark in "。！？；") if i >= 0),
+            default=len(clean),
+        )
+        for name in orgs:
+            if not (person.end <= name.start < right) or is_donor_side(name.text):
+                continue
+            if name.text.endswith(_WORKPLACE_SUFFIXES) and _POSTED_TO.search(
+                clean, max(left + 1, name.start - 4), name.start
+            ):
+                memory.posts[person.text] = name.text
+                break
 
 
+_POSTED_TO = re.compile(r"(?:来到|到|在|进驻|派驻|支援|赴|走进)$")
 _VILLAGE_POST = re.compile(
     r"(?:驻村)?(?:第一书记|党支部书记|党总支书记|工作队队长|驻村干部|村主任)"
 )
@@ -254,7 +272,7 @@ _TITLE = re.compile(
 )
 # Institutions that are workplaces, and the staff titles that follow them.
 _WORKPLACE_SUFFIXES = (
-    "医院", "分院", "卫生院", "学校", "中学", "小学", "大学", "学院", "幼儿园", "中心",
+    "医院", "分院", "卫生院", "保健院", "学校", "中学", "小学", "大学", "学院", "幼儿园", "中心",
     "博物馆", "纪念馆", "展厅", "图书馆", "文化馆",
 )  # fmt: skip
 _STAFF = re.compile(

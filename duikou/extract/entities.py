@@ -49,7 +49,8 @@ _PLACE_SUFFIXES = (
 ).split()
 _ORG_SUFFIXES = (
     "分指挥部 指挥部 分指 工作队 工作组 医疗队 服务队 有限责任公司 有限公司 公司 集团 控股 "
-    "科技 医院 分院 卫生院 卫生室 学校 中学 小学 大学 学院 幼儿园 中心 妇联 团委 工会 "
+    "科技 医院 分院 卫生院 保健院 检察院 法院 福利院 敬老院 养老院 卫生室 "
+    "学校 中学 小学 大学 学院 幼儿园 中心 妇联 团委 工会 "
     "委员会 政府 管委会 厅 局 协会 商会 合作社 基金会 银行 研究院 研究所 展厅 纪念馆 "
     "博物馆 会展中心 产业园 工业园 科技园区 焦化 纸业 茶业 化工 矿业 煤业 乳业 建材 "
     "教师团队 医疗团队 专家团队 援疆团队 专家组 服务团 干部人才 业务骨干 援疆干部 援疆专家"
@@ -308,7 +309,7 @@ def find_orgs(text: str) -> list[Entity]:
         suffix = match.group()
         start = _name_start(text, match.start(), floor, _MAX_ORG_NAME)
         name = text[start : match.start()]
-        if entities and entities[-1].end == start and name in ("总", "附属", "第一附属"):
+        if entities and entities[-1].end == start and name in ("", "总", "附属", "第一附属"):
             # 天津医科大学总医院: the hospital of the university just named.
             start = entities.pop().start
             entities.append(Entity(start, match.end(), text[start : match.end()], "org"))

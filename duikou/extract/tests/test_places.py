@@ -155,3 +155,11 @@ def test_a_team_staying_in_a_county_works_there() -> None:
     text = "山东寿光的蔬菜专家常驻岳普湖县，今年举办田间课堂96场。"
     [figure] = extract(text)
     assert figure.place == "岳普湖县"
+
+
+def test_the_hospital_a_doctor_came_to_is_the_place_of_their_work() -> None:
+    text = (
+        "2024年2月，上海市第六人民医院骨科医生张海涛来到莎车县人民医院，担任骨科主任。\n\n"
+        "一年多来，他完成关节置换手术126台，带教徒弟5名。"
+    )
+    assert [f.place for f in extract(text)] == ["莎车县人民医院", "莎车县人民医院"]
