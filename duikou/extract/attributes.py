@@ -432,6 +432,8 @@ def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
             referent = named[-1] if named else _resolve_anaphora(entity, visible, memory)
             if referent is None:
                 referent = Entity(entity.start, entity.end, entity.text, "place")
+        elif entity.text == "这里":
+            referent = _here(context, entity)
         else:
             referent = _resolve_anaphora(entity, visible, memory)
         if referent:
@@ -461,6 +463,20 @@ def _scene_phrases(clean: str, names: list[Entity]) -> list[Entity]:
             continue  # a name already says where
         found.append(Entity(start, end, match.group("site"), "place"))
     return found
+
+
+def _here(context: _Context, entity: Entity) -> Entity | None:
+    """这里: the place the text before it is about, the one opening a clause
+    (伊州区二堡镇是哈密瓜的主产区…在这里建成, 石家庄北国商城一楼大厅里…在这里开幕)."""
+    clean = context.paragraph.clean
+    earlier = [
+        place
+        for place in context.places
+        if place.end <= entity.start and not _DONOR_AS_MODIFIER.match(clean, place.end)
+    ]
+    topics = [place for place in earlier if _is_clause_initial(context, place)]
+    chosen = topics or earlier
+    return chosen[-1] if chosen else None
 
 
 def _names_only(paragraph: Paragraph) -> _Context:
@@ -1023,7 +1039,10 @@ def _standing_places(context: _Context, span: tuple[int, int]) -> list[Entity]:
 _BUSINESS_AREA = re.compile(r"区域|片区|市场|门店|分公司|办事处")
 
 
-_SITE_SUFFIXES = ("产业园", "工业园", "园区", "景区", "展览馆", "民俗村")
+_SITE_SUFFIXES = (
+    "产业园", "工业园", "园区", "景区", "展览馆", "民俗村", "口岸", "商城", "古城", "广场", "商场",
+    "大厦", "酒店", "体育馆", "剧院",
+)  # fmt: skip
 
 
 def _is_site(entity: Entity) -> bool:

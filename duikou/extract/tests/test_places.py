@@ -163,3 +163,8 @@ def test_the_hospital_a_doctor_came_to_is_the_place_of_their_work() -> None:
         "一年多来，他完成关节置换手术126台，带教徒弟5名。"
     )
     assert [f.place for f in extract(text)] == ["莎车县人民医院", "莎车县人民医院"]
+
+
+def test_here_is_the_place_the_sentence_before_was_about() -> None:
+    text = "伊州区二堡镇是哈密瓜的主产区。河南援疆资金投入1200万元，在这里建成种植基地3000亩。"
+    assert [f.place for f in extract(text)] == ["伊州区二堡镇", "伊州区二堡镇"]
