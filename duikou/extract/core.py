@@ -11,7 +11,7 @@ from .notices import notice_spans
 from .text import paragraphs
 
 # Short quoted or titled spans are names and slogans (“百万家庭亲情一线牵”).
-_QUOTED = re.compile(r"“[^”\n]{1,25}”|《[^》\n]{1,40}》")
+_QUOTED = re.compile(r"“[^”\n，。！？；]{1,25}”|《[^》\n]{1,40}》")
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -168,3 +168,8 @@ def test_the_hospital_a_doctor_came_to_is_the_place_of_their_work() -> None:
 def test_here_is_the_place_the_sentence_before_was_about() -> None:
     text = "伊州区二堡镇是哈密瓜的主产区。河南援疆资金投入1200万元，在这里建成种植基地3000亩。"
     assert [f.place for f in extract(text)] == ["伊州区二堡镇", "伊州区二堡镇"]
+
+
+def test_a_short_quoted_sentence_still_holds_figures() -> None:
+    text = "“今年我们村种了300亩辣椒。”托万村党支部书记说。“十四五”期间建设的项目已投用。"
+    assert [figure.text for figure in extract(text)] == ["300亩"]
