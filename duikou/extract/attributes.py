@@ -886,10 +886,17 @@ def _stands_for_place(context: _Context, entity: Entity, sentence: tuple[int, in
         return False
     if _BUSINESS_AREA.match(context.paragraph.clean, entity.end):
         return False
+    clean = context.paragraph.clean
+    # Sent somewhere (赴山西省): 在京设立前置仓 is where, not a journey.
     elsewhere = [
         other
         for other in _place_candidates(context, sentence)
-        if other.text != entity.text and not is_local_place(other.text)
+        if other.text != entity.text
+        and not is_local_place(other.text)
+        and (
+            _locative_marker(clean, other.start) not in ("在", "于")
+            or _HELD.match(clean, other.end)  # 在福建泉州举办的推介会: gone there
+        )
     ]
     return not elsewhere
 

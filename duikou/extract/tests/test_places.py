@@ -173,3 +173,9 @@ def test_here_is_the_place_the_sentence_before_was_about() -> None:
 def test_a_short_quoted_sentence_still_holds_figures() -> None:
     text = "“今年我们村种了300亩辣椒。”托万村党支部书记说。“十四五”期间建设的项目已投用。"
     assert [figure.text for figure in extract(text)] == ["300亩"]
+
+
+def test_a_region_with_a_depot_in_beijing_is_still_the_place() -> None:
+    text = "截至9月底，和田地区已有58个产品获得认证，在京设立前置仓3个。"
+    figure = extract(text)[0]
+    assert (figure.subject, figure.place) == ("", "和田地区")
