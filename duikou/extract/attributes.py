@@ -887,6 +887,8 @@ def _stands_for_place(context: _Context, entity: Entity, sentence: tuple[int, in
     if _BUSINESS_AREA.match(context.paragraph.clean, entity.end):
         return False
     clean = context.paragraph.clean
+    if _SENDS_AFTER.match(clean, entity.end):
+        return True  # 吐鲁番也选派400名学生赴湘研学: the sending region is the place
     # Sent somewhere (赴山西省): 在京设立前置仓 is where, not a journey.
     elsewhere = [
         other
@@ -959,6 +961,9 @@ def _place(
     # from is the place only when nothing else is.
     origins = [e for e in found if clean.endswith("来自", 0, e.start)]
     names = [e for e in found if e not in origins]
+    sender = _sending_region(context, sentence, start)
+    if sender:
+        return sender
     in_clause = [e for e in names if clause[0] <= e.start < clause[1]]
     if post:
         # 他带教本地医生8名: "local" to the person's own workplace.
@@ -1004,6 +1009,34 @@ def _place(
         if earlier:
             return max(earlier, key=lambda entity: entity.end).text
     return scene
+
+
+# 吐鲁番也选派400名学生赴湘研学, 组织阿克苏地区两批共420名师生赴浙江: the region
+# that sends people is where the count belongs; people who go on their own
+# (昌吉州两批共76名师生赴山西省) are counted where they go.
+_SENDS_AFTER = re.compile(r"[也还又再共先后分批今年]{0,3}(?:选派|派出|派遣|输送|推荐|组织)")
+_SENDS_BEFORE = ("组织", "选派", "派出", "输送")
+
+
+def _sending_region(context: _Context, sentence: tuple[int, int], start: int) -> str:
+    clean = context.paragraph.clean
+    for entity in context.places:
+        if not (sentence[0] <= entity.start < start) or not is_local_place(entity.text):
+            continue
+        sends = _SENDS_AFTER.match(clean, entity.end) or clean.endswith(
+            _SENDS_BEFORE, 0, entity.start
+        )
+        if not sends:
+            continue
+        clause_start, clause_end = context.paragraph.clause_span(entity.start, entity.end)
+        if not clause_start <= start < clause_end:
+            continue
+        if _TRAVEL.search(clean, start, clause_end):
+            return entity.text
+    return ""
+
+
+_TRAVEL = re.compile(r"赴|前往|奔赴")
 
 
 _INSTITUTIONS = re.compile(r"企业|医院|合作社|学校|高校|单位|公司|机构|设区市")

@@ -179,3 +179,10 @@ def test_a_region_with_a_depot_in_beijing_is_still_the_place() -> None:
     text = "截至9月底，和田地区已有58个产品获得认证，在京设立前置仓3个。"
     figure = extract(text)[0]
     assert (figure.subject, figure.place) == ("", "和田地区")
+
+
+def test_a_region_sending_people_is_the_place_people_going_are_counted_where_they_go() -> None:
+    sent = extract("吐鲁番也选派400名学生赴湘研学。")[0]
+    assert (sent.subject, sent.place) == ("", "吐鲁番")
+    going = extract("2025年5月，昌吉州两批共76名师生赴山西省开展研学活动。")[-1]
+    assert going.place == "山西省"
