@@ -164,3 +164,12 @@ def scope_key(scope) -> tuple:
         ).encode()
     ).hexdigest()
     return ("scope", digest)
+
+
+def reader_key(user) -> tuple:
+    """Whose figures a cached computation holds: everyone who sees all alike, else per user
+    (their own organisations and places are their starting nodes and filters)."""
+    from duikou import policy
+
+    scope = policy.scope_for(user)
+    return (*scope_key(scope), None if scope.sees_all else user.pk)

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from duikou import policy
 from duikou.core.money import unit_choices, unit_from
@@ -141,13 +142,18 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     listing = list_page(request, spec.queryset(request.user), shape.listing)
     # Every money column in one unit, named in its header (金额（万元）), as in the export.
     unit = unit_from(request.GET.get("unit"))
-    rows = [
-        {
-            "cells": [(spec.display(obj, column), _shown_as(column)) for column in spec.columns],
-            "parent": shape.parent(obj) if shape.parent else "",
-        }
-        for obj in listing.page
-    ]
+    # Read as the template renders them: a page served from the cache reads none.
+    rows = SimpleLazyObject(
+        lambda: [
+            {
+                "cells": [
+                    (spec.display(obj, column), _shown_as(column)) for column in spec.columns
+                ],
+                "parent": shape.parent(obj) if shape.parent else "",
+            }
+            for obj in listing.page
+        ]
+    )
     choices = [
         (param, column.header, column.choices.choices)
         for param in shape.listing.filters

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou import policy
-from duikou.core.ledger_cache import ledger_cached, ledger_version, scope_key
+from duikou.core.ledger_cache import ledger_cached, ledger_version, reader_key
 from duikou.core.money import unit_choices, unit_from
 from duikou.core.params import id_param, ids_param, int_param, text_param
 from duikou.geo.selectors import region_get_by_code
@@ -33,13 +33,6 @@ def _year(request: HttpRequest, default: int) -> int:
     return int_param(request.GET.get("year"), default, low=2000, high=2100)
 
 
-def _reader(user) -> tuple:
-    """Whose figures a cached computation holds: everyone who sees all alike, else per user
-    (their own organisations and places are the starting nodes)."""
-    scope = policy.scope_for(user)
-    return (*scope_key(scope), None if scope.sees_all else user.pk)
-
-
 def _years_and_home(user, reader: tuple, version) -> tuple[list[int], selectors.Nodes]:
     return ledger_cached(
         ("explore:frame", reader),
@@ -56,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return public_data(request)
     user = request.user
     # The dashboard's figures are cached until the next ledger write (core/ledger_cache.py).
-    reader = _reader(user)
+    reader = reader_key(user)
     version = ledger_version()
     years = ledger_cached(
         ("home:years", reader), lambda: selectors.dashboard_years(user=user), version=version
@@ -94,7 +87,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def map_page(request: HttpRequest) -> HttpResponse:
     """Xinjiang by prefecture or county (``layer``), or the counties of one prefecture
     (``within``), coloured by funds or any indicator; click an area to drill in."""
-    reader, version = _reader(request.user), ledger_version()
+    reader, version = reader_key(request.user), ledger_version()
     recent, _home = _years_and_home(request.user, reader, version)
     year = _year(request, recent[0] if recent else date.today().year)
     measure = text_param(request.GET.get("measure", "funds:budget"), "funds:budget", max_length=60)
@@ -153,7 +146,7 @@ def explore(request: HttpRequest) -> HttpResponse:
     params = request.GET
     # What the explorer shows is cached until the next ledger write (core/ledger_cache.py),
     # per reader and choice, so the same view asked again at month-end costs no query.
-    reader, version = _reader(request.user), ledger_version()
+    reader, version = reader_key(request.user), ledger_version()
     recent, home = _years_and_home(request.user, reader, version)
     # The default years are the recent ones holding data, not the calendar's.
     recent = recent or [date.today().year]

@@ -177,3 +177,24 @@ def test_the_explorer_and_the_map_are_served_from_the_cache_until_a_ledger_write
     testing.project(name="第二个项目", budgets={"aid": "2000000.00"}, region="653100")
     assert "300.00" in client.get("/explore/", explorer).content.decode()
     assert "300.00" in client.get("/map/", map_view).content.decode()
+
+
+@postgresql
+def test_a_list_is_served_from_the_cache_until_a_ledger_write(
+    client, django_assert_max_num_queries
+):
+    client.force_login(testing.user())
+    testing.project(name="缓存测试项目甲")
+    first = client.get("/projects/").content.decode()
+    assert "缓存测试项目甲" in first
+    with django_assert_max_num_queries(7):  # session, user, scope, version, count, frame
+        again = client.get("/projects/").content.decode()
+    assert again.count("缓存测试项目") == first.count("缓存测试项目")
+    testing.project(name="缓存测试项目乙")
+    page = client.get("/projects/").content.decode()
+    assert "缓存测试项目甲" in page and "缓存测试项目乙" in page
+    # The rows are the reader's: a sub-command's user sees only its own projects.
+    other = testing.donor_org()
+    testing.project(name="另一机构的项目", donor_org=other)
+    client.force_login(testing.user(role="sub_command", organisation=testing.donor_org()))
+    assert "缓存测试项目甲" not in client.get("/projects/").content.decode()

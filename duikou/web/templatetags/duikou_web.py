@@ -8,8 +8,10 @@ from django import template
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from duikou.core.ledger_cache import ledger_cached, reader_key
 from duikou.core.money import format_in_unit, format_money
 
 register = template.Library()
@@ -193,3 +195,37 @@ def id_url(name: str, pk) -> str:
     if parts is None or type(pk) is not int or pk < 0:
         return reverse(name, args=[pk])
     return f"{parts[0]}{pk}{parts[1]}"
+
+
+class LedgerCacheNode(template.Node):
+    def __init__(self, name: str, nodelist):
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context) -> str:
+        request = context.get("request")
+        user = getattr(request, "user", None)
+        if request is None or not getattr(user, "is_authenticated", False):
+            return self.nodelist.render(context)
+        key = (
+            "fragment",
+            self.name,
+            request.path,
+            sorted(request.GET.lists()),
+            reader_key(user),
+        )
+        return mark_safe(ledger_cached(key, lambda: self.nodelist.render(context)))  # noqa: S308 (rendered by the template)
+
+
+@register.tag
+def ledgercache(parser, token):
+    """``{% ledgercache "name" %}…{% endledgercache %}``: the enclosed part as rendered for
+    this page's path and query by this reader (core/ledger_cache.py), until the next ledger
+    write. Only for parts that show ledger rows from the request's path, query and the
+    reader's scope alone: no form that posts (its CSRF token is the session's), nothing
+    about the one signed in beyond their scope."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "'\"":
+        raise template.TemplateSyntaxError("ledgercache takes one quoted name")
+    nodelist = parser.parse(("endledgercache",))
+    parser.delete_first_token()
+    return LedgerCacheNode(bits[1][1:-1], nodelist)
