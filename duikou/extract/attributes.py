@@ -421,6 +421,8 @@ def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
             continue  # 园区企业新疆恒安纸业公司: a modifier, not a reference.
         if any(place.end == entity.start for place in all_places):
             continue  # 阜康本地文物: "local" to the name just written, no new role.
+        if entity.text in ("当地", "本地") and _LOCAL_PEOPLE.match(clean, entity.end):
+            continue  # 培训当地教师, 带教本地医生: local people, no statement of where
         if entity.text.startswith("全") and entity.text[1:] in _WHOLE_AREAS:
             # 富蕴县…全县牧家乐: the area named before it in this paragraph; with
             # none (or only inside a team's name), the area as written (全地区).
@@ -477,6 +479,12 @@ def _here(context: _Context, entity: Entity) -> Entity | None:
     topics = [place for place in earlier if _is_clause_initial(context, place)]
     chosen = topics or earlier
     return chosen[-1] if chosen else None
+
+
+_LOCAL_PEOPLE = re.compile(
+    r"(?:的)?(?:青年|骨干|中小学)?(?:教师|老师|医生|医护|医务|群众|干部|学生|农牧民|牧民|农民|村民|居民|"
+    r"妇女|劳动力|人才|员工|工人|职工|技术人员|专业技术|管理人员|师生|儿童|孩子|家庭|百姓)"
+)
 
 
 def _names_only(paragraph: Paragraph) -> _Context:

@@ -186,3 +186,8 @@ def test_a_region_sending_people_is_the_place_people_going_are_counted_where_the
     assert (sent.subject, sent.place) == ("", "吐鲁番")
     going = extract("2025年5月，昌吉州两批共76名师生赴山西省开展研学活动。")[-1]
     assert going.place == "山西省"
+
+
+def test_local_teachers_name_no_place() -> None:
+    [figure] = extract("全年共举办培训班，培训当地教师4800余人次。")
+    assert figure.place == ""
