@@ -951,7 +951,12 @@ def _place_after(context: _Context, clause: tuple[int, int], later: list[Entity]
             return entity.text
         if _SUMMING_UP.match(clean, start):
             return entity.text
+        if _SPREAD.match(clean, start) and entity.start - start <= 4:
+            return entity.text  # 共有教师318名，…，分布在阿克苏地区9所学校
     return ""
+
+
+_SPREAD = re.compile(r"(?:均|分别|主要)?(?:分布在|分布于|遍布|覆盖)")
 
 
 def _place(

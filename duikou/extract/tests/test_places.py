@@ -191,3 +191,8 @@ def test_a_region_sending_people_is_the_place_people_going_are_counted_where_the
 def test_local_teachers_name_no_place() -> None:
     [figure] = extract("全年共举办培训班，培训当地教师4800余人次。")
     assert figure.place == ""
+
+
+def test_where_people_counted_are_spread_is_their_place() -> None:
+    text = "目前，工作组共有援疆教师96名，分布在喀什地区12所学校。"
+    assert extract(text)[0].place == "喀什地区"
