@@ -259,7 +259,8 @@ _VILLAGE_POST = re.compile(
 
 # 一、综合  （二）分师市情况  3. 就业: numbered headings, short and without a full stop.
 _HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]|[■●◆▲◇□]\s*)"
+    r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]"
+    r"|[■●◆▲◇□]\s*|【(?=[^】]{1,20}】$))"
     r"[^。！？!?]{1,40}$"
 )
 # 成为, 作为, 达到: 为/到 inside a verb are no place markers.

@@ -196,3 +196,8 @@ def test_local_teachers_name_no_place() -> None:
 def test_where_people_counted_are_spread_is_their_place() -> None:
     text = "目前，工作组共有援疆教师96名，分布在喀什地区12所学校。"
     assert extract(text)[0].place == "喀什地区"
+
+
+def test_a_bracketed_heading_names_the_place_of_the_lines_under_it() -> None:
+    text = "【疏附县】\n\n今年以来，新引进企业12家。\n\n【伽师县】\n\n新建标准化厂房4万平方米。"
+    assert [f.place for f in extract(text)] == ["疏附县", "伽师县"]
