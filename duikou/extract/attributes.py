@@ -531,6 +531,9 @@ def _assign_roles(context: _Context, entities: list[Entity]) -> None:
         if entity.kind == "place" and any(org.end == entity.start for org in context.orgs):
             # 八马茶业股份有限公司昌吉区域经理: a branch of the name before it.
             context.sidelined.add(entity.start)
+        if entity.kind == "place" and clean.startswith(("籍", "产"), entity.end):
+            # 南疆籍员工, 和田产红枣: where people or goods come from, no place.
+            context.sidelined.add(entity.start)
         if entity.kind == "place" and _TITLE.match(clean, entity.end):
             context.affiliation.add(entity.start)
         if entity.kind == "org" and _POST.match(clean, entity.end):

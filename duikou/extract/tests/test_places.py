@@ -201,3 +201,8 @@ def test_where_people_counted_are_spread_is_their_place() -> None:
 def test_a_bracketed_heading_names_the_place_of_the_lines_under_it() -> None:
     text = "【疏附县】\n\n今年以来，新引进企业12家。\n\n【伽师县】\n\n新建标准化厂房4万平方米。"
     assert [f.place for f in extract(text)] == ["疏附县", "伽师县"]
+
+
+def test_where_staff_come_from_is_no_place() -> None:
+    text = "截至9月底，喀什深圳产业园吸纳就业5800人，其中南疆籍员工占比61%。"
+    assert [f.place for f in extract(text)] == ["喀什深圳产业园", "喀什深圳产业园"]
