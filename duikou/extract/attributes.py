@@ -432,9 +432,9 @@ def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
                 for place in places
                 if place.end <= entity.start and place.text.endswith(entity.text[1:])
             ]
-            referent = named[-1] if named else _resolve_anaphora(entity, visible, memory)
-            if referent is None:
-                referent = Entity(entity.start, entity.end, entity.text, "place")
+            referent = (
+                named[-1] if named else Entity(entity.start, entity.end, entity.text, "place")
+            )
         elif entity.text == "这里":
             referent = _here(context, entity)
         else:
@@ -1204,8 +1204,23 @@ def annotate(
             )
         )
     _changes_take_their_levels(results, sentences, spans, clean)
+    _whole_area_is_the_paragraphs_place(results)
     _carry_place_across(results, context, memory)
     return results
+
+
+def _whole_area_is_the_paragraphs_place(results: list[Annotated]) -> None:
+    """…人均药费下降32.7%（玛纳斯）…全县就诊人次增长超过36%: 全县 is the county the
+    paragraph's figures are already placed in; with none before it, it stays as written."""
+    current = ""
+    for item in results:
+        whole = item.place.startswith("全") and item.place[1:] in _WHOLE_AREAS
+        # The same level only: 全县 is not the township named before it.
+        fits = current.endswith(item.place[1:]) or not current.endswith(_WHOLE_AREAS)
+        if whole and current and fits:
+            item.place = current
+        elif item.place and not whole:
+            current = item.place
 
 
 def _carry_place_across(

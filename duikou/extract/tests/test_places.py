@@ -206,3 +206,10 @@ def test_a_bracketed_heading_names_the_place_of_the_lines_under_it() -> None:
 def test_where_staff_come_from_is_no_place() -> None:
     text = "截至9月底，喀什深圳产业园吸纳就业5800人，其中南疆籍员工占比61%。"
     assert [f.place for f in extract(text)] == ["喀什深圳产业园", "喀什深圳产业园"]
+
+
+def test_a_whole_area_is_the_paragraphs_county_or_stays_as_written() -> None:
+    placed = extract("在莎车推行医改以来，患者药费下降21%，全县就诊人次增长30%。")
+    assert [f.place for f in placed] == ["莎车", "莎车"]
+    [alone] = extract("1—9月，全市接待游客1830万人次。")
+    assert alone.place == "全市"
