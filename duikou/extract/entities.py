@@ -492,7 +492,7 @@ _TIME_RE = re.compile(
     rf"(?P<lead>截至|截止到|截止|从|自)?"
     rf"(?:"
     rf"(?P<date>(?:(?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年|今年|去年|前年|同年|当年|次年|明年|上年|本年)"
-    rf"(?:{_MONTH_DAY}(?:[至到—\-~－]{_MONTH_DAY})?)?"
+    rf"(?:\d{{1,2}}[—\-~－至]\d{{1,2}}月|{_MONTH_DAY}(?:[至到—\-~－]{_MONTH_DAY})?)?"
     rf"|(?<![\d年]){_MONTH_DAY}(?:[至到—\-~－]{_MONTH_DAY})?"
     rf"|(?<![\d年])\d{{1,2}}[—\-~－至]\d{{1,2}}月)"
     rf"(?P<tail>底|末|初|上半年|下半年|前三季度|第[一二三四]季度|[一二三四]季度|以来|期间|全年|开始|起|至今)?"
@@ -523,7 +523,9 @@ def find_times(text: str) -> list[Entity]:
                 match.group("tail") in ("以来", "期间", "全年", "至今", "开始", "起")
             )
             dated = "月" in match.group("date")
-            scope = "span" if spanning else ("point" if dated else "year")
+            # 1—9月, 今年1—10月: a stretch of months, carried like 前三季度.
+            ranged = dated and bool(re.search(r"\d[—\-~－至到]\d", match.group("date")))
+            scope = "span" if spanning or ranged else ("point" if dated else "year")
         elif match.group("duration"):
             scope = "duration"
         elif match.group("every"):

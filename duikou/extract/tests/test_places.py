@@ -213,3 +213,8 @@ def test_a_whole_area_is_the_paragraphs_county_or_stays_as_written() -> None:
     assert [f.place for f in placed] == ["莎车", "莎车"]
     [alone] = extract("1—9月，全市接待游客1830万人次。")
     assert alone.place == "全市"
+
+
+def test_a_stretch_of_months_is_one_period_and_carries() -> None:
+    text = "今年1—10月，景区接待游客98万人次。民宿新增46家。"
+    assert [f.period for f in extract(text)] == ["今年1—10月", "今年1—10月"]
