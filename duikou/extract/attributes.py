@@ -1190,6 +1190,25 @@ def annotate(
         if not scene and start < first_name:
             # Nothing named yet in this paragraph: the scene of the one before.
             scene = lead
+        # 其中高昌区31个、鄯善县34个: in a breakdown, the place written right before
+        # the number is its place, and no doer.
+        after_previous = index and spans[index - 1][1] + 1
+        adjacent = [
+            e
+            for e in context.places
+            if e.end == start
+            and is_local_place(e.text)
+            and (clean.endswith("其中", 0, e.start) or e.start == after_previous)
+        ]
+        if adjacent and (subject == adjacent[0].text or is_local_place(subject)):
+            subject = ""
+        place = (
+            adjacent[0].text
+            if adjacent
+            else _place(
+                context, sentence, clause, start, subject, scene, memory.posts.get(subject, "")
+            )
+        )
         results.append(
             Annotated(
                 mention=mention,
@@ -1197,9 +1216,7 @@ def annotate(
                 change=_change(mention, before),
                 indicator=indicator,
                 subject=subject,
-                place=_place(
-                    context, sentence, clause, start, subject, scene, memory.posts.get(subject, "")
-                ),
+                place=place,
                 period=_period(context, sentence, clause, start, indicator),
             )
         )

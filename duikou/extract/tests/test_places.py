@@ -218,3 +218,8 @@ def test_a_whole_area_is_the_paragraphs_county_or_stays_as_written() -> None:
 def test_a_stretch_of_months_is_one_period_and_carries() -> None:
     text = "今年1—10月，景区接待游客98万人次。民宿新增46家。"
     assert [f.period for f in extract(text)] == ["今年1—10月", "今年1—10月"]
+
+
+def test_each_part_of_a_breakdown_has_the_place_before_its_number() -> None:
+    text = "全市实施援疆项目96个，其中高昌区31个、鄯善县34个。"
+    assert [f.place for f in extract(text)] == ["全市", "高昌区", "鄯善县"]
