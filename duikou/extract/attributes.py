@@ -206,15 +206,21 @@ class DocumentMemory:
 
 
 _SENTENCE = re.compile(r"[，,。]")
-_TITLED = re.compile(r"长|主任|书记|医生|教师|专家|干部")
+_TITLED = re.compile(r"院长|校长|局长|县长|乡长|镇长|站长|主任|书记|医生|教师|专家|干部")
 
 
 def note_posts(
-    clean: str, orgs: list[Entity], persons: list[Entity], memory: DocumentMemory
+    clean: str,
+    orgs: list[Entity],
+    persons: list[Entity],
+    memory: DocumentMemory,
+    places: list[Entity] | None = None,
 ) -> None:
     """塔什库尔干塔吉克自治县人民医院副院长陈立新, 阿克塔什村第一书记赵振宇:
     the aided workplace written before a person's title is where they work."""
-    places = [place for place in find_places(clean) if place.text.endswith(("村", "乡", "镇"))]
+    if places is None:
+        places = find_places(clean)
+    places = [place for place in places if place.text.endswith(("村", "乡", "镇"))]
     for person in persons:
         for name in sorted(orgs + places, key=lambda entity: entity.end, reverse=True):
             if name.end > person.start or person.start - name.end > 10:
@@ -385,7 +391,7 @@ def _people(context: _Context, memory: DocumentMemory) -> None:
     context.orgs.sort(key=lambda entity: entity.start)
     if persons:
         memory.last_person = persons[-1].text
-        note_posts(clean, context.orgs, persons, memory)
+        note_posts(clean, context.orgs, persons, memory, context.places)
 
 
 def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
