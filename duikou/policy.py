@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
+from duikou.core.ledger_cache import ledger_cached
 from duikou.orgs.models import Membership, Organisation
 
 READ_ALL = {Membership.Role.NATIONAL, Membership.Role.AUDITOR}
@@ -66,43 +67,51 @@ def scope_for(user) -> Scope:
     elif user.is_superuser:
         scope = Scope(sees_all=True, writes_all=True, roles=frozenset({Membership.Role.NATIONAL}))
     else:
-        memberships = list(Membership.objects.filter(user=user))
-        roles = frozenset(m.role for m in memberships)
-        org_roots = [m.organisation_id for m in memberships if m.organisation_id]
-        region_roots = [m.region_id for m in memberships if m.region_id]
-        org_ids = frozenset(
-            Organisation.objects.filter(ancestor_links__ancestor_id__in=org_roots).values_list(
-                "id", flat=True
-            )
-        )
-        from duikou.geo.models import Region
-
-        region_ids = frozenset(
-            Region.objects.filter(ancestor_links__ancestor_id__in=region_roots).values_list(
-                "id", flat=True
-            )
-        )
-        writer_roots = [
-            m.organisation_id for m in memberships if m.role in WRITERS and m.organisation_id
-        ]
-        if set(writer_roots) == set(org_roots):  # the usual case: one writing membership
-            write_org_ids = org_ids
-        else:
-            write_org_ids = frozenset(
-                Organisation.objects.filter(
-                    ancestor_links__ancestor_id__in=writer_roots
-                ).values_list("id", flat=True)
-            )
-        scope = Scope(
-            sees_all=bool(roles & READ_ALL),
-            writes_all=Membership.Role.NATIONAL in roles,
-            org_ids=org_ids,
-            region_ids=region_ids,
-            write_org_ids=write_org_ids,
-            roles=roles,
-        )
+        # Built from memberships and the organisation and region trees, all ledger tables:
+        # kept until the next ledger write (core/ledger_cache.py), so a role or tree change
+        # counts at once. Whether the account is active or a superuser is read above, from
+        # the user's own row, on every request.
+        scope = ledger_cached(("scope", user.pk), lambda: _scope_of_memberships(user))
     user._duikou_scope = scope
     return scope
+
+
+def _scope_of_memberships(user) -> Scope:
+    memberships = list(Membership.objects.filter(user=user))
+    roles = frozenset(m.role for m in memberships)
+    org_roots = [m.organisation_id for m in memberships if m.organisation_id]
+    region_roots = [m.region_id for m in memberships if m.region_id]
+    org_ids = frozenset(
+        Organisation.objects.filter(ancestor_links__ancestor_id__in=org_roots).values_list(
+            "id", flat=True
+        )
+    )
+    from duikou.geo.models import Region
+
+    region_ids = frozenset(
+        Region.objects.filter(ancestor_links__ancestor_id__in=region_roots).values_list(
+            "id", flat=True
+        )
+    )
+    writer_roots = [
+        m.organisation_id for m in memberships if m.role in WRITERS and m.organisation_id
+    ]
+    if set(writer_roots) == set(org_roots):  # the usual case: one writing membership
+        write_org_ids = org_ids
+    else:
+        write_org_ids = frozenset(
+            Organisation.objects.filter(ancestor_links__ancestor_id__in=writer_roots).values_list(
+                "id", flat=True
+            )
+        )
+    return Scope(
+        sees_all=bool(roles & READ_ALL),
+        writes_all=Membership.Role.NATIONAL in roles,
+        org_ids=org_ids,
+        region_ids=region_ids,
+        write_org_ids=write_org_ids,
+        roles=roles,
+    )
 
 
 def filter_by_org_and_region(

@@ -198,3 +198,19 @@ def test_a_list_is_served_from_the_cache_until_a_ledger_write(
     testing.project(name="另一机构的项目", donor_org=other)
     client.force_login(testing.user(role="sub_command", organisation=testing.donor_org()))
     assert "缓存测试项目甲" not in client.get("/projects/").content.decode()
+
+
+@postgresql
+def test_a_new_membership_widens_the_scope_at_once(client):
+    from duikou.orgs.models import Membership
+
+    first, second = testing.donor_org(), testing.donor_org()
+    testing.project(name="甲机构项目", donor_org=first)
+    testing.project(name="乙机构项目", donor_org=second)
+    member = testing.user(role="sub_command", organisation=first)
+    client.force_login(member)
+    page = client.get("/projects/").content.decode()
+    assert "甲机构项目" in page and "乙机构项目" not in page
+    assert "乙机构项目" not in client.get("/projects/").content.decode()  # from the cache
+    Membership.objects.create(user=member, organisation=second, role="sub_command")
+    assert "乙机构项目" in client.get("/projects/").content.decode()
