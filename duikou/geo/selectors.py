@@ -7,9 +7,10 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import get_language
 
 from duikou.core.errors import refuse
-from duikou.core.ledger_cache import ledger_cached
+from duikou.core.ledger_cache import ledger_version
 
 from .models import Region
 
@@ -91,9 +92,21 @@ def map_areas(*, layer: str = "prefecture") -> list[MapArea]:
     """
     _, path = map_file(layer=layer)
     mtime = os.path.getmtime(path)
-    # Every map page matches the same areas: cached until the next write (regions are
-    # reference data, but any write ends the snapshot the match was made under).
-    return ledger_cached(("map_areas", path, mtime), lambda: _map_areas(path, mtime))
+    # Every map page matches the same areas: kept in this process (the outlines are large,
+    # reading them back from a shared cache cost more than the page) until the file or the
+    # ledger (regions are in it) changes.
+    version = ledger_version()
+    if version is None:
+        return _map_areas(path, mtime)
+    place, state = (path, get_language()), (mtime, version)
+    kept = _AREAS_KEPT.get(place)
+    if kept is None or kept[0] != state:
+        kept = _AREAS_KEPT[place] = (state, _map_areas(path, mtime))
+    return kept[1]
+
+
+# Per layer file and language: the file's time and ledger version read, and the areas.
+_AREAS_KEPT: dict[tuple, tuple] = {}
 
 
 def _map_areas(path: str, mtime: float) -> list[MapArea]:

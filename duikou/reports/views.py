@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from duikou import policy
 from duikou.core.downloads import stored_file_response
+from duikou.core.ledger_cache import ledger_cached, ledger_version
 from duikou.core.params import id_param, int_param, text_param
 from duikou.transfer.exporters import XLSX_TYPE, _disposition
 from duikou.web.once import submitted_once
@@ -109,18 +110,27 @@ def _public_year(request: HttpRequest, years: list[int]) -> int | None:
 def public_data(request: HttpRequest) -> HttpResponse:
     """Published figures only, for anyone (signed in or not): key figures, prefectures and
     donor provinces, a map coloured by a published measure, who published and when."""
-    years = published_years()
+    # The same for everyone: kept until the next ledger write (publishing or withdrawing
+    # is one), per year, publication and measure asked (core/ledger_cache.py).
+    version = ledger_version()
+    years = ledger_cached(("public:years",), published_years, version=version)
     year = _public_year(request, years)
-    publications = publications_of_year(year=year) if year else []
     chosen = id_param(request.GET.get("pub"))
-    publication = next((p for p in publications if p.pk == chosen), None) or (
-        publications[0] if publications else None
-    )
-    context = {"years": years, "year": year, "publications": publications}
-    if publication is not None:
-        measure = text_param(request.GET.get("measure"), "funds:budget", max_length=60)
-        context["publication"] = publication
-        context |= public_figures(publication=publication, measure=measure)
+    measure = text_param(request.GET.get("measure"), "funds:budget", max_length=60)
+
+    def figures() -> dict:
+        publications = publications_of_year(year=year) if year else []
+        publication = next((p for p in publications if p.pk == chosen), None) or (
+            publications[0] if publications else None
+        )
+        context = {"publications": publications}
+        if publication is not None:
+            context["publication"] = publication
+            context |= public_figures(publication=publication, measure=measure)
+        return context
+
+    context = {"years": years, "year": year}
+    context |= ledger_cached(("public", year, chosen, measure), figures, version=version)
     return render(request, "reports/public.html", context)
 
 
