@@ -63,10 +63,12 @@ keepalive = 5
 # new workers of the same code: a new release or new settings need a restart.
 preload_app = True
 
-# Recycle each worker after about a thousand requests, at staggered moments (the jitter), so
-# slow growth of memory never accumulates and the workers never restart all at once.
-max_requests = 1000
-max_requests_jitter = 100
+# Recycle each worker after about five thousand requests, at staggered moments (the jitter),
+# so slow growth of memory never accumulates and the workers never restart all at once. A new
+# worker fills its own caches (compiled templates, map outlines) on its first requests, which
+# are slower: recycling more often shows in the slowest answers.
+max_requests = 5000
+max_requests_jitter = 500
 
 # The heartbeat files of the workers live in memory, not on a disk that may stall (gunicorn
 # makes them with mkstemp and unlinks them at once).

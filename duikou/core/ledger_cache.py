@@ -14,18 +14,24 @@ they leave the cache alone (the snapshot of the whole cluster, which the cache w
 before, changed with every one of them).
 
 Nothing is cached on SQLite, nor inside a transaction (its own uncommitted writes are not
-counted yet). ``duikou restore`` empties the cache, as a restored ledger counts afresh.
+counted yet). Reads sent to the streaming replica read its version there: the replica
+replays the ticks with the rows, so a version names the same ledger state on both.
+``duikou restore`` empties the cache, as a restored ledger counts afresh.
 """
 
 import hashlib
 import logging
+import random
 
 from django.core.cache import cache
-from django.db import connections
+from django.db import connections, router
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
-TIMEOUT = 300  # seconds: a bound on memory, not on freshness
+# Seconds an entry is kept: a bound on memory, not on freshness (the version key sees to
+# that). Each entry's time is spread by up to a tenth, so the figures a busy hour filled
+# together do not all fall due, and get recomputed, in the same second.
+TIMEOUT = 3600
 
 TRIGGER = "duikou_ledger_tick"  # on each counted table; runs duikou_ledger_tick_note()
 # Tables written for bookkeeping only: no cached figure reads them.
@@ -112,10 +118,12 @@ def ledger_ticks_compact(using: str = "default") -> int:
     return row[0] if row else 0
 
 
-def ledger_version(using: str = "default") -> int | None:
-    """How many ledger writes this connection's next snapshot sees; None where figures must
-    not be cached (SQLite, inside a transaction, tick tables not installed)."""
-    connection = connections[using]
+def ledger_version(using: str | None = None) -> int | None:
+    """How many ledger writes the next snapshot of the database reads go to sees (the
+    replica's own count inside a read-heavy request, so a lagging replica's figures are
+    kept under the version they were read at); None where figures must not be cached
+    (SQLite, inside a transaction)."""
+    connection = connections[using or router.db_for_read(None)]
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return None
     with connection.cursor() as cursor:
@@ -130,7 +138,7 @@ def ledger_version(using: str = "default") -> int | None:
 _READ = object()
 
 
-def ledger_cached(key: tuple, compute, *, timeout: int = TIMEOUT, version=_READ, using="default"):
+def ledger_cached(key: tuple, compute, *, timeout: int = TIMEOUT, version=_READ, using=None):
     """``compute()``, or its result cached for ``key`` (which must name everything the
     result depends on besides the ledger: the user's scope, the year, ...) under the current
     ledger version and language. A page caching several figures reads ``ledger_version()``
@@ -145,7 +153,7 @@ def ledger_cached(key: tuple, compute, *, timeout: int = TIMEOUT, version=_READ,
     if found is not None:
         return found
     value = compute()
-    cache.set(name, value, timeout)
+    cache.set(name, value, round(timeout * random.uniform(0.9, 1.0)))  # noqa: S311 (spread, not secret)
     return value
 
 
