@@ -44,7 +44,8 @@ def _healthz_served(text: str) -> float:
 def _pids_serving(log: Path, path: str) -> set[int]:
     """The worker processes that answered ``path``, from gunicorn's JSON access log."""
     pids = set()
-    for line in log.read_text().splitlines():
+    # Only whole lines: the log is read while the workers are still writing to it.
+    for line in log.read_text().split("\n")[:-1]:
         if not line.startswith("{"):
             continue
         entry = json.loads(line)

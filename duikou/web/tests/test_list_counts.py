@@ -40,11 +40,13 @@ def test_a_repeated_count_reads_no_rows_again():
 
     with connection.execute_wrapper(record):
         assert CappedPaginator(users, 5).count == expected
-    counts = [sql for sql in statements if "COUNT" in sql.upper()]
+    counts = [
+        sql for sql in statements if "COUNT" in sql.upper() and "duikou_ledger_tick" not in sql
+    ]
     if connection.vendor == "postgresql":
-        assert counts == []  # served from the cache: only the snapshot was read
+        assert counts == []  # served from the cache: only the ledger version was read
     else:
-        assert len(counts) == 1  # SQLite has no snapshot: counted each time
+        assert len(counts) == 1  # SQLite keeps no ledger version: counted each time
 
 
 def test_a_scope_that_matches_nothing_counts_zero():
