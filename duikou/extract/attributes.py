@@ -294,6 +294,9 @@ _OBJECT_MARKERS = "、将把以与和同及跟"
 _FOCUS_FRAME = re.compile(
     r"为(?:重点|主战场|主阵地|中心|核心|重心|主体|试点|示范|突破口|龙头|主攻方向|主要|主)"
 )
+_DONOR_PEOPLE = re.compile(
+    r"(?:省|市)?(?:“[^”]{1,6}”)?(?:企业|客商|专家|医疗队|医生|教师|老师|干部|农科院|科学院|高校|大学)"
+)
 _QUOTED = re.compile(r"“[^”]{1,25}”|《[^》]{1,40}》|「[^」]{1,25}」")
 
 
@@ -445,8 +448,16 @@ def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
             referent = (
                 named[-1] if named else Entity(entity.start, entity.end, entity.text, "place")
             )
-        elif entity.text == "这里":
+        elif entity.text in ("这里", "那里", "此"):
+            if clean.startswith("的", entity.end) and any(
+                place.start == entity.end + 1 for place in places
+            ):
+                continue  # 这里的辽塔新区: the name after it says where
             referent = _here(context, entity)
+        elif entity.text[1:] == "师":
+            # 第四师可克达拉市…在该师: the division named before it.
+            divisions = [name for name in visible if "师" in name.text and name.end <= entity.start]
+            referent = divisions[-1] if divisions else None
         else:
             referent = _resolve_anaphora(entity, visible, memory)
         if referent:
@@ -543,6 +554,13 @@ def _assign_roles(context: _Context, entities: list[Entity]) -> None:
             context.sidelined.add(entity.start)
         if entity.kind == "place" and any(org.end == entity.start for org in context.orgs):
             # 八马茶业股份有限公司昌吉区域经理: a branch of the name before it.
+            context.sidelined.add(entity.start)
+        if (
+            entity.kind == "place"
+            and is_donor_side(entity.text)
+            and _DONOR_PEOPLE.match(clean, entity.end)
+        ):
+            # 落地广东企业14家, 北京“组团式”医疗队在这里: whose, not where.
             context.sidelined.add(entity.start)
         if entity.kind == "place" and clean.startswith(("籍", "产"), entity.end):
             # 南疆籍员工, 和田产红枣: where people or goods come from, no place.

@@ -71,7 +71,7 @@ _PLACE_NOT_BEFORE = {
 _NAME_NOT_ENDING = {
     "市": "城超都上股夜坊",
     "区": "园景山城牧小校片辖库心范能务活展商护验矿灾疫播产",
-    "乡": "城家故他异返",
+    "乡": "城家故他异返下",
     "村": "乡农山城渔牧新古业政困范点境然通系扶贫板",
     "镇": "城乡",
     "局": "布格大全结开当时残",
@@ -121,11 +121,16 @@ _BINGTUAN_RE = re.compile(
     r"(?:新疆生产建设)?兵团第[一二三四五六七八九十\d]+师|第[一二三四五六七八九十\d]+师"
     r"|农[一二三四五六七八九十]+师|\d{2,3}团|(?<![\u4e00-\u9fff第])[一二三四五六七八九十]{1,2}团(?=是|场|[，。、,])|[一二三四五六七八九〇零]{3}团|[一二三四五六七八九十]{2,3}团(?=场|[^结队体购\u4e00-\u9fff])"
     r"|(?<![一二三四五六七八九十〇零第两几])(?:[一二三四五六七八九]十[一二三四五六七八九]?|十[一二三四五六七八九])团(?![结队体购员委])"
+    # 选派到一师的, 兵团一师浙江援疆工作组: a bare division after 到/在/兵团.
+    r"|(?:(?<=[在到赴驻])|(?<=兵团))(?:十[一二三四]|[一二三四五六七八九十])师(?=[的，。、,]|阿拉尔|[\u4e00-\u9fff]{2}援疆)"
+    # 在一团、二团、三团分别建成: regiments in a list.
+    r"|(?<=[在、和及])[一二三四五六七八九十]{1,2}团(?=[、和及]|分别|等|的)"
 )
 _ANAPHORA_RE = re.compile(
     "(?:该|本|全|我|此)(?:" + "|".join(_PLACE_SUFFIXES + _ORG_SUFFIXES) + "|校|院)"
     "|(?<![\u4e00-\u9fff])(?:园区|景区|学校|医院|村里)|(?<=[的，,])(?:园区|景区|学校|医院|村里)|(?<=用于|落户|入驻)(?:园区|景区)"
-    "|(?<=[到进])村(?![民委级集])|当地|本地|(?<=[在到来])这里"
+    "|(?<=[到进])村(?![民委级集])|当地|本地|(?<=[在到来])这里|(?<=[在到])那里|(?<=[在于])此(?=[投建设举开落新])"
+    "|(?<=在)(?:开发区|产业园|工业园)|(?:该|本|全)师(?![生资傅范])"
 )
 # What a bare word points back to: 学校 is the school named before, 村里 the village.
 BARE_REFERENCES = {"学校": "校", "医院": "医院", "村里": "村", "村": "村"}
@@ -233,6 +238,8 @@ def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
         found.append((start, match.end()))
         floor = match.end()
     for match in _COLLECTIVE_RE.finditer(text):
+        if match.group()[0].isdigit() and not any(end == match.start() for _, end in found):
+            continue  # 跑遍了14个乡镇: a count, not the places just named
         found.append((match.start(), match.end()))
     return _join_lists(text, _join_routes(text, _merge_chains(text, found, "place")))
 
