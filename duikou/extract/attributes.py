@@ -1052,6 +1052,7 @@ def _place(
             e
             for e in _place_candidates(context, (0, sentence[0]))
             + _standing_places(context, (0, sentence[0]))
+            + _topic_places(context, (0, sentence[0]))
             if e.text != subject and not clean.endswith("来自", 0, e.start)
         ]
         if earlier:
@@ -1121,6 +1122,23 @@ def _standing_places(context: _Context, span: tuple[int, int]) -> list[Entity]:
         and _is_clause_initial(context, entity)
         and not _BUSINESS_AREA.match(context.paragraph.clean, entity.end)
     ]
+
+
+def _topic_places(context: _Context, span: tuple[int, int]) -> list[Entity]:
+    """最让我难忘的是托木吾斯塘镇。, 地处火焰山脚下的吐峪沟乡，是…: a local place a
+    sentence before the figure is about, in whatever position, carries on."""
+    return [
+        entity
+        for entity in context.places
+        if span[0] <= entity.start < span[1]
+        and entity.start not in context.sidelined
+        and entity.start not in context.affiliation
+        and is_local_place(entity.text)
+        and _TOPIC_END.match(context.paragraph.clean, entity.end)
+    ]
+
+
+_TOPIC_END = re.compile(r"[，,]?是|[。！？；;]|$")
 
 
 # 昌吉区域门店: a company's area named after a region, not the region acting.
