@@ -266,7 +266,7 @@ _VILLAGE_POST = re.compile(
 # 一、综合  （二）分师市情况  3. 就业: numbered headings, short and without a full stop.
 _HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、]"
-    r"|[■●◆▲◇□]\s*|【(?=[^】]{1,20}】$))"
+    r"|[■●◆▲◇□◎★☆◉▶►▌▍]\s*|【(?=[^】]{1,20}】$))"
     r"[^。！？!?]{1,40}$"
 )
 # 成为, 作为, 达到: 为/到 inside a verb are no place markers.
@@ -973,8 +973,27 @@ def _place_candidates(context: _Context, span: tuple[int, int]) -> list[Entity]:
 _SUMMING_UP = re.compile(r"(?:这|此|以上|上述)(?:些|就|也|都|正|便)?(?:是|为)")
 # The next clause goes on with the same actor moving somewhere (骨干29人，赴山西省…).
 _MOVING_ON = re.compile(
-    r"^(?:随后|并|还|将|又|再|先后|分批|一同|共同)?(?:赴|前往|奔赴|来到|走进|抵达|到)"
+    r"^(?:随后|并|还|将|又|再|先后|分批|一同|共同|全部|均)?"
+    r"(?:赴|前往|奔赴|分赴|来到|走进|抵达|到|深入|扎根)"
 )
+
+
+# 投入资金1.5亿元，为阿图什市新建学校3所: with no place before, the local
+# place the next clause works in is the figure's too.
+_WORKS_IN = re.compile(r"^(?:并|还|又|主要|重点|全部|均)?(?:在|为|用于|投向|面向)")
+
+
+def _place_in_next_clause(context: _Context, clause: tuple[int, int], later: list[Entity]) -> str:
+    clean = context.paragraph.clean
+    if not clean.startswith(("，", ","), clause[1]):
+        return ""
+    for entity in later:
+        start, _ = context.paragraph.clause_span(entity.start, entity.end)
+        if start != clause[1] + 1:
+            return ""
+        if is_local_place(entity.text) and _WORKS_IN.match(clean[start : entity.start]):
+            return entity.text
+    return ""
 
 
 def _place_after(context: _Context, clause: tuple[int, int], later: list[Entity]) -> str:
@@ -991,7 +1010,7 @@ def _place_after(context: _Context, clause: tuple[int, int], later: list[Entity]
     return ""
 
 
-_SPREAD = re.compile(r"(?:均|分别|主要)?(?:分布在|分布于|遍布|覆盖)")
+_SPREAD = re.compile(r"(?:均|分别|主要|大多|全部)?(?:分布在|分布于|遍布|覆盖|集中在|集中于|来自)")
 
 
 def _place(
@@ -1057,6 +1076,8 @@ def _place(
         ]
         if earlier:
             return max(earlier, key=lambda entity: entity.end).text
+    if not scene:
+        scene = _place_in_next_clause(context, clause, [e for e in names if e.start >= clause[1]])
     return scene
 
 
