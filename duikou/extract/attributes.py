@@ -190,8 +190,14 @@ class DocumentMemory:
             self.previous_context = context
         if not _SENTENCE.search(context.paragraph.clean):
             return ""  # a byline or an office's name sets no scene
-        places = _place_candidates(context, (0, len(context.paragraph.clean)))
-        return places[-1].text if places else ""
+        span = (0, len(context.paragraph.clean))
+        # 伽师县是广东对口支援的重点县。: a region the lead is about, too.
+        places = (
+            _place_candidates(context, span)
+            + _standing_places(context, span)
+            + _topic_places(context, span)
+        )
+        return max(places, key=lambda place: place.end).text if places else ""
 
     def catch_up(self) -> None:
         """Record the names of the paragraphs not yet scanned."""
@@ -305,7 +311,9 @@ _MARKERS_LONGEST_FIRST = tuple(sorted(LOCATIVE_MARKERS, key=len, reverse=True))
 
 def _locative_marker(clean: str, start: int) -> str:
     before = clean[max(0, start - 6) : start]
-    if before.endswith("了") and before[:-1].endswith(("跑遍", "走遍", "来到", "走进", "深入")):
+    if before.endswith("了") and before[:-1].endswith(
+        ("跑遍", "走遍", "来到", "走进", "深入", "走访", "覆盖", "惠及", "辐射", "扎根")
+    ):
         before = before[:-1]  # 跑遍了阿勒泰市7个乡镇
     if not before.endswith(_MARKERS_LONGEST_FIRST):
         return ""
@@ -454,6 +462,10 @@ def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
             ):
                 continue  # 这里的辽塔新区: the name after it says where
             referent = _here(context, entity)
+            if referent is None and memory.previous is not None:
+                # 伽师县是…重点县。 / 今年，广东在这里投入…: the lead's place.
+                lead = memory.scene()
+                referent = Entity(entity.start, entity.end, lead, "place") if lead else None
         elif entity.text[1:] == "师":
             # 第四师可克达拉市…在该师: the division named before it.
             divisions = [name for name in visible if "师" in name.text and name.end <= entity.start]
@@ -496,7 +508,9 @@ def _here(context: _Context, entity: Entity) -> Entity | None:
     earlier = [
         place
         for place in context.places
-        if place.end <= entity.start and not _DONOR_AS_MODIFIER.match(clean, place.end)
+        if place.end <= entity.start
+        and not _DONOR_AS_MODIFIER.match(clean, place.end)
+        and not is_donor_side(place.text)  # 广东在这里投入: the donor is no "here"
     ]
     topics = [place for place in earlier if _is_clause_initial(context, place)]
     chosen = topics or earlier
@@ -1272,9 +1286,21 @@ def annotate(
         ]
         if adjacent and (subject == adjacent[0].text or is_local_place(subject)):
             subject = ""
+        # 新建幼儿园12所（乌什县）: a place in brackets right after the count.
+        bracketed = [
+            e
+            for e in context.places
+            if start < e.start <= clause[1]
+            and clean[e.start - 1] in "（("
+            and clean[e.end : e.end + 1] in ("）", ")")
+            and is_local_place(e.text)
+            and not _bracket_between(clean, end, e.start - 1)
+        ]
         place = (
             adjacent[0].text
             if adjacent
+            else bracketed[0].text
+            if bracketed
             else _place(
                 context, sentence, clause, start, subject, scene, memory.posts.get(subject, "")
             )
@@ -1291,9 +1317,51 @@ def annotate(
             )
         )
     _changes_take_their_levels(results, sentences, spans, clean)
+    _respectively(results, sentences, spans, clean)
     _whole_area_is_the_paragraphs_place(results)
     _carry_place_across(results, context, memory)
     return results
+
+
+def _bracket_between(clean: str, start: int, end: int) -> bool:
+    """Whether another bracket or a figure's own clause mark lies in ``clean[start:end]``."""
+    return any(mark in clean[start:end] for mark in "（()）；;")
+
+
+_RESPECTIVELY = "分别"
+
+
+def _respectively(
+    results: list[Annotated],
+    sentences: list[tuple[int, int]],
+    spans: list[tuple[int, int]],
+    clean: str,
+) -> None:
+    """疏附县、伽师县分别新增就业1200人、900人: the n places of a list and the n
+    counts after its 分别 pair off in order; a total after them keeps the list."""
+    index = 0
+    while index < len(results):
+        item = results[index]
+        parts = item.place.split("、")
+        where = clean.rfind(item.place, sentences[index][0], spans[index][0])
+        respectively = clean.find(_RESPECTIVELY, sentences[index][0], spans[index][0])
+        if len(parts) < 2 or where < 0 or respectively < 0:
+            index += 1
+            continue
+        run = [index]
+        while (
+            len(run) < len(parts)
+            and run[-1] + 1 < len(results)
+            and sentences[run[-1] + 1] == sentences[index]
+            and results[run[-1] + 1].place == item.place
+            and results[run[-1] + 1].mention.unit == item.mention.unit
+            and clean[spans[run[-1]][1] : spans[run[-1] + 1][0]] in ("、", "和", "，", ",", "及")
+        ):
+            run.append(run[-1] + 1)
+        if len(run) == len(parts):
+            for part, member in zip(parts, run, strict=True):
+                results[member].place = part
+        index = run[-1] + 1
 
 
 def _whole_area_is_the_paragraphs_place(results: list[Annotated]) -> None:
