@@ -149,7 +149,7 @@ class DocumentMemory:
         self.position += 1
         self.unread.append((self.position, paragraph.clean))
         self.previous, self.previous_context = paragraph, None
-        if _HEADING.match(paragraph.clean):
+        if _HEADING.match(paragraph.clean) or _is_place_heading(paragraph.clean):
             self.heading(paragraph.clean)
         if _TITLED.search(paragraph.clean):
             self.note_persons(paragraph.clean)
@@ -212,6 +212,22 @@ class DocumentMemory:
 
 
 _SENTENCE = re.compile(r"[，,。]")
+# 01　伽师县, 第一站：英吉沙县, **岳普湖县**, 麦盖提县篇, 疏勒县：: a line of its own
+# that is a place name with a label or decoration around it.
+_HEADING_DECORATION = re.compile(
+    r"^(?:[0-9０-９]{1,2}|第[一二三四五六七八九十\d]{1,3}[站篇部分章节]|[*#|｜◇□○·\-—]+)"
+    r"[\s　:：、.．|｜*#—\-]*|[*#]+$|[篇：:]$"
+)
+
+
+def _is_place_heading(clean: str) -> bool:
+    if len(clean) > 24 or re.search(r"[，,。；;！？!?]", clean):
+        return False
+    core = _HEADING_DECORATION.sub("", _HEADING_DECORATION.sub("", clean))
+    places = [place for place in find_places(core) if is_local_place(place.text)]
+    return bool(places) and len(core) - sum(len(place.text) for place in places) <= 2
+
+
 _TITLED = re.compile(r"院长|校长|局长|县长|乡长|镇长|站长|主任|书记|医生|教师|专家|干部")
 
 
@@ -805,6 +821,8 @@ def _is_clause_initial(context: _Context, entity: Entity) -> bool:
         if name.start <= prefix_start < name.end <= entity.start:
             prefix_start = name.end
     prefix = _FILLER_PREFIX.sub("", clean[prefix_start : entity.start])
+    if prefix == "【" and clean.startswith("】", entity.end):
+        return True  # 【巴楚县】新建冷库…: the bracketed name opens the line
     return not prefix
 
 
@@ -1154,9 +1172,23 @@ def _standing_places(context: _Context, span: tuple[int, int]) -> list[Entity]:
         and entity.start not in context.sidelined
         and entity.start not in context.locative
         and (is_local_place(entity.text) or _is_site(entity))
-        and _is_clause_initial(context, entity)
+        and (_is_clause_initial(context, entity) or _ends_opening_phrase(context, entity))
         and not _BUSINESS_AREA.match(context.paragraph.clean, entity.end)
     ]
+
+
+def _ends_opening_phrase(context: _Context, entity: Entity) -> bool:
+    """广东对口支援的伽师县，今年…, 地处天山南麓的温宿县，…: a local place that a
+    described opening phrase ends on stands where the doer would."""
+    clean = context.paragraph.clean
+    clause_start, clause_end = context.paragraph.clause_span(entity.start, entity.end)
+    return (
+        entity.end == clause_end
+        and entity.start - clause_start >= 3
+        and clean[entity.start - 1] == "的"
+        and is_local_place(entity.text)
+        and not clean.endswith("来自", 0, entity.start)
+    )
 
 
 def _topic_places(context: _Context, span: tuple[int, int]) -> list[Entity]:

@@ -84,7 +84,7 @@ def _sentence_starts(clean: str) -> list[int]:
 
 
 _HEADING_START = re.compile(
-    r"[■●◆▲◎★☆◉▶►▌▍【]|[一二三四五六七八九十]{1,3}[、．]|[（(][一二三四五六七八九十]{1,3}[）)]"
+    r"[■●◆▲◇□◎★☆◉▶►▌▍【]|[一二三四五六七八九十]{1,3}[、．]|[（(][一二三四五六七八九十]{1,3}[）)]"
 )
 _HEADING_LINE = re.compile(r"[ \t\u3000\xa0]*([^\n，,。；;！？!?]{2,24})[ \t\u3000\xa0]*\r?\n")
 
@@ -104,7 +104,7 @@ def _split_heading(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if heading[-1] in _PARAGRAPH_END or not re.search("[，,。]", rest):
         return [(start, end)]
     if not heading.startswith(
-        ("【", "[", "■", "●", "◆", "▲", "◎", "★", "☆", "◉", "▶", "►", "▌", "▍")
+        ("【", "[", "■", "●", "◆", "▲", "◇", "□", "◎", "★", "☆", "◉", "▶", "►", "▌", "▍")
     ):
         return [(start, end)]
     return [(start, match.end() - 1), (match.end(), end)]
