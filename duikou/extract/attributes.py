@@ -197,7 +197,12 @@ class DocumentMemory:
             + _standing_places(context, span)
             + _topic_places(context, span)
         )
-        return max(places, key=lambda place: place.end).text if places else ""
+        if not places:
+            return ""
+        chosen = max(places, key=lambda place: place.end)
+        if chosen.start in context.locative and _HELD.match(context.paragraph.clean, chosen.end):
+            self.venue = chosen.text  # …推介会在长沙举行。: the event's venue
+        return chosen.text
 
     def catch_up(self) -> None:
         """Record the names of the paragraphs not yet scanned."""
@@ -1255,7 +1260,19 @@ def annotate(
     context = _context(paragraph, memory)
     memory.previous, memory.previous_context = None, None
     clean = paragraph.clean
-    first_name = min((name.start for name in context.names()), default=len(paragraph.clean))
+    # A donor written before the figure (这个由上海援建的产业园…) says who, not where.
+    first_name = min(
+        (
+            name.start
+            for name in context.names()
+            if not (
+                name.kind == "place"
+                and is_donor_side(name.text)
+                and (name.start in context.sidelined or not _acts(context, name))
+            )
+        ),
+        default=len(paragraph.clean),
+    )
     spans = [
         (paragraph.clean_index(m.start), paragraph.clean_index(m.end - 1) + 1) for m in mentions
     ]

@@ -132,9 +132,15 @@ _ANAPHORA_RE = re.compile(
     "|(?<![\u4e00-\u9fff])(?:园区|景区|学校|医院|村里)|(?<=[的，,])(?:园区|景区|学校|医院|村里)|(?<=用于|落户|入驻)(?:园区|景区)"
     "|(?<=[到进])村(?![民委级集])|当地|本地|(?<=[在到来])这里|(?<=[在到])那里|(?<=[在于])此(?=[投建设举开落新])"
     "|(?<=在)(?:开发区|产业园|工业园)|(?:该|本|全)师(?![生资傅范])"
+    # 乡里的合作社, 县里的学校, 团里: the township, county or regiment named before.
+    "|(?<![一-鿿])(?:乡里|镇里|县里|团里)|(?<=[的，,在])(?:乡里|镇里|县里|团里)"
+    "|(?<=我们|咱们)(?:医院|学校|村)"
 )
 # What a bare word points back to: 学校 is the school named before, 村里 the village.
-BARE_REFERENCES = {"学校": "校", "医院": "医院", "村里": "村", "村": "村"}
+BARE_REFERENCES = {
+    "学校": "校", "医院": "医院", "村里": "村", "村": "村",
+    "乡里": "乡", "镇里": "镇", "县里": "县", "团里": "团",
+}  # fmt: skip
 
 # Markers after which a name is where something happens, not who does it.
 LOCATIVE_MARKERS = (
