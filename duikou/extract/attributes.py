@@ -1149,12 +1149,20 @@ _TRAVEL = re.compile(r"赴|前往|奔赴")
 _INSTITUTIONS = re.compile(r"企业|医院|合作社|学校|高校|单位|公司|机构|设区市")
 
 
+_AID_TEAM_SUFFIXES = (
+    "指挥部", "分指", "工作队", "工作组", "医疗队", "服务队", "团队", "专家组", "服务团",
+)  # fmt: skip
+
+
 def _home_region(subject: str) -> str:
     """阜康市永鑫焦化…年发电1.7亿千瓦时: a company named after its region is there.
 
     Schools and hospitals doing something are their own place (玛纳斯县总医院…373%).
     """
     if not subject or subject.endswith(_WORKPLACE_SUFFIXES):
+        return ""
+    if subject.endswith(_AID_TEAM_SUFFIXES):
+        # 喀什分指, 伽师工作队: named after where the team was sent, not where this was.
         return ""
     places = find_places(subject)
     if places and places[0].start == 0 and places[0].end < len(subject):
