@@ -369,6 +369,8 @@ def _closes_locative_phrase(paragraph: Paragraph, entity: Entity) -> bool:
         clean.find("在", clause_start, entity.start) >= 0
         and entity.start - clean.find("在", clause_start, entity.start) <= 9
     )
+    if entity.kind == "org" and not (_is_site(entity) or entity.text.endswith(_WORKPLACE_SUFFIXES)):
+        return False  # 在此投资的精细化工项目: a firm's line of work, not where
     return (
         opens
         and not is_donor_side(entity.text)  # 在第五师中学任教的湖北援疆教师
@@ -483,9 +485,10 @@ def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
             ):
                 continue  # 这里的辽塔新区: the name after it says where
             referent = _here(context, entity)
-            if referent is None and memory.previous is not None:
-                # 伽师县是…重点县。 / 今年，广东在这里投入…: the lead's place.
-                lead = memory.scene()
+            if referent is None:
+                # 伽师县是…重点县。 / 今年，广东在这里投入…: the lead's place, or
+                # the place the paragraph before gave its figures.
+                lead = memory.scene() if memory.previous is not None else memory.last_place
                 referent = Entity(entity.start, entity.end, lead, "place") if lead else None
         elif entity.text[1:] == "师":
             # 第四师可克达拉市…在该师: the division named before it.
@@ -1199,7 +1202,11 @@ def _ends_opening_phrase(context: _Context, entity: Entity) -> bool:
         entity.end == clause_end
         and entity.start - clause_start >= 3
         and clean[entity.start - 1] == "的"
-        and is_local_place(entity.text)
+        and (
+            is_local_place(entity.text)
+            or _is_site(entity)
+            or entity.text.endswith(_WORKPLACE_SUFFIXES)
+        )
         and not clean.endswith("来自", 0, entity.start)
     )
 
