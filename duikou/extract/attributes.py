@@ -347,6 +347,16 @@ def _locative_marker(clean: str, start: int) -> str:
     return ""
 
 
+_BUILDS = re.compile(r"(?:建成|建起|建设|新建|打造|援建|成立|设立)了?")
+
+
+def _is_built_site(paragraph: Paragraph, entity: Entity) -> bool:
+    clause_start, clause_end = paragraph.clause_span(entity.start, entity.end)
+    if entity.end != clause_end or not (_is_site(entity) or entity.text.endswith("基地")):
+        return False
+    return bool(_BUILDS.search(paragraph.clean, clause_start, entity.start))
+
+
 def _follows_helper_clause(paragraph: Paragraph, entity: Entity) -> bool:
     clause_start, _ = paragraph.clause_span(entity.start, entity.end)
     if entity.start != clause_start or clause_start < 2:
@@ -608,6 +618,9 @@ def _assign_roles(context: _Context, entities: list[Entity]) -> None:
         if entity.kind == "org" and _POST.match(clean, entity.end):
             # 挂职托克逊县文旅局副局长: where the person named works.
             context.affiliation.add(entity.start)
+        if entity.kind == "org" and _is_built_site(paragraph, entity):
+            # 在精河县建成枸杞精深加工产业园，入驻企业19家: what was built is where.
+            context.locative.add(entity.start)
         if _follows_helper_clause(paragraph, entity):
             # 在福建援疆力量的帮助下，玛纳斯县成立了…: the helped place.
             context.locative.add(entity.start)
@@ -977,6 +990,7 @@ def _stands_for_place(context: _Context, entity: Entity, sentence: tuple[int, in
         other
         for other in _place_candidates(context, sentence)
         if other.text != entity.text
+        and other.kind == "place"  # 在那里设立的分拨中心: a site there, not elsewhere
         and not is_local_place(other.text)
         and (
             _locative_marker(clean, other.start) not in ("在", "于")
@@ -1053,6 +1067,9 @@ def _place_after(context: _Context, clause: tuple[int, int], later: list[Entity]
 _SPREAD = re.compile(r"(?:均|分别|主要|大多|全部)?(?:分布在|分布于|遍布|覆盖|集中在|集中于|来自)")
 
 
+_COUNTED_LINKS = ("有", "共有", "已有", "达", "达到", "共", "共计", "为")
+
+
 def _place(
     context: _Context,
     sentence: tuple[int, int],
@@ -1063,7 +1080,13 @@ def _place(
     post: str = "",
 ) -> str:
     clean = context.paragraph.clean
-    found = [e for e in _place_candidates(context, sentence) if e.text != subject]
+    found = [
+        e
+        for e in _place_candidates(context, sentence)
+        if e.text != subject
+        # …设立的分拨中心有3家: what is counted is no place of its own count.
+        and not (e.kind == "org" and clean[e.end : start] in _COUNTED_LINKS)
+    ]
     # 来自南京的专家, 21名来自山西省的书法特长生走进新疆: where people came
     # from is the place only when nothing else is.
     origins = [e for e in found if clean.endswith("来自", 0, e.start)]
@@ -1188,9 +1211,24 @@ def _standing_places(context: _Context, span: tuple[int, int]) -> list[Entity]:
         and entity.start not in context.sidelined
         and entity.start not in context.locative
         and (is_local_place(entity.text) or _is_site(entity))
-        and (_is_clause_initial(context, entity) or _ends_opening_phrase(context, entity))
+        and (
+            _is_clause_initial(context, entity)
+            or _ends_opening_phrase(context, entity)
+            or _built_site_opens(context, entity)
+        )
         and not _BUSINESS_AREA.match(context.paragraph.clean, entity.end)
     ]
+
+
+def _built_site_opens(context: _Context, entity: Entity) -> bool:
+    """江苏援疆支持建设的化工园区今年吸纳…: a site after who built it opens the clause."""
+    clean = context.paragraph.clean
+    clause_start, _ = context.paragraph.clause_span(entity.start, entity.end)
+    return (
+        _is_site(entity)
+        and clean[entity.start - 1 : entity.start] == "的"
+        and bool(_BUILT_BY.search(clean, clause_start, entity.start))
+    )
 
 
 def _ends_opening_phrase(context: _Context, entity: Entity) -> bool:
