@@ -17,8 +17,8 @@ DEVSET = Path(__file__).parent / "devset"
 FLOORS = {
     # dev grew from 27 reports (643 figures) to 38 (846) with styles the rules
     # had not met; its first 27 reports still score place 0.939, period 0.879.
-    "dev": {"f1": 0.995, "indicator": 0.94, "subject": 0.875, "place": 0.89, "period": 0.86},
-    "heldout": {"f1": 0.995, "indicator": 0.90, "subject": 0.825, "place": 0.71, "period": 0.945},
+    "dev": {"f1": 0.995, "indicator": 0.94, "subject": 0.875, "place": 0.92, "period": 0.885},
+    "heldout": {"f1": 0.995, "indicator": 0.90, "subject": 0.825, "place": 0.725, "period": 0.945},
 }
 
 

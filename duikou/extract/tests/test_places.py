@@ -223,3 +223,52 @@ def test_a_stretch_of_months_is_one_period_and_carries() -> None:
 def test_each_part_of_a_breakdown_has_the_place_before_its_number() -> None:
     text = "全市实施援疆项目96个，其中高昌区31个、鄯善县34个。"
     assert [f.place for f in extract(text)] == ["全市", "高昌区", "鄯善县"]
+
+
+def test_a_name_in_a_focus_frame_is_where_the_work_goes() -> None:
+    text = "以托克逊县为重点，湖南今年投入资金8600万元，改造农村供水管网140公里。"
+    assert [f.place for f in extract(text)] == ["托克逊县", "托克逊县"]
+
+
+def test_counts_after_respectively_take_the_listed_places_in_order() -> None:
+    text = "疏附县、伽师县分别新增就业1200人和900人。"
+    assert [f.place for f in extract(text)] == ["疏附县", "伽师县"]
+
+
+def test_a_place_in_brackets_after_a_count_is_its_place() -> None:
+    text = "新建幼儿园12所（乌什县），改造农村公路46公里（阿瓦提县）。"
+    assert [f.place for f in extract(text)] == ["乌什县", "阿瓦提县"]
+
+
+def test_a_line_that_is_only_a_decorated_place_heads_the_lines_under_it() -> None:
+    text = "第一站：英吉沙县\n\n完成投资1.2亿元。\n\n麦盖提县篇\n\n新建学校3所。"
+    assert [f.place for f in extract(text)] == ["英吉沙县", "麦盖提县"]
+
+
+def test_here_in_the_paragraph_after_a_lead_is_the_leads_region() -> None:
+    text = "伽师县是广东对口支援的重点县。\n\n今年，广东在这里投入援疆资金4.2亿元。"
+    [figure] = extract(text)
+    assert (figure.place, figure.subject) == ("伽师县", "广东")
+
+
+def test_a_donor_beside_its_firms_is_whose_not_where() -> None:
+    text = "伽师县纺织服装产业园今年新落地广东企业14家。"
+    [figure] = extract(text)
+    assert figure.place == "伽师县纺织服装产业园"
+
+
+def test_a_counted_township_list_is_no_place_of_its_own() -> None:
+    text = "两周时间里，我们深入莎车县的乡村，跑遍了14个乡镇。"
+    [figure] = extract(text)
+    assert (figure.place, figure.period) == ("莎车县", "两周时间里")
+
+
+def test_a_site_just_built_is_the_place_of_what_follows() -> None:
+    text = "我们在精河县建成枸杞精深加工产业园，入驻企业19家。"
+    [figure] = extract(text)
+    assert figure.place == "枸杞精深加工产业园"
+
+
+def test_a_bare_division_after_a_locative_is_a_place() -> None:
+    [figure] = extract("浙江选派到一师的教师、医生共有138名。")
+    assert figure.place == "一师"
