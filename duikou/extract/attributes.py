@@ -703,6 +703,7 @@ def remember(names: list[Entity], memory: DocumentMemory, position: int) -> None
 
 _REMEMBERED_SUFFIXES = (
     *_NAME_SUFFIXES_PLACE,
+    "开发区",
     "中心",
     "医院",
     "公司",
