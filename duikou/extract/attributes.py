@@ -579,6 +579,8 @@ def _assign_roles(context: _Context, entities: list[Entity]) -> None:
     for entity in entities:
         marker = _locative_marker(clean, entity.start)
         following = clean[entity.end : entity.end + 1]
+        if marker == "入驻" and entity.kind == "org" and not _is_site(entity):
+            marker = ""  # 已入驻牧户合作社9个: who moved in, not where
         if marker == "在" and _HELPER.match(clean, entity.end):
             context.sidelined.add(entity.start)
         elif marker or _closes_locative_phrase(paragraph, entity) or is_route(entity):
