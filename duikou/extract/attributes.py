@@ -481,11 +481,14 @@ def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
         if entity.text.startswith("全") and entity.text[1:] in _WHOLE_AREAS:
             # 富蕴县…全县牧家乐: the area named before it in this paragraph; with
             # none (or only inside a team's name), the area as written (全地区).
+            # 据吉木萨尔县文旅局介绍，今年全县…: the county an office is named after.
             named = [
                 place
                 for place in places
+                + [p for p in all_places if p not in places and is_local_place(p.text)]
                 if place.end <= entity.start and place.text.endswith(entity.text[1:])
             ]
+            named.sort(key=lambda place: place.end)
             referent = (
                 named[-1] if named else Entity(entity.start, entity.end, entity.text, "place")
             )

@@ -253,7 +253,33 @@ def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
         if match.group()[0].isdigit() and not any(end == match.start() for _, end in found):
             continue  # 跑遍了14个乡镇: a count, not the places just named
         found.append((match.start(), match.end()))
-    return _join_lists(text, _join_routes(text, _merge_chains(text, found, "place")))
+    return _join_possessive(
+        text, _join_lists(text, _join_routes(text, _merge_chains(text, found, "place")))
+    )
+
+
+_WIDER = ("地区", "州", "师", "市")
+
+
+def _join_possessive(text: str, places: list[Entity]) -> list[Entity]:
+    """喀什地区的疏附县: a wider area's 的 and a place in it name one place."""
+    joined: list[Entity] = []
+    for place in places:
+        previous = joined[-1] if joined else None
+        if (
+            previous
+            and place.start == previous.end + 1
+            and text[previous.end] == "的"
+            and previous.text.endswith(_WIDER)
+            and place.text.endswith(("县", "市", "区", "镇", "乡", "村", "团"))
+            and "、" not in place.text
+        ):
+            joined[-1] = Entity(
+                previous.start, place.end, text[previous.start : place.end], "place"
+            )
+        else:
+            joined.append(place)
+    return joined
 
 
 # 四县市, 两县, 三个乡镇: the places just named, taken together.
