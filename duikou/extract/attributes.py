@@ -182,12 +182,14 @@ class DocumentMemory:
         A lead without figures such as 近日，在吉木萨尔县泉子街镇…施工现场，…
         sets the scene of the paragraph after it (a quotation, 此次活动为期6天).
         """
-        context = self.previous_context
+        if self.previous is not None and self.previous_context is None:
+            self.previous_context = _names_only(self.previous)
+        return self.scene_of(self.previous_context)
+
+    def scene_of(self, context: _Context | None) -> str:
+        """The scene a lead without figures (its names found) sets."""
         if context is None:
-            if self.previous is None:
-                return ""
-            context = _names_only(self.previous)
-            self.previous_context = context
+            return ""
         if not _SENTENCE.search(context.paragraph.clean):
             return ""  # a byline or an office's name sets no scene
         span = (0, len(context.paragraph.clean))
@@ -225,10 +227,15 @@ _HEADING_DECORATION = re.compile(
 )
 
 
+_HEADING_PLACE_END = re.compile(r"[县市州区乡镇村团师场]$")
+
+
 def _is_place_heading(clean: str) -> bool:
     if len(clean) > 24 or re.search(r"[，,。；;！？!?]", clean):
         return False
     core = _HEADING_DECORATION.sub("", _HEADING_DECORATION.sub("", clean))
+    if not _HEADING_PLACE_END.search(core):
+        return False
     places = [place for place in find_places(core) if is_local_place(place.text)]
     return bool(places) and len(core) - sum(len(place.text) for place in places) <= 2
 
@@ -351,8 +358,10 @@ _BUILDS = re.compile(r"(?:建成|建起|建设|新建|打造|援建|成立|设�
 
 
 def _is_built_site(paragraph: Paragraph, entity: Entity) -> bool:
+    if not (_is_site(entity) or entity.text.endswith("基地")):
+        return False
     clause_start, clause_end = paragraph.clause_span(entity.start, entity.end)
-    if entity.end != clause_end or not (_is_site(entity) or entity.text.endswith("基地")):
+    if entity.end != clause_end:
         return False
     return bool(_BUILDS.search(paragraph.clean, clause_start, entity.start))
 
@@ -1315,8 +1324,11 @@ def annotate(
 ) -> list[Annotated]:
     """Attributes for ``mentions`` (all inside ``paragraph``), in the same order."""
     # Only a lead without figures of its own sets the scene for what follows.
-    lead = memory.scene()
+    # Found only when a figure needs it: scanning the lead costs time.
+    lead_paragraph = memory.previous
+    lead: str | None = None
     context = _context(paragraph, memory)
+    lead_context = memory.previous_context
     memory.previous, memory.previous_context = None, None
     clean = paragraph.clean
     # A donor written before the figure (这个由上海援建的产业园…) says who, not where.
@@ -1381,6 +1393,10 @@ def annotate(
         subject, scene = _subject(context, sentence, start)
         if not scene and start < first_name:
             # Nothing named yet in this paragraph: the scene of the one before.
+            if lead is None:
+                if lead_context is None and lead_paragraph is not None:
+                    lead_context = _names_only(lead_paragraph)
+                lead = memory.scene_of(lead_context)
             scene = lead
         # 其中高昌区31个、鄯善县34个: in a breakdown, the place written right before
         # the number is its place, and no doer.
@@ -1447,6 +1463,8 @@ def _respectively(
 ) -> None:
     """疏附县、伽师县分别新增就业1200人、900人: the n places of a list and the n
     counts after its 分别 pair off in order; a total after them keeps the list."""
+    if _RESPECTIVELY not in clean:
+        return
     index = 0
     while index < len(results):
         item = results[index]

@@ -230,8 +230,9 @@ def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
         if _conjunction_reading(text, match.start(), match.end()):
             continue
         found.append((match.start(), match.end()))
-    for match in _BINGTUAN_RE.finditer(text):
-        found.append((match.start(), match.end()))
+    if "团" in text or "师" in text:  # every division or regiment name holds one
+        for match in _BINGTUAN_RE.finditer(text):
+            found.append((match.start(), match.end()))
     floor = 0
     for match in _PLACE_SUFFIX_RE.finditer(text):
         suffix = match.group()
