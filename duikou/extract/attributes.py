@@ -324,9 +324,10 @@ _POST = re.compile(r"(?:副)?(?:局长|处长|科长|主任|院长|校长|书记
 # Names after these are objects or partners, never the actor; after 、 they
 # are members of a list (赴北京、上海等地) and name no single place.
 _OBJECT_MARKERS = "、将把以与和同及跟"
+_TOPIC_FRAMES = ("围绕", "聚焦", "立足", "依托", "着眼", "结合", "带动", "辐射带动")
 # 以…为重点: the name in the frame is where the work goes.
 _FOCUS_FRAME = re.compile(
-    r"为(?:重点|主战场|主阵地|中心|核心|重心|主体|试点|示范|突破口|龙头|主攻方向|主要|主)"
+    r"为(?:重点|主战场|主阵地|中心|核心|重心|主体|试点|示范|突破口|龙头|主攻方向|主要|主|例)"
 )
 _DONOR_PEOPLE = re.compile(
     r"(?:省|市)?(?:“[^”]{1,6}”)?(?:企业|客商|专家|医疗队|医生|教师|老师|干部|农科院|科学院|高校|大学)"
@@ -609,6 +610,9 @@ def _assign_roles(context: _Context, entities: list[Entity]) -> None:
             # 援疆医生、阜康市人民医院耳鼻喉科主任: where the person named next
             # works, even as one of a run of titles.
             context.affiliation.add(entity.start)
+        elif clean.endswith(_TOPIC_FRAMES, 0, entity.start) and is_local_place(entity.text):
+            # 围绕叶城县核桃产业, 聚焦巴楚县留香瓜产业, 带动和田县周边: the place worked on.
+            context.locative.add(entity.start)
         elif _FOCUS_FRAME.match(clean, entity.end) and preceding == "以":
             # 以托克逊县为重点, 以伊州区、伊吾县为主战场: where the work is done.
             context.locative.add(entity.start)

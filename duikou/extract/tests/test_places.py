@@ -272,3 +272,9 @@ def test_a_site_just_built_is_the_place_of_what_follows() -> None:
 def test_a_bare_division_after_a_locative_is_a_place() -> None:
     [figure] = extract("浙江选派到一师的教师、医生共有138名。")
     assert figure.place == "一师"
+
+
+def test_a_local_place_a_topic_frame_works_on_is_the_place() -> None:
+    text = "聚焦巴楚县留香瓜产业，今年种植面积达到4万亩。"
+    [figure] = extract(text)
+    assert figure.place == "巴楚县"
