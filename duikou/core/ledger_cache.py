@@ -19,9 +19,11 @@ replays the ticks with the rows, so a version names the same ledger state on bot
 ``duikou restore`` empties the cache, as a restored ledger counts afresh.
 """
 
+import contextvars
 import hashlib
 import logging
 import random
+from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import connections, router
@@ -118,14 +120,22 @@ def ledger_ticks_compact(using: str = "default") -> int:
     return row[0] if row else 0
 
 
+# (database alias, version) while a page computed under that version is being built.
+_pinned = contextvars.ContextVar("duikou_ledger_version_pinned", default=None)
+
+
 def ledger_version(using: str | None = None) -> int | None:
     """How many ledger writes the next snapshot of the database reads go to sees (the
     replica's own count inside a read-heavy request, so a lagging replica's figures are
     kept under the version they were read at); None where figures must not be cached
     (SQLite, inside a transaction)."""
-    connection = connections[using or router.db_for_read(None)]
+    alias = using or router.db_for_read(None)
+    connection = connections[alias]
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return None
+    pinned = _pinned.get()
+    if pinned is not None and pinned[0] == alias:
+        return pinned[1]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT (SELECT ticks FROM duikou_ledger_base WHERE id = 1) "
@@ -133,6 +143,21 @@ def ledger_version(using: str | None = None) -> int | None:
         )
         (version,) = cursor.fetchone()
     return version
+
+
+@contextmanager
+def version_pinned(version: int | None, using: str | None = None):
+    """Within the block, ``ledger_version()`` answers ``version`` without asking the
+    database again: for a read-only request whose page is kept under that version, so its
+    parts (the reader's scope, figures) are read under the same one."""
+    if version is None:
+        yield
+        return
+    token = _pinned.set((using or router.db_for_read(None), version))
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 _READ = object()

@@ -19,6 +19,7 @@ from duikou.orgs.selectors import organisation_list_writable
 from duikou.web.forms import RowPages, edit_submit, errors_onto_form, row_change
 from duikou.web.listing import Listing, is_htmx, list_page
 from duikou.web.once import submitted_once
+from duikou.web.page_cache import ledger_page
 
 from .forms import (
     EventEditForm,
@@ -99,6 +100,7 @@ def _render_list(request, template: str, context: dict) -> HttpResponse:
 
 
 @login_required
+@ledger_page
 def partnership_list(request: HttpRequest) -> HttpResponse:
     listing = list_page(request, partnership_list_for_user(user=request.user), PARTNERSHIPS)
     context = {
@@ -110,6 +112,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@ledger_page
 def event_list(request: HttpRequest) -> HttpResponse:
     listing = list_page(request, event_list_for_user(user=request.user), EVENTS)
     context = {
@@ -132,6 +135,7 @@ def channel_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@ledger_page
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_event_for_user(user=request.user, pk=pk)
     context = {
@@ -278,6 +282,7 @@ def _partnership_page(request, partnership, *, end_form=None, status=200):
 
 
 @login_required
+@ledger_page
 def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One partnership: its parties, dates and status, and its change history."""
     return _partnership_page(request, get_partnership_for_user(user=request.user, pk=pk))

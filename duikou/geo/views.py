@@ -11,6 +11,7 @@ from duikou.projects.selectors import fund_totals_for_user
 from duikou.results.selectors import values_unlinked
 from duikou.transfer.exporters import ExportColumn
 from duikou.web.listing import Listing, is_htmx, list_export, list_page
+from duikou.web.page_cache import ledger_page
 
 from . import selectors
 from .models import Region
@@ -35,6 +36,7 @@ REGION_COLUMNS = [
 
 
 @login_required
+@ledger_page
 def region_list(request: HttpRequest) -> HttpResponse:
     exported = list_export(
         request, selectors.region_list(), REGIONS, REGION_COLUMNS, "行政区划", "regions"
@@ -48,6 +50,7 @@ def region_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@ledger_page
 def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A place: where it sits, what lies inside it, who is paired with it, what was done."""
     region = selectors.get_region(pk=pk)

@@ -19,6 +19,7 @@ from duikou.orgs.selectors import organisation_list_writable
 from duikou.web.forms import RowPages, edit_submit, errors_onto_form, row_change
 from duikou.web.listing import Listing, is_htmx, list_page
 from duikou.web.once import submitted_once
+from duikou.web.page_cache import ledger_page
 
 from .forms import (
     DealEditForm,
@@ -70,6 +71,7 @@ def _donor_orgs(user):
 
 
 @login_required
+@ledger_page
 def deal_list(request: HttpRequest) -> HttpResponse:
     listing = list_page(request, deal_list_for_user(user=request.user), DEALS)
     # The amount column in one unit, named in its header (签约金额（万元）).
@@ -119,6 +121,7 @@ def _detail_page(request, deal, *, stage_form=None, funds_form=None, status=200)
 
 
 @login_required
+@ledger_page
 def deal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One deal: its dated stages, funds in place, jobs reports and change history."""
     return _detail_page(request, get_deal_for_user(user=request.user, pk=pk))

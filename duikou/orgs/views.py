@@ -11,6 +11,7 @@ from duikou.projects.selectors import fund_totals_for_user
 from duikou.results.selectors import values_unlinked
 from duikou.transfer.exporters import ExportColumn
 from duikou.web.listing import Listing, is_htmx, list_export, list_page
+from duikou.web.page_cache import ledger_page
 
 from .models import Organisation
 from .selectors import get_organisation, organisation_list, pairing_list, pairings_for_org
@@ -56,6 +57,7 @@ PAIRING_COLUMNS = [
 
 
 @login_required
+@ledger_page
 def organisation_list_view(request: HttpRequest) -> HttpResponse:
     exported = list_export(request, organisation_list(), ORGS, ORG_COLUMNS, "机构", "organisations")
     if exported:
@@ -71,6 +73,7 @@ def organisation_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@ledger_page
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One organisation with its children, pairings and the figures of its subtree."""
     org = get_organisation(pk=pk)
@@ -89,6 +92,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@ledger_page
 def pairing_list_view(request: HttpRequest) -> HttpResponse:
     exported = list_export(
         request, pairing_list(), PAIRINGS, PAIRING_COLUMNS, "结对关系", "pairings"

@@ -17,6 +17,7 @@ from duikou.orgs.selectors import organisation_list_writable
 from duikou.web.forms import edit_submit, errors_onto_form
 from duikou.web.listing import Listing, is_htmx, list_page
 from duikou.web.once import submitted_once
+from duikou.web.page_cache import ledger_page
 
 from .forms import BatchEditForm, BatchForm, MemberEditForm, MemberForm
 from .models import Category, Term
@@ -61,6 +62,7 @@ def _region_or_none(text: str):
 
 
 @login_required
+@ledger_page
 def batch_list(request: HttpRequest) -> HttpResponse:
     listing = list_page(request, batch_list_for_user(user=request.user), BATCHES)
     context = {
@@ -75,6 +77,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@ledger_page
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A batch: counts for everyone in scope; the names only with the right to see them."""
     batch = get_batch_for_user(user=request.user, pk=pk)
@@ -91,6 +94,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@ledger_page
 def member_list(request: HttpRequest) -> HttpResponse:
     """People with their details: refused (403) without the right to personal data."""
     listing = list_page(request, member_list_for_user(user=request.user), MEMBERS)
@@ -184,6 +188,7 @@ def member_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@ledger_page
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One person, their stints, apprentices and change history. Only for roles the policy
     lets see personal data (403 otherwise); the ID number is shown masked even then."""

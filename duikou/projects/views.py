@@ -24,6 +24,7 @@ from duikou.results.selectors import value_list_for_user
 from duikou.web.forms import RowPages, edit_submit, errors_onto_form, row_change
 from duikou.web.listing import Listing, is_htmx, list_page
 from duikou.web.once import submitted_once
+from duikou.web.page_cache import ledger_page
 
 from .forms import (
     DocumentForm,
@@ -96,6 +97,7 @@ def _donor_orgs(user):
 
 
 @login_required
+@ledger_page
 def project_list(request: HttpRequest) -> HttpResponse:
     """Projects in the user's scope: search, filters, sorting, pages; ``due=progress``
     keeps those still owing this month's 月调度 (the home page's 待办 links here)."""
@@ -122,6 +124,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@ledger_page
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One project: status timeline, money by source, monthly progress, values, documents,
     history."""

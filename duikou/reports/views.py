@@ -13,6 +13,7 @@ from duikou.core.ledger_cache import ledger_cached, ledger_version
 from duikou.core.params import id_param, int_param, text_param
 from duikou.transfer.exporters import XLSX_TYPE, _disposition
 from duikou.web.once import submitted_once
+from duikou.web.page_cache import ledger_page
 from duikou.web.selectors import dashboard_years
 
 from .exports import compliance_csv, compliance_xlsx
@@ -107,6 +108,7 @@ def _public_year(request: HttpRequest, years: list[int]) -> int | None:
     return years[0] if years else None
 
 
+@ledger_page
 def public_data(request: HttpRequest) -> HttpResponse:
     """Published figures only, for anyone (signed in or not): key figures, prefectures and
     donor provinces, a map coloured by a published measure, who published and when."""

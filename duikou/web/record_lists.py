@@ -23,6 +23,7 @@ from duikou.transfer.kinds import Column, Kind, kind_get
 from duikou.transfer.selectors import header_in_unit
 
 from .listing import Listing, is_htmx, list_page
+from .page_cache import ledger_page
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ def _spec(kind: str) -> tuple[Kind, RecordList]:
 
 
 @login_required
+@ledger_page
 def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     """``/records/<kind>/``: the kind's rows the user may see, searchable and sortable."""
     spec, shape = _spec(kind)

@@ -24,6 +24,7 @@ from duikou.transfer.exporters import pivot_export_response
 
 from . import selectors
 from .listing import Listing, is_htmx, list_page
+from .page_cache import ledger_page
 from .todo import todo_for_user
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ def _years_and_home(user, reader: tuple, version) -> tuple[list[int], selectors.
     )
 
 
+@ledger_page(timeout=60)
 def home(request: HttpRequest) -> HttpResponse:
     """The dashboard of the signed-in user's scope; a sign-in prompt for everyone else."""
     if not request.user.is_authenticated:
@@ -84,6 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@ledger_page
 def map_page(request: HttpRequest) -> HttpResponse:
     """Xinjiang by prefecture or county (``layer``), or the counties of one prefecture
     (``within``), coloured by funds or any indicator; click an area to drill in."""
@@ -141,6 +144,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@ledger_page
 def explore(request: HttpRequest) -> HttpResponse:
     """Pick indicators, organisations or regions, periods and a pivot; see a chart; export."""
     params = request.GET
@@ -314,6 +318,7 @@ VALUES = Listing(
 
 
 @login_required
+@ledger_page
 def value_list(request: HttpRequest) -> HttpResponse:
     """Every indicator value the user may read, searchable and sortable."""
     listing = list_page(request, value_list_for_user(user=request.user), VALUES)
