@@ -324,7 +324,7 @@ _POST = re.compile(r"(?:副)?(?:局长|处长|科长|主任|院长|校长|书记
 # Names after these are objects or partners, never the actor; after 、 they
 # are members of a list (赴北京、上海等地) and name no single place.
 _OBJECT_MARKERS = "、将把以与和同及跟"
-_TOPIC_FRAMES = ("围绕", "聚焦", "立足", "依托", "着眼", "结合", "带动", "辐射带动")
+_TOPIC_FRAMES = ("围绕", "聚焦", "立足", "着眼", "结合", "带动", "辐射带动")
 # 以…为重点: the name in the frame is where the work goes.
 _FOCUS_FRAME = re.compile(
     r"为(?:重点|主战场|主阵地|中心|核心|重心|主体|试点|示范|突破口|龙头|主攻方向|主要|主|例)"
@@ -332,6 +332,34 @@ _FOCUS_FRAME = re.compile(
 _DONOR_PEOPLE = re.compile(
     r"(?:省|市)?(?:“[^”]{1,6}”)?(?:企业|客商|专家|医疗队|医生|教师|老师|干部|农科院|科学院|高校|大学)"
 )
+_QUOTE = re.compile(r"“[^“”]*”")
+
+
+def _quoted_apart(clean: str, name: int, figure: int) -> bool:
+    """…在石家庄已经卖出了15吨。”…说，合作社去年销售红枣420吨: what a quotation
+    names stays inside it."""
+    if "“" not in clean:
+        return False
+    return any(
+        start < name < end and not start < figure < end for start, end in _quote_spans(clean)
+    )
+
+
+def _quote_spans(clean: str) -> list[tuple[int, int]]:
+    return [match.span() for match in _QUOTE.finditer(clean)]
+
+
+def _quoted_names(clean: str) -> list[tuple[int, int]]:
+    """Spans of quoted names (“十四五”, 《和田日报》), not of quoted sentences
+    (“伽师县今年新增就业800人。”), whose names and times are read as written."""
+    return [
+        match.span()
+        for match in _QUOTED.finditer(clean)
+        if not _QUOTED_SENTENCE.search(match.group())
+    ]
+
+
+_QUOTED_SENTENCE = re.compile(r"[。！？!?，,][”」]$|\d")
 _QUOTED = re.compile(r"“[^”]{1,25}”|《[^》]{1,40}》|「[^」]{1,25}」")
 
 
@@ -454,7 +482,7 @@ def _people(context: _Context, memory: DocumentMemory) -> None:
 
 def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
     clean = paragraph.clean
-    quoted = [match.span() for match in _QUOTED.finditer(clean)]
+    quoted = _quoted_names(clean)
     orgs = _doers(clean, quoted)
     all_places = [
         place
@@ -573,7 +601,7 @@ _LOCAL_PEOPLE = re.compile(
 def _names_only(paragraph: Paragraph) -> _Context:
     """Names of a paragraph and their roles, without touching the memory."""
     clean = paragraph.clean
-    quoted = [match.span() for match in _QUOTED.finditer(clean)]
+    quoted = _quoted_names(clean)
     orgs = _doers(clean, quoted)
     places = [
         place
@@ -860,7 +888,7 @@ def _is_clause_initial(context: _Context, entity: Entity) -> bool:
         # Names in apposition (园区企业新疆恒安纸业公司) keep the position.
         if name.start <= prefix_start < name.end <= entity.start:
             prefix_start = name.end
-    prefix = _FILLER_PREFIX.sub("", clean[prefix_start : entity.start])
+    prefix = _FILLER_PREFIX.sub("", clean[prefix_start : entity.start]).lstrip("“")
     if prefix == "【" and clean.startswith("】", entity.end):
         return True  # 【巴楚县】新建冷库…: the bracketed name opens the line
     return not prefix
@@ -1154,7 +1182,9 @@ def _place(
             for e in _place_candidates(context, (0, sentence[0]))
             + _standing_places(context, (0, sentence[0]))
             + _topic_places(context, (0, sentence[0]))
-            if e.text != subject and not clean.endswith("来自", 0, e.start)
+            if e.text != subject
+            and not clean.endswith("来自", 0, e.start)
+            and not _quoted_apart(clean, e.start, start)
         ]
         if earlier:
             return max(earlier, key=lambda entity: entity.end).text

@@ -278,3 +278,13 @@ def test_a_local_place_a_topic_frame_works_on_is_the_place() -> None:
     text = "聚焦巴楚县留香瓜产业，今年种植面积达到4万亩。"
     [figure] = extract(text)
     assert figure.place == "巴楚县"
+
+
+def test_a_quoted_sentence_names_its_place_and_time() -> None:
+    [figure] = extract("“伽师县今年新增就业800人。”县长说。")
+    assert (figure.place, figure.period) == ("伽师县", "今年")
+
+
+def test_a_place_inside_a_quotation_does_not_carry_out_of_it() -> None:
+    text = "“在石家庄已经卖出了15吨。”理事长说，合作社去年销售红枣420吨。"
+    assert [f.place for f in extract(text)] == ["石家庄", ""]
