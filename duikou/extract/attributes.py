@@ -291,7 +291,7 @@ def note_posts(
                 break
 
 
-_POSTED_TO = re.compile(r"(?:来到|到|在|进驻|派驻|支援|赴|走进)$")
+_POSTED_TO = re.compile(r"(?:来到|到|在|进驻|派驻|支援|赴|走进|是|任|担任|就职于|供职于)$")
 _VILLAGE_POST = re.compile(
     r"(?:驻村)?(?:第一书记|党支部书记|党总支书记|工作队队长|驻村干部|村主任)"
 )
@@ -644,7 +644,7 @@ def _assign_roles(context: _Context, entities: list[Entity]) -> None:
         elif _FOCUS_FRAME.match(clean, entity.end) and preceding == "以":
             # 以托克逊县为重点, 以伊州区、伊吾县为主战场: where the work is done.
             context.locative.add(entity.start)
-        elif following == "、" or (preceding and preceding in _OBJECT_MARKERS):
+        elif following == "、" or (preceding and preceding in _OBJECT_MARKERS and not marker):
             context.sidelined.add(entity.start)
         if entity.kind == "place" and any(org.end == entity.start for org in context.orgs):
             # 八马茶业股份有限公司昌吉区域经理: a branch of the name before it.
@@ -1111,7 +1111,9 @@ def _place_after(context: _Context, clause: tuple[int, int], later: list[Entity]
     return ""
 
 
-_SPREAD = re.compile(r"(?:均|分别|主要|大多|全部)?(?:分布在|分布于|遍布|覆盖|集中在|集中于|来自)")
+_SPREAD = re.compile(
+    r"(?:均|分别|主要|大多|全部)?(?:分布在|分布于|遍布|覆盖|集中在|集中于|来自|涉及|位于)"
+)
 
 
 _COUNTED_LINKS = ("有", "共有", "已有", "达", "达到", "共", "共计", "为")

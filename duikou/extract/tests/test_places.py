@@ -288,3 +288,14 @@ def test_a_quoted_sentence_names_its_place_and_time() -> None:
 def test_a_place_inside_a_quotation_does_not_carry_out_of_it() -> None:
     text = "“在石家庄已经卖出了15吨。”理事长说，合作社去年销售红枣420吨。"
     assert [f.place for f in extract(text)] == ["石家庄", ""]
+
+
+def test_a_workplace_stated_with_is_is_where_the_person_works() -> None:
+    text = "援疆医生王磊是策勒县人民医院的副院长。\n\n今年以来，王磊带领科室完成手术260台。"
+    [figure] = extract(text)
+    assert figure.place == "策勒县人民医院"
+
+
+def test_where_a_count_is_spread_after_it_is_its_place() -> None:
+    [figure] = extract("完成投资5亿元，涉及和田县、墨玉县两县。")
+    assert figure.place == "和田县、墨玉县两县"
