@@ -259,7 +259,13 @@ def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
     )
 
 
-_WIDER = ("地区", "州", "师", "市")
+# Lower is wider: 喀什地区的疏附县, 伽师县的卧里托格拉克镇, 巴仁镇的阿克墩村.
+_AREA_LEVELS = (("地区", 1), ("州", 1), ("师", 1), ("市", 2), ("县", 3), ("区", 3),
+                ("乡", 4), ("镇", 4), ("团", 4), ("村", 5), ("连", 5))  # fmt: skip
+
+
+def _area_level(name: str) -> int:
+    return next((level for suffix, level in _AREA_LEVELS if name.endswith(suffix)), 0)
 
 
 def _join_possessive(text: str, places: list[Entity]) -> list[Entity]:
@@ -271,9 +277,8 @@ def _join_possessive(text: str, places: list[Entity]) -> list[Entity]:
             previous
             and place.start == previous.end + 1
             and text[previous.end] == "的"
-            and previous.text.endswith(_WIDER)
-            and place.text.endswith(("县", "市", "区", "镇", "乡", "村", "团"))
-            and "、" not in place.text
+            and 0 < _area_level(previous.text) < _area_level(place.text)
+            and "、" not in place.text + previous.text
         ):
             joined[-1] = Entity(
                 previous.start, place.end, text[previous.start : place.end], "place"
