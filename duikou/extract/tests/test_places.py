@@ -299,3 +299,9 @@ def test_a_workplace_stated_with_is_is_where_the_person_works() -> None:
 def test_where_a_count_is_spread_after_it_is_its_place() -> None:
     [figure] = extract("完成投资5亿元，涉及和田县、墨玉县两县。")
     assert figure.place == "和田县、墨玉县两县"
+
+
+def test_stretches_since_arrival_and_of_months_are_periods() -> None:
+    assert [f.period for f in extract("半年来，他带领团队开展新技术12项。")] == ["半年来"]
+    assert [f.period for f in extract("入疆以来，工作队引进企业8家。")] == ["入疆以来"]
+    assert [f.period for f in extract("今年前10个月，全县接待游客58万人次。")] == ["今年前10个月"]
