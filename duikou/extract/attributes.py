@@ -228,12 +228,17 @@ _HEADING_DECORATION = re.compile(
 
 
 _HEADING_PLACE_END = re.compile(r"[县市州区乡镇村团师场]$")
+_HEADING_PLACE_OPENING = re.compile(r"^([^：:｜|丨—\s]{2,14}?)(?:[：:｜|丨]|——|\s)")
 
 
 def _is_place_heading(clean: str) -> bool:
     if len(clean) > 24 or re.search(r"[，,。；;！？!?]", clean):
         return False
     core = _HEADING_DECORATION.sub("", _HEADING_DECORATION.sub("", clean))
+    opening = _HEADING_PLACE_OPENING.match(core)
+    if opening:
+        # 伽师县｜新梅红了, 疏附县：做强纺织服装产业: a place, a bar, a title.
+        core = opening.group(1)
     if not _HEADING_PLACE_END.search(core):
         return False
     places = [place for place in find_places(core) if is_local_place(place.text)]

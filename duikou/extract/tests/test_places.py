@@ -305,3 +305,11 @@ def test_stretches_since_arrival_and_of_months_are_periods() -> None:
     assert [f.period for f in extract("半年来，他带领团队开展新技术12项。")] == ["半年来"]
     assert [f.period for f in extract("入疆以来，工作队引进企业8家。")] == ["入疆以来"]
     assert [f.period for f in extract("今年前10个月，全县接待游客58万人次。")] == ["今年前10个月"]
+
+
+def test_a_line_opening_on_a_place_and_a_bar_heads_the_lines_under_it() -> None:
+    text = (
+        "伽师县｜新梅红了\n\n新梅种植面积达到20万亩。\n\n"
+        "疏附县：做强纺织服装产业\n\n新引进纺织企业12家。"
+    )
+    assert [f.place for f in extract(text)] == ["伽师县", "疏附县"]
