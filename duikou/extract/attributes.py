@@ -149,7 +149,11 @@ class DocumentMemory:
         self.position += 1
         self.unread.append((self.position, paragraph.clean))
         self.previous, self.previous_context = paragraph, None
-        if _HEADING.match(paragraph.clean) or _is_place_heading(paragraph.clean):
+        if (
+            _HEADING.match(paragraph.clean)
+            or _is_place_heading(paragraph.clean)
+            or _is_decorated_heading(paragraph.clean)
+        ):
             self.heading(paragraph.clean)
         if _TITLED.search(paragraph.clean):
             self.note_persons(paragraph.clean)
@@ -229,6 +233,18 @@ _HEADING_DECORATION = re.compile(
 
 _HEADING_PLACE_END = re.compile(r"[县市州区乡镇村团师场]$")
 _HEADING_PLACE_OPENING = re.compile(r"^([^：:｜|丨—\s]{2,14}?)(?:[：:｜|丨]|——|\s)")
+
+
+# 01　一张床位的变化, ▍写在最后: a section's own heading ends the one before.
+_DECORATED_HEADING = re.compile(r"^(?:[0-9０-９]{2}(?:[\s　|｜]|(?=[\u4e00-\u9fff]))|[▍▌◇□○|｜])")
+
+
+def _is_decorated_heading(clean: str) -> bool:
+    return (
+        len(clean) <= 24
+        and bool(_DECORATED_HEADING.match(clean))
+        and not re.search(r"[，,。；;！？!?]", clean)
+    )
 
 
 def _is_place_heading(clean: str) -> bool:
