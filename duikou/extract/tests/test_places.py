@@ -318,3 +318,8 @@ def test_a_line_opening_on_a_place_and_a_bar_heads_the_lines_under_it() -> None:
 def test_a_decorated_section_heading_ends_the_place_of_the_one_before() -> None:
     text = "01　伽师县\n\n新建温室大棚300个。\n\n02　一个团场的新气象\n\n连队职工人均增收3200元。"
     assert [f.place for f in extract(text)] == ["伽师县", ""]
+
+
+def test_a_count_in_brackets_after_a_place_is_that_places() -> None:
+    text = "疏附县（6.2亿元）、伽师县（5.8亿元）完成投资位居前列。"
+    assert [f.place for f in extract(text)] == ["疏附县", "伽师县"]
