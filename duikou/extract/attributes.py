@@ -1462,11 +1462,12 @@ def annotate(
             e
             for e in context.places
             if (
-                (e.end == start
-                and (clean.endswith("其中", 0, e.start) or e.start == after_previous))
+                (
+                    e.end == start
+                    and (clean.endswith("其中", 0, e.start) or e.start == after_previous)
+                )
                 # 疏附县（6.2亿元）、伽师县（5.8亿元）: the place the bracket follows.
-                or (e.end == start - 1
-                and clean[e.end] in "（(")
+                or (e.end == start - 1 and clean[e.end] in "（(")
             )
             and is_local_place(e.text)
         ]
