@@ -16,8 +16,8 @@ from duikou.extract.scoring import ATTRIBUTES, score_folder
 DEVSET = Path(__file__).parent / "devset"
 FLOORS = {
     # dev grew from 27 reports (643 figures) to 38 (846) with styles the rules
-    # had not met; its first 27 reports still score place 0.939, period 0.879.
-    "dev": {"f1": 0.995, "indicator": 0.94, "subject": 0.875, "place": 0.92, "period": 0.885},
+    # had not met; its first 27 reports now score place 0.942, period 0.886.
+    "dev": {"f1": 0.995, "indicator": 0.94, "subject": 0.875, "place": 0.925, "period": 0.89},
     "heldout": {"f1": 0.995, "indicator": 0.90, "subject": 0.825, "place": 0.725, "period": 0.945},
 }
 
