@@ -46,7 +46,7 @@ PROVINCE_ABBREVIATIONS = "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘
 _PLACE_SUFFIXES = (
     "维吾尔自治区 自治区 自治州 自治县 经济技术开发区 开发区 高新区 新区 地区 社区 街道 "
     "省 市 州 县 区 乡 镇 村 景区 油田 农场 牧场 展览馆 口岸 "
-    "商城 古城 广场 商场 大厦 酒店 体育馆 剧院"
+    "商城 古城 新城 广场 商场 大厦 酒店 体育馆 剧院"
 ).split()
 _ORG_SUFFIXES = (
     "分指挥部 指挥部 分指 工作队 工作组 医疗队 服务队 有限责任公司 有限公司 公司 集团 控股 "
@@ -58,6 +58,10 @@ _ORG_SUFFIXES = (
     "教师团队 医疗团队 专家团队 援疆团队 专家组 服务团 干部人才 业务骨干 "
     "援疆干部人才 援疆干部 援疆专家"
 ).split()
+_SITE_AFTER_A_NAME = frozenset(
+    "新城 商城 古城 广场 商场 大厦 酒店 体育馆 剧院 展览馆 口岸 新区 开发区 高新区 "
+    "经济技术开发区 景区".split()
+)
 # Suffix hits that are ordinary words (市场, 区域, 乡村, 布局 ...).
 _PLACE_NOT_BEFORE = {
     "市": "场民级内外值长",
@@ -68,6 +72,7 @@ _PLACE_NOT_BEFORE = {
     "乡": "村镇土亲愁情音长上里",
     "村": "民级集委规长道上里庄",
     "镇": "区级长上里",
+    "新城": "区镇乡街",  # 广州新城 is a site; 新城区, 新城街道 end on their own suffix
 }
 _NAME_NOT_ENDING = {
     "市": "城超都上股夜坊",
@@ -245,6 +250,12 @@ def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
         if aid >= 0:
             start = aid + 2  # 河北援疆助力若羌县: the place begins after the donor
         name = text[start : match.start()]
+        before = [i for i, span in enumerate(found) if span[1] == start] if not name else []
+        if before and suffix in _SITE_AFTER_A_NAME:
+            # 广州新城, 喀什古城: a site named after the place just before it.
+            found[before[-1]] = (found[before[-1]][0], match.end())
+            floor = match.end()
+            continue
         short_city = suffix == "州" and len(name) == 1 and name not in _NOT_CITY_CHARS
         if (len(name) < 2 and not short_city) or name[-1] in _NAME_NOT_ENDING.get(suffix, ""):
             continue

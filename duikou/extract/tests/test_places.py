@@ -323,3 +323,8 @@ def test_a_decorated_section_heading_ends_the_place_of_the_one_before() -> None:
 def test_a_count_in_brackets_after_a_place_is_that_places() -> None:
     text = "疏附县（6.2亿元）、伽师县（5.8亿元）完成投资位居前列。"
     assert [f.place for f in extract(text)] == ["疏附县", "伽师县"]
+
+
+def test_a_site_named_after_a_donor_city_is_a_local_site() -> None:
+    [figure] = extract("广州新城今年新增就业岗位2300个。")
+    assert (figure.place, figure.subject) == ("广州新城", "")
