@@ -100,7 +100,7 @@ _STOP_WORDS = (
     "来自 赴 辖区 所处 扎根 全面 重点 精准 主动 首批 新建 成功 打通 紧贴 带领 带教 带着 担任 "
     "进驻 派驻 入驻 常驻 任教 挂职 安排 抵达 奔赴 分赴 走遍 跑遍 进入 惠及 辐射 "
     "走出 走向 投向 驻扎 "
-    "遍布 分布在 下达 拨付 对接 衔接 遍及 飞抵 涉及"
+    "遍布 分布在 下达 拨付 对接 衔接 遍及 飞抵 涉及 我们 咱们"
 ).split()
 # 福州, 泉州: one-character names before 州 that are not 全州/该州/我州.
 _NOT_CITY_CHARS = set("全该我本此各满神亚欧非澳美九")
@@ -143,13 +143,14 @@ _ANAPHORA_RE = re.compile(
     "|(?<=在)(?:开发区|产业园|工业园)|(?:该|本|全)师(?![生资傅范])"
     # 乡里的合作社, 县里的学校, 团里: the township, county or regiment named before.
     "|(?<![一-鿿])(?:乡里|镇里|县里|团里)|(?<=[的，,在])(?:乡里|镇里|县里|团里)"
-    "|(?<=我们|咱们)(?:医院|学校|村)"
+    "|(?<=我们|咱们)(?:医院|学校|村|县|乡|镇|团)(?![委长里的民])"
 )
 # What a bare word points back to: 学校 is the school named before, 村里 the village.
 BARE_REFERENCES = {
     "学校": "校", "医院": "医院", "村里": "村", "村": "村",
     "乡里": "乡", "镇里": "镇", "县里": "县", "团里": "团",
     "开发区": "开发区", "产业园": "园", "工业园": "园",
+    "县": "县", "乡": "乡", "镇": "镇", "团": "团",
 }  # fmt: skip
 
 # Markers after which a name is where something happens, not who does it.

@@ -328,3 +328,9 @@ def test_a_count_in_brackets_after_a_place_is_that_places() -> None:
 def test_a_site_named_after_a_donor_city_is_a_local_site() -> None:
     [figure] = extract("广州新城今年新增就业岗位2300个。")
     assert (figure.place, figure.subject) == ("广州新城", "")
+
+
+def test_our_county_in_an_answer_is_the_county_named_before() -> None:
+    text = "记者来到伽师县采访。\n\n记者：今年的成效如何？\n\n答：我们县今年新增就业3000人。"
+    [figure] = extract(text)
+    assert (figure.place, figure.subject) == ("伽师县", "")
