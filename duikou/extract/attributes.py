@@ -110,9 +110,23 @@ class _Context:
     locative: set[int] = field(default_factory=set)  # starts of names after 在/赴/落地 ...
     sidelined: set[int] = field(default_factory=set)  # list members and helpers (在X的帮助下)
     affiliation: set[int] = field(default_factory=set)  # 十三户村党总支副书记
+    _names: list[Entity] = field(default_factory=list, repr=False)
+    _names_key: tuple[int, int, int] | None = field(default=None, repr=False)
 
     def names(self) -> list[Entity]:
-        return sorted(self.orgs + self.places + self.anaphora, key=lambda entity: entity.start)
+        """All names by position; the list is shared, callers must not change it.
+
+        Rules ask for it once per candidate of every figure, so it is sorted
+        again only when a list has grown (names are only ever appended; a
+        stable re-sort by position leaves this order as it is).
+        """
+        key = (len(self.orgs), len(self.places), len(self.anaphora))
+        if key != self._names_key:
+            self._names = sorted(
+                self.orgs + self.places + self.anaphora, key=lambda entity: entity.start
+            )
+            self._names_key = key
+        return self._names
 
 
 @dataclass
@@ -521,14 +535,11 @@ def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
     context = _Context(paragraph, orgs, places, times, [])
     _people(context, memory)
     _assign_roles(context, context.names())
+    sidelined = [other for other in context.names() if other.start in context.sidelined]
     visible = [
         name
         for name in orgs + all_places
-        if not any(
-            other.start <= name.start and name.end <= other.end
-            for other in context.names()
-            if other.start in context.sidelined
-        )
+        if not any(other.start <= name.start and name.end <= other.end for other in sidelined)
     ]
     for entity in find_anaphora(clean):
         if any(org.start - 3 <= entity.end and entity.start <= org.end for org in orgs):

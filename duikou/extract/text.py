@@ -17,6 +17,9 @@ _WHITESPACE = " \t\u3000\xa0\r\n"
 _NON_BLANK_RUN = re.compile(r"[^ \t\u3000\xa0\r\n]+")
 _SENTENCE_END = "。！？!?"
 _CLAUSE_END = "，,；;：:。！？!?"
+_CLAUSE_END_RE = re.compile(f"[{_CLAUSE_END}]")
+# A sentence-ending mark with the closing quotes kept in its sentence.
+_SENTENCE_BREAK = re.compile(f'[{_SENTENCE_END}][”"’」）)]*')
 _PARAGRAPH_END = '。！？!?”"’：:；;…）)'
 # A block longer than this that stops mid-sentence continues in the next
 # block (a paragraph split across columns); shorter ones are headings.
@@ -52,7 +55,7 @@ class Paragraph:
         """``(start, end)`` of the clause around the clean range ``start:end``."""
         ends = self._clause_ends
         if ends is None:
-            ends = [index for index, char in enumerate(self.clean) if char in _CLAUSE_END]
+            ends = [match.start() for match in _CLAUSE_END_RE.finditer(self.clean)]
             self._clause_ends = ends
         before = bisect_left(ends, start)
         left = ends[before - 1] + 1 if before else 0
@@ -72,14 +75,12 @@ def _clean(text: str, base: int) -> tuple[str, list[int]]:
 
 def _sentence_starts(clean: str) -> list[int]:
     starts = [0]
-    for index, char in enumerate(clean):
-        if char in _SENTENCE_END and index + 1 < len(clean):
-            # Keep a closing quote with the sentence it ends.
-            nxt = index + 1
-            while nxt < len(clean) and clean[nxt] in '”"’」）)':
-                nxt += 1
-            if nxt < len(clean) and nxt != starts[-1]:
-                starts.append(nxt)
+    length = len(clean)
+    # Marks are found by the regex engine, not a loop over every character.
+    for match in _SENTENCE_BREAK.finditer(clean):
+        nxt = match.end()  # a closing quote stays with the sentence it ends
+        if nxt < length and nxt != starts[-1]:
+            starts.append(nxt)
     return starts
 
 
