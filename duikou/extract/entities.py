@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from .regions import is_xinjiang_place, region_names, trie_pattern
+from .regions import first_char_checked, is_xinjiang_place, region_names, trie_pattern
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -136,6 +136,7 @@ _BINGTUAN_RE = re.compile(
     # 在一团、二团、三团分别建成: regiments in a list.
     r"|(?<=[在、和及])[一二三四五六七八九十]{1,2}团(?=[、和及]|分别|等|的)"
 )
+_BINGTUAN_RE = first_char_checked(_BINGTUAN_RE)
 _ANAPHORA_RE = re.compile(
     "(?:该|本|全|我|此)(?:" + "|".join(_PLACE_SUFFIXES + _ORG_SUFFIXES) + "|校|院)"
     "|(?<![\u4e00-\u9fff])(?:园区|景区|学校|医院|村里)|(?<=[的，,])(?:园区|景区|学校|医院|村里)|(?<=用于|落户|入驻)(?:园区|景区)"
@@ -145,6 +146,7 @@ _ANAPHORA_RE = re.compile(
     "|(?<![一-鿿])(?:乡里|镇里|县里|团里)|(?<=[的，,在])(?:乡里|镇里|县里|团里)"
     "|(?<=我们|咱们)(?:医院|学校|村|县|乡|镇|团)(?![委长里的民])"
 )
+_ANAPHORA_RE = first_char_checked(_ANAPHORA_RE)
 # What a bare word points back to: 学校 is the school named before, 村里 the village.
 BARE_REFERENCES = {
     "学校": "校", "医院": "医院", "村里": "村", "村": "村",
@@ -175,7 +177,7 @@ class Entity:
 
 def _is_name_char(text: str, index: int) -> bool:
     char = text[index]
-    if not _CJK.match(char):
+    if not "\u4e00" <= char <= "\u9fff":  # _CJK, without a regex call per character
         return False
     if char in _TRANSLITERATED and index and _inside_a_name(text, index):
         return True  # 巴格其镇, 英也尔乡, 达西村: sounds of Uyghur names
@@ -304,6 +306,7 @@ def _join_possessive(text: str, places: list[Entity]) -> list[Entity]:
 _COLLECTIVE_RE = re.compile(
     r"(?:[两二三四五六七八九十]|\d{1,2})个?(?:县市区|县市|县区|县|乡镇|乡|镇|村)(?![长级委域内外])"
 )
+_COLLECTIVE_RE = first_char_checked(_COLLECTIVE_RE)
 # 疏附、伽师两县, 杭州、宁波等地: the list and what sums it up.
 _LIST_TAIL = re.compile(
     r"等(?:地|县市|县|市|乡镇|乡|镇|村|地区)|等?(?:[两二三四五六七八九十]|\d{1,2})个?(?:县市区|县市|县区|县|市|乡镇|乡|镇|村|地)"
@@ -327,8 +330,8 @@ def _join_lists(text: str, places: list[Entity]) -> list[Entity]:
             joined.append(place)
     result = []
     for place in joined:
-        tail = _LIST_TAIL.match(text, place.end)
-        if "、" in place.text and tail:
+        tail = "、" in place.text and _LIST_TAIL.match(text, place.end)
+        if tail:
             place = Entity(place.start, tail.end(), text[place.start : tail.end()], "place")
         result.append(place)
     return result
@@ -400,7 +403,8 @@ _BARE_TEAM_RE = re.compile(
 )
 # 深圳援疆在园区设立…, 天津援疆在策勒…: a donor acting through its aid.
 _DONOR_AID_RE = re.compile(
-    "(?:" + "|".join(sorted({*PROVINCES, *DONOR_CITIES}, key=len, reverse=True)) + ")"
+    # A trie tries one branch per character instead of every name at every position.
+    "(?:" + trie_pattern({*PROVINCES, *DONOR_CITIES}) + ")"
     r"(?:省|市)?援疆(?![资项干人医教企工指分])"
 )
 # Central state-owned enterprises written by their short names.
@@ -415,6 +419,7 @@ _TEAM_GROUP = re.compile(
     r"(?:工作队|指挥部|工作组)?(?:综合|规划建设|规划|建设|产业|人社|农牧|教育|医疗|宣传|项目|"
     r"财务|招商|文旅|民生|后勤|党建|保障|办公室)组(?![团织建成合长员])"
 )
+_TEAM_GROUP = first_char_checked(_TEAM_GROUP)
 
 
 def find_teams(text: str) -> list[Entity]:

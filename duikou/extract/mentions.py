@@ -19,6 +19,7 @@ from .numerals import (
     multiplier_value,
     parse_number,
 )
+from .regions import first_char_checked
 
 # Blanks and at most one line break: a number wrapped at a column edge.
 _WS = r"[ \t\u3000\xa0]*(?:\r?\n[ \t\u3000\xa0]*)?"
@@ -39,6 +40,7 @@ _MENTION = re.compile(
     r"(?P<alt>[(（][^()（）\n]{1,3}[)）])?"
     rf"(?:{_WS}(?P<post>以上|以下|左右))?"
 )
+_MENTION = first_char_checked(_MENTION)
 _PERCENT_WORDS = re.compile(rf"百分之(?P<num>{_ARABIC}|{_CHINESE})")
 
 # Characters that, right after a unit, turn it into part of a word:

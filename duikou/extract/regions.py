@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+import re._parser as _sre_parser
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -102,3 +103,85 @@ def _trie_regex(node: dict[str, dict]) -> str:
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     # A word that ends here may also go on into a longer one: prefer the longer.
     return f"(?:{body})?" if ends else body
+
+
+def first_char_checked(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` behind a look-ahead for the characters a match can begin with.
+
+    Python's engine tries a pattern without a literal start (an optional
+    prefix, named alternatives) in full at every position of the text; a
+    one-character look-ahead turns most positions away at once. Matches are
+    the same: the set is read off the pattern itself, and a pattern whose
+    first character cannot be pinned down (``.``, ``[^…]``, a possibly
+    empty match) is returned as it is.
+    """
+    if pattern.flags & ~re.UNICODE:
+        return pattern
+    try:
+        items, nullable = _first_items(_sre_parser.parse(pattern.pattern))
+    except _Unpinned:
+        return pattern
+    if nullable or not items:
+        return pattern
+    return re.compile(f"(?=[{''.join(sorted(items))}])(?:{pattern.pattern})")
+
+
+class _Unpinned(Exception):
+    """The first character of a match cannot be told from the pattern."""
+
+
+_CATEGORY_CLASSES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_SPACE": r"\s", "CATEGORY_WORD": r"\w"}
+
+
+def _class_items(items) -> set[str]:
+    found = set()
+    for op, value in items:
+        name = str(op)
+        if name == "LITERAL":
+            found.add(f"\\U{value:08x}")
+        elif name == "RANGE":
+            found.add(f"\\U{value[0]:08x}-\\U{value[1]:08x}")
+        elif name == "CATEGORY" and str(value) in _CATEGORY_CLASSES:
+            found.add(_CATEGORY_CLASSES[str(value)])
+        else:
+            raise _Unpinned  # NEGATE, other categories
+    return found
+
+
+def _first_items(sequence) -> tuple[set[str], bool]:
+    """First-character class items of ``sequence`` and whether it can match empty."""
+    found: set[str] = set()
+    for op, value in sequence:
+        name = str(op)
+        if name == "LITERAL":
+            return found | _class_items([(op, value)]), False
+        if name == "IN":
+            return found | _class_items(value), False
+        if name in ("ASSERT", "ASSERT_NOT", "AT"):
+            continue  # zero width: the next item gives the first character
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, _, body = value
+            items, empty = _first_items(body)
+            found |= items
+            if low and not empty:
+                return found, False
+            continue
+        if name == "SUBPATTERN":
+            _, add_flags, del_flags, body = value
+            if add_flags or del_flags:
+                raise _Unpinned
+            items, empty = _first_items(body)
+        elif name == "ATOMIC_GROUP":
+            items, empty = _first_items(value)
+        elif name == "BRANCH":
+            items, empty = set(), False
+            for alternative in value[1]:
+                more, alternative_empty = _first_items(alternative)
+                items |= more
+                empty = empty or alternative_empty
+        else:
+            raise _Unpinned  # ANY, NOT_LITERAL, group references
+        found |= items
+        if not empty:
+            return found, False
+    return found, True
