@@ -583,6 +583,8 @@ _TIME_RE = re.compile(
     rf"|[一二两三四五六七八九十]{{1,2}}(?:周|个月)(?:时间)?[里内]|(?<![\u4e00-\u9fff])会上)"
     rf")"
 )
+# An event's name (…期间) may begin with any character after a non-CJK one.
+_TIME_RE = first_char_checked(_TIME_RE, open_part=r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{1,7}?")
 
 
 def find_times(text: str) -> list[Entity]:

@@ -105,7 +105,7 @@ def _trie_regex(node: dict[str, dict]) -> str:
     return f"(?:{body})?" if ends else body
 
 
-def first_char_checked(pattern: re.Pattern[str]) -> re.Pattern[str]:
+def first_char_checked(pattern: re.Pattern[str], open_part: str = "") -> re.Pattern[str]:
     """``pattern`` behind a look-ahead for the characters a match can begin with.
 
     Python's engine tries a pattern without a literal start (an optional
@@ -114,16 +114,25 @@ def first_char_checked(pattern: re.Pattern[str]) -> re.Pattern[str]:
     the same: the set is read off the pattern itself, and a pattern whose
     first character cannot be pinned down (``.``, ``[^…]``, a possibly
     empty match) is returned as it is.
+
+    ``open_part``, a self-contained piece of the pattern that may begin with
+    almost any character (a look-behind and a run of any CJK), is left out of
+    the set and checked as written instead. When the pattern no longer holds
+    it, the pattern is returned as it is.
     """
-    if pattern.flags & ~re.UNICODE:
+    source = pattern.pattern
+    if pattern.flags & ~re.UNICODE or (open_part and open_part not in source):
         return pattern
     try:
-        items, nullable = _first_items(_sre_parser.parse(pattern.pattern))
-    except _Unpinned:
+        # A look-ahead that never matches: the items after it still count.
+        pinned = source.replace(open_part, "(?!)") if open_part else source
+        items, nullable = _first_items(_sre_parser.parse(pinned))
+        if nullable or not items:
+            return pattern
+        check = f"[{''.join(sorted(items))}]" + (f"|{open_part}" if open_part else "")
+        return re.compile(f"(?={check})(?:{source})")
+    except (_Unpinned, re.error):
         return pattern
-    if nullable or not items:
-        return pattern
-    return re.compile(f"(?=[{''.join(sorted(items))}])(?:{pattern.pattern})")
 
 
 class _Unpinned(Exception):

@@ -11,7 +11,10 @@ from duikou.extract import entities, mentions
 from duikou.extract.regions import first_char_checked
 
 REPORTS = sorted((Path(__file__).parent / "devset" / "dev" / "reports").glob("*.txt"))
-_CHECK = re.compile(r"\(\?=\[[^\]]*\]\)\(\?:(?P<body>.*)\)", re.DOTALL)
+_CHECK = re.compile(r"\(\?=\[[^\]]*\](?:\|.*?)?\)\(\?:(?P<body>.*)\)", re.DOTALL)
+
+
+_ANY_EVENT_NAME = r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{1,7}?"
 
 
 def _unchecked(pattern: re.Pattern[str]) -> re.Pattern[str]:
@@ -45,14 +48,25 @@ def test_it_reads_the_first_characters_through_optional_parts_and_alternatives()
         _unchecked(mentions._MENTION),
         _unchecked(entities._BINGTUAN_RE),
         _unchecked(entities._ANAPHORA_RE),
+        _unchecked(entities._TIME_RE),
     ],
-    ids=["mention", "bingtuan", "anaphora"],
+    ids=["mention", "bingtuan", "anaphora", "time"],
 )
 def test_the_extractors_patterns_match_the_dev_reports_as_before(pattern):
-    checked = first_char_checked(pattern)
+    open_part = _ANY_EVENT_NAME if _ANY_EVENT_NAME in pattern.pattern else ""
+    checked = first_char_checked(pattern, open_part=open_part)
     assert checked is not pattern
     for path in REPORTS:
         text = path.read_text(encoding="utf-8")
         assert [m.span() for m in checked.finditer(text)] == [
             m.span() for m in pattern.finditer(text)
         ], path.name
+
+
+def test_an_open_part_is_checked_as_written_and_a_missing_one_leaves_the_pattern():
+    pattern = re.compile(r"(?:今年|(?<![a-z])[a-z]{1,3}?)期间")
+    checked = first_char_checked(pattern, open_part=r"(?<![a-z])[a-z]{1,3}?")
+    text = "今年期间 xy期间 abcd期间 b期间"
+    assert [m.span() for m in checked.finditer(text)] == [m.span() for m in pattern.finditer(text)]
+    assert checked is not pattern
+    assert first_char_checked(pattern, open_part="[0-9]+") is pattern
