@@ -763,19 +763,22 @@ def remember(names: list[Entity], memory: DocumentMemory, position: int) -> None
     ]
     for entity in sorted(names, key=lambda name: name.end):
         stored_local = memory.last_local
-        inside_org = any(start <= entity.start and entity.end <= end for start, end in org_spans)
+        # Cheap tests first: most names are no place, or an older one is kept.
         if (
             entity.kind == "place"
-            and not inside_org  # 深圳援疆喀什指挥部 is no locality
             and (stored_local is None or stored_local[0] <= position)
+            # 深圳援疆喀什指挥部 is no locality
+            and not any(start <= entity.start and entity.end <= end for start, end in org_spans)
             and is_local_place(entity.text)
         ):
             memory.last_local = (position, entity)
         if not entity.text.endswith(_REMEMBERED_SUFFIXES):
             continue
         for suffix in _REMEMBERED_SUFFIXES:
+            if not entity.text.endswith(suffix):
+                continue
             stored = memory.last_by_suffix.get(suffix)
-            if entity.text.endswith(suffix) and (stored is None or stored[0] <= position):
+            if stored is None or stored[0] <= position:
                 memory.last_by_suffix[suffix] = (position, entity)
 
 
@@ -984,7 +987,7 @@ def _subject_candidates(context: _Context, span: tuple[int, int]) -> list[Entity
                 continue  # 浙江援建项目73个: whose projects, not who did something
         if entity.kind == "org":
             before = clean[max(0, entity.start - 3) : entity.start]
-            causative = any(before.endswith(word) for word in _CAUSATIVE)
+            causative = before.endswith(_CAUSATIVE)
             if before.endswith(_ORGANISING) and entity.text.endswith(_TEAM_SUFFIXES):
                 continue  # 组织援疆干部人才捐款: the organiser did it
             strong = entity.text.endswith(_AID_ORG_SUFFIXES)

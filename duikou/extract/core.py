@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .attributes import DocumentMemory, annotate
+from .entities import forget_document
 from .figure import Figure
 from .mentions import find_mentions
 from .notices import notice_spans
@@ -29,6 +30,7 @@ def extract(text: str, doc: str = "") -> list[Figure]:
 
     ``doc`` is copied into each figure. Offsets index ``text`` as given.
     """
+    forget_document()
     excluded = _merge(notice_spans(text) + [m.span() for m in _QUOTED.finditer(text)])
     mentions = find_mentions(text, excluded)
     figures: list[Figure] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, lru_cache, wraps
 
 from .regions import first_char_checked, is_xinjiang_place, region_names, trie_pattern
 
@@ -175,6 +175,41 @@ class Entity:
     scope: str = ""  # for time: "span", "year", "point" or "duration"
 
 
+_MEMOS: list[dict[str, tuple[Entity, ...]]] = []
+_MEMO_MAX = 4096
+
+
+def _per_document(finder):
+    """Remember what ``finder`` found in each text of the report being read.
+
+    A paragraph is scanned for names when its own figures are read, again as
+    the lead of the next paragraph and again when a later 该村 looks back;
+    the names are found once. ``forget_document`` empties the memo between
+    reports. Callers get a list of their own; entities are never changed.
+    """
+    memo: dict[str, tuple[Entity, ...]] = {}
+    _MEMOS.append(memo)
+
+    @wraps(finder)
+    def remembered(text: str, *args, **kwargs) -> list[Entity]:
+        if args or kwargs:
+            return finder(text, *args, **kwargs)
+        found = memo.get(text)
+        if found is None:
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()
+            found = memo[text] = tuple(finder(text))
+        return list(found)
+
+    return remembered
+
+
+def forget_document() -> None:
+    """Empty the memos of names found in the report read before."""
+    for memo in _MEMOS:
+        memo.clear()
+
+
 def _is_name_char(text: str, index: int) -> bool:
     char = text[index]
     if not "\u4e00" <= char <= "\u9fff":  # _CJK, without a regex call per character
@@ -231,6 +266,7 @@ def _name_start(text: str, end: int, floor: int, limit: int) -> int:
     return max(cut, end - limit)
 
 
+@_per_document
 def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
     """Place names in ``text``; adjacent names merge into one chain (昌吉市六工镇)."""
     found: list[tuple[int, int]] = []
@@ -371,6 +407,7 @@ def is_route(entity: Entity) -> bool:
     return entity.kind == "place" and any(link in entity.text for link in ROUTE_LINKS)
 
 
+@_per_document
 def find_orgs(text: str) -> list[Entity]:
     """Organisation names (…工作队, …分指挥部, …公司, …医院) in ``text``."""
     entities: list[Entity] = []

@@ -128,7 +128,7 @@ def _chinese_is_statistic(match: re.Match[str], text: str, value: float) -> bool
     if value < 10 and not match.group("mult"):
         before = text[max(0, match.start() - 2) : match.start()]
         after = _next_chars(text, match.end(), 1)
-        tallied = any(before.endswith(word) for word in _TALLY_BEFORE)
+        tallied = before.endswith(_TALLY_BEFORE)
         followed = after == "共" or after.isdigit()
         return tallied or followed
     return True
@@ -141,7 +141,7 @@ def _reject(match: re.Match[str], text: str) -> bool:
     if previous and _CODE_CHARS.fullmatch(previous):
         return True
     before = text[max(0, start - 2) : start]
-    if any(before.endswith(word) for word in _VAGUE_BEFORE):
+    if before.endswith(_VAGUE_BEFORE):
         return True
     unit = match.group("unit")
     following = _next_chars(text, match.end("unit"), 4)
