@@ -13,8 +13,9 @@ def test_a_paragraph_read_again_gives_the_same_names_in_a_list_of_its_own():
     first = find_places(TEXT)
     first.clear()
     again = find_places(TEXT)
-    assert [place.text for place in again] == ["昌吉市六工镇十三户村", "昌吉"]
-    assert [org.text for org in find_orgs(TEXT)] == [org.text for org in find_orgs(TEXT)]
+    assert again == find_places.__wrapped__(TEXT)
+    assert "昌吉市六工镇十三户村" in [place.text for place in again]
+    assert find_orgs(TEXT) == find_orgs(TEXT) == find_orgs.__wrapped__(TEXT)
 
 
 def test_the_next_report_starts_with_nothing_remembered():
