@@ -774,7 +774,7 @@ def remember(names: list[Entity], memory: DocumentMemory, position: int) -> None
             memory.last_local = (position, entity)
         if not entity.text.endswith(_REMEMBERED_SUFFIXES):
             continue
-        for suffix in _REMEMBERED_SUFFIXES:
+        for suffix in _REMEMBERED_BY_LAST_CHAR[entity.text[-1]]:
             if not entity.text.endswith(suffix):
                 continue
             stored = memory.last_by_suffix.get(suffix)
@@ -794,6 +794,12 @@ _REMEMBERED_SUFFIXES = (
     "学",
     "景区",
 )
+# The suffixes by their last character, so a name is tested only against those
+# it can end with (in the order above).
+_REMEMBERED_BY_LAST_CHAR = {
+    last: tuple(suffix for suffix in _REMEMBERED_SUFFIXES if suffix[-1] == last)
+    for last in {suffix[-1] for suffix in _REMEMBERED_SUFFIXES}
+}
 
 
 def _qualifier(mention: Mention, before: str) -> str:
