@@ -19,6 +19,7 @@ from .conftest import SCREENSHOTS, sign_in
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.sweep,  # tools/test-sweeps
     # Pages, not SQL: the access walk (core/tests/test_access_walk.py) opens the same pages
     # on PostgreSQL; in the browser one database is enough.
     pytest.mark.skipif(

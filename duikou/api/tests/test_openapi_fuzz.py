@@ -15,7 +15,7 @@ from duikou.api.services import api_token_create
 from duikou.core import testing as factories
 from duikou.wsgi import application
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sweep]  # tools/test-sweeps
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

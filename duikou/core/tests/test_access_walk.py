@@ -24,7 +24,7 @@ from duikou.orgs.models import Membership, Organisation
 from duikou.orgs.services import organisation_update
 from duikou.policy import SYSTEM
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sweep]  # tools/test-sweeps
 
 ROLES = ("anonymous", "public", "national", "front_command", "sub_command", "recipient", "auditor")
 WRITERS = {"national", "front_command", "sub_command"}

@@ -23,7 +23,7 @@ from duikou.core import testing
 from duikou.core.tests.test_access_walk import RULES, _objects, _url
 from duikou.orgs.models import Membership, Organisation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sweep]  # tools/test-sweeps
 
 RAW_FF = "%ff"  # sent as the raw bytes: a percent escape that is not UTF-8
 BAD = (
