@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -30,12 +30,20 @@ def host_name() -> str:
 
 
 def _beat_while(job_id: int, host: str, pid: int, stop: threading.Event) -> None:
-    """Keep the job's heartbeat fresh while its handler runs, however long a step takes."""
+    """Keep the job's heartbeat fresh while its handler runs, however long a step takes.
+
+    A beat that fails (SQLite busy with the job's own writes, a dropped connection) is
+    logged and tried again at the next one: the thread stops only with its job, since a
+    job whose heartbeat stopped is taken for one whose worker died."""
     try:
         while not stop.wait(settings.DUIKOU_JOB_HEARTBEAT_SECONDS):
-            Job.objects.filter(
-                pk=job_id, status=Job.Status.RUNNING, worker_host=host, worker_pid=pid
-            ).update(heartbeat_at=timezone.now())
+            try:
+                Job.objects.filter(
+                    pk=job_id, status=Job.Status.RUNNING, worker_host=host, worker_pid=pid
+                ).update(heartbeat_at=timezone.now())
+            except DatabaseError:
+                logger.warning("job heartbeat failed; trying again", extra={"job": job_id})
+                connection.close()  # the next beat opens a fresh connection
     finally:
         connection.close()
 
