@@ -60,6 +60,7 @@ def test_a_kept_page_carries_the_sessions_own_csrf_token_and_fresh_one_time_toke
     assert "\x00" not in served
     tokens = set(CSRF.findall(served))
     assert len(tokens) == 1 and tokens != set(CSRF.findall(kept_for))
+    assert re.findall(r'"X-CSRFToken": "(\w{64})"', served) == list(tokens)  # htmx's header too
     once_first, once_again = (
         ONCE.findall(served),
         ONCE.findall(second.get(f"/projects/{project.pk}/").content.decode()),
