@@ -2,7 +2,6 @@
 logs, opens a new one at the next beat and keeps the job alive."""
 
 import threading
-import time
 
 import pytest
 from django.db import connection
@@ -10,6 +9,7 @@ from django.utils import timezone
 
 from duikou.jobs.models import Job
 from duikou.jobs.services import _beat_while, host_name
+from duikou.jobs.tests.test_worker import wait_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -37,20 +37,14 @@ def test_the_heartbeat_goes_on_after_its_connection_is_cut(settings, caplog):
     beat = threading.Thread(target=_beat_while, args=(job.pk, job.worker_host, 424242, stop))
     beat.start()
     try:
-        deadline = time.monotonic() + 10
-        while not _beats_after(job, started) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert _beats_after(job, started)
+        assert wait_for(lambda: _beats_after(job, started), 10)
         with connection.cursor() as cursor:  # the beat's connection is the only other one
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
         cut = timezone.now()
-        deadline = time.monotonic() + 10
-        while not _beats_after(job, cut) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert _beats_after(job, cut)
+        assert wait_for(lambda: _beats_after(job, cut), 10)
         assert beat.is_alive()
     finally:
         stop.set()
