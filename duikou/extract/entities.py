@@ -139,7 +139,8 @@ _BINGTUAN_RE = re.compile(
 _BINGTUAN_RE = first_char_checked(_BINGTUAN_RE)
 _ANAPHORA_RE = re.compile(
     "(?:该|本|全|我|此)(?:" + "|".join(_PLACE_SUFFIXES + _ORG_SUFFIXES) + "|校|院)"
-    "|(?<![\u4e00-\u9fff])(?:园区|景区|学校|医院|村里)|(?<=[的，,])(?:园区|景区|学校|医院|村里)|(?<=用于|落户|入驻)(?:园区|景区)"
+    "|(?<![\u4e00-\u9fff])(?:园区|景区|学校|医院)|(?<=[的，,在])(?:园区|景区|学校|医院)"
+    "|(?<![农乡山渔牧城新])村里|(?<=用于|落户|入驻)(?:园区|景区)"
     "|(?<=[到进])村(?![民委级集])|当地|本地|(?<=[在到来])这里|(?<=[在到])那里|(?<=[在于])此(?=[投建设举开落新])"
     "|(?<=在)(?:开发区|产业园|工业园)|(?:该|本|全)师(?![生资傅范])"
     # 乡里的合作社, 县里的学校, 团里: the township, county or regiment named before.
@@ -160,7 +161,7 @@ LOCATIVE_MARKERS = (
     "在 赴 到 至 于 向 为 给 对 帮扶 帮助 支持 援助 支援 走进 前往 来到 落地 位于 进驻 深入 "
     "服务 覆盖 惠及 辐射 走出 走向 进入 抵达 奔赴 援建 针对 对口支援 对口援助 来 来自 "
     "跑遍 走遍 投入 投向 扎根 驻扎 "
-    "遍布 分布在 安排 下达 拨付 助力 扶持 落户 走访 调研 常驻 遍及 飞抵 入驻 涉及"
+    "遍布 分布在 安排 下达 拨付 助力 扶持 落户 走访 调研 常驻 遍及 飞抵 入驻 涉及 派驻 派往"
 ).split()
 
 
@@ -231,6 +232,9 @@ def _inside_a_name(text: str, index: int) -> bool:
     does not end a name itself (县也… is 县 + 也), and no 中/到 after (其中, 达到)."""
     left = text[index - 1]
     right = text[index + 1 : index + 2]
+    if text[index] == "也" and (left in "在赴到" or not _CJK.match(left)):
+        # 在也克先拜巴扎镇, ，也格孜牙村: 也 opening a name, not "also" (也在, 也是)
+        return bool(_CJK.match(right)) and right not in _STOP_CHARS and right not in "有要能会"
     if left == "、":  # 提孜那甫乡、达布达尔乡
         return bool(_CJK.match(right)) and right not in _STOP_CHARS and right not in "中到成"
     return (
