@@ -1041,7 +1041,9 @@ def _subject(context: _Context, sentence: tuple[int, int], start: int) -> tuple[
 
 
 # A donor acts when a verb follows its name; 援建项目, 援疆资金 only say whose.
-_DONOR_AS_MODIFIER = re.compile(r"(?:省|市)?(?:援建|援疆资金|援疆项目|援助资金|援疆干部|企业)")
+_DONOR_AS_MODIFIER = re.compile(
+    r"(?:省|市)?(?:援建|援疆资金|援疆项目|援助资金|援疆干部|企业|客商|采购商|游客|市民|消费者)"
+)
 
 
 def _acts(context: _Context, entity: Entity) -> bool:
@@ -1600,7 +1602,12 @@ def _carry_place_across(
         name.kind == "place" and not clean.endswith("来自", 0, name.start)
         for name in context.places + context.anaphora
     ) or any(org.kind == "org" for org in context.orgs)
-    if not names_a_place and memory.venue and _ABOUT_THE_EVENT.search(clean):
+    # 推介会上，…, 展销会期间，…: a paragraph opening on the event is about it,
+    # whatever else it names.
+    about_the_event = _ABOUT_THE_EVENT.search(clean) and (
+        not names_a_place or _OPENS_ON_THE_EVENT.match(clean)
+    )
+    if memory.venue and about_the_event:
         for item in results:
             # 她说，展销会期间她每天直播6场: a person's own doings, not the event's.
             person = item.subject in memory.known_persons
@@ -1626,6 +1633,7 @@ def _carry_place_across(
 # …展销会在北京农业展览馆开幕: the venue of an event, and what is said about it after.
 _HELD = re.compile(r"(?:隆重|正式)?(?:举办|开幕|举行|召开|启幕|开展)")
 _ABOUT_THE_EVENT = re.compile(r"期间|为期|现场|展区|会上|本届|此次")
+_OPENS_ON_THE_EVENT = re.compile(r"[^，,。]{0,8}(?:会|节|展|周)(?:期间|上|现场)[，,]")
 
 
 _QUOTED_RUN = re.compile(r"(?:[“\"「][^”\"」]{1,20}[”\"」][、和]?)+等?")

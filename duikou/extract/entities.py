@@ -232,9 +232,13 @@ def _inside_a_name(text: str, index: int) -> bool:
     does not end a name itself (县也… is 县 + 也), and no 中/到 after (其中, 达到)."""
     left = text[index - 1]
     right = text[index + 1 : index + 2]
-    if text[index] == "也" and (left in "在赴到" or not _CJK.match(left)):
-        # 在也克先拜巴扎镇, ，也格孜牙村: 也 opening a name, not "also" (也在, 也是)
-        return bool(_CJK.match(right)) and right not in _STOP_CHARS and right not in "有要能会"
+    if left in "在赴到" or not _CJK.match(left):
+        # 在也克先拜巴扎镇, 在达勒特镇, ，也格孜牙村: opening a name, not "also" (也在, 也是)
+        return (
+            bool(_CJK.match(right))
+            and right not in _STOP_CHARS
+            and right not in "有要能会中到成他些里么样"
+        )
     if left == "、":  # 提孜那甫乡、达布达尔乡
         return bool(_CJK.match(right)) and right not in _STOP_CHARS and right not in "中到成"
     return (
@@ -270,6 +274,10 @@ def _name_start(text: str, end: int, floor: int, limit: int) -> int:
     return max(cut, end - limit)
 
 
+# 哈密瓜, 伽师瓜, 和田玉, 库尔勒香梨: a region's name in a product's.
+_PRODUCE_AFTER = re.compile(r"瓜(?![州])|玉(?![龙县])|香梨")
+
+
 @_per_document
 def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
     """Place names in ``text``; adjacent names merge into one chain (昌吉市六工镇)."""
@@ -277,6 +285,8 @@ def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
     for match in _known_place_re().finditer(text):
         if _conjunction_reading(text, match.start(), match.end()):
             continue
+        if _PRODUCE_AFTER.match(text, match.end()):
+            continue  # 哈密瓜, 和田玉: produce named after where it grows
         found.append((match.start(), match.end()))
     if "团" in text or "师" in text:  # every division or regiment name holds one
         for match in _BINGTUAN_RE.finditer(text):
@@ -293,6 +303,8 @@ def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
         if aid >= 0:
             start = aid + 2  # 河北援疆助力若羌县: the place begins after the donor
         name = text[start : match.start()]
+        if name.startswith(("一个", "每个", "这个", "那个", "哪个")):
+            continue  # 一个村一个村地走: a manner of going, no village's name
         before = [i for i, span in enumerate(found) if span[1] == start] if not name else []
         if before and suffix in _SITE_AFTER_A_NAME:
             # 广州新城, 喀什古城: a site named after the place just before it.
@@ -496,6 +508,7 @@ _AFTER_NAME = re.compile(
 # First characters of Uyghur and Kazakh given names written without a surname.
 _MINORITY_FIRST = set("古阿艾买努热吐肉迪帕再沙麦依伊塔巴哈库木")
 _MINORITY_NAME = re.compile(r"[\u4e00-\u9fff]{2,7}·[\u4e00-\u9fff]{2,6}")
+_EVENT_WITH_DOT = re.compile(r"第|届|(?:中国|新疆|丝路|天山)·|·[^·]*(?:节|会|杯|周|展|论坛|赛|行)")
 
 
 def _given_name_end(text: str, start: int) -> int:
@@ -530,6 +543,8 @@ def find_persons(text: str) -> list[Entity]:
     # The dot is in every such name; without it the pattern need not run at all.
     for match in _MINORITY_NAME.finditer(text) if "·" in text else ():
         name = match.group()
+        if _EVENT_WITH_DOT.search(name):
+            continue  # 第十届中国·哈密瓜节: an event's name, no person
         # 理事长艾合买提·吐尔逊: a title written before the name is no part of it,
         # nor is the end of one cut off on the left (事长艾合买提).
         left = text[max(0, match.start() - 2) : match.start() + name.index("·")]
