@@ -1383,6 +1383,7 @@ _TEAM_SUFFIXES = (
     "骨干", "援疆企业", "中央企业", "援疆省市", "援疆教师", "援疆医生", "援疆",
 )  # fmt: skip
 _AID_ORG_SUFFIXES = ("指挥部", "分指", "工作队", "工作组", "医疗队")
+_DOERS_ONLY = _TEAM_SUFFIXES + _AID_ORG_SUFFIXES
 
 
 @dataclass(slots=True)
@@ -1420,6 +1421,8 @@ def annotate(
                 and is_donor_side(name.text)
                 and (name.start in context.sidelined or not _acts(context, name))
             )
+            # 中心由上海援疆巴楚分指挥部投资…: a team or person says who, not where.
+            and not (name.kind == "person" or name.text.endswith(_DOERS_ONLY))
         ),
         default=len(paragraph.clean),
     )
@@ -1498,11 +1501,15 @@ def annotate(
         # 新建幼儿园12所（乌什县）: a place in brackets right after the count.
         bracketed = [
             e
-            for e in context.places
+            for e in context.places + context.orgs
             if start < e.start <= clause[1]
             and clean[e.start - 1] in "（("
             and clean[e.end : e.end + 1] in ("）", ")")
-            and is_local_place(e.text)
+            and (
+                is_local_place(e.text)
+                or (e.kind == "org" and (_is_site(e) or e.text.endswith(_BRACKETED_SITES)))
+            )
+            and not is_donor_side(e.text)
             and not _bracket_between(clean, end, e.start - 1)
         ]
         place = (
@@ -1526,10 +1533,14 @@ def annotate(
             )
         )
     _changes_take_their_levels(results, sentences, spans, clean)
-    _respectively(results, sentences, spans, clean)
+    _respectively(results, sentences, spans, context)
     _whole_area_is_the_paragraphs_place(results)
     _carry_place_across(results, context, memory)
     return results
+
+
+# 培训电商主播260人（喀什电商产业园）, 招聘会46场（喀什市人力资源市场）.
+_BRACKETED_SITES = ("市场", "中心", "基地", "园", "医院", "学校", "中学", "小学", "车间", "工厂")
 
 
 def _bracket_between(clean: str, start: int, end: int) -> bool:
@@ -1544,27 +1555,44 @@ def _respectively(
     results: list[Annotated],
     sentences: list[tuple[int, int]],
     spans: list[tuple[int, int]],
-    clean: str,
+    context: _Context,
 ) -> None:
     """疏附县、伽师县分别新增就业1200人、900人: the n places of a list and the n
-    counts after its 分别 pair off in order; a total after them keeps the list."""
+    counts after its 分别 pair off in order; a total after them keeps the list.
+
+    The list is the figure's place, or else a list of local places written
+    before 分别 in the sentence (采购巴楚县、莎车县农副产品分别达…,
+    阿克苏市、温宿县分别选派320名和180名…赴浙江)."""
+    clean = context.paragraph.clean
     if _RESPECTIVELY not in clean:
         return
     index = 0
     while index < len(results):
         item = results[index]
-        parts = item.place.split("、")
-        where = clean.rfind(item.place, sentences[index][0], spans[index][0])
         respectively = clean.find(_RESPECTIVELY, sentences[index][0], spans[index][0])
+        listed = item.place
+        if "、" not in listed and respectively >= 0:
+            lists = [
+                place.text
+                for place in context.places
+                if sentences[index][0] <= place.start
+                and place.end <= respectively
+                and "、" in place.text
+                and all(is_local_place(part) for part in place.text.split("、"))
+            ]
+            listed = lists[-1] if lists else listed
+        parts = listed.split("、")
+        where = clean.rfind(listed, sentences[index][0], spans[index][0])
         if len(parts) < 2 or where < 0 or respectively < 0:
             index += 1
             continue
+        first_place, item.place = item.place, listed
         run = [index]
         while (
             len(run) < len(parts)
             and run[-1] + 1 < len(results)
             and sentences[run[-1] + 1] == sentences[index]
-            and results[run[-1] + 1].place == item.place
+            and results[run[-1] + 1].place in (item.place, first_place)
             and results[run[-1] + 1].mention.unit == item.mention.unit
             and clean[spans[run[-1]][1] : spans[run[-1] + 1][0]] in ("、", "和", "，", ",", "及")
         ):
@@ -1572,7 +1600,20 @@ def _respectively(
         if len(run) == len(parts):
             for part, member in zip(parts, run, strict=True):
                 results[member].place = part
+            # …分别达1.62亿元和2.15亿元，合计3.77亿元: the total keeps the list.
+            following = run[-1] + 1
+            if (
+                following < len(results)
+                and sentences[following] == sentences[index]
+                and _TOTAL.match(clean, spans[run[-1]][1] + 1)
+            ):
+                results[following].place = listed
+        else:
+            item.place = first_place
         index = run[-1] + 1
+
+
+_TOTAL = re.compile(r"[^，,。；;]{0,6}(?:合计|共计|总计|累计|共)")
 
 
 def _whole_area_is_the_paragraphs_place(results: list[Annotated]) -> None:

@@ -51,9 +51,9 @@ _PLACE_SUFFIXES = (
 _ORG_SUFFIXES = (
     "分指挥部 指挥部 分指 工作队 工作组 医疗队 服务队 有限责任公司 有限公司 公司 集团 控股 "
     "科技 医院 分院 卫生院 保健院 检察院 法院 福利院 敬老院 养老院 卫生室 "
-    "学校 中学 小学 大学 学院 幼儿园 中心 妇联 团委 工会 "
+    "学校 中学 小学 大学 学院 幼儿园 服务中心 服务站 中心 妇联 团委 工会 "
     "委员会 政府 管委会 厅 局 协会 商会 合作社 基金会 银行 研究院 研究所 展厅 纪念馆 "
-    "博物馆 会展中心 产业园 工业园 科技园区 科教园区 物流园区 "
+    "博物馆 会展中心 产业园 工业园 科技园区 科教园区 物流园区 科教园 科技园 "
     "焦化 纸业 茶业 化工 矿业 煤业 乳业 建材 "
     "教师团队 医疗团队 专家团队 援疆团队 专家组 服务团 干部人才 业务骨干 "
     "援疆干部人才 援疆干部 援疆专家"
@@ -99,7 +99,7 @@ _STOP_WORDS = (
     "介绍 说 还 植入 引领 承接 面对 针对 按照 根据 围绕 借助 发挥 提升 改造 完成 开通 举办 "
     "来自 赴 辖区 所处 扎根 全面 重点 精准 主动 首批 新建 成功 打通 紧贴 带领 带教 带着 担任 "
     "进驻 派驻 入驻 常驻 任教 挂职 安排 抵达 奔赴 分赴 走遍 跑遍 进入 惠及 辐射 "
-    "走出 走向 投向 驻扎 "
+    "走出 走向 投向 驻扎 搬进 搬到 住进 迁入 富民 "
     "遍布 分布在 下达 拨付 对接 衔接 遍及 飞抵 涉及 我们 咱们"
 ).split()
 # 福州, 泉州: one-character names before 州 that are not 全州/该州/我州.
@@ -145,6 +145,7 @@ _ANAPHORA_RE = re.compile(
     "|(?<=在)(?:开发区|产业园|工业园)|(?:该|本|全)师(?![生资傅范])"
     # 乡里的合作社, 县里的学校, 团里: the township, county or regiment named before.
     "|(?<![一-鿿])(?:乡里|镇里|县里|团里)|(?<=[的，,在])(?:乡里|镇里|县里|团里)"
+    "|(?<=[年月])(?:乡里|镇里|县里|团里)"  # 今年乡里依托…
     "|(?<=我们|咱们)(?:医院|学校|村|县|乡|镇|团)(?![委长里的民])"
 )
 _ANAPHORA_RE = first_char_checked(_ANAPHORA_RE)
@@ -161,7 +162,8 @@ LOCATIVE_MARKERS = (
     "在 赴 到 至 于 向 为 给 对 帮扶 帮助 支持 援助 支援 走进 前往 来到 落地 位于 进驻 深入 "
     "服务 覆盖 惠及 辐射 走出 走向 进入 抵达 奔赴 援建 针对 对口支援 对口援助 来 来自 "
     "跑遍 走遍 投入 投向 扎根 驻扎 "
-    "遍布 分布在 安排 下达 拨付 助力 扶持 落户 走访 调研 常驻 遍及 飞抵 入驻 涉及 派驻 派往"
+    "遍布 分布在 安排 下达 拨付 助力 扶持 落户 走访 调研 常驻 遍及 飞抵 入驻 涉及 派驻 派往 "
+    "销往 运往 发往 远销"
 ).split()
 
 
@@ -287,6 +289,9 @@ def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
             continue
         if _PRODUCE_AFTER.match(text, match.end()):
             continue  # 哈密瓜, 和田玉: produce named after where it grows
+        if text.startswith("各地", match.end()) and not is_xinjiang_place(match.group()):
+            found.append((match.start(), match.end() + 2))  # 销往河南各地
+            continue
         found.append((match.start(), match.end()))
     if "团" in text or "师" in text:  # every division or regiment name holds one
         for match in _BINGTUAN_RE.finditer(text):
