@@ -1205,6 +1205,9 @@ def _place(
         return in_clause_origins[0].text
     standing = [e for e in _standing_places(context, (sentence[0], start)) if e.text != subject]
     if standing and standing[-1].start >= clause[0]:
+        opening = _opening_locative(context, sentence)
+        if opening and _is_facility(standing[-1]):
+            return opening  # 在一四三团，规模化奶牛牧场今年存栏…: the regiment
         return standing[-1].text  # 一二三团新建高标准农田1.5万亩
     before = [e for e in names if e.end <= start]
     if before and (not standing or before[-1].start > standing[-1].start):
@@ -1214,9 +1217,6 @@ def _place(
     later = _place_after(context, clause, [e for e in names if e.start >= clause[1]])
     if later:
         return later
-    home = _home_region(subject)
-    if home:
-        return home
     if post:
         return post  # 陈立新带领团队开展…: where the person named works
     if CARRY_PLACE and sentence[0] and not subject.endswith(_WORKPLACE_SUFFIXES):
@@ -1233,6 +1233,9 @@ def _place(
         ]
         if earlier:
             return max(earlier, key=lambda entity: entity.end).text
+    home = _home_region(subject)
+    if home:
+        return home
     if not scene:
         scene = _place_in_next_clause(context, clause, [e for e in names if e.start >= clause[1]])
     return scene
@@ -1289,6 +1292,28 @@ def _home_region(subject: str) -> str:
         if is_xinjiang_place(places[0].text):
             return places[0].text
     return ""
+
+
+def _opening_locative(context: _Context, sentence: tuple[int, int]) -> str:
+    """在一四三团，…: the local region a sentence opens on, as a clause of its own."""
+    for entity in context.places:
+        if entity.start < sentence[0] or entity.start > sentence[0] + 8:
+            continue
+        clause_start, clause_end = context.paragraph.clause_span(entity.start, entity.end)
+        if (
+            clause_start == sentence[0]
+            and clause_end == entity.end
+            and _locative_marker(context.paragraph.clean, entity.start) in ("在", "于")
+            and is_local_place(entity.text)
+            and not _is_facility(entity)
+        ):
+            return entity.text
+    return ""
+
+
+def _is_facility(entity: Entity) -> bool:
+    """A site or farm built or run there (产业园, 牧场), not a region of its own."""
+    return _is_site(entity) or entity.text.endswith(("牧场", "基地", "园", "中心", "工厂"))
 
 
 def _standing_places(context: _Context, span: tuple[int, int]) -> list[Entity]:
