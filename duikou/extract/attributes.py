@@ -84,7 +84,7 @@ _TRANSITION_ONLY = re.compile(
 )
 # An after-text that opens with one of these is not the counted thing.
 _NOT_A_NOUN_START = re.compile(
-    r"^(?:、|赴|到|前往|参加|参与|开展|在|进|已|用于|用|以|为|将|可|以上|左右|和|与|及|等|，|是|分别|"
+    r"^(?:、|赴|到|前往|参加|参与|开展|在|进|已|用于|用|以|为|将|可|以上|左右|和|与|及|等|，|是|分别|[（(]|"
     r"共|达|增|提|降|减|下降|上升|扩|缩|的(?=[\u4e00-\u9fff]{0,2}$))"
 )
 _MAX_INDICATOR = 20
@@ -723,6 +723,8 @@ def _resolve_anaphora(entity: Entity, names: list[Entity], memory: DocumentMemor
         return memory.last_local[1] if memory.last_local else None
     if entity.text in ("园区", "景区"):
         suffix = "园" if entity.text == "园区" else "景区"
+    elif entity.text.startswith(("这家", "这所", "这个")):
+        suffix = entity.text[2:]
     else:
         suffix = BARE_REFERENCES.get(entity.text, entity.text[1:])
     # 该校 is the 中学 or 小学 named before it, 该院 the 医院.
@@ -745,7 +747,11 @@ def _resolve_anaphora(entity: Entity, names: list[Entity], memory: DocumentMemor
 
 _REFERRED_SUFFIXES = {
     "校": ("校", "学", "园"),
+    "学校": ("校", "学"),
     "院": ("院",),
+    "企业": ("公司", "企业", "厂", "集团"),
+    "公司": ("公司",),
+    "工厂": ("厂", "工厂", "公司"),
 }
 
 
@@ -1472,8 +1478,8 @@ def annotate(
         )
         before = clean[previous_end:start]
         after = clean[end:next_start]
-        joined_to_previous = index and previous_end > clause[0] and before in ("", "、", "共")
-        joined_to_next = next_start < clause[1] and after in ("", "、", "共")
+        joined_to_previous = index and previous_end > clause[0] and before in _COUNT_LINKS
+        joined_to_next = next_start < clause[1] and after in _COUNT_LINKS
         indicator = _indicator(mention.unit, before, after)
         if joined_to_next:
             # 5批26人次的医改专家: a run of counts shares the noun after the last.
@@ -1483,7 +1489,7 @@ def annotate(
                 following = min(following, clause[1])
                 tail = clean[spans[later][1] : following]
                 tail_end = spans[later][1]
-                if tail not in ("", "、", "共"):
+                if tail not in _COUNT_LINKS:
                     break
             shared = _trim_after(clean[tail_end : min(clause[1], tail_end + _MAX_INDICATOR)])
             indicator = shared or indicator
@@ -1493,7 +1499,7 @@ def annotate(
             # 由3.15万立方米提升至5万立方米: the second number keeps the indicator.
             indicator = results[-1].indicator
         indicator = _tidy_indicator(context, clause, indicator)
-        if results and _part_of_previous(context, clause, indicator):
+        if results and _part_of_previous(context, clause, indicator, sentence[0]):
             # 吸纳就业2.3万人，其中南疆师市1.4万人: the same count, for a part.
             indicator = results[-1].indicator
         group_indicator = indicator
@@ -1710,6 +1716,13 @@ _INDICATOR_FILLERS = re.compile(
 )
 
 
+# 1300人、980人和760人: counts in a run, sharing what they count.
+_COUNT_LINKS = ("", "、", "共", "和", "及")
+_LIST_TAIL_END = re.compile(
+    r"(?:等?(?:[两二三四五六七八九十]|\d{1,2})个?(?:县市区|县市|县区|县|市|乡镇|乡|镇|村|地))$"
+)
+
+
 def _tidy_indicator(context: _Context, clause: tuple[int, int], indicator: str) -> str:
     """培训阿克苏地区中小学校长 → 培训中小学校长; 辽宁援疆在塔城地区举办…招聘会 → 举办…招聘会.
 
@@ -1730,6 +1743,15 @@ def _tidy_indicator(context: _Context, clause: tuple[int, int], indicator: str) 
             text = text[: at - 1] + text[at + len(name.text) :]
         elif name.kind == "place" and at == 0 and not is_xinjiang_place(name.text):
             text = text[len(name.text) :]  # 湖北累计投入…: the donor is the subject
+        elif (
+            name.kind == "place"
+            and at
+            and ("、" in name.text or text[at + len(name.text) :].startswith("的"))
+        ):
+            # 安排阿克苏市、温宿县教育援疆资金, 对接广州、佛山的服装企业: where, not what.
+            members = _LIST_TAIL_END.sub("", name.text)
+            end = at + len(members)
+            text = text[:at] + text[end + (1 if text[end : end + 1] == "的" else 0) :]
         elif name.kind == "place" and text[max(0, at - 2) : at] == "投入":
             # 累计投入博州和第五师教育援疆资金: where the money went is the place.
             end = at + len(name.text)
@@ -1754,8 +1776,12 @@ def _tidy_indicator(context: _Context, clause: tuple[int, int], indicator: str) 
     return text if len(text) >= 2 else indicator
 
 
-def _part_of_previous(context: _Context, clause: tuple[int, int], indicator: str) -> bool:
-    if not context.paragraph.clean.startswith("其中", clause[0]):
+def _part_of_previous(
+    context: _Context, clause: tuple[int, int], indicator: str, since: int
+) -> bool:
+    """吸纳就业2.3万人，其中南疆师市1.4万人; 其中，阿克苏市134名，温宿县62名."""
+    clean = context.paragraph.clean
+    if not (clean.startswith("其中", clause[0]) or "其中" in clean[since : clause[0]]):
         return False
     rest = indicator.removeprefix("其中")
     return not rest or any(

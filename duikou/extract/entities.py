@@ -152,6 +152,8 @@ _ANAPHORA_RE = re.compile(
     "|(?<![一-鿿])(?:乡里|镇里|县里|团里)|(?<=[的，,在])(?:乡里|镇里|县里|团里)"
     "|(?<=[年月])(?:乡里|镇里|县里|团里)"  # 今年乡里依托…
     "|(?<=我们|咱们)(?:医院|学校|村|县|乡|镇|团)(?![委长里的民])"
+    # 这家企业今年吸纳…, 这所学校: the company or school named before.
+    "|这家(?:企业|公司|医院|合作社|工厂)|这所(?:学校|医院|中学|小学)|这个合作社"
 )
 _ANAPHORA_RE = first_char_checked(_ANAPHORA_RE)
 # What a bare word points back to: 学校 is the school named before, 村里 the village.
@@ -460,7 +462,7 @@ def find_orgs(text: str) -> list[Entity]:
 
 # Teams named by their kind alone, standing as the doer (工作组共有…, 明年，工作队将…).
 _BARE_TEAM_RE = re.compile(
-    r"(?<![\u4e00-\u9fff])(?:前方指挥部|指挥部|工作组|工作队|医疗队|专家团队|专家组|专家们|合作社|"
+    r"(?<![\u4e00-\u9fff])(?:前方指挥部|前指|指挥部|工作组|工作队|医疗队|专家团队|专家组|专家们|合作社|"
     r"(?:两地|双方|各方|参展|入驻)企业|各援疆省市|"
     r"援疆企业|中央企业|援疆省市|援疆干部人才|援疆教师|援疆医生)"
 )
@@ -469,6 +471,13 @@ _DONOR_AID_RE = re.compile(
     # A trie tries one branch per character instead of every name at every position.
     "(?:" + trie_pattern({*PROVINCES, *DONOR_CITIES}) + ")"
     r"(?:省|市)?援疆(?![资项干人医教企工指分])"
+)
+# 河南企业投资…, 湖北专家还通过平台…: a donor's companies or experts acting, not
+# counted (20家泉州企业 is what the figure counts).
+_DONOR_PEOPLE_RE = re.compile(
+    r"(?<![\d一二两三四五六七八九十百千万余多家名位个批])(?<!落地|落户|引进|引来|签约|吸引|对接)"
+    "(?:" + trie_pattern({*PROVINCES, *DONOR_CITIES}) + ")"
+    r"(?:省|市)?(?:援疆)?(?:企业|客商|专家|医生|教师|老师)(?![家协会代表团们])"
 )
 # Central state-owned enterprises written by their short names.
 _CENTRAL_ENTERPRISES = re.compile(
@@ -489,7 +498,13 @@ def find_teams(text: str) -> list[Entity]:
     """Teams written by their kind alone, donors acting through their aid, central SOEs."""
     found = [
         Entity(match.start(), match.end(), match.group(), "org")
-        for pattern in (_TEAM_GROUP, _BARE_TEAM_RE, _DONOR_AID_RE, _CENTRAL_ENTERPRISES)
+        for pattern in (
+            _TEAM_GROUP,
+            _BARE_TEAM_RE,
+            _DONOR_AID_RE,
+            _CENTRAL_ENTERPRISES,
+            _DONOR_PEOPLE_RE,
+        )
         for match in pattern.finditer(text)
     ]
     return sorted(found, key=lambda entity: entity.start)
