@@ -339,6 +339,8 @@ _HEADING = re.compile(
     r"[^。！？!?]{1,40}$"
 )
 # 成为, 作为, 达到: 为/到 inside a verb are no place markers.
+# Markers that name who is helped when what follows is an organisation.
+_FOR_MARKERS = ("为", "给", "帮助", "帮扶", "支持", "扶持", "助力")
 _MARKER_NOT_AFTER = {"为": "成作认称改转更视定评列升", "到": "达得受看感做找遇想听提升增降"}
 _HELPER = re.compile(
     r"[^，,；;。]{0,24}(?:帮助|帮扶|支持|推动|指导|关心|协调|组织|带领|引领|关怀|努力|援助)下"
@@ -663,6 +665,12 @@ def _assign_roles(context: _Context, entities: list[Entity]) -> None:
         following = clean[entity.end : entity.end + 1]
         if marker == "入驻" and entity.kind == "org" and not _is_site(entity):
             marker = ""  # 已入驻牧户合作社9个: who moved in, not where
+        if (
+            marker in _FOR_MARKERS
+            and entity.kind == "org"
+            and not (_is_site(entity) or entity.text.endswith(_WORKPLACE_SUFFIXES))
+        ):
+            marker = ""  # 为农机合作社购置采棉机16台: who is helped, not where
         if marker == "在" and _HELPER.match(clean, entity.end):
             context.sidelined.add(entity.start)
         elif marker or _closes_locative_phrase(paragraph, entity) or is_route(entity):
@@ -731,7 +739,7 @@ def _resolve_anaphora(entity: Entity, names: list[Entity], memory: DocumentMemor
         memory.catch_up()
         return memory.last_local[1] if memory.last_local else None
     if entity.text in ("园区", "景区"):
-        suffix = "园" if entity.text == "园区" else "景区"
+        suffix = "园区" if entity.text == "园区" else "景区"
     elif entity.text.startswith(("这家", "这所", "这个")):
         suffix = entity.text[2:]
     else:
@@ -755,6 +763,10 @@ def _resolve_anaphora(entity: Entity, names: list[Entity], memory: DocumentMemor
 
 
 _REFERRED_SUFFIXES = {
+    "园区": ("园", "园区", "开发区"),
+    "团场": ("团", "团场"),
+    "中心": ("中心",),
+    "服务站": ("服务站", "站"),
     "校": ("校", "学", "园"),
     "学校": ("校", "学"),
     "院": ("院",),
@@ -1747,8 +1759,10 @@ def _carry_place_across(
 
 # …展销会在北京农业展览馆开幕: the venue of an event, and what is said about it after.
 _HELD = re.compile(r"(?:隆重|正式)?(?:举办|开幕|举行|召开|启幕|开展)")
-_ABOUT_THE_EVENT = re.compile(r"期间|为期|现场|展区|会上|本届|此次")
-_OPENS_ON_THE_EVENT = re.compile(r"[^，,。]{0,8}(?:会|节|展|周)(?:期间|上|现场)[，,]")
+_ABOUT_THE_EVENT = re.compile(r"期间|为期|现场|展区|会上|本届|此次|开幕当天|开幕式|当天")
+_OPENS_ON_THE_EVENT = re.compile(
+    r"[^，,。]{0,8}(?:(?:会|节|展|周)(?:期间|上|现场)|开幕当天|开幕式上|截至当天[^，,。]{0,6})[，,]"
+)
 
 
 _QUOTED_RUN = re.compile(r"(?:[“\"「][^”\"」]{1,20}[”\"」][、和]?)+等?")

@@ -50,7 +50,7 @@ PROVINCE_ABBREVIATIONS = "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘
 
 _PLACE_SUFFIXES = (
     "维吾尔自治区 自治区 自治州 自治县 经济技术开发区 开发区 高新区 新区 地区 社区 街道 "
-    "省 市 州 县 区 乡 镇 村 景区 油田 农场 牧场 展览馆 口岸 "
+    "省 市 州 县 区 乡 镇 村 景区 油田 农场 牧场 展览馆 口岸 山北麓 山南麓 山东麓 山西麓 "
     "商城 古城 新城 广场 商场 大厦 酒店 体育馆 剧院"
 ).split()
 _ORG_SUFFIXES = (
@@ -104,7 +104,7 @@ _STOP_WORDS = (
     "介绍 说 还 植入 引领 承接 面对 针对 按照 根据 围绕 借助 发挥 提升 改造 完成 开通 举办 "
     "来自 赴 辖区 所处 扎根 全面 重点 精准 主动 首批 新建 成功 打通 紧贴 带领 带教 带着 担任 "
     "进驻 派驻 入驻 常驻 任教 挂职 安排 抵达 奔赴 分赴 走遍 跑遍 进入 惠及 辐射 "
-    "走出 走向 投向 驻扎 搬进 搬到 住进 迁入 富民 "
+    "走出 走向 投向 驻扎 搬进 搬到 住进 迁入 富民 工作人员 走村 入户 创建 争创 "
     "遍布 分布在 下达 拨付 对接 衔接 遍及 飞抵 涉及 我们 咱们"
 ).split()
 # 福州, 泉州: one-character names before 州 that are not 全州/该州/我州.
@@ -147,7 +147,8 @@ _ANAPHORA_RE = re.compile(
     "|(?<![\u4e00-\u9fff])(?:园区|景区|学校|医院)|(?<=[的，,在])(?:园区|景区|学校|医院)"
     "|(?<![农乡山渔牧城新])村里|(?<=用于|落户|入驻)(?:园区|景区)"
     "|(?<=[到进])村(?![民委级集])|当地|本地|(?<=[在到来])这里|(?<=[在到])那里|(?<=[在于])此(?=[投建设举开落新])"
-    "|(?<=在)(?:开发区|产业园|工业园)|(?:该|本|全)师(?![生资傅范])"
+    "|(?<=在)(?:开发区|产业园|工业园|中心|服务站)(?![\u4e00-\u9fff]{0,1}[的])|(?:该|本|全)师(?![生资傅范])"
+    "|(?<=[，,年的])团场(?![职党连])|(?<=依托)服务站"
     # 乡里的合作社, 县里的学校, 团里: the township, county or regiment named before.
     "|(?<![一-鿿])(?:乡里|镇里|县里|团里)|(?<=[的，,在])(?:乡里|镇里|县里|团里)"
     "|(?<=[年月])(?:乡里|镇里|县里|团里)"  # 今年乡里依托…
@@ -161,7 +162,7 @@ BARE_REFERENCES = {
     "学校": "校", "医院": "医院", "村里": "村", "村": "村",
     "乡里": "乡", "镇里": "镇", "县里": "县", "团里": "团",
     "开发区": "开发区", "产业园": "园", "工业园": "园",
-    "县": "县", "乡": "乡", "镇": "镇", "团": "团",
+    "县": "县", "乡": "乡", "镇": "镇", "团": "团", "团场": "团场",
 }  # fmt: skip
 
 # Markers after which a name is where something happens, not who does it.
@@ -369,6 +370,7 @@ def _join_possessive(text: str, places: list[Entity]) -> list[Entity]:
 # 四县市, 两县, 三个乡镇: the places just named, taken together.
 _COLLECTIVE_RE = re.compile(
     r"(?:[两二三四五六七八九十]|\d{1,2})个?(?:县市区|县市|县区|县|乡镇|乡|镇|村)(?![长级委域内外])"
+    r"|(?<![\u4e00-\u9fff])各(?:团场|师市|县市区|县市|县区|乡镇)|(?<=[在到赴])各(?:团场|师市|县市区|县市|县区|乡镇)"
 )
 _COLLECTIVE_RE = first_char_checked(_COLLECTIVE_RE)
 # 疏附、伽师两县, 杭州、宁波等地: the list and what sums it up.
@@ -435,6 +437,9 @@ def is_route(entity: Entity) -> bool:
     return entity.kind == "place" and any(link in entity.text for link in ROUTE_LINKS)
 
 
+_GRADES = frozenset("三级 二级 一级 三甲 二甲 三乙 二乙 县级 乡级 示范性 重点".split())
+
+
 @_per_document
 def find_orgs(text: str) -> list[Entity]:
     """Organisation names (…工作队, …分指挥部, …公司, …医院) in ``text``."""
@@ -452,6 +457,8 @@ def find_orgs(text: str) -> list[Entity]:
             continue
         if len(name) < 2 or name[-1] in _NAME_NOT_ENDING.get(suffix, ""):
             continue
+        if name in _GRADES:
+            continue  # 创建三级医院: a grade, no hospital's name
         if entities and entities[-1].end == start:
             # 福建援疆 + 泉州分指挥部: one name written in parts.
             start = entities.pop().start
@@ -748,6 +755,8 @@ def is_local_place(text: str) -> bool:
     farm or site not written under a donor's name (巴仁镇, 三坪农场, 尼雅村)."""
     if is_xinjiang_place(text):
         return True
+    if text.startswith("各") and text[1:] in ("团场", "师市", "县市区", "县市", "县区", "乡镇"):
+        return True  # 各县区要…: the aided region's own counties
     if _ends_on_xinjiang_name(text):
         return True  # 专家常驻岳普湖县: a name written a little long on the left
     return text.endswith(_LOCAL_SUFFIXES) and not is_donor_side(text)
