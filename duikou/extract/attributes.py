@@ -171,6 +171,16 @@ class DocumentMemory:
             self.heading(paragraph.clean)
         if _TITLED.search(paragraph.clean):
             self.note_persons(paragraph.clean)
+        if "在" in paragraph.clean and _HELD.search(paragraph.clean):
+            # …直播节在喀什市深喀科技创新园开幕。: the venue of what follows.
+            context = _names_only(paragraph)
+            venues = [
+                name
+                for name in context.places + context.orgs
+                if name.start in context.locative and _HELD.match(paragraph.clean, name.end)
+            ]
+            if venues:
+                self.venue = venues[-1].text
 
     def note_persons(self, clean: str) -> None:
         """——记…医院副院长陈立新: people named with their title, and where they work."""
@@ -1102,10 +1112,12 @@ def _stands_for_place(context: _Context, entity: Entity, sentence: tuple[int, in
     clean = context.paragraph.clean
     if _SENDS_AFTER.match(clean, entity.end):
         return True  # 吐鲁番也选派400名学生赴湘研学: the sending region is the place
-    # Sent somewhere (赴山西省): 在京设立前置仓 is where, not a journey.
+    # Sent somewhere (赴山西省): 在京设立前置仓 is where, not a journey; a
+    # journey in a later clause (…，有组织赴江西就业2860人) sends others.
+    own_clause = context.paragraph.clause_span(entity.start, entity.end)
     elsewhere = [
         other
-        for other in _place_candidates(context, sentence)
+        for other in _place_candidates(context, (sentence[0], own_clause[1]))
         if other.text != entity.text
         and other.kind == "place"  # 在那里设立的分拨中心: a site there, not elsewhere
         and not is_local_place(other.text)
@@ -1519,7 +1531,7 @@ def annotate(
         elif _TRANSITION_ONLY.match(_LEADING_FILLERS.sub("", before)) and results:
             # 由3.15万立方米提升至5万立方米: the second number keeps the indicator.
             indicator = results[-1].indicator
-        indicator = _tidy_indicator(context, clause, indicator)
+        indicator = _tidy_indicator(context, clause, indicator, start)
         if results and _part_of_previous(context, clause, indicator, sentence[0]):
             # 吸纳就业2.3万人，其中南疆师市1.4万人: the same count, for a part.
             indicator = results[-1].indicator
@@ -1780,7 +1792,9 @@ _LIST_TAIL_END = re.compile(
 )
 
 
-def _tidy_indicator(context: _Context, clause: tuple[int, int], indicator: str) -> str:
+def _tidy_indicator(
+    context: _Context, clause: tuple[int, int], indicator: str, figure: int = -1
+) -> str:
     """培训阿克苏地区中小学校长 → 培训中小学校长; 辽宁援疆在塔城地区举办…招聘会 → 举办…招聘会.
 
     What is counted is named without who counted it, where it happened and the
@@ -1798,7 +1812,12 @@ def _tidy_indicator(context: _Context, clause: tuple[int, int], indicator: str) 
             text = text[at + len(name.text) :]
         elif name.kind == "place" and text[at - 1 : at] in ("在", "于") and at:
             text = text[: at - 1] + text[at + len(name.text) :]
-        elif name.kind == "place" and at == 0 and not is_xinjiang_place(name.text):
+        elif (
+            name.kind == "place"
+            and at == 0
+            and not is_xinjiang_place(name.text)
+            and not 0 <= figure < name.start  # 20家泉州企业: whose, of what is counted
+        ):
             text = text[len(name.text) :]  # 湖北累计投入…: the donor is the subject
         elif (
             name.kind == "place"

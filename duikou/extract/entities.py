@@ -58,7 +58,8 @@ _ORG_SUFFIXES = (
     "科技 医院 分院 卫生院 保健院 检察院 法院 福利院 敬老院 养老院 卫生室 "
     "学校 中学 小学 大学 学院 幼儿园 服务中心 服务站 中心 妇联 团委 工会 "
     "委员会 政府 管委会 厅 局 协会 商会 合作社 基金会 银行 研究院 研究所 展厅 纪念馆 "
-    "博物馆 会展中心 产业园 工业园 科技园区 科教园区 物流园区 科教园 科技园 "
+    "博物馆 会展中心 产业园区 工业园区 产业园 工业园 科技园区 科教园区 物流园区 科教园 科技园 "
+    "创新园 物流园 孵化园 示范园 "
     "焦化 纸业 茶业 化工 矿业 煤业 乳业 建材 "
     "教师团队 医疗团队 专家团队 援疆团队 专家组 服务团 干部人才 业务骨干 "
     "援疆干部人才 援疆干部 援疆专家"
@@ -284,6 +285,7 @@ def _name_start(text: str, end: int, floor: int, limit: int) -> int:
     return max(cut, end - limit)
 
 
+_COUNTED_BEFORE = re.compile(r"[\d两二三四五六七八九十百千万余多][座个家所处条栋间台]")
 # 哈密瓜, 伽师瓜, 和田玉, 库尔勒香梨: a region's name in a product's.
 _PRODUCE_AFTER = re.compile(r"瓜(?![州])|玉(?![龙县])|香梨")
 
@@ -318,6 +320,8 @@ def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
         name = text[start : match.start()]
         if name.startswith(("一个", "每个", "这个", "那个", "哪个")):
             continue  # 一个村一个村地走: a manner of going, no village's name
+        if start and text[start] in "座个家所处条栋间台" and _COUNTED_BEFORE.match(text, start - 1):
+            continue  # 建成3座标准化牧场: what is counted, no place's name
         before = [i for i, span in enumerate(found) if span[1] == start] if not name else []
         if before and suffix in _SITE_AFTER_A_NAME:
             # 广州新城, 喀什古城: a site named after the place just before it.
