@@ -1117,8 +1117,9 @@ def _stands_for_place(context: _Context, entity: Entity, sentence: tuple[int, in
     own_clause = context.paragraph.clause_span(entity.start, entity.end)
     elsewhere = [
         other
-        for other in _place_candidates(context, (sentence[0], own_clause[1]))
+        for other in _place_candidates(context, sentence)
         if other.text != entity.text
+        and (other.start < own_clause[1] or not _has_figure(context, other))
         and other.kind == "place"  # 在那里设立的分拨中心: a site there, not elsewhere
         and not is_local_place(other.text)
         and (
@@ -1127,6 +1128,15 @@ def _stands_for_place(context: _Context, entity: Entity, sentence: tuple[int, in
         )
     ]
     return not elsewhere
+
+
+def _has_figure(context: _Context, entity: Entity) -> bool:
+    """Whether the clause of ``entity`` holds a number of its own."""
+    start, end = context.paragraph.clause_span(entity.start, entity.end)
+    return bool(_DIGIT.search(context.paragraph.clean, start, end))
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def _rank(context: _Context, entity: Entity) -> int:
