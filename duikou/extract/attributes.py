@@ -134,6 +134,9 @@ class DocumentMemory:
     """What earlier paragraphs named, to resolve 该村, 该中心 and the like."""
 
     last_by_suffix: dict[str, tuple[int, Entity]] = field(default_factory=dict)
+    # The first name seen for each suffix: the writer's own (我院, 我校) in a
+    # hospital's or school's report is the one its title names.
+    first_by_suffix: dict[str, tuple[int, Entity]] = field(default_factory=dict)
     # Paragraphs without figures, scanned for names only when a later
     # paragraph points back (该村): most never need it.
     unread: list[tuple[int, str]] = field(default_factory=list)
@@ -756,6 +759,13 @@ def _resolve_anaphora(entity: Entity, names: list[Entity], memory: DocumentMemor
         suffix = BARE_REFERENCES.get(entity.text, entity.text[1:])
     # 该校 is the 中学 or 小学 named before it, 该院 the 医院.
     suffixes = _REFERRED_SUFFIXES.get(suffix, (suffix,))
+    if entity.text.startswith("我") and entity.text[1:] in ("院", "校"):
+        # 我院门急诊量…: the writer's own, as the report first names it.
+        memory.catch_up()
+        own = [memory.first_by_suffix.get(one) for one in suffixes]
+        own = [item for item in own if item and not is_donor_side(item[1].text)]
+        if own:
+            return min(own, key=lambda item: (item[0], item[1].start))[1]
     earlier = [
         name
         for name in names
@@ -817,6 +827,9 @@ def remember(names: list[Entity], memory: DocumentMemory, position: int) -> None
             stored = memory.last_by_suffix.get(suffix)
             if stored is None or stored[0] <= position:
                 memory.last_by_suffix[suffix] = (position, entity)
+            first = memory.first_by_suffix.get(suffix)
+            if first is None or first[0] > position:
+                memory.first_by_suffix[suffix] = (position, entity)
 
 
 _REMEMBERED_SUFFIXES = (
@@ -1079,7 +1092,8 @@ def _subject(context: _Context, sentence: tuple[int, int], start: int) -> tuple[
 
 # A donor acts when a verb follows its name; 援建项目, 援疆资金 only say whose.
 _DONOR_AS_MODIFIER = re.compile(
-    r"(?:省|市)?(?:援建|援疆资金|援疆项目|援助资金|援疆干部|企业|客商|采购商|游客|市民|消费者)"
+    r"(?:省|市)?(?:援建|援疆资金|援疆项目|援助资金|援疆干部|企业|客商|采购商|游客|市民|消费者"
+    r"|第[一二三四五六七八九十\d]+批援疆(?:医生|教师|干部|专家|人才))"
 )
 
 
