@@ -926,11 +926,17 @@ def _within_year(context: _Context, time: Entity, start: int) -> str:
     """2025年，…全年…: 全年 is the year named before it."""
     if time.text != "全年":
         return time.text
-    # 今年…全年: a relative year stays as written; 2025年…全年 is that year.
+    # 今年…全年: a relative year stays as written; 2025年…全年 is that year,
+    # within one sentence (2025年，…。全年，我院… keeps 全年 as written).
+    clean = context.paragraph.clean
+    sentence_start = max(clean.rfind(mark, 0, time.start) for mark in "。！？!?") + 1
     years = [
         t
         for t in context.times
-        if t.scope == "year" and t.end <= time.start and not t.text.startswith(_RELATIVE_YEARS)
+        if t.scope == "year"
+        and sentence_start <= t.start
+        and t.end <= time.start
+        and not t.text.startswith(_RELATIVE_YEARS)
     ]
     return years[-1].text if years else time.text
 
