@@ -1558,10 +1558,18 @@ def annotate(
             indicator = shared or indicator
         if joined_to_previous:
             indicator = group_indicator or indicator
-        elif _TRANSITION_ONLY.match(_LEADING_FILLERS.sub("", before)) and results:
-            # 由3.15万立方米提升至5万立方米: the second number keeps the indicator.
+        elif _TRANSITION_ONLY.match(_transition(context, before, previous_end)) and results:
+            # 由3.15万立方米提升至5万立方米, 从前几年的3.5吨提高到今年的6.2吨: the
+            # second number keeps the indicator.
             indicator = results[-1].indicator
         indicator = _tidy_indicator(context, clause, indicator, start)
+        if not indicator or any(time.text == indicator for time in context.times):
+            # 投资：6800万元, 带动就业：2024年1120人，2025年1460人: the line's label.
+            label = _LINE_LABEL.search(clean, max(0, clause[0] - 12), clause[0])
+            if label and not any(t.start <= label.start("label") < t.end for t in context.times):
+                indicator = label.group("label")
+            elif indicator and results and sentences[-2:-1] == [sentence]:
+                indicator = results[-1].indicator  # …，2025年1460人: the same count a year on
         if results and _part_of_previous(context, clause, indicator, sentence[0]):
             # 吸纳就业2.3万人，其中南疆师市1.4万人: the same count, for a part.
             indicator = results[-1].indicator
@@ -1669,6 +1677,19 @@ def _quotation_first(
 
 # 培训电商主播260人（喀什电商产业园）, 招聘会46场（喀什市人力资源市场）.
 _BRACKETED_SITES = ("市场", "中心", "基地", "园", "医院", "学校", "中学", "小学", "车间", "工厂")
+
+
+def _transition(context: _Context, before: str, offset: int) -> str:
+    """The words between two numbers without times and a trailing 的 (提高到今年的 → 提高到)."""
+    text = before
+    for time in context.times:
+        if offset <= time.start and time.text in text:
+            text = text.replace(time.text, "", 1)
+    return _LEADING_FILLERS.sub("", text.removesuffix("的"))
+
+
+# 投资：, 带动就业： opening a line: what the numbers after it count.
+_LINE_LABEL = re.compile(r"(?<![\u4e00-\u9fff])(?P<label>[\u4e00-\u9fff]{2,8})[：:]$")
 
 
 def _bracket_between(clean: str, start: int, end: int) -> bool:
@@ -1807,6 +1828,7 @@ _OPENS_ON_THE_EVENT = re.compile(
 )
 
 
+_FROM_BEFORE = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:从|由)[^，,、从由]{0,4}的?$")
 _QUOTED_RUN = re.compile(r"(?:[“\"「][^”\"」]{1,20}[”\"」][、和]?)+等?")
 _TRAILING_CHANGE = re.compile(r"(?:同比|分别)*(?:下降|增长|增加|提高|提升|上升|减少|降低)了?$")
 _CAMPAIGN_VERB = re.compile(r"(?:举办|开展|组织|启动|举行|实施|推出|打造|策划|承办)$")
@@ -1878,6 +1900,7 @@ def _tidy_indicator(
     )
     # 转往疆外就医的患者数量下降: what changed, without the change.
     text = _TRAILING_CHANGE.sub("", text)
+    text = _FROM_BEFORE.sub("", text)  # 平均单产从前几年的3.5吨: what, not since when
     text = text.lstrip("的、，,")
     return text if len(text) >= 2 else indicator
 
