@@ -91,7 +91,7 @@ _MAX_INDICATOR = 20
 
 _FILLER_PREFIX = re.compile(
     r"^(?:【[^】]{1,8}】|如今的?|目前|同时|其中|此外|另外|并且?|还|也|当日|据了解|近日|由|推动|使|让|经|"
-    r"更|又|且|而|但|最终|随后|此次|首批|今年|去年|近年来)+"
+    r"更|又|且|而|但|最终|随后|此次|首批|今年|去年|近年来|力争|争取|预计|计划|明年|全年)+"
 )
 _ORGANISING = ("组织", "动员", "发动", "带领", "选派", "号召")
 _CAUSATIVE = ("由", "推动", "使", "让", "经", "组织", "指导", "鼓励", "引导", "动员", "发动")
@@ -374,7 +374,7 @@ _POST = re.compile(r"(?:副)?(?:局长|处长|科长|主任|院长|校长|书记
 # Names after these are objects or partners, never the actor; after 、 they
 # are members of a list (赴北京、上海等地) and name no single place.
 _OBJECT_MARKERS = "、将把以与和同及跟"
-_TOPIC_FRAMES = ("围绕", "聚焦", "立足", "着眼", "结合", "带动", "辐射带动")
+_TOPIC_FRAMES = ("围绕", "聚焦", "立足", "结合", "带动", "辐射带动")
 # 以…为重点: the name in the frame is where the work goes.
 _FOCUS_FRAME = re.compile(
     r"为(?:重点|主战场|主阵地|中心|核心|重心|主体|试点|示范|突破口|龙头|主攻方向|主要|主|例)"

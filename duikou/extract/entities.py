@@ -314,6 +314,8 @@ def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
             continue
         limit = _MAX_NAME.get(suffix, _MAX_NAME_DEFAULT)
         start = _name_start(text, match.start(), floor, limit)
+        if any(end == match.end() and known > start for known, end in found):
+            continue  # 预算单位采购巴楚县: the known name, not what is written before it
         aid = text.rfind("援疆", start, match.start())
         if aid >= 0:
             start = aid + 2  # 河北援疆助力若羌县: the place begins after the donor
@@ -682,7 +684,7 @@ _TIME_RE = re.compile(
     # 报告期内, 开幕当天, 开幕式上, 这个月, 当时, 眼下, 今天上午: a report's or a
     # story's own times.
     rf"|报告期内|开幕当天|开幕式上|[这那]个月|(?<![\u4e00-\u9fff])当时|眼下"
-    rf"|(?<![\u4e00-\u9fff])今天(?:上午|下午|晚上)?|(?<![今明去前\d年\u4e00-\u9fff])年底)"
+    rf"|(?<![\u4e00-\u9fff])今天(?:上午|下午|晚上)?|(?<![今明去前\d年学])年底)"
     rf")"
 )
 # An event's name (…期间) may begin with any character after a non-CJK one.
