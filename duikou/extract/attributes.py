@@ -583,9 +583,14 @@ def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
                 if place.end <= entity.start and place.text.endswith(entity.text[1:])
             ]
             named.sort(key=lambda place: place.end)
-            referent = (
-                named[-1] if named else Entity(entity.start, entity.end, entity.text, "place")
-            )
+            heading = memory.heading_place
+            if named:
+                referent = named[-1]
+            elif heading and heading.endswith(entity.text[1:]) and is_local_place(heading):
+                # （一）奇台县 … 全县种植…: the county the heading names.
+                referent = Entity(entity.start, entity.end, heading, "place")
+            else:
+                referent = Entity(entity.start, entity.end, entity.text, "place")
         elif entity.text in ("这里", "那里", "此"):
             if clean.startswith("的", entity.end) and any(
                 place.start == entity.end + 1 for place in places
@@ -670,6 +675,17 @@ def _names_only(paragraph: Paragraph) -> _Context:
     return context
 
 
+def _inside_an_aside(clean: str, entity: Entity) -> bool:
+    opening = max(clean.rfind("（", 0, entity.start), clean.rfind("(", 0, entity.start))
+    if opening < 0 or clean.startswith(("其中", "主要"), opening + 1) is False:
+        return False
+    closing = min(
+        (i for i in (clean.find("）", opening), clean.find(")", opening)) if i >= 0),
+        default=-1,
+    )
+    return closing >= entity.end
+
+
 def _assign_roles(context: _Context, entities: list[Entity]) -> None:
     clean = context.paragraph.clean
     paragraph = context.paragraph
@@ -678,6 +694,15 @@ def _assign_roles(context: _Context, entities: list[Entity]) -> None:
         following = clean[entity.end : entity.end + 1]
         if marker == "入驻" and entity.kind == "org" and not _is_site(entity):
             marker = ""  # 已入驻牧户合作社9个: who moved in, not where
+        if not marker and (
+            (
+                clean.endswith("依托", 0, entity.start)
+                and entity.kind == "org"
+                and _is_facility(entity)
+            )
+            or (entity.text.endswith("各地") and clean.endswith("通过", 0, entity.start))
+        ):
+            marker = "依托"  # 依托…职业技能培训中心，开展培训46期; 通过安徽各地的展销会卖出…
         if (
             marker in _FOR_MARKERS
             and entity.kind == "org"
@@ -707,6 +732,9 @@ def _assign_roles(context: _Context, entities: list[Entity]) -> None:
             # 以托克逊县为重点, 以伊州区、伊吾县为主战场: where the work is done.
             context.locative.add(entity.start)
         elif following == "、" or (preceding and preceding in _OBJECT_MARKERS and not marker):
+            context.sidelined.add(entity.start)
+        if _inside_an_aside(clean, entity):
+            # 改扩建幼儿园6所（其中2所在阿依巴格村、巴格艾日克村）: a part, said aside.
             context.sidelined.add(entity.start)
         if entity.kind == "place" and any(org.end == entity.start for org in context.orgs):
             # 八马茶业股份有限公司昌吉区域经理: a branch of the name before it.
