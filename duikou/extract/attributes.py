@@ -757,8 +757,9 @@ def _assign_roles(context: _Context, entities: list[Entity]) -> None:
         if entity.kind == "org" and _is_built_site(paragraph, entity):
             # 在精河县建成枸杞精深加工产业园，入驻企业19家: what was built is where.
             context.locative.add(entity.start)
-        if _follows_helper_clause(paragraph, entity):
-            # 在福建援疆力量的帮助下，玛纳斯县成立了…: the helped place.
+        if _follows_helper_clause(paragraph, entity) and not entity.text.endswith(_DOERS_ONLY):
+            # 在福建援疆力量的帮助下，玛纳斯县成立了…: the helped place (a team
+            # after 在他的推动下 is the doer).
             context.locative.add(entity.start)
 
 
@@ -781,7 +782,7 @@ def _resolve_anaphora(entity: Entity, names: list[Entity], memory: DocumentMemor
         return memory.last_local[1] if memory.last_local else None
     if entity.text in ("园区", "景区"):
         suffix = "园区" if entity.text == "园区" else "景区"
-    elif entity.text.startswith(("这家", "这所", "这个")):
+    elif entity.text.startswith(("这家", "这所", "这个", "这座")):
         suffix = entity.text[2:]
     else:
         suffix = BARE_REFERENCES.get(entity.text, entity.text[1:])
@@ -821,6 +822,8 @@ _REFERRED_SUFFIXES = {
     "企业": ("公司", "企业", "厂", "集团"),
     "公司": ("公司",),
     "工厂": ("厂", "工厂", "公司"),
+    "厂": ("厂", "工厂"),
+    "电站": ("电站",),
 }
 
 
@@ -1053,6 +1056,7 @@ _RELATIVE_OPENERS = ("由", "位于", "地处", "坐落")
 # 该公司 and 该校 act; 该村 and 该中心 say where.
 _ACTOR_SUFFIXES = (
     "公司", "集团", "企业", "控股", "科技", "校", "学校", "中学", "小学", "医院", "院",
+    "电站", "厂", "改良站",
 )  # fmt: skip
 
 

@@ -59,7 +59,7 @@ _ORG_SUFFIXES = (
     "学校 中学 小学 大学 学院 幼儿园 服务中心 服务站 中心 妇联 团委 工会 "
     "委员会 政府 管委会 厅 局 协会 商会 合作社 基金会 银行 研究院 研究所 展厅 纪念馆 "
     "博物馆 会展中心 产业园区 工业园区 产业园 工业园 科技园区 科教园区 物流园区 科教园 科技园 "
-    "创新园 物流园 孵化园 示范园 "
+    "创新园 物流园 孵化园 示范园 加工厂 光伏电站 电站 改良站 工作站 "
     "焦化 纸业 茶业 化工 矿业 煤业 乳业 建材 "
     "教师团队 医疗团队 专家团队 援疆团队 专家组 服务团 干部人才 业务骨干 "
     "援疆干部人才 援疆干部 援疆专家"
@@ -156,7 +156,7 @@ _ANAPHORA_RE = re.compile(
     "|(?<=[年月])(?:乡里|镇里|县里|团里)"  # 今年乡里依托…
     "|(?<=我们|咱们)(?:医院|学校|村|县|乡|镇|团)(?![委长里的民])"
     # 这家企业今年吸纳…, 这所学校: the company or school named before.
-    "|这家(?:企业|公司|医院|合作社|工厂)|这所(?:学校|医院|中学|小学)|这个合作社"
+    "|这家(?:企业|公司|医院|合作社|工厂)|这所(?:学校|医院|中学|小学)|这个合作社|该厂|这座电站"
 )
 _ANAPHORA_RE = first_char_checked(_ANAPHORA_RE)
 # What a bare word points back to: 学校 is the school named before, 村里 the village.
@@ -476,7 +476,7 @@ def find_orgs(text: str) -> list[Entity]:
 
 # Teams named by their kind alone, standing as the doer (工作组共有…, 明年，工作队将…).
 _BARE_TEAM_RE = re.compile(
-    r"(?:(?<![\u4e00-\u9fff])|(?<=今年|去年|明年|目前|如今|当年))(?:前方指挥部|前指|分指挥部|指挥部|工作组|县委|县政府|工作队|医疗队|专家团队|专家组|专家们|合作社|"
+    r"(?:(?<![\u4e00-\u9fff])|(?<=今年|去年|明年|目前|如今|当年|年来))(?:前方指挥部|前指|分指挥部|指挥部|工作组|县委|县政府|改良站|工作队|医疗队|专家团队|专家组|专家们|合作社|"
     r"(?:两地|双方|各方|参展|入驻)企业|各援疆省市|"
     r"援疆企业|中央企业|援疆省市|援疆干部人才|援疆教师|援疆医生)"
 )
@@ -547,7 +547,9 @@ _AFTER_NAME = re.compile(
 # First characters of Uyghur and Kazakh given names written without a surname.
 _MINORITY_FIRST = set("古阿艾买努热吐肉迪帕再沙麦依伊塔巴哈库木")
 _MINORITY_NAME = re.compile(r"[\u4e00-\u9fff]{2,7}·[\u4e00-\u9fff]{2,6}")
-_EVENT_WITH_DOT = re.compile(r"第|届|(?:中国|新疆|丝路|天山)·|·[^·]*(?:节|会|杯|周|展|论坛|赛|行)")
+_EVENT_WITH_DOT = re.compile(
+    r"第|届|版|援疆|(?:中国|新疆|丝路|天山)·|·[^·]*(?:节|会|杯|周|展|论坛|赛|行)"
+)
 
 
 def _given_name_end(text: str, start: int) -> int:
