@@ -946,6 +946,8 @@ def _period(
     own = _OWN_PERIOD.match(indicator)
     if own and (not own.group("year") or _governing_point(times, start)):
         return ""
+    if _CAPACITY.search(indicator):
+        return ""  # 设计年产铸件8万吨, 年加工能力5万吨, 日均开播300场次: per year or day
     before = [t for t in times if t.end <= start]
     if before:
         return _within_year(context, before[-1], start)
@@ -980,6 +982,13 @@ _RELATIVE_YEARS = ("今年", "去年", "明年", "前年", "当年", "同年", "
 _OWN_PERIOD = re.compile(
     r"^(?:人均|户均|(?:人均|户均)?(?:月|日均|月均|每场|单场|每头|每只|每名|每人|每户)"
     r"|(?P<year>年|年均))"
+)
+
+
+# What a plant can do in a year, or a count per day, holds its own period.
+_CAPACITY = re.compile(
+    r"(?:设计|达产后)?年(?:产(?!值|量)|加工|处理|屠宰|分拣|吞吐|生产)|(?:加工|生产|处理|分拣|包装)能力|产能"
+    r"|日均|月均"
 )
 
 
