@@ -1885,6 +1885,22 @@ _LIST_TAIL_END = re.compile(
 )
 
 
+def _not_inside_a_name(
+    context: _Context, clause: tuple[int, int], indicator: str, figure: int
+) -> str:
+    """挥部推动叶城核桃进入…: a phrase cut off inside a name starts after the name."""
+    clean = context.paragraph.clean
+    if figure < 0:
+        return indicator
+    at = clean.rfind(indicator, clause[0], figure)
+    if at < 0 or clean[at + len(indicator) : figure].strip("的 ") != "":
+        return indicator
+    for name in context.names():
+        if name.start < at < name.end and name.end - at < len(indicator) - 1:
+            return indicator[name.end - at :]
+    return indicator
+
+
 def _tidy_indicator(
     context: _Context, clause: tuple[int, int], indicator: str, figure: int = -1
 ) -> str:
@@ -1896,7 +1912,7 @@ def _tidy_indicator(
     """
     if not indicator:
         return indicator
-    text = indicator
+    text = _not_inside_a_name(context, clause, indicator, figure)
     for name in context.names():
         if not (clause[0] <= name.start < clause[1]) or name.text not in text:
             continue
@@ -1962,7 +1978,9 @@ def _part_of_previous(
 # …资金支付率85%，去年同期为82.2%: the same indicator at the time compared with.
 _BASE_ONLY = re.compile(r"^(?:去年同期|上年同期|去年|上年|同期)(?:为|是)?$")
 _CHANGE_PHRASE = re.compile(
-    r"^(?:同比|分别|[比较与和]|相比)*(?:上年|去年|前年|上一年|[一二两三四五\d]年前)?(?:同期)?(?:相比)?"
+    r"^(?:同比|分别|[比较与和]|相比)*"
+    r"(?:上年末|去年底|上年|去年|前年|上一年|[一二两三四五\d]年前|[他她]?刚来时|援疆前|以前|过去)?"
+    r"(?:同期)?(?:相比)?"
     r"(?:分别|均)?"
     r"(?:增长|增加|提高|提升|上升|上涨|下降|减少|降低|缩短|增幅|降幅|回落|增|降|减)?了?"
     r"(?:到|至|为)?$"
