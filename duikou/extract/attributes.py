@@ -352,6 +352,7 @@ _HEADING = re.compile(
     r"[^。！？!?]{1,40}$"
 )
 # 成为, 作为, 达到: 为/到 inside a verb are no place markers.
+_DONOR_FUNDS = re.compile(r"(?:省|市)?援疆(?:资金|项目资金)|(?:省|市)?(?:财政)?资金")
 # Markers that name who is helped when what follows is an organisation.
 _FOR_MARKERS = ("为", "给", "帮助", "帮扶", "支持", "扶持", "助力")
 _MARKER_NOT_AFTER = {"为": "成作认称改转更视定评列升", "到": "达得受看感做找遇想听提升增降"}
@@ -694,6 +695,12 @@ def _assign_roles(context: _Context, entities: list[Entity]) -> None:
         following = clean[entity.end : entity.end + 1]
         if marker == "入驻" and entity.kind == "org" and not _is_site(entity):
             marker = ""  # 已入驻牧户合作社9个: who moved in, not where
+        if (
+            marker == "投入"
+            and is_donor_side(entity.text)
+            and _DONOR_FUNDS.match(clean, entity.end)
+        ):
+            marker = ""  # 投入吉林援疆资金2100万元: whose money, not where it went
         if not marker and (
             (
                 clean.endswith("依托", 0, entity.start)
@@ -804,6 +811,8 @@ def _resolve_anaphora(entity: Entity, names: list[Entity], memory: DocumentMemor
         and not (entity.text in BARE_REFERENCES and is_donor_side(name.text))
     ]
     if earlier:
+        if entity.text == "园区" and any(name.text.endswith(("园", "园区")) for name in earlier):
+            earlier = [name for name in earlier if name.text.endswith(("园", "园区"))]
         return max(earlier, key=lambda name: name.end)
     memory.catch_up()
     found = [memory.last_by_suffix.get(one) for one in suffixes]
@@ -1501,7 +1510,7 @@ _BUSINESS_AREA = re.compile(r"区域|片区|市场|门店|分公司|办事处")
 
 _SITE_SUFFIXES = (
     "产业园", "工业园", "园区", "景区", "展览馆", "民俗村", "口岸", "商城", "古城", "新城", "广场",
-    "商场", "大厦", "酒店", "体育馆", "剧院",
+    "商场", "大厦", "酒店", "体育馆", "剧院", "滑雪场",
 )  # fmt: skip
 
 

@@ -51,7 +51,7 @@ PROVINCE_ABBREVIATIONS = "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘
 _PLACE_SUFFIXES = (
     "维吾尔自治区 自治区 自治州 自治县 经济技术开发区 开发区 高新区 新区 地区 社区 街道 "
     "省 市 州 县 区 乡 镇 村 景区 油田 农场 牧场 展览馆 口岸 山北麓 山南麓 山东麓 山西麓 "
-    "商城 古城 新城 广场 商场 大厦 酒店 体育馆 剧院"
+    "商城 古城 新城 广场 商场 大厦 酒店 体育馆 剧院 滑雪场 河畔 湖畔"
 ).split()
 _ORG_SUFFIXES = (
     "分指挥部 指挥部 分指 工作队 工作组 医疗队 服务队 有限责任公司 有限公司 公司 集团 控股 "
@@ -139,6 +139,8 @@ _BINGTUAN_RE = re.compile(
     # 十团三连, 一师阿拉尔市十团: a regiment with its company, or after its division.
     r"|(?:[一二三四五六七八九十]{1,3}|\d{2,3})团[一二三四五六七八九十\d]{1,3}连(?![续接锁带同线通])"
     r"|(?<=[市师])[一二三四五六七八九十]{1,3}团(?![结队体购员委])"
+    # 红星二场, 红星二场五连: a division's farm numbered after its name.
+    r"|红星[一二三四五六]场(?:[一二三四五六七八九十\d]{1,2}连)?"
     # 在一团、二团、三团分别建成: regiments in a list.
     r"|(?<=[在、和及的])[一二三四五六七八九十]{1,2}团(?=[、和及]|分别|等|的)"
 )
@@ -154,6 +156,7 @@ _ANAPHORA_RE = re.compile(
     # 乡里的合作社, 县里的学校, 团里: the township, county or regiment named before.
     "|(?<![一-鿿])(?:乡里|镇里|县里|团里)|(?<=[的，,在])(?:乡里|镇里|县里|团里)"
     "|(?<=[年月])(?:乡里|镇里|县里|团里)"  # 今年乡里依托…
+    "|(?<=[在到])场里"  # 在场里办了5场招聘会: the farm
     "|(?<=我们|咱们)(?:医院|学校|村|县|乡|镇|团)(?![委长里的民])"
     # 这家企业今年吸纳…, 这所学校: the company or school named before.
     "|这家(?:企业|公司|医院|合作社|工厂)|这所(?:学校|医院|中学|小学)|这个合作社|该厂|这座电站"
@@ -164,7 +167,7 @@ BARE_REFERENCES = {
     "学校": "校", "医院": "医院", "村里": "村", "村": "村",
     "乡里": "乡", "镇里": "镇", "县里": "县", "团里": "团",
     "开发区": "开发区", "产业园": "园", "工业园": "园",
-    "县": "县", "乡": "乡", "镇": "镇", "团": "团", "团场": "团场",
+    "县": "县", "乡": "乡", "镇": "镇", "团": "团", "团场": "团场", "场里": "场",
 }  # fmt: skip
 
 # Markers after which a name is where something happens, not who does it.
@@ -173,7 +176,7 @@ LOCATIVE_MARKERS = (
     "服务 覆盖 惠及 辐射 走出 走向 进入 抵达 奔赴 援建 针对 对口支援 对口援助 来 来自 "
     "跑遍 走遍 投入 投向 扎根 驻扎 "
     "遍布 分布在 安排 下达 拨付 助力 扶持 落户 走访 调研 常驻 遍及 飞抵 入驻 涉及 派驻 派往 "
-    "销往 运往 发往 远销"
+    "销往 运往 发往 远销 协助"
 ).split()
 
 
@@ -304,7 +307,7 @@ def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
             found.append((match.start(), match.end() + 2))  # 销往河南各地
             continue
         found.append((match.start(), match.end()))
-    if "团" in text or "师" in text:  # every division or regiment name holds one
+    if "团" in text or "师" in text or "红星" in text:  # every division, regiment or farm name
         for match in _BINGTUAN_RE.finditer(text):
             found.append((match.start(), match.end()))
     floor = 0
@@ -336,6 +339,10 @@ def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
             continue
         found.append((start, match.end()))
         floor = match.end()
+    if "等" in text:
+        for match in _NAMED_BY_TAIL.finditer(text):
+            found = [span for span in found if not match.start() <= span[0] < match.end()]
+            found.append((match.start(), match.end()))
     for match in _COLLECTIVE_RE.finditer(text):
         if match.group()[0].isdigit() and not any(end == match.start() for _, end in found):
             continue  # 跑遍了14个乡镇: a count, not the places just named
@@ -380,6 +387,11 @@ _COLLECTIVE_RE = re.compile(
     r"|(?<![\u4e00-\u9fff])各(?:团场|师市|县市区|县市|县区|乡镇)|(?<=[在到赴])各(?:团场|师市|县市区|县市|县区|乡镇)"
 )
 _COLLECTIVE_RE = first_char_checked(_COLLECTIVE_RE)
+# 在古江巴格、纳瓦格、努尔巴格等街道: names not in the tables, listed before a
+# tail that says what they are.
+_NAMED_BY_TAIL = re.compile(
+    r"(?<=[在到赴为对])(?:[\u4e00-\u9fff]{2,5}、){1,6}[\u4e00-\u9fff]{2,5}等(?:街道|社区|乡镇|村|乡|镇|团场)"
+)
 # 疏附、伽师两县, 杭州、宁波等地: the list and what sums it up.
 _LIST_TAIL = re.compile(
     r"等(?:地|县市|县|市|乡镇|乡|镇|村|地区)|等?(?:[两二三四五六七八九十]|\d{1,2})个?(?:县市区|县市|县区|县|市|乡镇|乡|镇|村|地)"
@@ -770,6 +782,8 @@ def is_local_place(text: str) -> bool:
     farm or site not written under a donor's name (巴仁镇, 三坪农场, 尼雅村)."""
     if is_xinjiang_place(text):
         return True
+    if text.startswith("红星") and text[3:4] == "场":
+        return True  # 红星二场, a farm of the 13th division
     if text.startswith("各") and text[1:] in ("团场", "师市", "县市区", "县市", "县区", "乡镇"):
         return True  # 各县区要…: the aided region's own counties
     if _ends_on_xinjiang_name(text):
