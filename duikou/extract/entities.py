@@ -105,7 +105,7 @@ _STOP_WORDS = (
     "介绍 说 还 植入 引领 承接 面对 针对 按照 根据 围绕 借助 发挥 提升 改造 完成 开通 举办 "
     "来自 赴 辖区 所处 扎根 全面 重点 精准 主动 首批 新建 成功 打通 紧贴 带领 带教 带着 担任 "
     "进驻 派驻 入驻 常驻 任教 挂职 安排 抵达 奔赴 分赴 走遍 跑遍 进入 惠及 辐射 "
-    "走出 走向 投向 驻扎 搬进 搬到 住进 迁入 富民 工作人员 走村 入户 创建 争创 实施 那时候 这时候 "
+    "走出 走向 投向 驻扎 搬进 搬到 住进 迁入 富民 工作人员 走村 入户 创建 争创 实施 那时候 这时候 布设 "
     "遍布 分布在 下达 拨付 对接 衔接 遍及 飞抵 涉及 我们 咱们"
 ).split()
 # 福州, 泉州: one-character names before 州 that are not 全州/该州/我州.
@@ -618,6 +618,10 @@ def find_persons(text: str) -> list[Entity]:
         found[begin] = Entity(begin, begin + len(name), name, "person")
     for match in _person_titles_re().finditer(text):
         start = match.end()
+        if text[start : start + 1] in ("（", "("):
+            # 党委副书记（河南援疆）李卫东: an aside between the title and the name.
+            closing = re.compile(r"[）)]").search(text, start, start + 12)
+            start = closing.end() if closing else start
         if start >= len(text) or text[start] not in _SURNAMES or start in found:
             continue
         end = _given_name_end(text, start)
