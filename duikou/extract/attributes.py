@@ -1254,7 +1254,9 @@ def _place_in_next_clause(context: _Context, clause: tuple[int, int], later: lis
         start, _ = context.paragraph.clause_span(entity.start, entity.end)
         if start != clause[1] + 1:
             return ""
-        if is_local_place(entity.text) and _WORKS_IN.match(clean[start : entity.start]):
+        if (is_local_place(entity.text) or _is_facility(entity)) and _WORKS_IN.match(
+            clean[start : entity.start]
+        ):
             return entity.text
     return ""
 
@@ -1673,6 +1675,16 @@ def annotate(
                 context, sentence, clause, start, subject, scene, memory.posts.get(subject, "")
             )
         )
+        if not place:
+            # 推动皮山县46家企业入驻…: a local place written right before what it counts.
+            place = next(
+                (
+                    e.text
+                    for e in context.places
+                    if e.end == start and is_local_place(e.text) and e.text != subject
+                ),
+                "",
+            )
         results.append(
             Annotated(
                 mention=mention,
