@@ -174,7 +174,7 @@ class DocumentMemory:
             self.heading(paragraph.clean)
         if _TITLED.search(paragraph.clean):
             self.note_persons(paragraph.clean)
-        if "在" in paragraph.clean and _HELD.search(paragraph.clean):
+        if "在" in paragraph.clean and _VENUE_HINT.search(paragraph.clean):
             # …直播节在喀什市深喀科技创新园开幕。: the venue of what follows.
             context = _names_only(paragraph)
             venues = [
@@ -1884,6 +1884,8 @@ def _carry_place_across(
 
 # …展销会在北京农业展览馆开幕: the venue of an event, and what is said about it after.
 _HELD = re.compile(r"(?:隆重|正式)?(?:举办|开幕|举行|召开|启幕|开展)")
+# …在喀什市深喀科技创新园开幕: a lead worth scanning for an event's venue.
+_VENUE_HINT = re.compile(r"在[^，,。；;]{2,24}?(?:隆重|正式)?(?:举办|开幕|举行|召开|启幕)")
 _ABOUT_THE_EVENT = re.compile(r"期间|为期|现场|展区|会上|本届|此次|开幕当天|开幕式|当天")
 _OPENS_ON_THE_EVENT = re.compile(
     r"[^，,。]{0,8}(?:(?:会|节|展|周)(?:期间|上|现场)|开幕当天|开幕式上|截至当天[^，,。]{0,6})[，,]"

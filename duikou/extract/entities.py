@@ -312,6 +312,10 @@ def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
         for match in _BINGTUAN_RE.finditer(text):
             found.append((match.start(), match.end()))
     floor = 0
+    # Where each name from the tables ends, with its start (the leftmost).
+    known_ends: dict[int, int] = {}
+    for known, end in found:
+        known_ends[end] = min(known, known_ends.get(end, known))
     for match in _PLACE_SUFFIX_RE.finditer(text):
         suffix = match.group()
         nxt = text[match.end() : match.end() + 1]
@@ -319,7 +323,7 @@ def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
             continue
         limit = _MAX_NAME.get(suffix, _MAX_NAME_DEFAULT)
         start = _name_start(text, match.start(), floor, limit)
-        if any(end == match.end() and known > start for known, end in found):
+        if known_ends.get(match.end(), -1) > start:
             continue  # 预算单位采购巴楚县: the known name, not what is written before it
         aid = text.rfind("援疆", start, match.start())
         if aid >= 0:
@@ -340,7 +344,7 @@ def find_places(text: str, orgs: list[Entity] | None = None) -> list[Entity]:
             continue
         found.append((start, match.end()))
         floor = match.end()
-    if "等" in text:
+    if "等" in text and _NAMING_TAIL.search(text):
         for match in _NAMED_BY_TAIL.finditer(text):
             found = [span for span in found if not match.start() <= span[0] < match.end()]
             found.append((match.start(), match.end()))
@@ -393,6 +397,7 @@ _COLLECTIVE_RE = first_char_checked(_COLLECTIVE_RE)
 _NAMED_BY_TAIL = re.compile(
     r"(?<=[在到赴为对])(?:[\u4e00-\u9fff]{2,5}、){1,6}[\u4e00-\u9fff]{2,5}等(?:街道|社区|乡镇|村|乡|镇|团场)"
 )
+_NAMING_TAIL = re.compile(r"、[\u4e00-\u9fff]{2,5}等(?:街道|社区|乡镇|村|乡|镇|团场)")
 # 疏附、伽师两县, 杭州、宁波等地: the list and what sums it up.
 _LIST_TAIL = re.compile(
     r"等(?:高原|边境|偏远)?(?:牧区|山区)|等(?:地|县市|县|市|乡镇|乡|镇|村|地区)|等?(?:[两二三四五六七八九十]|\d{1,2})个?(?:县市区|县市|县区|县|市|乡镇|乡|镇|村|地)"
@@ -501,10 +506,14 @@ _DONOR_AID_RE = re.compile(
 )
 # 河南企业投资…, 湖北专家还通过平台…: a donor's companies or experts acting, not
 # counted (20家泉州企业 is what the figure counts).
-_DONOR_PEOPLE_RE = re.compile(
-    r"(?<![\d一二两三四五六七八九十百千万余多家名位个批])(?<!落地|落户|引进|引来|签约|吸引|对接)"
-    "(?:" + trie_pattern({*PROVINCES, *DONOR_CITIES}) + ")"
-    r"(?:省|市)?(?:援疆)?(?:企业|客商|专家|医生|教师|老师)(?![家协会代表团们])"
+_DONOR_PEOPLE_RE = first_char_checked(
+    re.compile(
+        "(?:" + trie_pattern({*PROVINCES, *DONOR_CITIES}) + ")"
+        r"(?:省|市)?(?:援疆)?(?:企业|客商|专家|医生|教师|老师)(?![家协会代表团们])"
+    )
+)
+_COUNTED_OR_BROUGHT = re.compile(
+    r"(?:[\d一二两三四五六七八九十百千万余多家名位个批]|落地|落户|引进|引来|签约|吸引|对接)$"
 )
 # Central state-owned enterprises written by their short names.
 _CENTRAL_ENTERPRISES = re.compile(
@@ -533,6 +542,8 @@ def find_teams(text: str) -> list[Entity]:
             _DONOR_PEOPLE_RE,
         )
         for match in pattern.finditer(text)
+        if pattern is not _DONOR_PEOPLE_RE
+        or not _COUNTED_OR_BROUGHT.search(text, max(0, match.start() - 2), match.start())
     ]
     return sorted(found, key=lambda entity: entity.start)
 
