@@ -352,6 +352,8 @@ _HEADING = re.compile(
     r"[^。！？!?]{1,40}$"
 )
 # 成为, 作为, 达到: 为/到 inside a verb are no place markers.
+# 依托安徽援建的皮山县职业技能培训中心: relying on a centre, with who built it between.
+_RELIES_ON = re.compile(r"依托(?:[^，,。；;]{0,4}援建的)?$")
 _DONOR_FUNDS = re.compile(r"(?:省|市)?援疆(?:资金|项目资金)|(?:省|市)?(?:财政)?资金")
 # Markers that name who is helped when what follows is an organisation.
 _FOR_MARKERS = ("为", "给", "帮助", "帮扶", "支持", "扶持", "助力")
@@ -703,7 +705,7 @@ def _assign_roles(context: _Context, entities: list[Entity]) -> None:
             marker = ""  # 投入吉林援疆资金2100万元: whose money, not where it went
         if not marker and (
             (
-                clean.endswith("依托", 0, entity.start)
+                _RELIES_ON.search(clean, max(0, entity.start - 12), entity.start)
                 and entity.kind == "org"
                 and _is_facility(entity)
             )
@@ -883,6 +885,8 @@ _REMEMBERED_SUFFIXES = (
     "校",
     "学",
     "景区",
+    "度假区",
+    "旅游区",
 )
 # The suffixes by their last character, so a name is tested only against those
 # it can end with (in the order above).
@@ -1512,7 +1516,7 @@ _BUSINESS_AREA = re.compile(r"区域|片区|市场|门店|分公司|办事处")
 
 _SITE_SUFFIXES = (
     "产业园", "工业园", "园区", "景区", "展览馆", "民俗村", "口岸", "商城", "古城", "新城", "广场",
-    "商场", "大厦", "酒店", "体育馆", "剧院", "滑雪场",
+    "商场", "大厦", "酒店", "体育馆", "剧院", "滑雪场", "度假区", "旅游区",
 )  # fmt: skip
 
 

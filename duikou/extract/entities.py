@@ -51,7 +51,7 @@ PROVINCE_ABBREVIATIONS = "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘
 _PLACE_SUFFIXES = (
     "维吾尔自治区 自治区 自治州 自治县 经济技术开发区 开发区 高新区 新区 地区 社区 街道 "
     "省 市 州 县 区 乡 镇 村 景区 油田 农场 牧场 展览馆 口岸 山北麓 山南麓 山东麓 山西麓 "
-    "商城 古城 新城 广场 商场 大厦 酒店 体育馆 剧院 滑雪场 河畔 湖畔"
+    "商城 古城 新城 广场 商场 大厦 酒店 体育馆 剧院 滑雪场 河畔 湖畔 度假区 旅游区 总场"
 ).split()
 _ORG_SUFFIXES = (
     "分指挥部 指挥部 分指 工作队 工作组 医疗队 服务队 有限责任公司 有限公司 公司 集团 控股 "
@@ -148,7 +148,8 @@ _BINGTUAN_RE = re.compile(
 _BINGTUAN_RE = first_char_checked(_BINGTUAN_RE)
 _ANAPHORA_RE = re.compile(
     "(?:该|本|全|我|此)(?:" + "|".join(_PLACE_SUFFIXES + _ORG_SUFFIXES) + "|校|院)"
-    "|(?<![\u4e00-\u9fff])(?:园区|景区|学校|医院)|(?<=[的，,在为帮给到])(?:园区|景区|学校|医院)"
+    "|(?<![\u4e00-\u9fff])(?:园区|景区|学校|医院|度假区|旅游区)"
+    "|(?<=[的，,在为帮给到])(?:园区|景区|学校|医院|度假区|旅游区)"
     "|(?<=走进|进入|来到)(?:园区|景区|学校|医院)"
     "|(?<![农乡山渔牧城新])村里|(?<=用于|落户|入驻)(?:园区|景区)"
     "|(?<=[到进])村(?![民委级集])|当地|本地|(?<=[在到来])这里|(?<=[在到])那里|(?<=[在于])此(?=[投建设举开落新])"
@@ -167,7 +168,7 @@ _ANAPHORA_RE = first_char_checked(_ANAPHORA_RE)
 BARE_REFERENCES = {
     "学校": "校", "医院": "医院", "村里": "村", "村": "村",
     "乡里": "乡", "镇里": "镇", "县里": "县", "团里": "团",
-    "开发区": "开发区", "产业园": "园", "工业园": "园",
+    "开发区": "开发区", "产业园": "园", "工业园": "园", "度假区": "度假区", "旅游区": "旅游区",
     "县": "县", "乡": "乡", "镇": "镇", "团": "团", "团场": "团场", "场里": "场",
 }  # fmt: skip
 
@@ -390,6 +391,7 @@ def _join_possessive(text: str, places: list[Entity]) -> list[Entity]:
 _COLLECTIVE_RE = re.compile(
     r"(?:[两二三四五六七八九十]|\d{1,2})个?(?:县市区|县市|县区|县|乡镇|乡|镇|村)(?![长级委域内外])"
     r"|(?<![\u4e00-\u9fff])各(?:团场|师市|县市区|县市|县区|乡镇)|(?<=[在到赴])各(?:团场|师市|县市区|县市|县区|乡镇)"
+    r"|(?:(?<![\u4e00-\u9fff])|(?<=[在到赴组织与为年月]))(?:全)?师市(?![场民级委])"
 )
 _COLLECTIVE_RE = first_char_checked(_COLLECTIVE_RE)
 # 在古江巴格、纳瓦格、努尔巴格等街道: names not in the tables, listed before a
@@ -778,7 +780,10 @@ def _is_comparison_base(text: str, start: int, end: int) -> bool:
 
 # Townships, villages, farms and sites: the places aid reports name below a
 # county are the aided localities, whether or not the region table lists them.
-_LOCAL_SUFFIXES = ("乡", "镇", "村", "社区", "街道", "农场", "牧场", "团", "团场", "连", "景区")
+_LOCAL_SUFFIXES = (
+    "乡", "镇", "村", "社区", "街道", "农场", "牧场", "总场", "团", "团场", "连", "景区", "师市",
+    "度假区", "旅游区",
+)  # fmt: skip
 
 
 @cache
