@@ -1153,7 +1153,7 @@ def _subject(context: _Context, sentence: tuple[int, int], start: int) -> tuple[
 # A donor acts when a verb follows its name; 援建项目, 援疆资金 only say whose.
 _DONOR_AS_MODIFIER = re.compile(
     r"(?:省|市)?(?:援建|援疆资金|援疆项目|援助资金|援疆干部|企业|客商|采购商|游客|市民|消费者"
-    r"|第[一二三四五六七八九十\d]+批援疆(?:医生|教师|干部|专家|人才))"
+    r"|第[一二三四五六七八九十\d]+批援疆(?:医生|教师|干部|专家|人才)|一家|一批|多家|几家)"
 )
 
 
