@@ -514,7 +514,11 @@ _COMPANY_FORM = re.compile(r"(?:股份有限公司|有限责任公司|有限公�
 def _people(context: _Context, memory: DocumentMemory) -> None:
     """Resolve 他 / 她 to the person last named, here or in an earlier paragraph."""
     clean = context.paragraph.clean
-    # 驻村干部王立新 … 今年，王立新组织78名牧民: a name seen once is known after.
+    # 驻村干部王立新 … 今年，王立新组织78名牧民: a name seen once is known after,
+    # in this paragraph too.
+    memory.known_persons.update(
+        name.text for name in context.orgs if name.kind == "person" and len(name.text) >= 2
+    )
     for known in memory.known_persons:
         for match in re.finditer(re.escape(known), clean):
             if not any(o.start < match.end() and match.start() < o.end for o in context.orgs):

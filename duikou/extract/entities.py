@@ -93,7 +93,7 @@ _NAME_NOT_ENDING = {
 # Characters that never occur inside a name here; 和/于 are handled apart
 # because 和田 and 于田 are place names.
 _STOP_CHARS = set(
-    "在赴到为向从由与及的对把将让使给了是以等并也都又还就已被其这该那各每之而或但且即共着过此均约近超达据"
+    "在赴到为向从由与及的对把将让使给了是以等并也都又还就已被其这该那各每之而或但且即共着过此均约近超达据们"
 )
 _NAME_EXCEPTIONS = ("和田", "和静", "和硕", "和布克赛尔", "于田")
 _STOP_WORDS = (
@@ -106,7 +106,7 @@ _STOP_WORDS = (
     "来自 赴 辖区 所处 扎根 全面 重点 精准 主动 首批 新建 成功 打通 紧贴 带领 带教 带着 担任 "
     "进驻 派驻 入驻 常驻 任教 挂职 安排 抵达 奔赴 分赴 走遍 跑遍 进入 惠及 辐射 "
     "走出 走向 投向 驻扎 搬进 搬到 住进 迁入 富民 工作人员 走村 入户 创建 争创 实施 "
-    "那时候 这时候 布设 周边 偏远 慰问 关爱 "
+    "那时候 这时候 布设 周边 偏远 慰问 关爱 离开 "
     "遍布 分布在 下达 拨付 对接 衔接 遍及 飞抵 涉及 我们 咱们"
 ).split()
 # 福州, 泉州: one-character names before 州 that are not 全州/该州/我州.
