@@ -1623,6 +1623,11 @@ def annotate(
             # second number keeps the indicator.
             indicator = results[-1].indicator
         indicator = _tidy_indicator(context, clause, indicator, start)
+        if not indicator and clause[0] >= 2 and _LINK_ONLY.match(clean, clause[0], start + 1):
+            # 上海援疆前方指挥部在岗人数最多，达到836名: what the clause before names.
+            earlier = paragraph.clause_span(clause[0] - 2, clause[0] - 1)
+            phrase = _RANKING.sub("", clean[earlier[0] : clause[0] - 1])
+            indicator = _tidy_indicator(context, earlier, _trim_before(phrase))
         if not indicator or any(time.text == indicator for time in context.times):
             # 投资：6800万元, 带动就业：2024年1120人，2025年1460人: the line's label.
             label = _LINE_LABEL.search(clean, max(0, clause[0] - 12), clause[0])
@@ -1630,8 +1635,12 @@ def annotate(
                 indicator = label.group("label")
             elif indicator and results and sentences[-2:-1] == [sentence]:
                 indicator = results[-1].indicator  # …，2025年1460人: the same count a year on
-        if results and _part_of_previous(context, clause, indicator, sentence[0]):
-            # 吸纳就业2.3万人，其中南疆师市1.4万人: the same count, for a part.
+        if results and (
+            _part_of_previous(context, clause, indicator, sentence[0])
+            or _only_places(context, clause, indicator)
+        ):
+            # 吸纳就业2.3万人，其中南疆师市1.4万人; 上海、山东分别有…: the same count,
+            # for a part.
             indicator = results[-1].indicator
         group_indicator = indicator
         subject, scene = _subject(context, sentence, start)
@@ -1993,6 +2002,21 @@ def _tidy_indicator(
     return text if len(text) >= 2 else indicator
 
 
+_LINK_ONLY = re.compile(
+    r"(?:已经|已|均|分别|共计|共|合计|累计|达到|达|为|有|是)+(?=[\d一二两三四五六七八九十百千])"
+)
+_RANKING = re.compile(r"(?:最多|最高|最大|最快|居首|第一|领先)$")
+
+
+def _only_places(context: _Context, clause: tuple[int, int], indicator: str) -> bool:
+    """An indicator that is nothing but the places the clause names (山东、广东、深圳)."""
+    rest = indicator
+    for name in context.places:
+        if clause[0] <= name.start < clause[1]:
+            rest = rest.replace(name.text, "")
+    return bool(indicator) and rest.strip("、和及分别") == ""
+
+
 def _part_of_previous(
     context: _Context, clause: tuple[int, int], indicator: str, since: int
 ) -> bool:
@@ -2010,7 +2034,8 @@ def _part_of_previous(
 _BASE_ONLY = re.compile(r"^(?:去年同期|上年同期|去年|上年|同期)(?:为|是)?$")
 _CHANGE_PHRASE = re.compile(
     r"^(?:同比|分别|[比较与和]|相比)*"
-    r"(?:上年末|去年底|上年|去年|前年|上一年|[一二两三四五\d]年前|[他她]?刚来时|援疆前|以前|过去)?"
+    r"(?:上年末|去年底|上年|去年|前年|上一年|[一二两三四五\d]年前|[他她]?刚来时|援疆前|以前|过去"
+    r"|上个[\u4e00-\u9fff]{1,3}|上一轮(?:调研)?|上一期)?"
     r"(?:同期)?(?:相比)?"
     r"(?:分别|均)?"
     r"(?:增长|增加|提高|提升|上升|上涨|下降|减少|降低|缩短|增幅|降幅|回落|增|降|减)?了?"
