@@ -573,7 +573,11 @@ def _context(paragraph: Paragraph, memory: DocumentMemory) -> _Context:
         if not any(other.start <= name.start and name.end <= other.end for other in sidelined)
     ]
     for entity in find_anaphora(clean):
-        if any(org.start - 3 <= entity.end and entity.start <= org.end for org in orgs):
+        if any(
+            entity.start <= org.end and clean[entity.end : org.start] in ("", "企业", "内", "的")
+            for org in orgs
+            if org.start >= entity.start - 3
+        ):
             continue  # 园区企业新疆恒安纸业公司: a modifier, not a reference.
         if any(place.end == entity.start for place in all_places):
             continue  # 阜康本地文物: "local" to the name just written, no new role.
