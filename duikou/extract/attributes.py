@@ -377,7 +377,7 @@ _POST = re.compile(r"(?:副)?(?:局长|处长|科长|主任|院长|校长|书记
 # Names after these are objects or partners, never the actor; after 、 they
 # are members of a list (赴北京、上海等地) and name no single place.
 _OBJECT_MARKERS = "、将把以与和同及跟"
-_TOPIC_FRAMES = ("围绕", "聚焦", "立足", "结合", "带动", "辐射带动")
+_TOPIC_FRAMES = ("围绕", "聚焦", "立足", "结合", "带动", "辐射带动", "培训", "培养")
 # 以…为重点: the name in the frame is where the work goes.
 _FOCUS_FRAME = re.compile(
     r"为(?:重点|主战场|主阵地|中心|核心|重心|主体|试点|示范|突破口|龙头|主攻方向|主要|主|例)"

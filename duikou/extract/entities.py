@@ -464,6 +464,7 @@ def is_route(entity: Entity) -> bool:
     return entity.kind == "place" and any(link in entity.text for link in ROUTE_LINKS)
 
 
+_KINDS_OF_SCHOOL = re.compile(r"中小学|所有|部分|受援|农牧区|各类|城乡")
 _GRADES = frozenset("三级 二级 一级 三甲 二甲 三乙 二乙 县级 乡级 示范性 重点".split())
 
 
@@ -484,8 +485,8 @@ def find_orgs(text: str) -> list[Entity]:
             continue
         if len(name) < 2 or name[-1] in _NAME_NOT_ENDING.get(suffix, ""):
             continue
-        if name in _GRADES:
-            continue  # 创建三级医院: a grade, no hospital's name
+        if name in _GRADES or _KINDS_OF_SCHOOL.search(text, start, match.end()):
+            continue  # 创建三级医院, 农牧区学校, 全县中小学: a grade or a kind, no name
         if entities and entities[-1].end == start:
             # 福建援疆 + 泉州分指挥部: one name written in parts.
             start = entities.pop().start
