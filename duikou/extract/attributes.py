@@ -1067,9 +1067,12 @@ def _modifies_a_noun(context: _Context, entity: Entity, figure: int) -> bool:
         built = _BUILT_BY.match(context.paragraph.clean, entity.end, clause_end)
         return entity.kind == "place" and not is_local_place(entity.text) and bool(built)
     between = context.paragraph.clean[entity.end : figure]
+    if entity.kind == "place" and is_donor_side(entity.text) and _SENDS_WHAT.match(between):
+        return False  # 浙江选派的第二批教育人才48人: the donor sent those counted
     return "的" in between[1:] and not between.startswith("的")
 
 
+_SENDS_WHAT = re.compile(r"(?:省|市)?(?:先后|今年|共|又)?(?:选派|派出|派驻|选送)")
 _BUILT_BY = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:帮助建设|援建|建设|打造|建成|捐建)的")
 _ORG_ONLY_SUFFIXES = ("指挥部", "分指", "工作队", "工作组", "医疗队", "公司", "集团")
 
