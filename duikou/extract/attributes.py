@@ -1372,9 +1372,11 @@ def _place(
     home = _home_region(subject)
     if home:
         return home
-    if not scene:
-        scene = _place_in_next_clause(context, clause, [e for e in names if e.start >= clause[1]])
-    return scene
+    # 投入资金2.1亿元，用于园区道路…: where the next clause puts the money comes
+    # before the scene a lead set.
+    return (
+        _place_in_next_clause(context, clause, [e for e in names if e.start >= clause[1]]) or scene
+    )
 
 
 # 吐鲁番也选派400名学生赴湘研学, 组织阿克苏地区两批共420名师生赴浙江: the region
