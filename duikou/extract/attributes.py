@@ -895,6 +895,7 @@ _REMEMBERED_SUFFIXES = (
     "景区",
     "度假区",
     "旅游区",
+    "园区",
 )
 # The suffixes by their last character, so a name is tested only against those
 # it can end with (in the order above).
