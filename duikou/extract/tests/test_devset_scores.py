@@ -15,10 +15,13 @@ from duikou.extract.scoring import ATTRIBUTES, score_folder
 
 DEVSET = Path(__file__).parent / "devset"
 FLOORS = {
-    # dev grew from 27 reports (643 figures) to 38 (846) with styles the rules
-    # had not met; its first 27 reports now score place 0.942, period 0.886.
-    "dev": {"f1": 0.995, "indicator": 0.94, "subject": 0.875, "place": 0.925, "period": 0.89},
-    "heldout": {"f1": 0.995, "indicator": 0.90, "subject": 0.825, "place": 0.725, "period": 0.945},
+    # 118 reports (2971 figures). Rounds written apart from the rules scored, as
+    # they came: place 0.78-0.82, subject 0.73-0.84, period 0.87-0.93; tuned on,
+    # the whole set now scores place 0.915, subject 0.860, period 0.925.
+    "dev": {"f1": 0.995, "indicator": 0.905, "subject": 0.855, "place": 0.91, "period": 0.92},
+    # 60 reports (1525 figures, a third of the whole set), never read while
+    # writing rules: place 0.773, subject 0.800, period 0.880, indicator 0.903.
+    "heldout": {"f1": 0.99, "indicator": 0.90, "subject": 0.795, "place": 0.77, "period": 0.875},
 }
 
 
