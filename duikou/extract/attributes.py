@@ -954,6 +954,10 @@ def _period(
     indicator: str = "",
 ) -> str:
     times = [t for t in context.times if sentence[0] <= t.start < sentence[1]]
+    clean = context.paragraph.clean
+    for t in times:
+        if t.scope == "base" and clause[0] <= t.start and clean[t.end : start] in ("的", "同期的"):
+            return t.text  # 由去年的38.5%提高到…: the level then is that time's
     times = [
         t
         for t in times
@@ -2008,7 +2012,7 @@ def _tidy_indicator(
     # 转往疆外就医的患者数量下降: what changed, without the change.
     text = _TRAILING_CHANGE.sub("", text)
     text = _FROM_BEFORE.sub("", text)  # 平均单产从前几年的3.5吨: what, not since when
-    text = text.lstrip("的、，,")
+    text = text.lstrip("的、，,").removesuffix("的")
     return text if len(text) >= 2 else indicator
 
 

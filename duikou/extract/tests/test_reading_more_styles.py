@@ -98,3 +98,11 @@ def test_a_lines_label_says_what_its_numbers_count() -> None:
 
 def test_a_grade_is_no_hospitals_name() -> None:
     assert find_orgs("以创建三级医院为目标") == []
+
+
+def test_a_level_given_for_an_earlier_time_has_that_time_as_period() -> None:
+    text = "三四级手术占比由去年的38.5%提高到今年的52.1%。"
+    assert [(f.indicator, f.period) for f in extract(text)] == [
+        ("三四级手术占比", "去年"),
+        ("三四级手术占比", "今年"),
+    ]
