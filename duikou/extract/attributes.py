@@ -1006,8 +1006,8 @@ _RELATIVE_YEARS = ("今年", "去年", "明年", "前年", "当年", "同年", "
 # 人均月收入, 年产值, 日均客流, 每场观看人数: the indicator holds its own period.
 # A yearly one (年产值, 年发电) keeps a period that spans, not the date of an event.
 _OWN_PERIOD = re.compile(
-    r"^(?:人均|户均|(?:人均|户均)?(?:月|日均|月均|每场|单场|每头|每只|每名|每人|每户)"
-    r"|(?P<year>年|年均))"
+    r"^(?:(?:人均|户均)?(?:月|日均|月均|每场|单场|每头|每只|每名|每人|每户)"
+    r"|人均(?:可支配)?收入|(?P<year>年|年均))"
 )
 
 

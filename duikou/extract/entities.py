@@ -730,7 +730,7 @@ _TIME_RE = re.compile(
     # story's own times.
     rf"|报告期内|开幕当天|开幕式上|[这那]个月|(?<![\u4e00-\u9fff])当时|眼下"
     rf"|(?<![\u4e00-\u9fff])今天(?:上午|下午|晚上)?|(?<![今明去前\d年学])年[底末](?!端)"
-    rf"|今冬明春|(?:开展|开园|开业|开工|开馆|活动)当天|前几年)"
+    rf"|今冬明春|(?:开展|开园|开业|开工|开馆|活动)当天|前几年|[一两三]个学期[里内])"
     rf")"
 )
 # An event's name (…期间) may begin with any character after a non-CJK one.

@@ -106,3 +106,8 @@ def test_a_level_given_for_an_earlier_time_has_that_time_as_period() -> None:
         ("三四级手术占比", "去年"),
         ("三四级手术占比", "今年"),
     ]
+
+
+def test_an_increase_per_household_keeps_the_paragraphs_period() -> None:
+    text = "今年，合作社带动牧户出栏牛羊2300余头，户均增收1.2万元，人均月收入3200元。"
+    assert [f.period for f in extract(text)] == ["今年", "今年", ""]
