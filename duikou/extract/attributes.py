@@ -763,7 +763,13 @@ def _assign_roles(context: _Context, entities: list[Entity]) -> None:
         ):
             # 落地广东企业14家, 北京“组团式”医疗队在这里: whose, not where.
             context.sidelined.add(entity.start)
-        if entity.kind == "place" and clean.startswith(("籍", "产"), entity.end):
+        if entity.kind == "place" and (
+            clean.startswith("籍", entity.end)
+            or (
+                clean.startswith("产", entity.end)
+                and clean[entity.end + 1 : entity.end + 2] not in "业品值量能"
+            )
+        ):
             # 南疆籍员工, 和田产红枣: where people or goods come from, no place.
             context.sidelined.add(entity.start)
         if entity.kind == "place" and _TITLE.match(clean, entity.end):

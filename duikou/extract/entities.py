@@ -95,7 +95,7 @@ _NAME_NOT_ENDING = {
 _STOP_CHARS = set(
     "在赴到为向从由与及的对把将让使给了是以等并也都又还就已被其这该那各每之而或但且即共着过此均约近超达据们"
 )
-_NAME_EXCEPTIONS = ("和田", "和静", "和硕", "和布克赛尔", "于田")
+_NAME_EXCEPTIONS = ("和田", "和静", "和硕", "和布克赛尔", "于田", "将军")
 _STOP_WORDS = (
     "推动 支持 帮扶 帮助 援助 支援 对口 走进 前往 来到 落地 位于 组织 援建 引进 立足 聚焦 带动 "
     "促进 服务 深入 覆盖 成立 依托 实现 开展 举办 选派 派出 协调 推进 打造 建成 建设 投入 培养 "
@@ -234,10 +234,10 @@ def _is_name_char(text: str, index: int) -> bool:
         return False
     if char in _TRANSLITERATED and index and _inside_a_name(text, index):
         return True  # 巴格其镇, 英也尔乡, 达西村: sounds of Uyghur names
+    if char in "和于将":
+        return any(text.startswith(name, index) for name in _NAME_EXCEPTIONS)
     if char in _STOP_CHARS:
         return False
-    if char in "和于":
-        return any(text.startswith(name, index) for name in _NAME_EXCEPTIONS)
     return True
 
 

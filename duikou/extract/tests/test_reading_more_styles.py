@@ -111,3 +111,11 @@ def test_a_level_given_for_an_earlier_time_has_that_time_as_period() -> None:
 def test_an_increase_per_household_keeps_the_paragraphs_period() -> None:
     text = "今年，合作社带动牧户出栏牛羊2300余头，户均增收1.2万元，人均月收入3200元。"
     assert [f.period for f in extract(text)] == ["今年", "今年", ""]
+
+
+def test_a_resort_named_with_jiangjun_and_a_division_funded_are_places() -> None:
+    text = (
+        "早上九点，将军山国际滑雪度假区的魔毯上已经站满了游客。这个雪季以来，"
+        "度假区接待滑雪游客42.3万人次。“十四五”以来，湖北累计投入第五师产业援疆资金9.6亿元。"
+    )
+    assert [f.place for f in extract(text)] == ["将军山国际滑雪度假区", "第五师"]
