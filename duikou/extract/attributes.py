@@ -1703,9 +1703,19 @@ def annotate(
             and not is_donor_side(e.text)
             and not _bracket_between(clean, end, e.start - 1)
         ]
+        # 长沙、株洲、湘潭的23所学校, 吐鲁番的41所学校: institutions counted where they are.
+        owning = [
+            e
+            for e in context.places
+            if clean[e.end : start] == "的"
+            and e.start >= clause[0]
+            and _INSTITUTIONS.match(clean, end, end + 4)
+        ]
         place = (
             adjacent[0].text
             if adjacent
+            else owning[-1].text
+            if owning
             else bracketed[0].text
             if bracketed
             else _place(

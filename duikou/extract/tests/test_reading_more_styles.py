@@ -119,3 +119,8 @@ def test_a_resort_named_with_jiangjun_and_a_division_funded_are_places() -> None
         "度假区接待滑雪游客42.3万人次。“十四五”以来，湖北累计投入第五师产业援疆资金9.6亿元。"
     )
     assert [f.place for f in extract(text)] == ["将军山国际滑雪度假区", "第五师"]
+
+
+def test_institutions_counted_after_their_place_are_placed_there() -> None:
+    text = "依托云课堂平台，长沙、株洲、湘潭的23所学校与吐鲁番的41所学校结成对子。"
+    assert [f.place for f in extract(text)] == ["长沙、株洲、湘潭", "吐鲁番"]
