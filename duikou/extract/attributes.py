@@ -687,8 +687,9 @@ def _names_only(paragraph: Paragraph) -> _Context:
 
 
 def _inside_an_aside(clean: str, entity: Entity) -> bool:
+    """（其中2所在阿依巴格村…）: a name inside a bracket that opens with 其中 or 主要."""
     opening = max(clean.rfind("（", 0, entity.start), clean.rfind("(", 0, entity.start))
-    if opening < 0 or clean.startswith(("其中", "主要"), opening + 1) is False:
+    if opening < 0 or not clean.startswith(("其中", "主要"), opening + 1):
         return False
     closing = min(
         (i for i in (clean.find("）", opening), clean.find(")", opening)) if i >= 0),
