@@ -351,12 +351,12 @@ _HEADING = re.compile(
     r"|[■●◆▲◇□◎★☆◉▶►▌▍]\s*|【(?=[^】]{1,20}】$))"
     r"[^。！？!?]{1,40}$"
 )
-# 成为, 作为, 达到: 为/到 inside a verb are no place markers.
 # 依托安徽援建的皮山县职业技能培训中心: relying on a centre, with who built it between.
 _RELIES_ON = re.compile(r"依托(?:[^，,。；;]{0,4}援建的)?$")
 _DONOR_FUNDS = re.compile(r"(?:省|市)?援疆(?:资金|项目资金)|(?:省|市)?(?:财政)?资金")
 # Markers that name who is helped when what follows is an organisation.
 _FOR_MARKERS = ("为", "给", "帮助", "帮扶", "支持", "扶持", "助力")
+# 成为, 作为, 达到: 为/到 inside a verb are no place markers.
 _MARKER_NOT_AFTER = {"为": "成作认称改转更视定评列升", "到": "达得受看感做找遇想听提升增降"}
 _HELPER = re.compile(
     r"[^，,；;。]{0,24}(?:帮助|帮扶|支持|推动|指导|关心|协调|组织|带领|引领|关怀|努力|援助)下"
@@ -994,8 +994,7 @@ def _within_year(context: _Context, time: Entity, start: int) -> str:
         return time.text
     # 今年…全年: a relative year stays as written; 2025年…全年 is that year,
     # within one sentence (2025年，…。全年，我院… keeps 全年 as written).
-    clean = context.paragraph.clean
-    sentence_start = max(clean.rfind(mark, 0, time.start) for mark in "。！？!?") + 1
+    sentence_start, _ = context.paragraph.sentence_span(time.start)
     years = [
         t
         for t in context.times
@@ -1759,30 +1758,31 @@ def _quotation_first(
     paragraph opening on a quotation has its scene in the sentence after it (the
     speaker is no doer of what they tell, as in the corpus)."""
     clean = context.paragraph.clean
-    if "“" not in clean:
+    quotes = _quote_spans(clean) if "“" in clean else []
+    if not quotes:
         return
-    for quote_start, quote_end in _quote_spans(clean):
-        if re.search(r"[。！？!?]", clean[:quote_start]) or quote_end - quote_start < 8:
-            return  # only a quotation the paragraph opens on
-        after_end = next(
-            (m.end() for m in re.finditer(r"[。！？!?；;]", clean) if m.start() >= quote_end),
-            len(clean),
-        )
-        names = [name for name in context.names() if quote_end <= name.start < after_end]
-        place = next(
-            (
-                name.text
-                for name in names
-                if name.kind == "place"
-                and name.start in context.locative
-                and (is_local_place(name.text) or _is_site(name))
-            ),
-            "",
-        )
-        for item, (start, _) in zip(results, spans, strict=True):
-            if quote_start < start < quote_end and not item.place:
-                item.place = place
-        return
+    quote_start, quote_end = quotes[0]
+    if _SENTENCE_MARK.search(clean, 0, quote_start) or quote_end - quote_start < 8:
+        return  # only a quotation the paragraph opens on
+    mark = _SENTENCE_MARK.search(clean, quote_end)
+    after_end = mark.end() if mark else len(clean)
+    place = next(
+        (
+            name.text
+            for name in context.names()
+            if quote_end <= name.start < after_end
+            and name.kind == "place"
+            and name.start in context.locative
+            and (is_local_place(name.text) or _is_site(name))
+        ),
+        "",
+    )
+    for item, (start, _) in zip(results, spans, strict=True):
+        if quote_start < start < quote_end and not item.place:
+            item.place = place
+
+
+_SENTENCE_MARK = re.compile(r"[。！？!?；;]")
 
 
 # 培训电商主播260人（喀什电商产业园）, 招聘会46场（喀什市人力资源市场）.

@@ -387,19 +387,20 @@ def _join_possessive(text: str, places: list[Entity]) -> list[Entity]:
     return joined
 
 
+# 各团场, 各县区: every one of the aided region's own.
+_EACH_OF = ("团场", "师市", "县市区", "县市", "县区", "乡镇")
 # 四县市, 两县, 三个乡镇: the places just named, taken together.
 _COLLECTIVE_RE = re.compile(
     r"(?:[两二三四五六七八九十]|\d{1,2})个?(?:县市区|县市|县区|县|乡镇|乡|镇|村)(?![长级委域内外])"
-    r"|(?<![\u4e00-\u9fff])各(?:团场|师市|县市区|县市|县区|乡镇)|(?<=[在到赴])各(?:团场|师市|县市区|县市|县区|乡镇)"
+    rf"|(?:(?<![\u4e00-\u9fff])|(?<=[在到赴]))各(?:{'|'.join(_EACH_OF)})"
     r"|(?:(?<![\u4e00-\u9fff])|(?<=[在到赴组织与为年月]))(?:全)?师市(?![场民级委])"
 )
 _COLLECTIVE_RE = first_char_checked(_COLLECTIVE_RE)
 # 在古江巴格、纳瓦格、努尔巴格等街道: names not in the tables, listed before a
 # tail that says what they are.
-_NAMED_BY_TAIL = re.compile(
-    r"(?<=[在到赴为对])(?:[\u4e00-\u9fff]{2,5}、){1,6}[\u4e00-\u9fff]{2,5}等(?:街道|社区|乡镇|村|乡|镇|团场)"
-)
-_NAMING_TAIL = re.compile(r"、[\u4e00-\u9fff]{2,5}等(?:街道|社区|乡镇|村|乡|镇|团场)")
+_TAIL_KIND = r"[\u4e00-\u9fff]{2,5}等(?:街道|社区|乡镇|村|乡|镇|团场)"
+_NAMED_BY_TAIL = re.compile(rf"(?<=[在到赴为对])(?:[\u4e00-\u9fff]{{2,5}}、){{1,6}}{_TAIL_KIND}")
+_NAMING_TAIL = re.compile(f"、{_TAIL_KIND}")  # a cheap test before the list is looked for
 # 疏附、伽师两县, 杭州、宁波等地: the list and what sums it up.
 _LIST_TAIL = re.compile(
     r"等(?:高原|边境|偏远)?(?:牧区|山区)|等(?:地|县市|县|市|乡镇|乡|镇|村|地区)|等?(?:[两二三四五六七八九十]|\d{1,2})个?(?:县市区|县市|县区|县|市|乡镇|乡|镇|村|地)"
@@ -586,6 +587,9 @@ _EVENT_WITH_DOT = re.compile(
 )
 
 
+_CLOSING_BRACKET = re.compile(r"[）)]")
+
+
 def _given_name_end(text: str, start: int) -> int:
     """End of a name of 2 to 4 characters starting at ``start``, or ``start`` if none."""
     for length in (4, 3, 2):
@@ -642,7 +646,7 @@ def find_persons(text: str) -> list[Entity]:
         start = match.end()
         if text[start : start + 1] in ("（", "("):
             # 党委副书记（河南援疆）李卫东: an aside between the title and the name.
-            closing = re.compile(r"[）)]").search(text, start, start + 12)
+            closing = _CLOSING_BRACKET.search(text, start, start + 12)
             start = closing.end() if closing else start
         if start >= len(text) or text[start] not in _SURNAMES or start in found:
             continue
@@ -817,7 +821,7 @@ def is_local_place(text: str) -> bool:
         return True
     if text.startswith("红星") and text[3:4] == "场":
         return True  # 红星二场, a farm of the 13th division
-    if text.startswith("各") and text[1:] in ("团场", "师市", "县市区", "县市", "县区", "乡镇"):
+    if text.startswith("各") and text[1:] in _EACH_OF:
         return True  # 各县区要…: the aided region's own counties
     if _ends_on_xinjiang_name(text):
         return True  # 专家常驻岳普湖县: a name written a little long on the left
